@@ -1,0 +1,7 @@
+/**
+ * blinkup-codec — the browser-safe core. Node-only extras (file readers, PNG export, plots)
+ * live under the `blinkup-codec/node` subpath.
+ */
+export * from './packet/index.js';
+export * from './line/index.js';
+export * from './schedule/index.js';

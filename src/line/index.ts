@@ -1,0 +1,1 @@
+export { toLevels, levelsToBits, bitsToBytes, levelsToPacket, frameCount, Level, PREAMBLE, SYNC_MAGIC, TRAILER_FRAMES } from './trilevel.js';
