@@ -1,0 +1,12 @@
+/** Entry point of the `blinkup` command (bin/blinkup.js imports the compiled form of this file). */
+import { processContext } from './context.js';
+import { run } from './program.js';
+
+// A reader that goes away early (`blinkup encode … --out - | head`) is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
+// exitCode rather than exit(): lets stdout drain when it is a pipe.
+process.exitCode = await run(process.argv.slice(2), processContext());
