@@ -5,3 +5,4 @@
 export * from './packet/index.js';
 export * from './line/index.js';
 export * from './schedule/index.js';
+export * from './export/index.js';
