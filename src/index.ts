@@ -5,4 +5,5 @@
 export * from './packet/index.js';
 export * from './line/index.js';
 export * from './schedule/index.js';
+export * from './player/index.js';
 export * from './export/index.js';

@@ -1,0 +1,8 @@
+export { flash, DEFAULT_FLASH_FPS } from './flash.js';
+export type { FlashOptions, FlashResult } from './flash.js';
+export { FramePacer, DEFAULT_WARMUP_REFRESHES } from './pacer.js';
+export type { PacerOptions, PacerStep, PacingStats } from './pacer.js';
+export { refreshesPerLevel } from './refresh.js';
+export type { HoldTarget } from './refresh.js';
+export { DEFAULT_COLORS } from './surface.js';
+export type { FlashColors } from './surface.js';

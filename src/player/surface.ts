@@ -1,0 +1,101 @@
+/**
+ * Where the levels are painted: a <canvas> (filled with the level's colour) or any element (its
+ * background). A surface remembers what the target looked like before and puts it back, so the
+ * page is left as it was found whether the flash finished, failed or was cancelled.
+ */
+import { BlinkUpError, ErrorCode } from '../packet/errors.js';
+
+/** CSS colours of the three levels. */
+export interface FlashColors {
+  /** Level 0 (default #000000). */
+  readonly black: string;
+  /** Level 1 (default #bfbfbf, as SDK 0.3.0). */
+  readonly grey: string;
+  /** Level 2 (default #ffffff). */
+  readonly white: string;
+}
+
+export const DEFAULT_COLORS: FlashColors = Object.freeze({ black: '#000000', grey: '#bfbfbf', white: '#ffffff' });
+
+export interface Surface {
+  /** Show level 0, 1 or 2. */
+  paint(level: number): void;
+  /** Put the target back as it was. Safe to call more than once. */
+  restore(): void;
+}
+
+/** A canvas as far as painting needs one (structural, so tests need no DOM). */
+type CanvasLike = Pick<HTMLCanvasElement, 'width' | 'height' | 'getContext' | 'ownerDocument'>;
+type ElementLike = { readonly style: Pick<CSSStyleDeclaration, 'getPropertyValue' | 'getPropertyPriority' | 'setProperty' | 'removeProperty'> };
+
+function isCanvas(target: unknown): target is CanvasLike {
+  return typeof (target as CanvasLike).getContext === 'function';
+}
+
+function isStyled(target: unknown): target is ElementLike {
+  const style = (target as ElementLike | null)?.style;
+  return typeof style?.setProperty === 'function' && typeof style.getPropertyValue === 'function';
+}
+
+export function createSurface(target: HTMLCanvasElement | HTMLElement, colors: FlashColors): Surface {
+  const palette = [colors.black, colors.grey, colors.white] as const;
+  if (isCanvas(target)) return canvasSurface(target, palette);
+  if (isStyled(target)) return elementSurface(target, palette);
+  throw new BlinkUpError(ErrorCode.INPUT_INVALID, 'the flash target must be a <canvas> or an HTML element');
+}
+
+function canvasSurface(canvas: CanvasLike, palette: readonly string[]): Surface {
+  const ctx = canvas.getContext('2d') as CanvasRenderingContext2D | null;
+  if (!ctx) throw new BlinkUpError(ErrorCode.INPUT_INVALID, 'the canvas has no 2D context (is it already used for WebGL?)');
+  const { width, height } = canvas;
+  // Copy the current picture onto a spare canvas: unlike getImageData this also works when the
+  // canvas holds cross-origin images.
+  const backup = canvas.ownerDocument.createElement('canvas');
+  backup.width = width;
+  backup.height = height;
+  const backupCtx = backup.getContext('2d');
+  backupCtx?.drawImage(canvas as HTMLCanvasElement, 0, 0);
+  ctx.save();
+  let restored = false;
+  return {
+    paint(level) {
+      ctx.fillStyle = palette[level]!;
+      ctx.fillRect(0, 0, width, height);
+    },
+    restore() {
+      if (restored) return;
+      restored = true;
+      ctx.restore();
+      ctx.clearRect(0, 0, width, height);
+      if (backupCtx) ctx.drawImage(backup, 0, 0);
+    },
+  };
+}
+
+/** The inline properties the flash overrides; `background-image` is cleared so no picture covers the colour. */
+const BACKGROUND_PROPERTIES = ['background-color', 'background-image'] as const;
+
+function elementSurface(element: ElementLike, palette: readonly string[]): Surface {
+  const style = element.style;
+  const saved = BACKGROUND_PROPERTIES.map((name) => ({
+    name,
+    value: style.getPropertyValue(name),
+    priority: style.getPropertyPriority(name),
+  }));
+  // !important so that no stylesheet rule can override the level being shown.
+  style.setProperty('background-image', 'none', 'important');
+  let restored = false;
+  return {
+    paint(level) {
+      style.setProperty('background-color', palette[level]!, 'important');
+    },
+    restore() {
+      if (restored) return;
+      restored = true;
+      for (const { name, value, priority } of saved) {
+        if (value) style.setProperty(name, value, priority);
+        else style.removeProperty(name);
+      }
+    },
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * Just enough of a browser for flash(): a display that calls requestAnimationFrame callbacks at a
+ * fixed refresh rate on a fake clock, an element whose inline style can be read back, a canvas
+ * that records what was drawn, and a wake lock. No jsdom: the player only touches these.
+ */
+import { vi } from 'vitest';
+
+export interface FakeDisplay {
+  /** Timestamp of the next refresh. */
+  readonly nowMs: number;
+  /** Callbacks delivered so far. */
+  readonly callbacks: number;
+  /** Makes the refresh after callback number `after` come `delayMs` late (a busy main thread). */
+  stallAfter(after: number, delayMs: number): void;
+}
+
+/** Installs requestAnimationFrame / cancelAnimationFrame driven by a fake `hz` display. */
+export function installFakeDisplay(hz = 60): FakeDisplay {
+  const periodMs = 1000 / hz;
+  const pending = new Map<number, (now: number) => void>();
+  const stalls = new Map<number, number>();
+  let nextHandle = 1;
+  let nowMs = 1000;
+  let callbacks = 0;
+  let refreshQueued = false;
+
+  // Each refresh runs on a macrotask, as in a browser: promise reactions settle in between.
+  const refresh = (): void => {
+    refreshQueued = false;
+    const due = [...pending.values()];
+    pending.clear();
+    for (const cb of due) cb(nowMs);
+    callbacks++;
+    nowMs += periodMs + (stalls.get(callbacks) ?? 0);
+    if (callbacks > 100_000) throw new Error('fake display: runaway animation loop');
+    if (pending.size > 0) queueRefresh();
+  };
+  const queueRefresh = (): void => {
+    if (refreshQueued) return;
+    refreshQueued = true;
+    setImmediate(refresh);
+  };
+
+  vi.stubGlobal('requestAnimationFrame', (cb: (now: number) => void): number => {
+    const handle = nextHandle++;
+    pending.set(handle, cb);
+    queueRefresh();
+    return handle;
+  });
+  vi.stubGlobal('cancelAnimationFrame', (handle: number): void => {
+    pending.delete(handle);
+  });
+  return {
+    get nowMs() {
+      return nowMs;
+    },
+    get callbacks() {
+      return callbacks;
+    },
+    stallAfter(after, delayMs) {
+      stalls.set(after, delayMs);
+    },
+  };
+}
+
+/** An element with an inline style; `history` lists every background colour set (and "removed"). */
+export function fakeElement(initial: Record<string, [value: string, priority?: string]> = {}) {
+  const props = new Map<string, { value: string; priority: string }>();
+  for (const [name, [value, priority = '']] of Object.entries(initial)) props.set(name, { value, priority });
+  const history: string[] = [];
+  const style = {
+    getPropertyValue: (name: string) => props.get(name)?.value ?? '',
+    getPropertyPriority: (name: string) => props.get(name)?.priority ?? '',
+    setProperty: (name: string, value: string, priority = '') => {
+      if (name === 'background-color') history.push(value);
+      props.set(name, { value, priority });
+    },
+    removeProperty: (name: string) => {
+      const old = props.get(name)?.value ?? '';
+      if (name === 'background-color') history.push('removed');
+      props.delete(name);
+      return old;
+    },
+  };
+  const snapshot = () => Object.fromEntries([...props].map(([name, p]) => [name, [p.value, p.priority]]));
+  return { element: { style } as unknown as HTMLElement, history, snapshot };
+}
+
+/** A canvas whose 2D context logs fills, clears and image copies. */
+export function fakeCanvas(width = 40, height = 30) {
+  const log: string[] = [];
+  const makeCanvas = (name: string): HTMLCanvasElement => {
+    const ctx = {
+      fillStyle: '#123456',
+      save: () => log.push(`${name}.save`),
+      restore: () => log.push(`${name}.restore`),
+      fillRect: (x: number, y: number, w: number, h: number) => log.push(`${name}.fill ${ctx.fillStyle} ${x},${y},${w},${h}`),
+      clearRect: () => log.push(`${name}.clear`),
+      drawImage: (source: { id: string }) => log.push(`${name}.draw ${source.id}`),
+    };
+    return {
+      id: name,
+      width,
+      height,
+      getContext: (kind: string) => (kind === '2d' ? ctx : null),
+      ownerDocument: { createElement: () => makeCanvas('backup') },
+    } as unknown as HTMLCanvasElement;
+  };
+  return { canvas: makeCanvas('screen'), log };
+}
+
+/** A Screen Wake Lock API that grants (or refuses) the lock and counts releases. */
+export function installFakeWakeLock(grant = true) {
+  const state = { requests: 0, releases: 0 };
+  vi.stubGlobal('navigator', {
+    wakeLock: {
+      request: async (type: string) => {
+        state.requests++;
+        if (!grant || type !== 'screen') throw new DOMException('refused', 'NotAllowedError');
+        return { release: async () => void state.releases++ };
+      },
+    },
+  });
+  return state;
+}
