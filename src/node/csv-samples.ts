@@ -1,0 +1,296 @@
+/**
+ * Streaming reader for CSV captures: a photodiode log, a tuning-tool dump or an
+ * oscilloscope export, turned into `SampleChunk`s without ever holding the file.
+ *
+ * Accepted shapes:
+ *   - one numeric column of samples;
+ *   - two or more columns `time_s,value[,…]` (the first is time, the second the value,
+ *     unless options pick others; a first column that only counts samples is not time);
+ *   - any header block above the data (column names, scope metadata such as
+ *     `Sample Interval,1e-3`, reported in `info.sampleIntervalS`);
+ *   - `,` `;` tab or blank separated, CRLF or LF, `#` comment lines, a UTF-8 BOM.
+ *
+ * Refused, with the line number and never the line's content: lines longer than
+ * `maxLineBytes` (LIMIT_EXCEEDED), binary data, fields that are not numbers, no data at all
+ * (INPUT_INVALID).
+ */
+import { BlinkUpError } from '../packet/errors.js';
+import { byteChunks, type ByteInput } from './byte-source.js';
+import { BINARY_LINE, detectDelimiter, FieldSplitter, parseNumberField, type Delimiter } from './csv-fields.js';
+import { CsvHeader, type HeaderField } from './csv-header.js';
+import { ChunkBuilder, DEFAULT_CHUNK_SAMPLES, MAX_CHUNK_SAMPLES, type SampleChunk } from './sample-chunk.js';
+
+export interface CsvReadOptions {
+  /** Column of the sample values: 0-based index or header name. Default: the second column when there are two or more, else the only one. */
+  readonly valueColumn?: number | string;
+  /** Column of the times: 0-based index or header name, or `false` to ignore times. Default: the first column when there are two or more. */
+  readonly timeColumn?: number | string | false;
+  /** Samples per yielded chunk (default 4096). */
+  readonly chunkSamples?: number;
+  /** Longest accepted line in bytes (default 64 KiB). */
+  readonly maxLineBytes?: number;
+  /** Most lines accepted before the first data line (default 1000). */
+  readonly maxHeaderLines?: number;
+}
+
+/** How the reader interpreted the file; fixed once the first data line is seen. */
+export interface CsvInfo {
+  /** 0-based column of the values. */
+  readonly valueColumn: number;
+  /** 0-based column of the times, when samples carry times. */
+  readonly timeColumn?: number;
+  /** Seconds per unit of the time column (from labels such as `Time (ms)`), 1 when unstated. */
+  readonly timeScale: number;
+  /** Sample interval in seconds found in the header block (scope exports), if any. */
+  readonly sampleIntervalS?: number;
+  /** The column names row above the data, when there is one (each name at most 64 chars). */
+  readonly columnNames: readonly string[];
+  readonly delimiter: Delimiter;
+  /** 1-based line number of the first sample. */
+  readonly firstDataLine: number;
+}
+
+/** A chunk of samples with the reader's interpretation of the file (the same object on every chunk). */
+export interface CsvSampleChunk extends SampleChunk {
+  readonly info: CsvInfo;
+}
+
+export const CSV_DEFAULTS = {
+  maxLineBytes: 64 * 1024,
+  maxHeaderLines: 1000,
+} as const;
+
+const LF = 0x0a;
+const CR = 0x0d;
+const HASH = 0x23;
+const SPACE = 0x20;
+const TAB = 0x09;
+
+/** A view of bytes that can slice latin-1 text cheaply (Buffer is the fast path in Node). */
+function textView(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function positiveInteger(value: number | undefined, fallback: number, name: string, max: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new BlinkUpError('OPTION_INVALID', `${name} must be an integer from 1 to ${max}`);
+  }
+  return value;
+}
+
+function checkColumnIndex(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 0 || value > 1023) {
+    throw new BlinkUpError('OPTION_INVALID', `${name} must be a column index from 0 to 1023`);
+  }
+  return value;
+}
+
+/**
+ * Push-style CSV parser: feed byte chunks, collect finished sample chunks. The line being
+ * assembled across chunk boundaries is the only state that grows, and only to `maxLineBytes`.
+ */
+export class CsvSampleParser {
+  private readonly chunkSamples: number;
+  private readonly maxLineBytes: number;
+  private readonly maxHeaderLines: number;
+  private readonly fields = new FieldSplitter();
+  private readonly header = new CsvHeader();
+
+  /** Bytes of a line that started in an earlier chunk. */
+  private carry = Buffer.alloc(256);
+  private carryLength = 0;
+  private lineNumber = 0;
+  private headerLines = 0;
+  private sawBytes = false;
+
+  private info: CsvInfo | undefined;
+  private builder: ChunkBuilder | undefined;
+  private out: CsvSampleChunk[] = [];
+
+  constructor(private readonly options: CsvReadOptions = {}) {
+    this.chunkSamples = positiveInteger(options.chunkSamples, DEFAULT_CHUNK_SAMPLES, 'chunkSamples', MAX_CHUNK_SAMPLES);
+    this.maxLineBytes = positiveInteger(options.maxLineBytes, CSV_DEFAULTS.maxLineBytes, 'maxLineBytes', 1 << 26);
+    this.maxHeaderLines = positiveInteger(options.maxHeaderLines, CSV_DEFAULTS.maxHeaderLines, 'maxHeaderLines', 1 << 20);
+    if (typeof options.valueColumn === 'number') checkColumnIndex(options.valueColumn, 'valueColumn');
+    if (typeof options.timeColumn === 'number') checkColumnIndex(options.timeColumn, 'timeColumn');
+  }
+
+  /** Parse a chunk of bytes; returns the sample chunks completed by it (often none). */
+  push(bytes: Uint8Array): CsvSampleChunk[] {
+    if (bytes.length > 0) this.sawBytes = true;
+    let pos = 0;
+    if (this.carryLength > 0) {
+      // Finish the line that began in an earlier chunk.
+      const nl = bytes.indexOf(LF);
+      if (nl < 0) {
+        this.appendCarry(bytes);
+        return this.drain();
+      }
+      this.appendCarry(bytes.subarray(0, nl));
+      this.line(this.carry, 0, this.carryLength);
+      this.carryLength = 0;
+      pos = nl + 1;
+    }
+    const text = textView(bytes);
+    for (;;) {
+      const nl = bytes.indexOf(LF, pos);
+      if (nl < 0) break;
+      if (nl - pos > this.maxLineBytes) this.tooLong(this.lineNumber + 1);
+      this.line(text, pos, nl);
+      pos = nl + 1;
+    }
+    if (pos < bytes.length) this.appendCarry(bytes.subarray(pos));
+    return this.drain();
+  }
+
+  /** End of input: parse a last line without a newline, return the final chunks. */
+  finish(): CsvSampleChunk[] {
+    if (this.carryLength > 0) {
+      this.line(this.carry, 0, this.carryLength);
+      this.carryLength = 0;
+    }
+    if (!this.info) {
+      throw new BlinkUpError(
+        'INPUT_INVALID',
+        this.sawBytes ? `no numeric samples found in ${this.lineNumber} line(s)` : 'the input is empty',
+      );
+    }
+    if (this.builder && !this.builder.empty) this.emit();
+    return this.drain();
+  }
+
+  private drain(): CsvSampleChunk[] {
+    const done = this.out;
+    this.out = [];
+    return done;
+  }
+
+  private tooLong(line: number): never {
+    throw new BlinkUpError('LIMIT_EXCEEDED', `line ${line} is longer than ${this.maxLineBytes} bytes (is this a text capture?)`);
+  }
+
+  private appendCarry(part: Uint8Array): void {
+    const needed = this.carryLength + part.length;
+    if (needed > this.maxLineBytes) this.tooLong(this.lineNumber + 1);
+    if (needed > this.carry.length) {
+      const grown = Buffer.alloc(Math.min(Math.max(needed, this.carry.length * 2), this.maxLineBytes));
+      grown.set(this.carry.subarray(0, this.carryLength));
+      this.carry = grown;
+    }
+    this.carry.set(part, this.carryLength);
+    this.carryLength = needed;
+  }
+
+  /** One line, `bytes[start, end)` without its LF. */
+  private line(bytes: Buffer, start: number, end: number): void {
+    this.lineNumber++;
+    if (end > start && bytes[end - 1] === CR) end--;
+    if (this.lineNumber === 1 && end - start >= 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf) {
+      start += 3; // UTF-8 byte-order mark
+    }
+    let first = start;
+    while (first < end && (bytes[first] === SPACE || bytes[first] === TAB)) first++;
+    if (first === end || bytes[first] === HASH) return; // blank line or comment
+    if (this.info) this.dataLine(bytes, start, end, this.info);
+    else this.headerOrFirstDataLine(bytes, start, end);
+  }
+
+  private dataLine(text: Buffer, start: number, end: number, info: CsvInfo): void {
+    const count = this.fields.split(text, start, end, info.delimiter);
+    if (count === BINARY_LINE) this.binary();
+    const value = this.numberAt(text, count, info.valueColumn, info.delimiter);
+    let time = 0;
+    if (info.timeColumn !== undefined) time = this.numberAt(text, count, info.timeColumn, info.delimiter) * info.timeScale;
+    const builder = this.builder!;
+    builder.add(value, time);
+    if (builder.full) this.emit();
+  }
+
+  private numberAt(text: Buffer, count: number, column: number, delimiter: Delimiter): number {
+    if (column >= count || this.fields.isEmpty(column)) {
+      throw new BlinkUpError('INPUT_INVALID', `line ${this.lineNumber}: column ${column + 1} is empty or missing`);
+    }
+    const value = parseNumberField(text, this.fields.starts[column]!, this.fields.ends[column]!, delimiter);
+    if (value === undefined) throw new BlinkUpError('INPUT_INVALID', `line ${this.lineNumber}, column ${column + 1}: not a number`);
+    return value;
+  }
+
+  private binary(): never {
+    throw new BlinkUpError('INPUT_INVALID', `line ${this.lineNumber}: binary data, not text (for raw samples use the u16le or f32le format)`);
+  }
+
+  /** Before the data: a header line, or the first line whose fields are all numbers. */
+  private headerOrFirstDataLine(text: Buffer, start: number, end: number): void {
+    const delimiter = detectDelimiter(text, start, end);
+    const count = this.fields.split(text, start, end, delimiter);
+    if (count === BINARY_LINE) this.binary();
+    const fields: HeaderField[] = [];
+    const filled: number[] = [];
+    let allNumbers = true;
+    for (let i = 0; i < count; i++) {
+      const s = this.fields.starts[i]!;
+      const e = this.fields.ends[i]!;
+      const value = parseNumberField(text, s, e, delimiter);
+      if (s < e) {
+        filled.push(i);
+        if (value === undefined) allNumbers = false;
+      }
+      fields.push({ text: value === undefined ? text.toString('utf8', s, Math.min(e, s + 256)) : '', value });
+    }
+    if (allNumbers && filled.length > 0) {
+      this.begin(delimiter, filled);
+      this.dataLine(text, start, end, this.info!);
+      return;
+    }
+    this.header.addLine(fields);
+    if (++this.headerLines > this.maxHeaderLines) {
+      throw new BlinkUpError('INPUT_INVALID', `no numeric data in the first ${this.maxHeaderLines} lines`);
+    }
+  }
+
+  /** Fix the interpretation at the first data line; `filled` are its non-empty columns. */
+  private begin(delimiter: Delimiter, filled: readonly number[]): void {
+    const { valueColumn, timeColumn } = this.options;
+    const value = valueColumn === undefined ? (filled[1] ?? filled[0]!) : this.column(valueColumn, 'value');
+    let time: number | undefined;
+    if (timeColumn === false) time = undefined;
+    else if (timeColumn !== undefined) time = this.column(timeColumn, 'time');
+    else if (filled.length >= 2 && filled[0] !== value && !this.header.isIndexColumn(filled[0]!)) time = filled[0];
+    if (time === value) throw new BlinkUpError('OPTION_INVALID', 'the time and value columns must differ');
+    const sampleIntervalS = this.header.sampleIntervalS;
+    this.info = Object.freeze({
+      valueColumn: value,
+      ...(time !== undefined ? { timeColumn: time } : {}),
+      timeScale: time !== undefined ? this.header.timeScale(time) : 1,
+      ...(sampleIntervalS !== undefined ? { sampleIntervalS } : {}),
+      columnNames: Object.freeze([...this.header.columnNames]),
+      delimiter,
+      firstDataLine: this.lineNumber,
+    });
+    this.builder = new ChunkBuilder(this.chunkSamples, time !== undefined);
+  }
+
+  private column(choice: number | string, role: string): number {
+    if (typeof choice === 'number') return choice;
+    const index = this.header.findColumn(choice);
+    if (index === undefined) throw new BlinkUpError('OPTION_INVALID', `no ${role} column named "${choice.slice(0, 64)}" in the header`);
+    return index;
+  }
+
+  private emit(): void {
+    this.out.push({ ...this.builder!.take(), info: this.info! });
+  }
+}
+
+/**
+ * Read a CSV capture as a stream of sample chunks (up to `chunkSamples` each). The file is
+ * never loaded whole. Every chunk carries `info` (columns chosen, header sample interval).
+ */
+export async function* readCsvSamples(input: ByteInput, options: CsvReadOptions = {}): AsyncGenerator<CsvSampleChunk, void, undefined> {
+  const parser = new CsvSampleParser(options);
+  for await (const bytes of byteChunks(input)) {
+    yield* parser.push(bytes);
+  }
+  yield* parser.finish();
+}

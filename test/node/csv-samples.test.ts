@@ -1,0 +1,202 @@
+import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { fileChunks } from '../../src/node/byte-source.js';
+import { CsvSampleParser, readCsvSamples, type CsvSampleChunk } from '../../src/node/csv-samples.js';
+import { Random } from '../../src/util/random.js';
+import { chunked, collect, expectBlinkUpError, tempFolder, utf8 } from './helpers.js';
+
+const scopeDir = fileURLToPath(new URL('../../fixtures/scope/', import.meta.url));
+
+async function firstInfo(input: Parameters<typeof readCsvSamples>[0], options = {}) {
+  for await (const chunk of readCsvSamples(input, options)) return chunk.info;
+  throw new Error('no chunk');
+}
+
+describe('readCsvSamples: accepted shapes', () => {
+  it('reads one numeric column without times', async () => {
+    const got = await collect(readCsvSamples('512\n513\n-4.5\n1e3\n'));
+    expect(got.values).toEqual([512, 513, -4.5, 1000]);
+    expect(got.times).toBeUndefined();
+  });
+
+  it('reads time_s,value with a header line, and reports the columns', async () => {
+    const input = 'time_s,value\n0.000,10\n0.001,20\n0.002,30\n';
+    const got = await collect(readCsvSamples(input));
+    expect(got.values).toEqual([10, 20, 30]);
+    expect(got.times).toEqual([0, 0.001, 0.002]);
+    const info = await firstInfo(input);
+    expect(info).toMatchObject({ valueColumn: 1, timeColumn: 0, columnNames: ['time_s', 'value'], firstDataLine: 2, delimiter: ',' });
+  });
+
+  it('handles CRLF, comments, blank lines, a BOM, quotes and spaces around fields', async () => {
+    const input = '\uFEFF# capture of 2024-01-01\r\n"time","adc"\r\n\r\n 0.5 , 100 \r\n# pause\r\n1.5,"200"\r\n';
+    const got = await collect(readCsvSamples(input));
+    expect(got.values).toEqual([100, 200]);
+    expect(got.times).toEqual([0.5, 1.5]);
+  });
+
+  it('reads semicolon files with a decimal comma, tab and blank separated columns', async () => {
+    expect((await collect(readCsvSamples('t;v\n0,001;1,5\n0,002;2,5\n'))).values).toEqual([1.5, 2.5]);
+    expect((await collect(readCsvSamples('0.1\t7\n0.2\t8\n'))).times).toEqual([0.1, 0.2]);
+    const blank = await collect(readCsvSamples('   0.1    7\n   0.2  8  \n'));
+    expect(blank).toMatchObject({ values: [7, 8], times: [0.1, 0.2] });
+  });
+
+  it('accepts a last line without a newline and NaN/Infinity as values', async () => {
+    const got = await collect(readCsvSamples('1\nNaN\n-Infinity\n4'));
+    expect(got.values).toEqual([1, Number.NaN, -Infinity, 4]);
+  });
+
+  it('converts a time column in ms or µs to seconds', async () => {
+    expect((await collect(readCsvSamples('Time (ms),CH1\n1,5\n2,6\n'))).times).toEqual([0.001, 0.002]);
+    expect((await collect(readCsvSamples('time_us,v\n1000,5\n'))).times).toEqual([0.001]);
+  });
+
+  it('picks columns by index or name, and can ignore times', async () => {
+    const input = 'Time,CH1,CH2\n0,1,10\n1,2,20\n';
+    expect((await collect(readCsvSamples(input, { valueColumn: 'ch2' }))).values).toEqual([10, 20]);
+    expect((await collect(readCsvSamples(input, { valueColumn: 2, timeColumn: false }))).times).toBeUndefined();
+    await expectBlinkUpError(collect(readCsvSamples(input, { valueColumn: 'CH9' })), 'OPTION_INVALID');
+    await expectBlinkUpError(collect(readCsvSamples(input, { valueColumn: 1, timeColumn: 1 })), 'OPTION_INVALID');
+    await expectBlinkUpError(collect(readCsvSamples(input, { valueColumn: -1 })), 'OPTION_INVALID');
+  });
+
+  it('yields chunks of chunkSamples and the same result however the bytes are split', async () => {
+    const random = new Random(7);
+    const lines = Array.from({ length: 1000 }, (_, i) => `${(i / 1000).toFixed(3)},${random.int(0, 4095)}`);
+    const bytes = utf8(`time,value\r\n${lines.join('\r\n')}\r\n`);
+    const whole = await collect(readCsvSamples(bytes, { chunkSamples: 300 }));
+    expect(whole.sizes).toEqual([300, 300, 300, 100]);
+    for (const size of [1, 2, 7, 64, 4096]) {
+      expect(await collect(readCsvSamples(chunked(bytes, size), { chunkSamples: 300 }))).toEqual(whole);
+    }
+  });
+
+  it('streams a large input without needing it whole', async () => {
+    async function* endless(): AsyncGenerator<string> {
+      for (let block = 0; block < 50; block++) yield Array.from({ length: 4000 }, (_, i) => `${block * 4000 + i}\n`).join('');
+    }
+    let count = 0;
+    let last = -1;
+    for await (const chunk of readCsvSamples(endless())) {
+      count += chunk.values.length;
+      last = chunk.values[chunk.values.length - 1]!;
+    }
+    expect(count).toBe(200_000);
+    expect(last).toBe(199_999);
+  });
+
+  it('reads from files and Node streams', async () => {
+    const dir = tempFolder('csv');
+    const path = join(dir, 'capture.csv');
+    writeFileSync(path, 'v\n1\n2\n3\n');
+    expect((await collect(readCsvSamples(fileChunks(path, 3)))).values).toEqual([1, 2, 3]);
+    expect((await collect(readCsvSamples(createReadStream(path, { highWaterMark: 2 })))).values).toEqual([1, 2, 3]);
+  });
+
+  it('can be driven synchronously with push/finish', () => {
+    const parser = new CsvSampleParser({ chunkSamples: 2 });
+    const out: CsvSampleChunk[] = [...parser.push(utf8('1\n2\n3')), ...parser.finish()];
+    expect(out.map((c) => [...c.values])).toEqual([[1, 2], [3]]);
+  });
+});
+
+describe('readCsvSamples: oscilloscope exports', () => {
+  it('Rigol DS1000Z: the first column counts samples, the interval comes from Increment', async () => {
+    const path = join(scopeDir, 'rigol-ds1000z.csv');
+    const info = await firstInfo(fileChunks(path));
+    expect(info.sampleIntervalS).toBeCloseTo(1e-3, 12);
+    expect(info.timeColumn).toBeUndefined();
+    expect(info.valueColumn).toBe(1);
+    const got = await collect(readCsvSamples(fileChunks(path)));
+    expect(got.values).toHaveLength(40);
+    expect(got.values[0]).toBeCloseTo(0.046, 3);
+    expect(got.values[4]).toBeCloseTo(0.512, 2);
+  });
+
+  it('Tektronix MSO: metadata block, Sample Interval, TIME,CH1 columns', async () => {
+    const path = join(scopeDir, 'tektronix-mso.csv');
+    const info = await firstInfo(fileChunks(path));
+    expect(info).toMatchObject({ sampleIntervalS: 1e-3, timeColumn: 0, valueColumn: 1, columnNames: ['TIME', 'CH1'] });
+    const got = await collect(readCsvSamples(fileChunks(path)));
+    expect(got.values).toHaveLength(40);
+    expect(got.times![0]).toBeCloseTo(-0.02, 9);
+    expect(got.times![39]! - got.times![38]!).toBeCloseTo(1e-3, 9);
+  });
+
+  it('Keysight InfiniiVision: a units row above the data', async () => {
+    const got = await collect(readCsvSamples(fileChunks(join(scopeDir, 'keysight-infiniivision.csv'))));
+    expect(got.values).toHaveLength(40);
+    expect(got.times![1]).toBeCloseTo(-0.019, 9);
+  });
+
+  it('takes a sample rate (Hz or kSa/s) as the interval', async () => {
+    expect((await firstInfo('Sample Rate (kSa/s),2\nCH1\n1\n')).sampleIntervalS).toBeCloseTo(5e-4, 12);
+    expect((await firstInfo('Sampling Rate,1000\n1\n')).sampleIntervalS).toBeCloseTo(1e-3, 12);
+  });
+
+  it('old Tektronix TDS layout: data in the last two columns', async () => {
+    const rows = ['Record Length,4,Points,-0.002,0.1', 'Sample Interval,1e-3,s,-0.001,0.2', ',,,0,0.3', ',,,0.001,0.4'];
+    const input = `${rows.join('\n')}\n`;
+    expect(await firstInfo(input)).toMatchObject({ timeColumn: 3, valueColumn: 4, sampleIntervalS: 1e-3 });
+    expect((await collect(readCsvSamples(input))).values).toEqual([0.3, 0.4]);
+  });
+});
+
+describe('readCsvSamples: hostile input', () => {
+  it('names the line and column of a junk field without echoing it', async () => {
+    const secret = 'SuperSecretJunkValue';
+    const message = await expectBlinkUpError(collect(readCsvSamples(`t,v\n0,1\n1,2\n2,${secret}\n`)), 'INPUT_INVALID');
+    expect(message).toBe('line 4, column 2: not a number');
+  });
+
+  it('refuses a missing value column mid-file', async () => {
+    const message = await expectBlinkUpError(collect(readCsvSamples('0,1\n1,2\n2\n')), 'INPUT_INVALID');
+    expect(message).toContain('line 3');
+  });
+
+  it('refuses binary data in a CSV', async () => {
+    const random = new Random(3);
+    const junk = new Uint8Array(5000).map(() => random.int(0, 255));
+    junk[10] = 0x0a;
+    await expectBlinkUpError(collect(readCsvSamples(junk)), 'INPUT_INVALID');
+    const message = await expectBlinkUpError(collect(readCsvSamples(utf8('1\n2\n3\u0000\u0001\n'))), 'INPUT_INVALID');
+    expect(message).toMatch(/^line 3: binary data/);
+  });
+
+  it('refuses a huge line, whether it arrives whole or in pieces', async () => {
+    const huge = utf8(`1\n2\n${'9'.repeat(70_000)}\n3\n`);
+    for (const input of [huge, chunked(huge, 1000)]) {
+      const message = await expectBlinkUpError(collect(readCsvSamples(input)), 'LIMIT_EXCEEDED');
+      expect(message).toMatch(/^line 3 is longer than 65536 bytes/);
+    }
+    await expectBlinkUpError(collect(readCsvSamples(huge, { maxLineBytes: 80_000 })), 'INPUT_INVALID'); // 70 000 digits: not a number
+  });
+
+  it('refuses empty input, header-only files, and endless headers', async () => {
+    expect(await expectBlinkUpError(collect(readCsvSamples('')), 'INPUT_INVALID')).toBe('the input is empty');
+    await expectBlinkUpError(collect(readCsvSamples('time,value\n# nothing\n\n')), 'INPUT_INVALID');
+    const words = 'word\n'.repeat(2000);
+    expect(await expectBlinkUpError(collect(readCsvSamples(words)), 'INPUT_INVALID')).toContain('first 1000 lines');
+  });
+
+  it('refuses a folder or a missing file where a file is expected', async () => {
+    const dir = tempFolder('csv-dir');
+    mkdirSync(join(dir, 'sub'));
+    expect(await expectBlinkUpError(collect(readCsvSamples(fileChunks(join(dir, 'sub')))), 'INPUT_INVALID')).toContain('folder');
+    expect(await expectBlinkUpError(collect(readCsvSamples(fileChunks(join(dir, 'nope.csv')))), 'INPUT_INVALID')).toContain('no such file');
+  });
+
+  it('never throws anything but a BlinkUpError on random text', async () => {
+    const random = new Random(11);
+    const alphabet = '0123456789.,;-+eE \t\r\n#"abcNaI';
+    for (let trial = 0; trial < 300; trial++) {
+      const text = Array.from({ length: random.int(0, 200) }, () => alphabet[random.int(0, alphabet.length - 1)]).join('');
+      await collect(readCsvSamples(chunked(utf8(text), random.int(1, 16)))).catch((err: unknown) => {
+        expect((err as Error).name).toBe('BlinkUpError');
+      });
+    }
+  });
+});
