@@ -35,8 +35,8 @@ function configEntries(p: ConfigPayload): Uint8Array[] {
     throw new BlinkUpError(ErrorCode.PAYLOAD_INVALID, 'ssid and password must be strings');
   }
   const entries: Uint8Array[] = [];
-  const ssidBytes = utf8Bytes(ssid);
-  const passwordBytes = utf8Bytes(password);
+  const ssidBytes = utf8Bytes(ssid, 'SSID');
+  const passwordBytes = utf8Bytes(password, 'password');
   if (ssidBytes.length > MAX_SSID_BYTES) {
     throw new BlinkUpError(ErrorCode.SSID_TOO_LONG, `SSID is ${ssidBytes.length} bytes; at most ${MAX_SSID_BYTES} are allowed`);
   }
@@ -81,7 +81,7 @@ function proxyEntry(p: ProxyConfig): Uint8Array {
   if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) {
     throw new BlinkUpError(ErrorCode.PROXY_PORT_INVALID, `proxy port must be an integer 1–65535 (got ${String(p.port).slice(0, 20)})`);
   }
-  const host = utf8Bytes(typeof p.host === 'string' ? p.host : '');
+  const host = typeof p.host === 'string' ? utf8Bytes(p.host, 'proxy host') : new Uint8Array(0);
   if (host.length === 0 || host.length > 255) {
     throw new BlinkUpError(ErrorCode.PROXY_HOST_INVALID, `proxy host must be 1–255 bytes (got ${host.length})`);
   }
@@ -91,8 +91,8 @@ function proxyEntry(p: ProxyConfig): Uint8Array {
     throw new BlinkUpError(ErrorCode.PROXY_PASSWORD_WITHOUT_USER, 'a proxy password needs a proxy username');
   }
   const parts: Uint8Array[] = [Uint8Array.of(p.port & 0xff, p.port >>> 8), lengthPrefixed(host, 'proxy host')];
-  if (hasUser) parts.push(lengthPrefixed(utf8Bytes(p.username!), 'proxy username'));
-  if (hasPassword) parts.push(lengthPrefixed(utf8Bytes(p.password!), 'proxy password'));
+  if (hasUser) parts.push(lengthPrefixed(utf8Bytes(p.username!, 'proxy username'), 'proxy username'));
+  if (hasPassword) parts.push(lengthPrefixed(utf8Bytes(p.password!, 'proxy password'), 'proxy password'));
   return entry(EntryType.HTTP_PROXY_SETTINGS, concat(parts));
 }
 

@@ -4,7 +4,16 @@ import { BlinkUpError, ErrorCode } from './errors.js';
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
-export function utf8Bytes(s: string): Uint8Array {
+/** A lone UTF-16 surrogate: the string is not Unicode text and has no UTF-8 form. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * A text field as UTF-8. TextEncoder would turn a lone surrogate into U+FFFD and send a name
+ * or password the user never typed, so such strings are refused instead.
+ */
+export function utf8Bytes(s: string, what: string): Uint8Array {
+  if (typeof s !== 'string') throw new BlinkUpError(ErrorCode.PAYLOAD_INVALID, `${what} must be a string`);
+  if (LONE_SURROGATE.test(s)) throw new BlinkUpError(ErrorCode.PAYLOAD_INVALID, `${what} is not valid Unicode (it has an unpaired surrogate)`);
   return utf8Encoder.encode(s);
 }
 
