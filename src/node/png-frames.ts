@@ -1,0 +1,265 @@
+/**
+ * A camera capture stored as a folder of PNG frames (what `ffmpeg -i clip.mp4 frames/%05d.png`
+ * or a bench camera writes): read as 8-bit luma planes one file at a time, in the order of
+ * the numbers in the file names (frame-2 before frame-10). And the reverse: luma planes
+ * written as greyscale PNGs.
+ *
+ * Frame timing comes, in order of precedence, from the caller's `fps`, a `times` file in the
+ * folder (one timestamp in seconds per line, one line per frame), or the `fps` of a
+ * blinkup `manifest.json` (the encoder's frame export).
+ */
+import { open, readdir, readFile, stat, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { BlinkUpError } from '../packet/errors.js';
+import type { LumaFrame, LumaFrameSource, LumaSourceInfo } from './luma-frames.js';
+import { rgbaToLuma, type LumaWeights } from './rgb-luma.js';
+import { frameFileName } from './frames-export.js';
+
+export interface PngFolderOptions {
+  /** Frames per second; overrides a times file or manifest in the folder. */
+  readonly fps?: number;
+  /** RGB → luma weights (default rec709). Grey PNGs are unaffected. */
+  readonly lumaWeights?: LumaWeights;
+  /** Largest accepted width or height (default 16384). */
+  readonly maxSide?: number;
+  /** Largest accepted PNG file in bytes (default 256 MiB). */
+  readonly maxFileBytes?: number;
+}
+
+export interface PngFolderInfo extends LumaSourceInfo {
+  readonly dir: string;
+  /** Frame file names in reading order. */
+  readonly files: readonly string[];
+  readonly frameCount: number;
+  /** Where frame times come from. */
+  readonly timing: 'fps' | 'times-file' | 'manifest' | 'none';
+  /** Per-frame timestamps (seconds) from a times file. */
+  readonly times?: Float64Array;
+}
+
+export const PNG_LIMITS = { maxSide: 16384, maxFileBytes: 256 * 1024 * 1024 } as const;
+
+/** Largest decoded frame: pngjs expands every frame to RGBA, 4 bytes a pixel. */
+const MAX_DECODED_BYTES = 256 * 1024 * 1024;
+
+/** Largest times file or manifest read (they are read whole, unlike frames). */
+const MAX_SIDE_FILE_BYTES = 64 * 1024 * 1024;
+const TIMES_FILES = ['times', 'times.txt'];
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+const naturalOrder = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+/** Sort file names by the numbers in them (frame-2 < frame-10), ties by plain order. */
+export function sortFrameNames(names: readonly string[]): string[] {
+  return [...names].sort((a, b) => naturalOrder.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function checkFps(fps: number): number {
+  if (!Number.isFinite(fps) || fps <= 0 || fps > 100_000) throw new BlinkUpError('OPTION_INVALID', 'fps must be a number above 0 and at most 100000');
+  return fps;
+}
+
+/** Width and height from a PNG's IHDR, read before decoding so absurd sizes are refused cheaply. */
+function pngSize(bytes: Uint8Array, name: string): { width: number; height: number } {
+  if (bytes.length < 24 || PNG_SIGNATURE.some((b, i) => bytes[i] !== b)) {
+    throw new BlinkUpError('INPUT_INVALID', `${name} is not a PNG file`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+async function readHead(path: string, name: string): Promise<Uint8Array> {
+  const handle = await open(path, 'r').catch(() => {
+    throw new BlinkUpError('INPUT_INVALID', `cannot read ${name}`);
+  });
+  try {
+    const head = new Uint8Array(24);
+    const { bytesRead } = await handle.read(head, 0, 24, 0);
+    return head.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Read a small text file whole (times, manifest), or undefined when absent. */
+async function readSideFile(path: string, name: string): Promise<string | undefined> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isFile()) return undefined;
+  if (info.size > MAX_SIDE_FILE_BYTES) throw new BlinkUpError('LIMIT_EXCEEDED', `${name} is larger than ${MAX_SIDE_FILE_BYTES} bytes`);
+  return readFile(path, 'utf8');
+}
+
+/** One timestamp (seconds) per line; blank and `#` lines skipped; strictly increasing. */
+export function parseTimes(text: string, name = 'times'): Float64Array {
+  const times: number[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const t = line.length <= 64 ? Number(line) : Number.NaN;
+    if (!Number.isFinite(t)) throw new BlinkUpError('INPUT_INVALID', `${name} line ${i + 1}: not a number`);
+    if (times.length > 0 && t <= times[times.length - 1]!) {
+      throw new BlinkUpError('INPUT_INVALID', `${name} line ${i + 1}: timestamps must increase`);
+    }
+    times.push(t);
+  }
+  return Float64Array.from(times);
+}
+
+/** The frame rate a blinkup frame-export manifest states, if the folder has one. */
+function manifestFps(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const manifest = JSON.parse(text) as { format?: unknown; fps?: unknown };
+    const fps = manifest.format === 'blinkup-frames' ? manifest.fps : undefined;
+    return typeof fps === 'number' && fps > 0 && fps <= 100_000 ? fps : undefined;
+  } catch {
+    return undefined; // not ours, or not JSON: ignore it like any other file
+  }
+}
+
+async function readFrameFile(path: string, name: string, maxBytes: number): Promise<Buffer> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isFile()) throw new BlinkUpError('INPUT_INVALID', `cannot read ${name}`);
+  if (info.size > maxBytes) throw new BlinkUpError('LIMIT_EXCEEDED', `${name} is larger than ${maxBytes} bytes`);
+  return readFile(path).catch(() => {
+    throw new BlinkUpError('INPUT_INVALID', `cannot read ${name}`);
+  });
+}
+
+class PngFolderReader implements LumaFrameSource {
+  private started = false;
+
+  constructor(
+    readonly info: PngFolderInfo,
+    private readonly options: PngFolderOptions,
+  ) {}
+
+  async *frames(): AsyncGenerator<LumaFrame, void, undefined> {
+    if (this.started) throw new BlinkUpError('OPTION_INVALID', 'a PNG folder reader can be iterated only once');
+    this.started = true;
+    const { dir, files, width, height, fps, times } = this.info;
+    const maxFileBytes = this.options.maxFileBytes ?? PNG_LIMITS.maxFileBytes;
+    const luma = new Uint8Array(width * height);
+    for (let index = 0; index < files.length; index++) {
+      const name = files[index]!;
+      const path = join(dir, name);
+      const bytes = await readFrameFile(path, name, maxFileBytes);
+      const dims = pngSize(bytes, name);
+      if (dims.width !== width || dims.height !== height) {
+        throw new BlinkUpError('INPUT_INVALID', `${name} is ${dims.width}×${dims.height}, but ${files[0]} is ${width}×${height}: all frames must have one size`);
+      }
+      let png: PNG;
+      try {
+        png = PNG.sync.read(bytes);
+      } catch (err) {
+        const reason = err instanceof Error ? err.message.slice(0, 80) : 'decode failed';
+        throw new BlinkUpError('INPUT_INVALID', `${name} is not a valid PNG (${reason})`);
+      }
+      rgbaToLuma(png.data, luma, this.options.lumaWeights);
+      const timeS = times ? times[index]! : fps !== undefined ? index / fps : undefined;
+      yield timeS !== undefined ? { index, timeS, luma } : { index, luma };
+    }
+  }
+}
+
+/**
+ * Open a folder of PNG frames: lists and sorts the frames, reads the timing and the first
+ * frame's size now; decodes frames one at a time when iterated (one luma plane reused).
+ */
+export async function openPngFolder(dir: string, options: PngFolderOptions = {}): Promise<LumaFrameSource & { readonly info: PngFolderInfo }> {
+  const folder = await stat(dir).catch(() => {
+    throw new BlinkUpError('INPUT_INVALID', `cannot read ${dir}: no such folder`);
+  });
+  if (!folder.isDirectory()) throw new BlinkUpError('INPUT_INVALID', `${dir} is not a folder of PNG frames`);
+  const entries = await readdir(dir, { withFileTypes: true });
+  const files = sortFrameNames(entries.filter((e) => e.isFile() && /\.png$/i.test(e.name)).map((e) => e.name));
+  if (files.length === 0) throw new BlinkUpError('INPUT_INVALID', `no PNG frames in ${dir}`);
+
+  const { width, height } = pngSize(await readHead(join(dir, files[0]!), files[0]!), files[0]!);
+  const maxSide = options.maxSide ?? PNG_LIMITS.maxSide;
+  if (width < 1 || height < 1) throw new BlinkUpError('INPUT_INVALID', `${files[0]} has no pixels`);
+  if (width > maxSide || height > maxSide || width * height * 4 > MAX_DECODED_BYTES) {
+    throw new BlinkUpError('LIMIT_EXCEEDED', `${files[0]} is ${width}×${height}, over the limit of ${maxSide} pixels a side`);
+  }
+
+  let timing: PngFolderInfo['timing'] = 'none';
+  let fps: number | undefined;
+  let times: Float64Array | undefined;
+  if (options.fps !== undefined) {
+    fps = checkFps(options.fps);
+    timing = 'fps';
+  } else {
+    for (const name of TIMES_FILES) {
+      const text = await readSideFile(join(dir, name), name);
+      if (text === undefined) continue;
+      times = parseTimes(text, name);
+      if (times.length !== files.length) {
+        throw new BlinkUpError('INPUT_INVALID', `${name} has ${times.length} timestamps for ${files.length} frames`);
+      }
+      if (times.length > 1) fps = (times.length - 1) / (times[times.length - 1]! - times[0]!);
+      timing = 'times-file';
+      break;
+    }
+    if (timing === 'none') {
+      fps = manifestFps(await readSideFile(join(dir, 'manifest.json'), 'manifest.json'));
+      if (fps !== undefined) timing = 'manifest';
+    }
+  }
+
+  const info: PngFolderInfo = {
+    dir,
+    files,
+    width,
+    height,
+    bitDepth: 8,
+    frameCount: files.length,
+    timing,
+    ...(fps !== undefined ? { fps } : {}),
+    ...(times ? { times } : {}),
+  };
+  return new PngFolderReader(info, options);
+}
+
+/** An 8-bit greyscale PNG of a luma plane. */
+export function encodeGreyPng(luma: Uint8Array, width: number, height: number): Uint8Array {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || luma.length !== width * height) {
+    throw new BlinkUpError('INPUT_INVALID', `a ${width}×${height} grey image needs ${width * height} luma bytes, got ${luma.length}`);
+  }
+  const png = new PNG({ width, height, colorType: 0, inputColorType: 0, bitDepth: 8 });
+  png.data = Buffer.from(luma.buffer, luma.byteOffset, luma.byteLength);
+  const bytes = PNG.sync.write(png, { colorType: 0, inputColorType: 0, bitDepth: 8 });
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength); // a plain view: `slice` copies, as for any Uint8Array
+}
+
+export interface PngFramesWriteOptions {
+  readonly width: number;
+  readonly height: number;
+  /** Timestamps (seconds) to write as the folder's `times` file, one per frame. */
+  readonly times?: ArrayLike<number>;
+}
+
+/**
+ * Write luma planes as `frame-00001.png`, `frame-00002.png`, … into `dir` (created if needed),
+ * one at a time, plus a `times` file when timestamps are given. Returns the frame count.
+ */
+export async function writePngFrames(
+  dir: string,
+  frames: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+  options: PngFramesWriteOptions,
+): Promise<number> {
+  await mkdir(dir, { recursive: true });
+  let count = 0;
+  for await (const luma of frames) {
+    await writeFile(join(dir, frameFileName(count)), encodeGreyPng(luma, options.width, options.height));
+    count++;
+  }
+  if (options.times) {
+    if (options.times.length !== count) {
+      throw new BlinkUpError('OPTION_INVALID', `${options.times.length} timestamps given for ${count} frames`);
+    }
+    await writeFile(join(dir, 'times'), `${Array.from(options.times, (t) => String(t)).join('\n')}\n`);
+  }
+  return count;
+}

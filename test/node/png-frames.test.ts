@@ -1,0 +1,148 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { describe, expect, it } from 'vitest';
+import { encodeGreyPng, openPngFolder, parseTimes, sortFrameNames, writePngFrames } from '../../src/node/png-frames.js';
+import { rgbaToLuma } from '../../src/node/rgb-luma.js';
+import { Random } from '../../src/util/random.js';
+import { expectBlinkUpError, tempFolder } from './helpers.js';
+
+const W = 6;
+const H = 4;
+
+function randomLuma(seed: number, width = W, height = H): Uint8Array {
+  const random = new Random(seed);
+  return new Uint8Array(width * height).map(() => random.int(0, 255));
+}
+
+/** Read every frame of a folder, copying each plane (the reader reuses its buffer). */
+async function readFolder(dir: string, options = {}) {
+  const source = await openPngFolder(dir, options);
+  const frames: Array<{ index: number; timeS?: number; luma: number[] }> = [];
+  for await (const f of source.frames()) frames.push({ ...f, luma: [...f.luma] });
+  return { info: source.info, frames };
+}
+
+/** A folder holding exactly the given files. */
+function folderWith(files: Record<string, Uint8Array | string>): string {
+  const dir = tempFolder('png');
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  return dir;
+}
+
+describe('PNG frame folders', () => {
+  it('round-trips luma frames with their times file', async () => {
+    const dir = join(tempFolder('png-rt'), 'frames');
+    const frames = [randomLuma(1), randomLuma(2), randomLuma(3)];
+    expect(await writePngFrames(dir, frames, { width: W, height: H, times: [0, 1 / 240, 2 / 240] })).toBe(3);
+    const { info, frames: got } = await readFolder(dir);
+    expect(info).toMatchObject({ width: W, height: H, bitDepth: 8, frameCount: 3, timing: 'times-file', files: ['frame-00001.png', 'frame-00002.png', 'frame-00003.png'] });
+    expect(info.fps).toBeCloseTo(240, 9);
+    expect(got.map((f) => f.luma)).toEqual(frames.map((f) => [...f]));
+    expect(got.map((f) => f.timeS)).toEqual([0, 1 / 240, 2 / 240]);
+  });
+
+  it('orders frames by the number in the name and ignores other files', async () => {
+    const names = ['frame-10.png', 'frame-2.png', 'frame-1.png', 'Frame-3.PNG'];
+    const files: Record<string, Uint8Array | string> = { 'notes.txt': 'hello' };
+    names.forEach((name) => {
+      const value = Number(/\d+/.exec(name)![0]);
+      files[name] = encodeGreyPng(new Uint8Array(W * H).fill(value), W, H);
+    });
+    const { frames, info } = await readFolder(folderWith(files), { fps: 30 });
+    expect(info.files).toEqual(['frame-1.png', 'frame-2.png', 'Frame-3.PNG', 'frame-10.png']);
+    expect(frames.map((f) => f.luma[0])).toEqual([1, 2, 3, 10]);
+    expect(frames[3]!.timeS).toBeCloseTo(0.1, 12);
+    expect(info.timing).toBe('fps');
+    expect(sortFrameNames(['a10', 'a9', 'a010'])).toEqual(['a9', 'a010', 'a10']);
+  });
+
+  it('converts RGB, RGBA and 16-bit PNGs to 8-bit luma', async () => {
+    const rgba = new Uint8Array(W * H * 4);
+    const random = new Random(9);
+    for (let i = 0; i < rgba.length; i++) rgba[i] = random.int(0, 255);
+    const expected = [...rgbaToLuma(rgba, new Uint8Array(W * H))];
+    const write = (colorType: 2 | 6) => {
+      const png = new PNG({ width: W, height: H });
+      png.data = Buffer.from(rgba);
+      if (colorType === 2) for (let i = 3; i < rgba.length; i += 4) png.data[i] = 255; // pngjs would blend a dropped alpha
+      return PNG.sync.write(png, { colorType, inputColorType: 6, inputHasAlpha: true });
+    };
+    const grey16 = new Uint16Array(W * H).map((_, i) => i * 257); // 8-bit value i, scaled to 16 bits
+    const png16 = new PNG({ width: W, height: H, bitDepth: 16 });
+    png16.data = Buffer.from(grey16.buffer);
+    const files = {
+      'a1.png': write(2),
+      'a2.png': write(6), // alpha is ignored: camera frames are opaque
+      'a3.png': PNG.sync.write(png16, { colorType: 0, inputColorType: 0, bitDepth: 16 }),
+    };
+    const { frames } = await readFolder(folderWith(files));
+    expect(frames[0]!.luma).toEqual(expected);
+    expect(frames[1]!.luma).toEqual(expected);
+    expect(frames[2]!.luma).toEqual(Array.from({ length: W * H }, (_, i) => i));
+  });
+
+  it('uses Rec.601 weights when asked; grey is unchanged by either', () => {
+    const red = new Uint8Array([255, 0, 0, 255, 77, 77, 77, 255]);
+    expect([...rgbaToLuma(red, new Uint8Array(2), 'rec709')]).toEqual([54, 77]);
+    expect([...rgbaToLuma(red, new Uint8Array(2), 'rec601')]).toEqual([77, 77]);
+  });
+
+  it('takes the frame rate of a blinkup manifest, and frames without timing have no times', async () => {
+    const png = encodeGreyPng(randomLuma(4), W, H);
+    const withManifest = await readFolder(folderWith({ 'frame-00001.png': png, 'manifest.json': JSON.stringify({ format: 'blinkup-frames', fps: 20 }) }));
+    expect(withManifest.info).toMatchObject({ timing: 'manifest', fps: 20 });
+    const bare = await readFolder(folderWith({ 'f.png': png, 'manifest.json': '{not json' }));
+    expect(bare.info.timing).toBe('none');
+    expect(bare.frames[0]!.timeS).toBeUndefined();
+  });
+
+  it('parses times files strictly', () => {
+    expect([...parseTimes('# t\n0\n\n0.5\r\n1e0\n')]).toEqual([0, 0.5, 1]);
+    expect(() => parseTimes('0\n1\n1\n')).toThrow(/line 3: timestamps must increase/);
+    expect(() => parseTimes('0\nsecret\n')).toThrow(/^times line 2: not a number$/);
+  });
+});
+
+describe('PNG frame folders: hostile input', () => {
+  const good = encodeGreyPng(randomLuma(5), W, H);
+
+  it('names a corrupt frame', async () => {
+    const corrupt = good.slice();
+    corrupt.fill(0x55, 41, corrupt.length - 12); // inside IDAT, keep the signature and IHDR
+    const dir = folderWith({ '1.png': good, '2.png': corrupt });
+    expect(await expectBlinkUpError(readFolder(dir), 'INPUT_INVALID')).toMatch(/^2\.png is not a valid PNG/);
+    const truncated = folderWith({ '1.png': good, '2.png': good.subarray(0, 40) });
+    expect(await expectBlinkUpError(readFolder(truncated), 'INPUT_INVALID')).toMatch(/^2\.png/);
+    const text = folderWith({ '1.png': good, '2.png': 'not an image at all, just text' });
+    expect(await expectBlinkUpError(readFolder(text), 'INPUT_INVALID')).toBe('2.png is not a PNG file');
+  });
+
+  it('names a frame of a different size', async () => {
+    const dir = folderWith({ '1.png': good, '2.png': encodeGreyPng(randomLuma(6, 4, 4), 4, 4) });
+    expect(await expectBlinkUpError(readFolder(dir), 'INPUT_INVALID')).toBe(`2.png is 4×4, but 1.png is ${W}×${H}: all frames must have one size`);
+  });
+
+  it('refuses an absurd frame size before decoding', async () => {
+    const huge = good.slice();
+    new DataView(huge.buffer).setUint32(16, 100_000);
+    await expectBlinkUpError(openPngFolder(folderWith({ '1.png': huge })), 'LIMIT_EXCEEDED');
+  });
+
+  it('refuses an empty folder, a file, a missing path, and a wrong times file', async () => {
+    expect(await expectBlinkUpError(openPngFolder(folderWith({})), 'INPUT_INVALID')).toMatch(/^no PNG frames in/);
+    const dir = folderWith({ 'a.png': good });
+    expect(await expectBlinkUpError(openPngFolder(join(dir, 'a.png')), 'INPUT_INVALID')).toMatch(/is not a folder/);
+    await expectBlinkUpError(openPngFolder(join(dir, 'missing')), 'INPUT_INVALID');
+    await expectBlinkUpError(openPngFolder(folderWith({ 'a.png': good, times: '0\n1\n' })), 'INPUT_INVALID');
+    await expectBlinkUpError(openPngFolder(dir, { fps: 0 }), 'OPTION_INVALID');
+    const withSub = folderWith({ 'a.png': good });
+    mkdirSync(join(withSub, 'b.png'));
+    expect((await openPngFolder(withSub)).info.files).toEqual(['a.png']); // a folder named *.png is not a frame
+  });
+
+  it('writer refuses wrongly sized planes and mismatched times', async () => {
+    expect(() => encodeGreyPng(new Uint8Array(5), W, H)).toThrow(/needs 24 luma bytes/);
+    await expectBlinkUpError(writePngFrames(tempFolder('png-w'), [randomLuma(1)], { width: W, height: H, times: [0, 1] }), 'OPTION_INVALID');
+  });
+});
