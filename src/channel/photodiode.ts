@@ -13,6 +13,7 @@ import { resolveSensorOptions, Sensor, SENSOR_DEFAULTS, type SensorOptions } fro
 import { planSamples, resolveSamplerOptions, SAMPLER_DEFAULTS, SamplePicker, type SamplerOptions } from './sampler.js';
 import { Adc, ADC_DEFAULTS, type AdcOptions, resolveAdcOptions } from './adc.js';
 import { Stream, streamRandom } from './seeding.js';
+import { firstAtOrAfter } from './sorted.js';
 import { checkRange } from './validate.js';
 
 /** Every option of every stage of the photodiode channel (names are unique across stages). */
@@ -160,14 +161,3 @@ export function simulatePhotodiode(levels: Uint8Array, options?: Partial<Photodi
   return plan.believedTimesS ? { ...capture, times: plan.believedTimesS } : capture;
 }
 
-/** Index of the first element of the increasing array `xs` that is ≥ x (binary search). */
-function firstAtOrAfter(xs: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (xs[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}

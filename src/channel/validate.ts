@@ -16,14 +16,15 @@ export function withDefaults<T extends object>(defaults: T, partial: Partial<T> 
   return out;
 }
 
-function invalid(name: string, expected: string, value: unknown): BlinkUpError {
+/** The `OPTION_INVALID` error for option `name`. */
+export function optionError(name: string, expected: string, value: unknown): BlinkUpError {
   return new BlinkUpError(ErrorCode.OPTION_INVALID, `option ${name} must be ${expected} (got ${String(value)})`);
 }
 
 /** A finite number in [min, max]. */
 export function checkRange(name: string, value: number, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw invalid(name, `a number in [${min}, ${max}]`, value);
+    throw optionError(name, `a number in [${min}, ${max}]`, value);
   }
   return value;
 }
@@ -31,19 +32,19 @@ export function checkRange(name: string, value: number, min: number, max: number
 /** An integer in [min, max]. */
 export function checkInteger(name: string, value: number, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw invalid(name, `an integer in [${min}, ${max}]`, value);
+    throw optionError(name, `an integer in [${min}, ${max}]`, value);
   }
   return value;
 }
 
 /** One of a fixed set of values. */
 export function checkChoice<T>(name: string, value: T, choices: readonly T[]): T {
-  if (!choices.includes(value)) throw invalid(name, `one of ${choices.join(', ')}`, value);
+  if (!choices.includes(value)) throw optionError(name, `one of ${choices.join(', ')}`, value);
   return value;
 }
 
 /** A boolean. */
 export function checkBoolean(name: string, value: boolean): boolean {
-  if (typeof value !== 'boolean') throw invalid(name, 'true or false', value);
+  if (typeof value !== 'boolean') throw optionError(name, 'true or false', value);
   return value;
 }
