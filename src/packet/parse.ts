@@ -5,7 +5,7 @@
  */
 import { crc16 } from './crc16.js';
 import { BlinkUpError, ErrorCode } from './errors.js';
-import { bytesToIpv4, utf8String, wireToHex16 } from './fields.js';
+import { bytesToIpv4, isContiguousNetmask, utf8String, wireToHex16 } from './fields.js';
 import { protectSecrets } from './redact.js';
 import { EntryType, type ConfigPayload, type Payload, type ProxyConfig, type StaticConfig } from './types.js';
 
@@ -63,6 +63,9 @@ function parseEntries(area: Uint8Array): Payload {
   }
   if (password !== undefined && ssid === undefined) throw new BlinkUpError(ErrorCode.MALFORMED, 'password entry without an SSID entry');
   if (password !== undefined && password.length > 64) throw new BlinkUpError(ErrorCode.MALFORMED, 'password entry is longer than 64 bytes');
+  if (password !== undefined && password.length === 64 && !isHexKey(password)) {
+    throw new BlinkUpError(ErrorCode.MALFORMED, 'a 64-byte password entry must be a hex key');
+  }
 
   const payload: ConfigPayload = {
     kind: 'config',
@@ -82,6 +85,8 @@ function parseStatic(d: Uint8Array): StaticConfig {
   if (d.length !== 16 && d.length !== 20) {
     throw new BlinkUpError(ErrorCode.MALFORMED, `static configuration entry is ${d.length} bytes; it must be 16 or 20`);
   }
+  // The same rule as the encoder's: whatever parses must be encodable again.
+  if (!isContiguousNetmask(d.subarray(4, 8))) throw new BlinkUpError(ErrorCode.MALFORMED, 'static configuration has a non-contiguous netmask');
   const s: StaticConfig = { ip: bytesToIpv4(d, 0), netmask: bytesToIpv4(d, 4), gateway: bytesToIpv4(d, 8), dns1: bytesToIpv4(d, 12) };
   if (d.length === 20) s.dns2 = bytesToIpv4(d, 16);
   return s;
@@ -107,6 +112,11 @@ function parseProxy(d: Uint8Array): ProxyConfig {
   if (o < d.length) p.password = utf8String(field('password'), 'proxy password');
   if (o !== d.length) throw new BlinkUpError(ErrorCode.MALFORMED, 'proxy entry has bytes after its password');
   return p;
+}
+
+/** 64 ASCII hex digits: a raw WPA key rather than a passphrase. */
+function isHexKey(bytes: Uint8Array): boolean {
+  return bytes.every((b) => (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66));
 }
 
 function hex4(n: number): string {

@@ -89,6 +89,8 @@ const parseCases: ParseCase[] = [
   { name: 'SSID that is not UTF-8', bytes: framePacket([...entry(1, [0xff, 0xfe]), ...enrol]), code: ErrorCode.MALFORMED },
   { name: 'password without SSID', bytes: framePacket([...entry(6, utf8(PASSWORD)), ...enrol]), code: ErrorCode.MALFORMED },
   { name: 'empty SSID entry', bytes: framePacket([...entry(1, []), ...enrol]), code: ErrorCode.MALFORMED },
+  { name: 'static entry with a non-contiguous netmask', bytes: framePacket([...entry(11, [10, 0, 0, 2, 255, 0, 255, 0, 10, 0, 0, 1, 1, 1, 1, 1]), ...enrol]), code: ErrorCode.MALFORMED },
+  { name: '64-byte password that is not a hex key', bytes: framePacket([...entry(1, utf8('Lab')), ...entry(6, utf8('k'.repeat(64))), ...enrol]), code: ErrorCode.MALFORMED },
   { name: 'static entry of 12 bytes', bytes: framePacket([...entry(11, new Array(12).fill(1)), ...enrol]), code: ErrorCode.MALFORMED },
   { name: 'proxy without host', bytes: framePacket([...entry(13, [0x90, 0x1f, 0]), ...enrol]), code: ErrorCode.MALFORMED },
   { name: 'proxy field running past its entry', bytes: framePacket([...entry(13, [0x90, 0x1f, 9, 0x68]), ...enrol]), code: ErrorCode.MALFORMED },
