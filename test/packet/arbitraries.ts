@@ -1,0 +1,54 @@
+/** fast-check generators of valid payloads: every field within its limits, any Unicode text. */
+import fc from 'fast-check';
+import type { ConfigPayload, Payload, ProxyConfig, StaticConfig } from '../../src/packet/types.js';
+
+export const utf8Length = (s: string): number => new TextEncoder().encode(s).length;
+
+/** Text of any code points (astral ones included) whose UTF-8 form is `min`–`max` bytes. */
+export const text = (min: number, max: number): fc.Arbitrary<string> =>
+  fc.string({ unit: 'binary', minLength: min, maxLength: max }).filter((s) => utf8Length(s) >= min && utf8Length(s) <= max);
+
+/** A plan id or token: 16 hex digits in either case (the parser gives them back lower-case). */
+export const hex16 = fc.stringMatching(/^[0-9a-fA-F]{16}$/);
+
+/** WPA passphrase (≤ 63 bytes, possibly empty: an open network) or a 64-hex-digit key. */
+export const wifiPassword = fc.oneof(text(0, 63), fc.stringMatching(/^[0-9a-f]{64}$/));
+
+const netmask = fc.integer({ min: 0, max: 32 }).map((bits) => {
+  const v = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+  return [24, 16, 8, 0].map((s) => (v >>> s) & 0xff).join('.');
+});
+
+export const staticConfig: fc.Arbitrary<StaticConfig> = fc
+  .record({ ip: fc.ipV4(), netmask, gateway: fc.ipV4(), dns1: fc.ipV4(), dns2: fc.option(fc.ipV4(), { nil: undefined }) })
+  .map(({ dns2, ...rest }) => (dns2 === undefined ? rest : { ...rest, dns2 }));
+
+/** Proxy fields sized so that a payload with everything at its maximum still fits 255 bytes. */
+export const proxyConfig: fc.Arbitrary<ProxyConfig> = fc
+  .record({ host: text(1, 60), port: fc.integer({ min: 1, max: 65535 }), username: text(1, 20), password: text(1, 20), credentials: fc.constantFrom('none', 'user', 'both') })
+  .map(({ credentials, username, password, ...p }) => (credentials === 'none' ? p : credentials === 'user' ? { ...p, username } : { ...p, username, password }));
+
+/** A Wi-Fi (or wired, when the SSID is empty) configuration with any mix of optional parts. */
+export const configPayload: fc.Arbitrary<ConfigPayload> = fc
+  .record({
+    ssid: fc.oneof(text(1, 32), fc.constant('')),
+    password: wifiPassword,
+    planId: hex16,
+    token: hex16,
+    staticIp: fc.option(staticConfig, { nil: undefined }),
+    proxy: fc.option(proxyConfig, { nil: undefined }),
+  })
+  .map(({ staticIp, proxy, ...p }) => {
+    const out: ConfigPayload = { ...p, password: p.ssid === '' ? '' : p.password };
+    if (staticIp) out.staticIp = staticIp;
+    if (proxy) out.proxy = proxy;
+    return out;
+  });
+
+export const payload: fc.Arbitrary<Payload> = fc.oneof({ weight: 19, arbitrary: configPayload }, { weight: 1, arbitrary: fc.constant({ kind: 'clear' as const }) });
+
+/** The payload as parsePacket returns it: kind set, hex lower-case. */
+export function normalised(p: Payload): Payload {
+  if (p.kind === 'clear') return p;
+  return { kind: 'config', ...p, planId: p.planId.toLowerCase(), token: p.token.toLowerCase() };
+}
