@@ -1,6 +1,7 @@
 /**
  * parsePacket on hostile bytes (seeded): it may only ever throw a BlinkUpError, and damage the
- * CRC is guaranteed to catch must never come out as a packet.
+ * CRC is guaranteed to catch (any one byte) must never come out as a packet. Wider damage can
+ * slip through: the SDK's CRC has only 1024 values (see crc16.test.ts), so the rate is measured.
  */
 import { describe, expect, it } from 'vitest';
 import { encodePacket, isBlinkUpError, parsePacket, type Payload } from '../../src/packet/index.js';
@@ -57,18 +58,13 @@ describe('parsePacket fuzz', () => {
     expect(accepted).toBeGreaterThan(0); // the generator does reach the accepting paths
   });
 
-  it('every burst of up to 16 bits, every insertion, deletion and truncation is refused', () => {
+  it('every single-byte error, insertion, deletion and truncation is refused', () => {
     for (const packet of packets) {
       for (let i = 0; i < packet.length; i++) {
-        for (let trial = 0; trial < 64; trial++) {
-          const burst = packet.slice();
-          burst[i]! ^= rng.int(1, 255);
-          if (i + 1 < burst.length && rng.chance(0.5)) burst[i + 1]! ^= rng.int(0, 255);
-          // Adjacent 2-byte damage that leaves a 16-bit burst: a linear CRC catches all of them
-          // only if the register keeps full rank, which this one does not — so check the
-          // single-byte part exactly and the 2-byte part for typed errors only.
-          const parsed = tryParse(burst);
-          if (parsed !== undefined && burst[i + 1] === packet[i + 1]) throw new Error(`single-byte error at ${i} accepted`);
+        const damaged = packet.slice();
+        for (let d = 1; d < 256; d++) {
+          damaged[i] = packet[i]! ^ d;
+          if (tryParse(damaged) !== undefined) throw new Error(`byte ${i} ^ ${d} was accepted`);
         }
         const deleted = Uint8Array.of(...packet.subarray(0, i), ...packet.subarray(i + 1));
         const inserted = Uint8Array.of(...packet.subarray(0, i), rng.int(0, 255), ...packet.subarray(i));
