@@ -7,3 +7,4 @@ export * from './line/index.js';
 export * from './schedule/index.js';
 export * from './player/index.js';
 export * from './export/index.js';
+export * from './decoder/index.js';

@@ -1,0 +1,241 @@
+/**
+ * Stage 5 — framing: the receiver's state machine, one pulse at a time.
+ *
+ *   HUNT      waits for a run of alike pulses at a steady rate: the preamble's grey pulses.
+ *             Black and grey (and the pulse rate) are learned from that run.
+ *   PREAMBLE  more grey pulses, until one is clearly brighter than grey: the first 1 of the
+ *             sync magic 0x2A (0 0 1 0 1 0 1 0; its first two 0s look like preamble). White is
+ *             learned from it.
+ *   MAGIC     the rest of the magic, 0 1 0 1 0, must follow exactly; anything else was not a
+ *             preamble and the hunt starts again.
+ *   BODY      one soft bit per pulse: the length byte L, then L entry bytes and two CRC bytes.
+ *
+ * A gap with no pulse (the segmenter's timeout or a cut) or a pulse that cannot be grey or white
+ * loses sync. The framer does not judge the bytes: CRC, structure, repair and combining happen
+ * after it, on the soft bits it collected.
+ */
+import type { LevelTracker } from './levels.js';
+import type { Pulse } from './pulses.js';
+import { confidence, softValue } from './slicer.js';
+
+export const FramerState = { HUNT: 0, PREAMBLE: 1, MAGIC: 2, BODY: 3 } as const;
+export type FramerState = (typeof FramerState)[keyof typeof FramerState];
+
+export const FrameResult = { NONE: 0, PACKET: 1, LOST: 2 } as const;
+export type FrameResult = (typeof FrameResult)[keyof typeof FrameResult];
+
+/** Alike pulses in a row before they are taken for a preamble (it has 24, plus the magic's two). */
+export const MIN_PREAMBLE = 10;
+/** A pulse this many grey heights above the floor is white (#bf white ≈ 1.9 grey, #9f ≈ 2.9). */
+const WHITE_RATIO = 1.35;
+/** Below this many grey heights a pulse is no grey pulse. */
+const MIN_GREY_RATIO = 0.5;
+/** The magic after its first 1. */
+const MAGIC_TAIL = [0, 1, 0, 1, 0] as const;
+/** A pulse-to-pulse period beyond this many ordinary periods means pulses are missing. */
+const MAX_PERIOD_RATIO = 3.2;
+/** Shortest pulse period accepted, seconds: two frames at 150 fps, so mains flicker (100/120 Hz) never passes for a preamble. */
+export const MIN_PERIOD_S = 2 / 150;
+/** A preamble pulse must stand this many noise sigmas above its valley. */
+const MIN_PULSE_SNR = 5;
+/** Longest packet: L = 255 entry bytes, plus L itself and the CRC. */
+export const MAX_PACKET_BITS = (255 + 3) * 8;
+/** Smallest possible L: the clear packet 02 07 00. */
+const MIN_LENGTH = 2;
+
+/** Running description of a candidate preamble: alike pulses in a row. */
+class PreambleRun {
+  count = 0;
+  top = 0;
+  floor = 0;
+  amplitude = 0;
+  period = Number.NaN;
+  startS = 0;
+
+  /** Shortest period accepted, samples. */
+  minPeriod = 0;
+
+  /** Whether `p` looks like the pulses already in the run. */
+  accepts(p: Pulse): boolean {
+    if (p.empty || !(p.period >= this.minPeriod)) return false;
+    if (this.count === 0) return true;
+    const height = this.top - this.floor;
+    if (!(height > 0)) return false;
+    if (Math.abs(p.top - this.top) > 0.3 * height) return false;
+    if (p.top - p.floor < 0.5 * height) return false;
+    const r = p.period / this.period;
+    return r > 0.55 && r < 2.2;
+  }
+
+  add(p: Pulse, startS: number): void {
+    if (this.count === 0) this.startS = startS;
+    const n = ++this.count;
+    this.top += (p.top - this.top) / n;
+    this.floor += (p.floor - this.floor) / n;
+    this.amplitude += (p.peak - p.floor - this.amplitude) / n;
+    // Held frames lengthen some periods: let ordinary ones dominate the estimate.
+    if (!(this.period === this.period) || !(this.period < Infinity)) this.period = p.period;
+    else if (p.period < 1.3 * this.period) this.period += 0.3 * (p.period - this.period);
+  }
+
+  clear(): void {
+    this.count = 0;
+    this.top = this.floor = this.amplitude = 0;
+    this.period = Number.NaN;
+  }
+
+  /** A new run, starting with `p` if it can start one. */
+  restart(p: Pulse, startS: number): void {
+    this.clear();
+    if (this.accepts(p)) this.add(p, startS);
+  }
+}
+
+export class Framer {
+  state: FramerState = FramerState.HUNT;
+  /** Soft bits of the packet being received (L first), see slicer.ts. */
+  readonly soft = new Float32Array(MAX_PACKET_BITS);
+  bits = 0;
+  private expected = 0;
+  private magicPos = 0;
+  private readonly run = new PreambleRun();
+
+  /** `sampleRate`: nominal samples per second, for the shortest plausible pulse period. */
+  constructor(sampleRate: number) {
+    this.run.minPeriod = MIN_PERIOD_S * sampleRate;
+  }
+  /** Start of the transmission (first preamble pulse seen) and end of the last pulse, seconds. */
+  startS = 0;
+  endS = 0;
+  /** Why sync was lost (after a LOST result). */
+  lostReason = '';
+  /** The last pulse's decision (0 none, 1 grey, 2 white) and confidence, for the pulse hook. */
+  decision: 0 | 1 | 2 = 0;
+  confidence = 0;
+  /** Sum and count of ordinary pulse periods (seconds) during this transmission, for its rate. */
+  periodSumS = 0;
+  periodCount = 0;
+
+  /** Consumes one pulse spanning [startS, endS] (its period in seconds is `periodS`). */
+  push(p: Pulse, levels: LevelTracker, startS: number, endS: number, periodS: number): FrameResult {
+    this.decision = 0;
+    this.confidence = 0;
+    switch (this.state) {
+      case FramerState.HUNT:
+        return this.hunt(p, levels, startS);
+      case FramerState.PREAMBLE:
+        return this.preamble(p, levels, startS, periodS);
+      case FramerState.MAGIC:
+        return this.magic(p, levels, startS, periodS);
+      default:
+        return this.body(p, levels, endS, periodS);
+    }
+  }
+
+  private hunt(p: Pulse, levels: LevelTracker, startS: number): FrameResult {
+    const run = this.run;
+    if (run.accepts(p)) run.add(p, startS);
+    else run.restart(p, startS);
+    if (run.count >= MIN_PREAMBLE && run.amplitude > MIN_PULSE_SNR * levels.noise) {
+      levels.learnPreamble(run.top, run.floor, run.amplitude, run.period);
+      this.startS = run.startS;
+      this.periodSumS = 0;
+      this.periodCount = 0;
+      this.state = FramerState.PREAMBLE;
+    }
+    return FrameResult.NONE;
+  }
+
+  private preamble(p: Pulse, levels: LevelTracker, startS: number, periodS: number): FrameResult {
+    const r = levels.ratio(p.top);
+    if (p.empty || !(p.period < MAX_PERIOD_RATIO * levels.period) || !(r >= MIN_GREY_RATIO)) return this.rehunt(p, startS);
+    if (r > WHITE_RATIO) {
+      levels.learnWhite(p.top);
+      this.decision = 2;
+      this.confidence = 1;
+      this.magicPos = 0;
+      this.state = FramerState.MAGIC;
+    } else {
+      this.decision = 1;
+      levels.track(0, p.top, p.floor, p.peak - p.floor, p.period);
+    }
+    this.notePeriod(p, levels, periodS);
+    return FrameResult.NONE;
+  }
+
+  private magic(p: Pulse, levels: LevelTracker, startS: number, periodS: number): FrameResult {
+    if (p.empty || !(p.period < MAX_PERIOD_RATIO * levels.period)) return this.rehunt(p, startS);
+    const soft = softValue(p.top, levels);
+    const bit = soft > 0 ? 1 : 0;
+    if (bit !== MAGIC_TAIL[this.magicPos]) return this.rehunt(p, startS);
+    this.decide(soft);
+    levels.track(bit, p.top, p.floor, p.peak - p.floor, p.period);
+    this.notePeriod(p, levels, periodS);
+    if (++this.magicPos === MAGIC_TAIL.length) {
+      this.state = FramerState.BODY;
+      this.bits = 0;
+      this.expected = 8;
+    }
+    return FrameResult.NONE;
+  }
+
+  private body(p: Pulse, levels: LevelTracker, endS: number, periodS: number): FrameResult {
+    if (p.empty) return this.lose('no pulse where a bit was due');
+    const soft = softValue(p.top, levels);
+    this.decide(soft);
+    this.soft[this.bits++] = soft;
+    levels.track(soft > 0 ? 1 : 0, p.top, p.floor, p.peak - p.floor, p.period);
+    this.notePeriod(p, levels, periodS);
+    this.endS = endS;
+    if (this.bits === 8) {
+      const length = this.byteAt(0);
+      if (length < MIN_LENGTH) return this.lose(`length byte ${length} is impossible`);
+      this.expected = (length + 3) * 8;
+    }
+    if (this.bits === this.expected) {
+      this.state = FramerState.HUNT;
+      this.run.clear();
+      return FrameResult.PACKET;
+    }
+    if (!(p.period < MAX_PERIOD_RATIO * levels.period)) return this.lose('the pulses stopped before the packet ended');
+    return FrameResult.NONE;
+  }
+
+  /** Hard decision of byte `k` of the soft bits (MSB first). */
+  byteAt(k: number): number {
+    let v = 0;
+    for (let i = 8 * k; i < 8 * k + 8; i++) v = (v << 1) | (this.soft[i]! > 0 ? 1 : 0);
+    return v;
+  }
+
+  private decide(soft: number): void {
+    this.decision = soft > 0 ? 2 : 1;
+    this.confidence = confidence(soft);
+  }
+
+  private notePeriod(p: Pulse, levels: LevelTracker, periodS: number): void {
+    if (p.period > 0.8 * levels.period && p.period < 1.2 * levels.period && periodS > 0) {
+      this.periodSumS += periodS;
+      this.periodCount++;
+    }
+  }
+
+  private rehunt(p: Pulse, startS: number): FrameResult {
+    this.state = FramerState.HUNT;
+    this.run.restart(p, startS);
+    return FrameResult.NONE;
+  }
+
+  private lose(reason: string): FrameResult {
+    this.lostReason = reason;
+    this.state = FramerState.HUNT;
+    this.run.clear();
+    return FrameResult.LOST;
+  }
+
+  reset(): void {
+    this.state = FramerState.HUNT;
+    this.bits = 0;
+    this.run.clear();
+  }
+}

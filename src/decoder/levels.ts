@@ -1,0 +1,120 @@
+/**
+ * Stage 3 — level tracking. What black, grey and white look like is never assumed: the preamble
+ * (24 grey pulses) teaches black and grey, the sync magic's three white pulses teach white, and
+ * every decided bit afterwards nudges its level, so slow drift (auto-brightness, a moving hand)
+ * is followed. The grey level is learned, not assumed: #bf is ≈ 52 % of white's light, the 2014
+ * flasher's #9f ≈ 35 %, and a camera sees other ratios again.
+ *
+ * Two kinds of value are tracked: `grey`/`white` are pulse values (the mean of a pulse's bright
+ * part, see pulses.ts), `floor` is the smoothed valley between pulses, and `amplitude` the
+ * smoothed height of a grey pulse above its valley, which sets the segmenter's hysteresis.
+ */
+
+/** How fast levels follow the data: weight of each new pulse (≈ 1/20: a time constant of 20 pulses). */
+const TRACK_RATE = 0.05;
+
+export class LevelTracker {
+  /** Pulse value of grey and white (NaN until learned). */
+  grey = Number.NaN;
+  white = Number.NaN;
+  /** Smoothed valley between pulses (the darkest level the signal reaches: black, or above it with slow pixels). */
+  floor = Number.NaN;
+  /** Smoothed height of a grey pulse above its valley. */
+  amplitude = Number.NaN;
+  /** Samples from one rising edge to the next, without held frames. */
+  period = Number.NaN;
+  /** Sample noise rms (kept here by the decoder so the framer can judge pulse heights). */
+  noise = 0;
+
+  /** Learned from a preamble run: mean grey value, valley, smoothed amplitude and typical period. */
+  learnPreamble(grey: number, floor: number, amplitude: number, period: number): void {
+    this.grey = grey;
+    this.floor = floor;
+    this.amplitude = amplitude;
+    this.period = period;
+    this.white = Number.NaN;
+  }
+
+  /** Grey-relative height of a pulse value: 0 at the floor, 1 at grey. */
+  ratio(value: number): number {
+    return (value - this.floor) / (this.grey - this.floor);
+  }
+
+  /** The first white pulse of the sync magic. */
+  learnWhite(value: number): void {
+    this.white = value;
+  }
+
+  /** Midway between grey and white: above it a pulse is a 1. */
+  get threshold(): number {
+    return 0.5 * (this.grey + this.white);
+  }
+
+  /** Half the grey/white gap: the distance from either level to the threshold. */
+  get halfGap(): number {
+    return 0.5 * (this.white - this.grey);
+  }
+
+  /** After a decision: move the decided level, the floor and the period a little toward what was seen. */
+  track(bit: number, value: number, floor: number, amplitude: number, period: number): void {
+    if (bit) this.white += TRACK_RATE * (value - this.white);
+    else {
+      this.grey += TRACK_RATE * (value - this.grey);
+      this.amplitude += TRACK_RATE * (amplitude - this.amplitude);
+    }
+    this.floor += TRACK_RATE * (floor - this.floor);
+    // Held frames make some periods longer; only ordinary ones refine the clock.
+    if (period > 0.8 * this.period && period < 1.2 * this.period) this.period += TRACK_RATE * (period - this.period);
+  }
+
+  get learned(): boolean {
+    return this.grey === this.grey && this.white === this.white;
+  }
+
+  reset(): void {
+    this.grey = this.white = this.floor = this.amplitude = this.period = Number.NaN;
+  }
+}
+
+/**
+ * Sample noise from second differences (x[n] − 2x[n−1] + x[n−2] has variance 6σ² for white noise
+ * and is blind to slow light changes), tracked as a running median so edges and ripple do not
+ * inflate it. The decoder feeds it only while the signal is dark, where PWM ripple cannot reach.
+ */
+export class NoiseMeter {
+  /** Running median of |second difference|. */
+  private median = 0;
+  private seeded = false;
+  private updates = 0;
+  private static readonly STEP = 0.02;
+  /** |d2| median of N(0, 6σ²) is 0.6745·√6·σ. */
+  private static readonly TO_SIGMA = 1 / (0.6745 * Math.sqrt(6));
+
+  update(d2: number): void {
+    const a = d2 < 0 ? -d2 : d2;
+    this.updates++;
+    if (!this.seeded) {
+      this.median = a;
+      this.seeded = true;
+      return;
+    }
+    const m = this.median;
+    if (a > m) this.median = m > 0 ? m * (1 + NoiseMeter.STEP) : a * NoiseMeter.STEP;
+    else if (a < m) this.median = m * (1 - NoiseMeter.STEP);
+  }
+
+  /** Noise rms, input units (0 until measured). */
+  get sigma(): number {
+    return this.median * NoiseMeter.TO_SIGMA;
+  }
+
+  get samples(): number {
+    return this.updates;
+  }
+
+  reset(): void {
+    this.median = 0;
+    this.seeded = false;
+    this.updates = 0;
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Stage 6 — checking and bounded repair. The framer hands over soft bits; this stage decides
+ * them into bytes and lets `parsePacket` judge (CRC and structure). When that fails, the few
+ * least-confident bits are the likely culprits: flipping one or two of them (never the length
+ * byte, which decided how many bits were read) and re-checking recovers many packets a single
+ * noisy pulse spoiled.
+ *
+ * Each trial is another chance for a random CRC match (1 in 65 536), so the search is small
+ * (≤ 55 trials by default), only bits that were genuinely uncertain are candidates, and a
+ * candidate must pass the full structural parse too — never the CRC alone.
+ */
+import { crc16 } from '../packet/crc16.js';
+import { isBlinkUpError } from '../packet/errors.js';
+import { parsePacket } from '../packet/parse.js';
+import type { Payload } from '../packet/types.js';
+import type { RepairOptions } from './types.js';
+
+/** Default search: up to two flips among the ten least-confident bits. */
+export const DEFAULT_REPAIR: RepairOptions = { maxFlips: 2, candidates: 10 };
+/** Hard limits whatever the caller asks (the false-accept risk grows with the search). */
+export const MAX_REPAIR: RepairOptions = { maxFlips: 3, candidates: 16 };
+/** Only bits less confident than this may be flipped (soft values are in half-gaps: 1 = on a level). */
+const MAX_FLIP_CONFIDENCE = 0.75;
+
+export type CheckResult =
+  | { readonly ok: true; readonly payload: Payload }
+  | { readonly ok: false; readonly code: string; readonly reason: string };
+
+/** Soft bits (MSB first) → bytes: a positive soft value is a 1. */
+export function hardBytes(soft: ArrayLike<number>, nbits: number): Uint8Array {
+  const out = new Uint8Array(nbits >> 3);
+  for (let i = 0; i < out.length; i++) {
+    let v = 0;
+    for (let k = 8 * i; k < 8 * i + 8; k++) v = (v << 1) | (soft[k]! > 0 ? 1 : 0);
+    out[i] = v;
+  }
+  return out;
+}
+
+/** parsePacket without exceptions: the payload, or the error's code and message. */
+export function checkPacket(bytes: Uint8Array): CheckResult {
+  try {
+    return { ok: true, payload: parsePacket(bytes) };
+  } catch (err) {
+    if (isBlinkUpError(err)) return { ok: false, code: err.code, reason: err.message };
+    return { ok: false, code: 'MALFORMED', reason: 'packet could not be parsed' };
+  }
+}
+
+export interface Repaired {
+  readonly bytes: Uint8Array;
+  readonly payload: Payload;
+  readonly flips: number;
+}
+
+/** Clamps caller-supplied limits to the hard maximum. */
+export function repairLimits(option: boolean | RepairOptions | undefined): RepairOptions {
+  if (option === false) return { maxFlips: 0, candidates: 0 };
+  if (option === undefined || option === true) return DEFAULT_REPAIR;
+  const flips = Math.floor(Number(option.maxFlips));
+  const cands = Math.floor(Number(option.candidates));
+  return {
+    maxFlips: flips > 0 ? Math.min(flips, MAX_REPAIR.maxFlips) : 0,
+    candidates: cands > 0 ? Math.min(cands, MAX_REPAIR.candidates) : 0,
+  };
+}
+
+/**
+ * Tries every set of at most `maxFlips` flips among the `candidates` least-confident bits after
+ * the length byte, fewest flips and least-confident first. Returns the first packet that passes
+ * CRC and structure, or null.
+ */
+export function repairPacket(soft: ArrayLike<number>, nbits: number, limits: RepairOptions): Repaired | null {
+  if (limits.maxFlips <= 0 || limits.candidates <= 0 || nbits < 24) return null;
+  const order: number[] = [];
+  for (let i = 8; i < nbits; i++) if (Math.abs(soft[i]!) < MAX_FLIP_CONFIDENCE) order.push(i);
+  order.sort((a, b) => Math.abs(soft[a]!) - Math.abs(soft[b]!) || a - b);
+  const picks = order.slice(0, limits.candidates);
+  const bytes = hardBytes(soft, nbits);
+  const crcEnd = bytes.length - 2;
+  const wanted = (): boolean => crc16(bytes, 0, crcEnd) === ((bytes[crcEnd]! << 8) | bytes[crcEnd + 1]!);
+  const flip = (bit: number): void => {
+    bytes[bit >> 3] = bytes[bit >> 3]! ^ (0x80 >> (bit & 7));
+  };
+  const chosen: number[] = [];
+  // Depth-first over combinations of increasing size; `from` keeps each set in index order once.
+  const search = (depth: number, from: number): Repaired | null => {
+    if (depth === 0) {
+      if (!wanted()) return null;
+      const check = checkPacket(bytes);
+      return check.ok ? { bytes: bytes.slice(), payload: check.payload, flips: chosen.length } : null;
+    }
+    for (let k = from; k < picks.length; k++) {
+      flip(picks[k]!);
+      chosen.push(picks[k]!);
+      const found = search(depth - 1, k + 1);
+      chosen.pop();
+      flip(picks[k]!);
+      if (found) return found;
+    }
+    return null;
+  };
+  for (let flips = 1; flips <= limits.maxFlips; flips++) {
+    const found = search(flips, 0);
+    if (found) return found;
+  }
+  return null;
+}

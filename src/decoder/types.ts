@@ -1,0 +1,152 @@
+/**
+ * The decoder's public vocabulary: its options, the events it emits and the report it keeps.
+ * Times are seconds on the sampler's time base (sample index / sampleRate, or the timestamps the
+ * caller passed), values are in the caller's units (ADC codes, volts, linear light …).
+ */
+import type { Payload } from '../packet/types.js';
+
+/** Bounded bit-flip repair tried on a packet whose CRC or structure fails. */
+export interface RepairOptions {
+  /** Most bits flipped at once (0 disables repair). */
+  readonly maxFlips: number;
+  /** How many of the least-confident bits are candidates for flipping. */
+  readonly candidates: number;
+}
+
+export interface DecoderOptions {
+  /** Nominal sample rate, Hz. Required unless every `push` passes timestamps. */
+  readonly sampleRate?: number;
+  /** ADC full scale (e.g. 4095 for 12 bits), for swing as a fraction in the report; inferred if absent. */
+  readonly fullScale?: number;
+  /** Bit-flip repair on CRC failure: `true` (default: 2 flips among the 10 least confident), `false`, or limits. */
+  readonly repair?: boolean | RepairOptions;
+  /** Combine the soft bits of repeated transmissions of the same packet (default true). */
+  readonly combine?: boolean;
+  /** Called for every pulse the slicer decides (for analysis and plots); must not throw. */
+  readonly onPulse?: (pulse: PulseInfo) => void;
+}
+
+/** One bright pulse as the slicer saw it. */
+export interface PulseInfo {
+  readonly startS: number;
+  readonly endS: number;
+  /** The statistic the decision was made on (robust mean of the bright part), input units. */
+  readonly value: number;
+  /** 0: not a data pulse (hunting or rejected), 1: grey (bit 0), 2: white (bit 1). */
+  readonly decision: 0 | 1 | 2;
+  /** 0 (a coin toss) … 1 (far from the threshold). */
+  readonly confidence: number;
+  /** Learned levels and the grey/white threshold at that moment, input units (NaN while unknown). */
+  readonly black: number;
+  readonly grey: number;
+  readonly white: number;
+  readonly threshold: number;
+}
+
+/** How cleanly a packet was received. */
+export interface PacketQuality {
+  /** Smallest and mean bit confidence, 0…1. */
+  readonly minConfidence: number;
+  readonly meanConfidence: number;
+  /** Grey and white levels and black (darkest between-pulse level) while it was received, input units. */
+  readonly black: number;
+  readonly grey: number;
+  readonly white: number;
+  /** Flash rate measured over the packet, frames per second (NaN if unknown). */
+  readonly fps: number;
+  /** Bits (of the packet, length byte included) whose pulse was split or merged by timing. */
+  readonly timingRepairs: number;
+}
+
+export type DecodeEvent =
+  | {
+      readonly type: 'packet';
+      readonly payload: Payload;
+      /** The packet as received (L, entries, CRC). Holds secrets: do not print without consent. */
+      readonly bytes: Uint8Array;
+      readonly startS: number;
+      readonly endS: number;
+      readonly quality: PacketQuality;
+      /** Bits the repair flipped (0 when the CRC matched as received). */
+      readonly repairedBits: number;
+      /** How many transmissions were combined to get it (1 = this one alone). */
+      readonly combined: number;
+    }
+  | {
+      readonly type: 'crc-failure';
+      /**
+       * What was received. It can contain the password and the token: never print or log it
+       * without the user's consent.
+       */
+      readonly bytes: Uint8Array;
+      readonly startS: number;
+      readonly endS: number;
+      /** Human-readable cause, free of secrets. */
+      readonly reason: string;
+      /** Stable code from parsePacket (CRC_MISMATCH, MALFORMED, UNKNOWN_ENTRY_TYPE, MISSING_ENROLMENT, TRUNCATED). */
+      readonly code: string;
+      readonly quality: PacketQuality;
+    }
+  | {
+      readonly type: 'sync-lost';
+      readonly atS: number;
+      readonly reason: string;
+      /** Bits after the sync magic received before sync was lost. */
+      readonly bitsReceived: number;
+    }
+  | {
+      readonly type: 'saturation';
+      readonly atS: number;
+      /** Fraction of recent samples at the sensor's ceiling. */
+      readonly fraction: number;
+    };
+
+export type PacketEvent = Extract<DecodeEvent, { type: 'packet' }>;
+export type FailureEvent = Extract<DecodeEvent, { type: 'crc-failure' }>;
+
+/** What the decoder saw: the numbers a hardware designer tunes a receiver circuit with. */
+export interface SignalReport {
+  /** Learned levels, input units (NaN until a preamble was seen). Black is the darkest level between pulses. */
+  readonly black: number;
+  readonly grey: number;
+  readonly white: number;
+  /** white − black, input units, and as a fraction of full scale. */
+  readonly swing: number;
+  readonly swingFraction: number;
+  /** Full scale used for the fractions (given or inferred). */
+  readonly fullScale: number;
+  /** Sample-to-sample noise, rms, input units. */
+  readonly noiseRms: number;
+  /** 20·log10(swing / noise). */
+  readonly snrDb: number;
+  /** Grey/white gap as a fraction of swing, and half the gap in units of the pulse-value spread. */
+  readonly greyWhiteSeparation: number;
+  readonly marginSigmas: number;
+  /** Grey level as a fraction of white (both above black): 0.52 for #bf, 0.35 for #9f on a linear sensor. */
+  readonly greyRatio: number;
+  /** Bit confidence over every data bit decided. */
+  readonly minConfidence: number;
+  readonly meanConfidence: number;
+  /** Fraction of samples at the sensor's ceiling. */
+  readonly saturationFraction: number;
+  /** Measured flash rate, frames per second, the nominal rate it is nearest, and the sampler clock error vs that rate. */
+  readonly fps: number;
+  readonly nominalFps: number;
+  readonly clockErrorPpm: number;
+  /** Display frames that stayed up one refresh longer than the rest. */
+  readonly heldLevels: number;
+  readonly pulses: number;
+  readonly samples: number;
+  /** Samples skipped because they were NaN, ±Infinity or beyond ±1e15. */
+  readonly nonFiniteSamples: number;
+  readonly packets: number;
+  readonly failures: number;
+  readonly syncLosses: number;
+}
+
+export interface DecodeResult {
+  readonly packets: PacketEvent[];
+  readonly failures: FailureEvent[];
+  readonly events: DecodeEvent[];
+  readonly report: SignalReport;
+}

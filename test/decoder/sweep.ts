@@ -1,0 +1,107 @@
+/**
+ * Seeded robustness sweeps: encode a random payload, send it through the channel simulator under
+ * one tier's random conditions, decode, and score against what was sent. Shared by the vitest
+ * suite (small sweeps) and bench/robustness.ts (≥ 200 trials per tier).
+ */
+import { simulatePhotodiode, TIERS, type PhotodiodeTier } from '../../src/channel/index.js';
+import { decodeSamples, type DecoderOptions } from '../../src/decoder/index.js';
+import { toLevels } from '../../src/line/index.js';
+import { encodePacket } from '../../src/packet/index.js';
+import type { ConfigPayload } from '../../src/packet/types.js';
+import { Random } from '../../src/util/random.js';
+
+const HEX = '0123456789abcdef';
+const PRINTABLE = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_.!';
+
+function randomText(rng: Random, min: number, max: number, alphabet: string): string {
+  let s = '';
+  for (let n = rng.int(min, max); n > 0; n--) s += alphabet[rng.int(0, alphabet.length - 1)];
+  return s;
+}
+
+/** A plausible Wi-Fi payload: SSID 4–16 characters, passphrase 8–24, random plan and token. */
+export function randomPayload(rng: Random): ConfigPayload {
+  return {
+    ssid: randomText(rng, 4, 16, PRINTABLE),
+    password: randomText(rng, 8, 24, PRINTABLE),
+    planId: randomText(rng, 16, 16, HEX),
+    token: randomText(rng, 16, 16, HEX),
+  };
+}
+
+export interface TrialOutcome {
+  /** The sent packet was decoded (from one copy, repaired, or combined). */
+  readonly decoded: boolean;
+  /** Packets decoded that were not sent (must never happen). */
+  readonly falsePackets: number;
+  /** How the first correct packet was obtained. */
+  readonly repairedBits: number;
+  readonly combined: number;
+}
+
+export interface PhotodiodeTrialOptions {
+  /** Transmissions of the same packet in the capture. Default 1. */
+  readonly repeat?: number;
+  /** Decoder options (sampleRate and fullScale come from the capture). */
+  readonly decoder?: Omit<DecoderOptions, 'sampleRate'>;
+  /** Pass the sampler's timestamps instead of the nominal rate. */
+  readonly timestamps?: boolean;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/** One trial of a photodiode tier; everything follows from `seed`. */
+export function photodiodeTrial(tier: PhotodiodeTier, seed: number, options: PhotodiodeTrialOptions = {}): TrialOutcome {
+  const rng = new Random(seed);
+  const packet = encodePacket(randomPayload(rng));
+  const channel = { ...tier(rng), repeat: options.repeat ?? 1, timestamps: options.timestamps ?? false };
+  const capture = simulatePhotodiode(toLevels(packet), channel, seed);
+  const result = decodeSamples(capture.samples, {
+    ...options.decoder,
+    ...(capture.times ? { times: capture.times } : { sampleRate: capture.sampleRate }),
+  });
+  const good = result.packets.find((p) => sameBytes(p.bytes, packet));
+  return {
+    decoded: good !== undefined,
+    falsePackets: result.packets.filter((p) => !sameBytes(p.bytes, packet)).length,
+    repairedBits: good?.repairedBits ?? 0,
+    combined: good?.combined ?? 0,
+  };
+}
+
+export interface SweepSummary {
+  readonly trials: number;
+  readonly decoded: number;
+  readonly rate: number;
+  readonly falsePackets: number;
+  readonly repaired: number;
+  readonly combined: number;
+  /** Seeds of the trials that failed (for debugging). */
+  readonly failedSeeds: number[];
+}
+
+/** `trials` photodiode trials of a named tier with seeds firstSeed, firstSeed + 1, … */
+export function photodiodeSweep(
+  tierName: 'typical' | 'hard' | 'swing005',
+  trials: number,
+  firstSeed: number,
+  options: PhotodiodeTrialOptions = {},
+): SweepSummary {
+  let decoded = 0;
+  let falsePackets = 0;
+  let repaired = 0;
+  let combined = 0;
+  const failedSeeds: number[] = [];
+  for (let k = 0; k < trials; k++) {
+    const seed = firstSeed + k;
+    const o = photodiodeTrial(TIERS[tierName], seed, options);
+    if (o.decoded) decoded++;
+    else failedSeeds.push(seed);
+    if (o.repairedBits > 0) repaired++;
+    if (o.combined > 1) combined++;
+    falsePackets += o.falsePackets;
+  }
+  return { trials, decoded, rate: decoded / trials, falsePackets, repaired, combined, failedSeeds };
+}
