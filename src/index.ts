@@ -8,3 +8,4 @@ export * from './schedule/index.js';
 export * from './player/index.js';
 export * from './export/index.js';
 export * from './decoder/index.js';
+export * from './channel/index.js';
