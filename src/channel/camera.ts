@@ -19,7 +19,7 @@ import { SlowDrift } from './drift.js';
 import { LightIntegral } from './light-integral.js';
 import { Stream, streamRandom } from './seeding.js';
 import { firstAtOrAfter } from './sorted.js';
-import { linearToSrgb } from './srgb.js';
+import { linearToSrgb } from '../util/srgb.js';
 import { checkBoolean, checkInteger, checkRange, optionError, withDefaults } from './validate.js';
 
 /** A rectangle as fractions of the frame's width and height. */

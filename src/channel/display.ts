@@ -15,7 +15,7 @@
  */
 import type { Random } from '../util/random.js';
 import { schedule } from '../schedule/schedule.js';
-import { srgbCodeToLinear } from './srgb.js';
+import { srgbCodeToLinear } from '../util/srgb.js';
 import { checkChoice, checkInteger, checkRange, withDefaults } from './validate.js';
 
 export type PanelType = 'lcd' | 'oled';

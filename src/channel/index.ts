@@ -14,7 +14,7 @@ export { SAMPLER_DEFAULTS, resolveSamplerOptions, planSamples, SamplePicker } fr
 export type { SamplerOptions, SamplePlan } from './sampler.js';
 export { ADC_DEFAULTS, resolveAdcOptions, adcFullScale, Adc } from './adc.js';
 export type { AdcOptions } from './adc.js';
-export { srgbToLinear, linearToSrgb, srgbCodeToLinear } from './srgb.js';
+export { srgbToLinear, linearToSrgb, srgbCodeToLinear } from '../util/srgb.js';
 export { simulateCameraBrightness, cameraFrames, resolveCameraOptions, CAMERA_DEFAULTS, CAMERA_CHANNEL_DEFAULTS } from './camera.js';
 export type { CameraOptions, CameraChannelOptions, CameraBrightness, CameraClip, CameraFrame, CameraTruth, FilmedTransmission, PatchRect } from './camera.js';
 export { TIERS, TIER_INFO, FLASH_RATES, typical, hard, swing005, cam240on60, cam120on60, cam60on30, cam60on60 } from './tiers.js';

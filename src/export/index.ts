@@ -5,4 +5,4 @@ export { cHeader } from './c-header.js';
 export type { CHeaderInput } from './c-header.js';
 export { packetHex, secretRanges } from './packet-hex.js';
 export type { ByteRange } from './packet-hex.js';
-export { LEVEL_CODE_VALUES, LEVEL_COLOURS, LEVEL_LINEAR_LIGHT, srgbToLinear } from './levels.js';
+export { LEVEL_CODE_VALUES, LEVEL_COLOURS, LEVEL_LINEAR_LIGHT } from './levels.js';

@@ -6,6 +6,7 @@
  * emits light in proportion to its duty cycle, so a fixture that wants to look like a phone
  * screen drives grey at the linear-light value, not at 191/255.
  */
+import { srgbToLinear } from '../util/srgb.js';
 
 /** sRGB code value (0–255) the SDK draws for level 0, 1 and 2. */
 export const LEVEL_CODE_VALUES: readonly number[] = Object.freeze([0x00, 0xbf, 0xff]);
@@ -15,11 +16,6 @@ export const LEVEL_COLOURS: readonly string[] = Object.freeze(LEVEL_CODE_VALUES.
 
 /** Relative light output (0–1) of each level on an sRGB display. */
 export const LEVEL_LINEAR_LIGHT: readonly number[] = Object.freeze(LEVEL_CODE_VALUES.map((v) => srgbToLinear(v / 255)));
-
-/** The sRGB transfer function undone: code value fraction → relative light. */
-export function srgbToLinear(c: number): number {
-  return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-}
 
 function hex2(v: number): string {
   return v.toString(16).padStart(2, '0');

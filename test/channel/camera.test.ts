@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cameraFrames, simulateCameraBrightness, type CameraChannelOptions } from '../../src/channel/camera.js';
-import { srgbCodeToLinear, srgbToLinear } from '../../src/channel/srgb.js';
+import { srgbCodeToLinear, srgbToLinear } from '../../src/util/srgb.js';
 import { toLevels } from '../../src/line/trilevel.js';
 import { isBlinkUpError } from '../../src/packet/errors.js';
 import { rms, runs, steady } from './helpers.js';

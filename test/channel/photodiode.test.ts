@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { simulatePhotodiode } from '../../src/channel/photodiode.js';
-import { srgbCodeToLinear } from '../../src/channel/srgb.js';
+import { srgbCodeToLinear } from '../../src/util/srgb.js';
 import { toLevels } from '../../src/line/trilevel.js';
 import { isBlinkUpError } from '../../src/packet/errors.js';
 import { mean, QUIET, rms, runs, samplesBetween, steady } from './helpers.js';
