@@ -61,7 +61,7 @@ export function encodeArgs(input: { kind?: string; ssid?: string; password?: str
  * milliseconds instead of a Node start-up per case, for the many small cases. The spawned
  * runCli above proves the wiring of the real executable (bin → dist → exit status).
  */
-export async function runInProcess(args: readonly string[], options: Omit<CliOptions, 'cwd'> = {}): Promise<CliResult> {
+export async function runInProcess(args: readonly string[], options: Omit<CliOptions, 'cwd'> & { stderrIsTTY?: boolean } = {}): Promise<CliResult> {
   const { run } = await import('../../src/cli/program.js');
   let stdout = '';
   let stderr = '';
@@ -72,10 +72,11 @@ export async function runInProcess(args: readonly string[], options: Omit<CliOpt
         done();
       },
     });
+  const errStream = Object.assign(sink((s) => (stderr += s)), { isTTY: options.stderrIsTTY === true });
   const status = await run(args, {
     stdin: Readable.from(options.input ? [Buffer.from(options.input)] : []),
     stdout: sink((s) => (stdout += s)),
-    stderr: sink((s) => (stderr += s)),
+    stderr: errStream,
     env: options.env ?? {},
     exitCode: 0,
   });

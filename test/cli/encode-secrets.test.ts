@@ -1,0 +1,138 @@
+/**
+ * Secrets and the CLI: every way in for the password (argv, file, stdin, environment), and no
+ * password or token in any output — stdout, stderr, files, error lines — without --show-secrets.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { GOLDEN_VECTORS } from '../packet/vectors.js';
+import { runCli, runInProcess, stderrLines, type CliResult } from './run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'blinkup-cli-secrets-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const BASIC = GOLDEN_VECTORS[0]!;
+const ids = ['encode', '--ssid', 'HomeNetwork', '--plan-id', '0123456789abcdef', '--token', 'fedcba9876543210'];
+const asJson = ['--format', 'json', '--out', '-', '--show-secrets'];
+
+function secretFile(name: string, content: string | Uint8Array): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+/** The payload and packet an encode run produced (run with --show-secrets). */
+function produced(r: CliResult): { password: string; packetHex: string } {
+  expect(r.status, r.stderr).toBe(0);
+  const m = JSON.parse(r.stdout);
+  return { password: m.payload.password, packetHex: m.packetHex };
+}
+
+describe('ways to give the Wi-Fi password', () => {
+  it('on the command line', async () => {
+    expect(produced(await runInProcess([...ids, '--password', 'correct horse', ...asJson])).packetHex).toBe(BASIC.packetHex);
+  });
+
+  it('in a file, without its trailing newline', async () => {
+    const file = secretFile('pw.txt', 'correct horse\n');
+    expect(produced(await runInProcess([...ids, '--password-file', file, ...asJson])).packetHex).toBe(BASIC.packetHex);
+  });
+
+  it('in a file with CRLF, keeping other whitespace', async () => {
+    const file = secretFile('pw-crlf.txt', ' two  spaces \r\n');
+    expect(produced(await runInProcess([...ids, '--password-file', file, ...asJson])).password).toBe(' two  spaces ');
+  });
+
+  it('on stdin with --password-file - (the real executable, a real pipe)', async () => {
+    const r = await runCli([...ids, '--password-file', '-', ...asJson], { input: 'correct horse\n' });
+    expect(produced(r).packetHex).toBe(BASIC.packetHex);
+  });
+
+  it('in BLINKUP_PASSWORD', async () => {
+    const r = await runInProcess([...ids, ...asJson], { env: { BLINKUP_PASSWORD: 'correct horse' } });
+    expect(produced(r).packetHex).toBe(BASIC.packetHex);
+  });
+
+  it('an option wins over the environment', async () => {
+    const r = await runInProcess([...ids, '--password', 'correct horse', ...asJson], { env: { BLINKUP_PASSWORD: 'something else' } });
+    expect(produced(r).password).toBe('correct horse');
+  });
+
+  it('the environment is ignored for a wired device (no SSID)', async () => {
+    const r = await runInProcess(['encode', '--plan-id', 'deadbeefcafef00d', '--token', '0102030405060708', ...asJson], { env: { BLINKUP_PASSWORD: 'left over' } });
+    expect(produced(r).packetHex).toBe(GOLDEN_VECTORS[2]!.packetHex);
+  });
+
+  it('token and proxy password can come from the environment too', async () => {
+    const r = await runInProcess(
+      ['encode', '--ssid', 'Lab', '--password', 'pw', '--plan-id', '0123456789abcdef', '--proxy', 'p:80', '--proxy-user', 'u', ...asJson],
+      { env: { BLINKUP_TOKEN: 'fedcba9876543210', BLINKUP_PROXY_PASSWORD: 'pp' } },
+    );
+    const m = JSON.parse(r.stdout);
+    expect(m.payload.token).toBe('fedcba9876543210');
+    expect(m.payload.proxy).toEqual({ host: 'p', port: 80, username: 'u', password: 'pp' });
+  });
+
+  it.each<[string, () => string[], RegExp]>([
+    ['both --password and --password-file', () => ['--password', 'a', '--password-file', secretFile('a.txt', 'a')], /give the Wi-Fi password once/],
+    ['a password file that is a directory', () => ['--password-file', dir], /is not a regular file/],
+    ['a password file far too big for a password', () => ['--password-file', secretFile('big.txt', 'x'.repeat(10_000))], /larger than 4096 bytes/],
+    ['a password file that is not UTF-8', () => ['--password-file', secretFile('latin1.txt', Uint8Array.of(0x63, 0xff, 0xfe))], /not valid UTF-8/],
+  ])('refuses %s', async (_, extra, message) => {
+    const r = await runInProcess([...ids, ...extra()]);
+    expect(r.status).toBe(2);
+    expect(stderrLines(r)).toEqual([expect.stringMatching(message)]);
+  });
+});
+
+describe('no secret in any output without --show-secrets', () => {
+  const PASSWORD = 'Tr0ub4dor&3-secret';
+  const TOKEN = 'c0ffee00deadbeef';
+  const PROXY_PASSWORD = 'pr0xy-s3cret';
+  const hex = (s: string): string => Buffer.from(s).toString('hex');
+  const forbidden = [PASSWORD, TOKEN, PROXY_PASSWORD, hex(PASSWORD), hex(PROXY_PASSWORD), Buffer.from(TOKEN, 'hex').reverse().toString('hex'), 'Tr0ub4dor'];
+  const args = ['encode', '--ssid', 'Office', '--password', PASSWORD, '--plan-id', '0123456789abcdef', '--token', TOKEN, '--proxy', 'proxy.local:3128', '--proxy-user', 'alice', '--proxy-password', PROXY_PASSWORD];
+
+  function expectClean(what: string, text: string): void {
+    for (const secret of forbidden) expect(text.includes(secret), `${what} contains ${secret}`).toBe(false);
+  }
+
+  it.each(['json', 'csv', 'c'])('%s on stdout and the summary on stderr', async (format) => {
+    const r = await runInProcess([...args, '--format', format, '--out', '-']);
+    expect(r.status).toBe(0);
+    expectClean('stdout', r.stdout);
+    expectClean('stderr', r.stderr);
+  });
+
+  it('png: the manifest and every other text written', async () => {
+    const out = join(dir, 'png');
+    const r = await runInProcess([...args, '--out', out, '--size', '2x2']);
+    expect(r.status).toBe(0);
+    expectClean('stderr', r.stderr);
+    for (const name of readdirSync(out)) expectClean(name, readFileSync(join(out, name), 'latin1'));
+  });
+
+  it('error lines about the secrets themselves', async () => {
+    const nonHexKey = `${PASSWORD}${'z'.repeat(64 - PASSWORD.length)}`;
+    const badToken = `x${TOKEN.slice(1)}`;
+    const base = ['encode', '--ssid', 'x', '--plan-id', '0123456789abcdef'];
+    const cases = [
+      [...base, '--password', nonHexKey, '--token', TOKEN],
+      [...base, '--password', PASSWORD, '--token', badToken],
+      [...base, '--password', `${PASSWORD}${'p'.repeat(60)}`, '--token', TOKEN],
+      [...base, '--password', PASSWORD, '--token', TOKEN, '--proxy', 'p:1', '--proxy-password', PROXY_PASSWORD],
+    ];
+    for (const c of cases) {
+      const r = await runInProcess(c);
+      expect(r.status, c.join(' ')).toBe(2);
+      expectClean('error line', r.stderr);
+      expect(r.stderr).not.toContain(badToken);
+    }
+  });
+
+  it('--show-secrets shows them (so the checks above can fail)', async () => {
+    const r = await runInProcess([...args, '--format', 'json', '--out', '-', '--show-secrets']);
+    for (const secret of [PASSWORD, TOKEN, PROXY_PASSWORD]) expect(r.stdout).toContain(secret);
+  });
+});
