@@ -23,6 +23,8 @@ export interface LumaSourceInfo {
   readonly fps?: number;
   /** Number of frames, when known in advance (PNG folders). */
   readonly frameCount?: number;
+  /** Video range of the code values, when the source states it (Y4M `XCOLORRANGE`). */
+  readonly colorRange?: 'full' | 'limited';
 }
 
 /** A camera capture opened for reading: its geometry up front, then its frames one at a time. */

@@ -220,11 +220,12 @@ export interface BrightnessChunk extends SampleChunk {
 
 /**
  * A camera source (Y4M, PNG folder) as a stream of brightness samples with frame times, ready
- * for the decoder. With automatic search the first chunk comes when the region is chosen.
+ * for the decoder. The source's bit depth and stated video range are used unless `options`
+ * say otherwise. With automatic search the first chunk comes when the region is chosen.
  */
 export async function* brightnessSamples(source: LumaFrameSource, options: RegionBrightnessOptions = {}): AsyncGenerator<BrightnessChunk, void, undefined> {
-  const { width, height, bitDepth } = source.info;
-  const tracker = new RegionBrightness(width, height, { bitDepth, ...options });
+  const { width, height, bitDepth, colorRange } = source.info;
+  const tracker = new RegionBrightness(width, height, { bitDepth, ...(colorRange ? { range: colorRange } : {}), ...options });
   const pendingTimes: number[] = []; // times of frames whose values are not out yet
   let timed: boolean | undefined;
   const chunk = (values: Float64Array): BrightnessChunk => {

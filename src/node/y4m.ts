@@ -53,6 +53,7 @@ class Y4MReader implements LumaFrameSource {
       height: header.height,
       bitDepth: header.bitDepth,
       ...(header.fps !== undefined ? { fps: header.fps } : {}),
+      ...(header.colorRange !== undefined ? { colorRange: header.colorRange } : {}),
       header,
     };
   }
