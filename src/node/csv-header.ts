@@ -22,6 +22,9 @@ const INTERVAL_KEYS = new Set([
 /** Header keys whose value is the sample rate. */
 const RATE_KEYS = new Set(['samplerate', 'samplingrate', 'samplespersecond', 'sps', 'samplingfrequency']);
 
+/** Header keys whose value is the ADC's full scale (largest code), e.g. `Full Scale,4095`. */
+const FULL_SCALE_KEYS = new Set(['fullscale', 'adcfullscale', 'maxcode']);
+
 /** Column names that count samples rather than time (Rigol's `Sequence`, `Index`, …). */
 const INDEX_LABELS = new Set(['sequence', 'seq', 'index', 'idx', 'sample', 'samples', 'sampleno', 'samplenumber', 'n', 'no', 'number', 'point', 'pt']);
 
@@ -59,10 +62,16 @@ export interface HeaderField {
 export class CsvHeader {
   private labelRows: string[][] = [];
   private interval: number | undefined;
+  private scale: number | undefined;
 
   /** Sample interval in seconds, when the header block gave one. */
   get sampleIntervalS(): number | undefined {
     return this.interval;
+  }
+
+  /** The ADC's full scale, when the header block states it (`Full Scale,4095`). */
+  get fullScale(): number | undefined {
+    return this.scale;
   }
 
   /** Names of the columns: the last row of labels above the data (possibly empty). */
@@ -92,8 +101,13 @@ export class CsvHeader {
   }
 
   private considerKey(text: string, value: number): void {
-    if (this.interval !== undefined || !(value > 0) || !Number.isFinite(value)) return;
+    if (!(value > 0) || !Number.isFinite(value)) return;
     const { key, unit } = splitKey(text);
+    if (FULL_SCALE_KEYS.has(key)) {
+      this.scale ??= value;
+      return;
+    }
+    if (this.interval !== undefined) return;
     if (INTERVAL_KEYS.has(key)) {
       this.interval = value * (TIME_UNITS.get(unit ?? 's') ?? 1);
     } else if (RATE_KEYS.has(key)) {

@@ -43,6 +43,8 @@ export interface CsvInfo {
   readonly timeScale: number;
   /** Sample interval in seconds found in the header block (scope exports), if any. */
   readonly sampleIntervalS?: number;
+  /** The ADC's full scale found in the header block (`Full Scale,4095`), if any. */
+  readonly fullScale?: number;
   /** The column names row above the data, when there is one (each name at most 64 chars). */
   readonly columnNames: readonly string[];
   readonly delimiter: Delimiter;
@@ -264,6 +266,7 @@ export class CsvSampleParser {
       ...(time !== undefined ? { timeColumn: time } : {}),
       timeScale: time !== undefined ? this.header.timeScale(time) : 1,
       ...(sampleIntervalS !== undefined ? { sampleIntervalS } : {}),
+      ...(this.header.fullScale !== undefined ? { fullScale: this.header.fullScale } : {}),
       columnNames: Object.freeze([...this.header.columnNames]),
       delimiter,
       firstDataLine: this.lineNumber,

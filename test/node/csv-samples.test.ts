@@ -137,6 +137,13 @@ describe('readCsvSamples: oscilloscope exports', () => {
     expect((await firstInfo('Sampling Rate,1000\n1\n')).sampleIntervalS).toBeCloseTo(1e-3, 12);
   });
 
+  it('reports a full scale stated in the header, next to the sample rate', async () => {
+    const info = await firstInfo('# a comment\nSample Rate (Hz),1000\nFull Scale,1023\nvalue\n12\n');
+    expect(info).toMatchObject({ fullScale: 1023, valueColumn: 0 });
+    expect(info.sampleIntervalS).toBeCloseTo(1e-3, 12);
+    expect((await firstInfo('value\n12\n')).fullScale).toBeUndefined();
+  });
+
   it('old Tektronix TDS layout: data in the last two columns', async () => {
     const rows = ['Record Length,4,Points,-0.002,0.1', 'Sample Interval,1e-3,s,-0.001,0.2', ',,,0,0.3', ',,,0.001,0.4'];
     const input = `${rows.join('\n')}\n`;
