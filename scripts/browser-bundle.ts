@@ -29,7 +29,7 @@ export interface BundleReport {
   readonly gzipBytes: number;
   /** Node built-ins the bundle tried to import, each with its importer. Must be empty. */
   readonly nodeImports: readonly string[];
-  /** Source files that ended up in the bundle, relative to the project root. */
+  /** Source files with code in the bundle (after tree-shaking), relative to the project root. */
   readonly inputs: readonly string[];
 }
 
@@ -81,7 +81,9 @@ export async function bundleForBrowser(entry: { file: string } | { source: strin
     bytes: code.length,
     gzipBytes: gzipSync(code, { level: 9 }).length,
     nodeImports,
-    inputs: Object.keys(result.metafile.inputs).filter((f) => f !== 'entry.ts'),
+    inputs: Object.entries(Object.values(result.metafile.outputs)[0]!.inputs)
+      .filter(([file, use]) => use.bytesInOutput > 0 && file !== 'entry.ts')
+      .map(([file]) => file),
   };
 }
 
