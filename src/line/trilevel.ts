@@ -21,18 +21,35 @@ export function frameCount(packetLength: number): number {
   return (PREAMBLE.length + packetLength) * 16 + TRAILER_FRAMES;
 }
 
+/**
+ * The 16 frames of every byte value, as bytes and as four 32-bit words over the same memory:
+ * toLevels copies whole words, four frames at a time. Because the words are read from and
+ * written to byte-identical memory, the result is the same on any endianness.
+ */
+const BYTE_FRAMES = new Uint8Array(256 * 16);
+const BYTE_FRAME_WORDS = new Uint32Array(BYTE_FRAMES.buffer);
+for (let byte = 0; byte < 256; byte++) {
+  for (let bit = 0; bit < 8; bit++) {
+    BYTE_FRAMES[byte * 16 + 2 * bit + 1] = (byte >>> (7 - bit)) & 1 ? Level.WHITE : Level.GREY;
+  }
+}
+
 /** Packet bytes → one level per frame, preamble and trailer included. */
 export function toLevels(packet: Uint8Array): Uint8Array {
   const levels = new Uint8Array(frameCount(packet.length)); // zero-filled: the trailer is already black
-  let f = 0;
-  const put = (byte: number): void => {
-    for (let bit = 7; bit >= 0; bit--) {
-      levels[f + 1] = (byte >>> bit) & 1 ? Level.WHITE : Level.GREY;
-      f += 2;
-    }
+  // Preamble and packet are whole bytes of 16 frames each: fill them a word (4 frames) at a time.
+  const words = new Uint32Array(levels.buffer, 0, (PREAMBLE.length + packet.length) * 4);
+  let w = 0;
+  const putByte = (byte: number): void => {
+    const t = byte * 4;
+    words[w] = BYTE_FRAME_WORDS[t]!;
+    words[w + 1] = BYTE_FRAME_WORDS[t + 1]!;
+    words[w + 2] = BYTE_FRAME_WORDS[t + 2]!;
+    words[w + 3] = BYTE_FRAME_WORDS[t + 3]!;
+    w += 4;
   };
-  for (const b of PREAMBLE) put(b);
-  for (const b of packet) put(b);
+  for (let i = 0; i < PREAMBLE.length; i++) putByte(PREAMBLE[i]!);
+  for (let i = 0; i < packet.length; i++) putByte(packet[i]!);
   return levels;
 }
 

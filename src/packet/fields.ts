@@ -1,20 +1,49 @@
-/** Conversions between payload fields and their on-the-wire bytes, with validation. */
+/**
+ * Conversions between payload fields and their on-the-wire bytes, with validation.
+ *
+ * The encoder's converters write straight into the packet being built (`out` at `offset`)
+ * instead of returning little arrays: allocating one buffer per field was most of the cost of
+ * encoding a packet.
+ */
 import { BlinkUpError, ErrorCode } from './errors.js';
 
-const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** A lone UTF-16 surrogate: the string is not Unicode text and has no UTF-8 form. */
-const LONE_SURROGATE = /\p{Cs}/u;
+/** Exact UTF-8 length of `s` (for messages; assumes no lone surrogates). */
+export function utf8Length(s: string): number {
+  return new TextEncoder().encode(s).length;
+}
 
 /**
- * A text field as UTF-8. TextEncoder would turn a lone surrogate into U+FFFD and send a name
- * or password the user never typed, so such strings are refused instead.
+ * Writes `s` as UTF-8 and returns the number of bytes, or -1 if that would be more than `max`
+ * (nothing beyond `offset + max` is touched). Refuses a string with a lone surrogate, which
+ * TextEncoder would silently send as U+FFFD: a name or password the user never typed.
  */
-export function utf8Bytes(s: string, what: string): Uint8Array {
+export function writeUtf8(s: string, out: Uint8Array, offset: number, max: number, what: string): number {
   if (typeof s !== 'string') throw new BlinkUpError(ErrorCode.PAYLOAD_INVALID, `${what} must be a string`);
-  if (LONE_SURROGATE.test(s)) throw new BlinkUpError(ErrorCode.PAYLOAD_INVALID, `${what} is not valid Unicode (it has an unpaired surrogate)`);
-  return utf8Encoder.encode(s);
+  const end = offset + max;
+  let o = offset;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const next = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
+      if (c > 0xdbff || next < 0xdc00 || next > 0xdfff) {
+        throw new BlinkUpError(ErrorCode.PAYLOAD_INVALID, `${what} is not valid Unicode (it has an unpaired surrogate)`);
+      }
+      c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+      i++;
+    }
+    const n = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    if (o + n > end) return -1;
+    if (n === 1) {
+      out[o++] = c;
+    } else {
+      // Lead byte: n high bits set, then the top bits of c; continuation bytes carry 6 bits each.
+      out[o++] = ((0xf00 >>> n) & 0xff) | (c >>> (6 * (n - 1)));
+      for (let k = n - 2; k >= 0; k--) out[o++] = 0x80 | ((c >>> (6 * k)) & 0x3f);
+    }
+  }
+  return o - offset;
 }
 
 /** Strict UTF-8 decode: a receiver must not turn bad bytes into U+FFFD silently. */
@@ -26,21 +55,28 @@ export function utf8String(bytes: Uint8Array, what: string): string {
   }
 }
 
-const HEX16 = /^[0-9a-fA-F]{16}$/;
+/** Value of a hex digit's char code, or -1. */
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const lower = c | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
+}
 
 /**
  * A 16-hex-digit id as 8 bytes, byte-reversed: SDK 0.3.0 sends plan id and token little-endian,
  * so "0123456789abcdef" goes out as ef cd ab 89 67 45 23 01.
  */
-export function hex16ToWire(hex: string, code: ErrorCode, what: string): Uint8Array {
-  if (typeof hex !== 'string' || !HEX16.test(hex)) {
-    // The value itself may be a secret (the token): say what is wrong, never what it was.
-    const len = typeof hex === 'string' ? hex.length : 0;
-    throw new BlinkUpError(code, `${what} must be exactly 16 hex digits (got ${len} characters${len === 16 ? ' with a non-hex digit' : ''})`);
+export function writeHex16(hex: string, out: Uint8Array, offset: number, code: ErrorCode, what: string): void {
+  const len = typeof hex === 'string' ? hex.length : 0;
+  let ok = len === 16;
+  for (let i = 0; i < 8 && ok; i++) {
+    const hi = hexDigit(hex.charCodeAt(2 * i));
+    const lo = hexDigit(hex.charCodeAt(2 * i + 1));
+    ok = hi >= 0 && lo >= 0;
+    out[offset + 7 - i] = (hi << 4) | lo;
   }
-  const out = new Uint8Array(8);
-  for (let i = 0; i < 8; i++) out[7 - i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
+  // The value itself may be a secret (the token): say what is wrong, never what it was.
+  if (!ok) throw new BlinkUpError(code, `${what} must be exactly 16 hex digits (got ${len} characters${len === 16 ? ' with a non-hex digit' : ''})`);
 }
 
 export function wireToHex16(bytes: Uint8Array): string {
@@ -49,22 +85,31 @@ export function wireToHex16(bytes: Uint8Array): string {
   return s;
 }
 
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
-export function ipv4ToBytes(addr: string, what: string): Uint8Array {
-  const m = typeof addr === 'string' ? IPV4.exec(addr.trim()) : null;
-  const out = new Uint8Array(4);
-  if (m) {
-    for (let i = 0; i < 4; i++) {
-      const part = m[i + 1]!;
-      const v = Number(part);
-      // Leading zeros are ambiguous (octal in some parsers): refuse them rather than guess.
-      if (v > 255 || (part.length > 1 && part[0] === '0')) return fail();
-      out[i] = v;
+/**
+ * A dotted-quad IPv4 address as 4 bytes in network order. Strict: four decimal parts of one to
+ * three digits, each ≤ 255, no leading zeros (octal in some parsers: refuse rather than guess).
+ * Surrounding whitespace is ignored.
+ */
+export function writeIpv4(addr: string, out: Uint8Array, offset: number, what: string): void {
+  const s = typeof addr === 'string' ? addr.trim() : '';
+  let part = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 0x2e; // a virtual '.' ends the last part
+    if (c >= 0x30 && c <= 0x39) {
+      if (digits === 1 && value === 0) return fail(); // leading zero
+      value = value * 10 + (c - 0x30);
+      if (++digits > 3 || value > 255) return fail();
+    } else if (c === 0x2e && digits > 0 && part < 4) {
+      out[offset + part++] = value;
+      value = 0;
+      digits = 0;
+    } else {
+      return fail();
     }
-    return out;
   }
-  return fail();
+  if (part !== 4) fail();
 
   function fail(): never {
     throw new BlinkUpError(ErrorCode.IPV4_INVALID, `${what} is not a valid IPv4 address: "${String(addr).slice(0, 40)}"`);
@@ -76,8 +121,8 @@ export function bytesToIpv4(bytes: Uint8Array, offset: number): string {
 }
 
 /** A netmask is a run of ones then zeros: 255.255.255.0 yes, 255.0.255.0 no. */
-export function isContiguousNetmask(b: Uint8Array): boolean {
-  const v = ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
+export function isContiguousNetmask(b: Uint8Array, offset = 0): boolean {
+  const v = ((b[offset]! << 24) | (b[offset + 1]! << 16) | (b[offset + 2]! << 8) | b[offset + 3]!) >>> 0;
   const inverted = ~v >>> 0;
   return (inverted & (inverted + 1)) === 0;
 }

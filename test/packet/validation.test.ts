@@ -147,3 +147,20 @@ it('accepts the edge values the limits allow', () => {
   expect(() => encodePacket(config({ password: 'aB'.repeat(32) }))).not.toThrow(); // 64 hex digits: a raw key
   expect(() => encodePacket(config({ proxy: { ...proxy, port: 1 } }))).not.toThrow();
 });
+
+it('a payload whose getter encodes another packet gets both packets right', () => {
+  const inner = { ssid: 'Inner', password: 'inner pw', planId: 'ffffffffffffffff', token: '0000000000000000' };
+  let innerPacket: Uint8Array | undefined;
+  const outer = {
+    ssid: 'Outer',
+    password: 'outer pw',
+    planId: '0123456789abcdef',
+    get token(): string {
+      innerPacket = encodePacket(inner); // runs while the outer packet is half written
+      return TOKEN;
+    },
+  };
+  const packet = encodePacket(outer);
+  expect(parsePacket(packet)).toEqual({ kind: 'config', ssid: 'Outer', password: 'outer pw', planId: '0123456789abcdef', token: TOKEN });
+  expect(parsePacket(innerPacket!)).toEqual({ kind: 'config', ...inner });
+});
