@@ -6,12 +6,28 @@
 import { InvalidArgumentError } from 'commander';
 
 const DECIMAL = /^\d+(\.\d+)?$/;
+const SIGNED_DECIMAL = /^[-+]?\d+(\.\d+)?$/;
 const INTEGER = /^\d+$/;
 
 /** A non-negative decimal number such as 60 or 59.94 (no signs, exponents or spaces). */
 export function parseDecimal(text: string): number {
   if (!DECIMAL.test(text)) throw new InvalidArgumentError('expected a number such as 60 or 59.94.');
   return Number(text);
+}
+
+/** A decimal number that may be negative, such as -20000 (a clock error in ppm). */
+export function parseSignedDecimal(text: string): number {
+  if (!SIGNED_DECIMAL.test(text)) throw new InvalidArgumentError('expected a number such as 250 or -20000.');
+  return Number(text);
+}
+
+/** Two non-negative decimals separated by a comma, e.g. `--pwm 240,0.5`; `example` is shown on error. */
+export function parseDecimalPair(example: string): (text: string) => [number, number] {
+  return (text) => {
+    const parts = text.split(',').map((s) => s.trim());
+    if (parts.length !== 2 || !parts.every((p) => DECIMAL.test(p))) throw new InvalidArgumentError(`expected two numbers separated by a comma, e.g. ${example}.`);
+    return [Number(parts[0]), Number(parts[1])];
+  };
 }
 
 /** A non-negative integer written in decimal digits. */

@@ -6,12 +6,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { registerDecode } from './commands/decode.js';
 import { registerEncode } from './commands/encode.js';
 import { registerExample } from './commands/example.js';
+import { registerSimulate } from './commands/simulate.js';
 import type { CliContext } from './context.js';
 import { ExitCode, reportError } from './errors.js';
 
-const SUBCOMMANDS: ReadonlyArray<(program: Command, ctx: CliContext) => void> = [registerEncode, registerExample];
+const SUBCOMMANDS: ReadonlyArray<(program: Command, ctx: CliContext) => void> = [registerEncode, registerDecode, registerSimulate, registerExample];
 
 export function createProgram(ctx: CliContext): Command {
   const program = new Command('blinkup')

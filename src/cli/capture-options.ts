@@ -1,0 +1,44 @@
+/**
+ * The options that say how to read a capture — shared by every command that reads one
+ * (`decode`, `analyze`): its format and timing, the region of a video, the ADC's full scale.
+ */
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { parseRoi, type Roi } from '../node/region.js';
+import { isBlinkUpError } from '../packet/errors.js';
+import { usageError } from './errors.js';
+import { CAPTURE_FORMATS, FPS_LIMITS, RATE_LIMITS, type CaptureFormat, type CaptureOptions } from './input-source.js';
+import { parseDecimal } from './parse-options.js';
+
+/** Option values as commander hands them over. */
+export interface CaptureOptionValues {
+  format?: CaptureFormat;
+  rate?: number;
+  fps?: number;
+  roi?: Roi;
+  fullScale?: number;
+}
+
+export function addCaptureOptions(cmd: Command): Command {
+  return cmd
+    .argument('<capture>', 'a capture file, a folder of PNG frames, or "-" for stdin')
+    .addOption(new Option('--format <format>', 'how to read the capture (default: from the folder, the extension or the first bytes)').choices(CAPTURE_FORMATS))
+    .option('--rate <Hz>', `sample rate of a photodiode capture, ${RATE_LIMITS.min}–${RATE_LIMITS.max} Hz (default: from the file's header or time column)`, parseDecimal)
+    .option('--fps <n>', `frame rate of a video, ${FPS_LIMITS.min}–${FPS_LIMITS.max} (default: from the Y4M header, or a times file or manifest in the folder)`, parseDecimal)
+    .option('--roi <x,y,w,h>', 'region of the video frames to measure, in pixels (default: found automatically)', roiArgument)
+    .option('--full-scale <n>', 'ADC full scale, e.g. 4095 (default: 1 for values ≤ 1, else the next 2^n − 1)', parseDecimal);
+}
+
+export function captureOptionsFrom(o: CaptureOptionValues): CaptureOptions {
+  if (o.fullScale !== undefined && !(o.fullScale > 0)) throw usageError('--full-scale must be above 0');
+  return { format: o.format, rate: o.rate, fps: o.fps, roi: o.roi };
+}
+
+/** --roi through the region parser, its message reported under the option's name. */
+function roiArgument(text: string): Roi {
+  try {
+    return parseRoi(text);
+  } catch (err) {
+    if (isBlinkUpError(err)) throw new InvalidArgumentError(`${err.message}.`);
+    throw err;
+  }
+}

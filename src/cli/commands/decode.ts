@@ -1,0 +1,131 @@
+/**
+ * `blinkup decode`: a photodiode capture or a video of the flashing screen → the packets in it.
+ *
+ * Packets are printed as they are decoded (a pipe from a live sensor shows them at once), then a
+ * short summary of the signal. Secrets — the Wi-Fi password, the token, the proxy password and
+ * the raw packet bytes that hold them — are "***" unless --show-secrets.
+ *
+ * Exit status: 0 when at least one valid packet was decoded; 1 when none was, with the reason
+ * and a hint on stderr in one line; 2 for bad usage or an unreadable capture.
+ */
+import type { Command } from 'commander';
+import type { DecodeEvent } from '../../decoder/types.js';
+import type { CliContext } from '../context.js';
+import { addCaptureOptions, captureOptionsFrom, type CaptureOptionValues } from '../capture-options.js';
+import { decodeCapture, type DecodeRun } from '../decode-capture.js';
+import { ExitCode } from '../errors.js';
+import { openCapture, type Capture } from '../input-source.js';
+import { failureView, failureViews, packetView, reportView } from '../packet-view.js';
+import { renderFailure, renderPacket, renderRegion, renderSignal } from '../render-packet.js';
+import { adviseSignal, noPacketReason } from '../signal-advice.js';
+
+interface DecodeOptionValues extends CaptureOptionValues {
+  json?: boolean;
+  showSecrets?: boolean;
+}
+
+export function registerDecode(program: Command, ctx: CliContext): void {
+  const cmd = program
+    .command('decode')
+    .description('decode BlinkUp packets from a photodiode capture or a video of the flashing screen')
+    .addHelpText(
+      'after',
+      `
+Captures:
+  CSV     one column of samples, or time_s,value (a header line or an oscilloscope's header block is fine)
+  u16le   raw little-endian 16-bit samples (needs --rate)
+  f32le   raw little-endian 32-bit floats (needs --rate)
+  y4m     video as ffmpeg writes it with -f yuv4mpegpipe (the frame rate comes from the header)
+  png     a folder of frames, one PNG each, in the order of the numbers in their names
+"-" reads stdin: a Y4M stream is recognised by its first bytes, anything else is read as CSV.
+
+The password, the token, the proxy password and the packet bytes are shown as "***" unless
+--show-secrets.
+
+Exit status: 0 at least one packet decoded, 1 none (the reason is on stderr), 2 bad usage or input.
+
+Examples:
+  $ blinkup decode capture.csv --rate 1000
+  $ blinkup decode scope-export.csv --json
+  $ blinkup decode frames/ --fps 240
+  $ ffmpeg -i clip.mp4 -f yuv4mpegpipe - | blinkup decode -`,
+    );
+  addCaptureOptions(cmd)
+    .option('--json', 'print one JSON object: packets, failures, report')
+    .option('--show-secrets', 'show the password, token, proxy password and packet bytes')
+    .action(async (path: string, o: DecodeOptionValues) => {
+      const capture = await openCapture(path, captureOptionsFrom(o), ctx);
+      const showSecrets = o.showSecrets === true;
+      const human = o.json ? undefined : new HumanOutput(ctx, capture, showSecrets);
+      const run = await decodeCapture(capture, {
+        fullScale: o.fullScale,
+        ...(human ? { onEvent: (e: DecodeEvent) => human.event(e), onChunk: () => human.regionKnown() } : {}),
+      });
+      if (human) human.summary(run);
+      else ctx.stdout.write(`${JSON.stringify(jsonResult(capture, run, showSecrets), null, 2)}\n`);
+      if (run.packets.length === 0) {
+        const advice = adviseSignal({ report: run.report, min: run.stats.min, max: run.stats.max, durationS: run.durationS, sampleRate: capture.sampleRate, camera: capture.camera });
+        ctx.stderr.write(`blinkup: ${noPacketReason(run, advice)}\n`);
+        ctx.exitCode = ExitCode.NO_PACKET;
+      }
+    });
+}
+
+/** Prints packets and failures as they come, then the signal summary. */
+class HumanOutput {
+  private packets = 0;
+  /** Packet bytes seen (as hex, in memory only) → the number they were printed under. */
+  private readonly seen = new Map<string, number>();
+  private regionPrinted = false;
+
+  constructor(
+    private readonly ctx: CliContext,
+    private readonly capture: Capture,
+    private readonly showSecrets: boolean,
+  ) {}
+
+  regionKnown(): void {
+    const { region, frameSize } = this.capture;
+    if (this.regionPrinted || !region || !frameSize) return;
+    this.regionPrinted = true;
+    this.ctx.stdout.write(renderRegion(region, frameSize));
+  }
+
+  event(e: DecodeEvent): void {
+    if (e.type === 'packet') {
+      const number = ++this.packets;
+      const key = Array.from(e.bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+      const sameAs = this.seen.get(key);
+      if (sameAs === undefined) this.seen.set(key, number);
+      this.ctx.stdout.write(renderPacket(packetView(e, this.showSecrets), number, sameAs));
+    } else if (e.type === 'crc-failure' || e.type === 'sync-lost') {
+      this.ctx.stdout.write(renderFailure(failureView(e, this.showSecrets)));
+    }
+  }
+
+  summary(run: DecodeRun): void {
+    this.regionKnown();
+    this.ctx.stdout.write(
+      renderSignal(run.report, { samples: run.stats.count, durationS: run.durationS, sampleRate: this.capture.sampleRate, timing: this.capture.timing }),
+    );
+  }
+}
+
+/** The --json object. */
+function jsonResult(capture: Capture, run: DecodeRun, showSecrets: boolean): object {
+  return {
+    input: {
+      name: capture.name,
+      format: capture.format,
+      sampleRate: capture.sampleRate !== undefined ? Number(capture.sampleRate.toPrecision(9)) : null,
+      timing: capture.timing ?? null,
+      samples: run.stats.count,
+      durationS: Math.round(run.durationS * 1e4) / 1e4,
+      ...(capture.frameSize ? { frameSize: capture.frameSize } : {}),
+      ...(capture.region ? { region: capture.region } : {}),
+    },
+    packets: run.packets.map((p) => packetView(p, showSecrets)),
+    failures: failureViews(run.failures, run.syncLosses, showSecrets),
+    report: reportView(run.report),
+  };
+}

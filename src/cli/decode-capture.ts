@@ -1,0 +1,68 @@
+/**
+ * A capture through the decoder, chunk by chunk: the one loop `decode` and `analyze` share.
+ * Only a chunk of samples is in memory at a time (the decoder itself is O(1)), so a capture of
+ * any length — or an endless pipe from a serial port — can be decoded, with each packet
+ * reported the moment it completes.
+ */
+import { TriLevelDecoder } from '../decoder/decoder.js';
+import type { DecodeEvent, FailureEvent, PacketEvent, PulseInfo, SignalReport } from '../decoder/types.js';
+import type { SampleChunk } from '../node/sample-chunk.js';
+import type { Capture } from './input-source.js';
+import { SampleStats } from './sample-stats.js';
+
+export type SyncLostEvent = Extract<DecodeEvent, { type: 'sync-lost' }>;
+export type SaturationEvent = Extract<DecodeEvent, { type: 'saturation' }>;
+
+export interface DecodeRunOptions {
+  /** ADC full scale, for the report's fractions; inferred from the samples when absent. */
+  readonly fullScale?: number | undefined;
+  /** Called with each event as soon as the decoder emits it. */
+  readonly onEvent?: (event: DecodeEvent) => void;
+  /** Called for every pulse the decoder judges (analysis and plots). */
+  readonly onPulse?: (pulse: PulseInfo) => void;
+  /** Sees every chunk, and the capture's nominal rate, before the decoder does. */
+  readonly onChunk?: (chunk: SampleChunk, sampleRate: number | undefined) => void;
+}
+
+/** Everything a run found. */
+export interface DecodeRun {
+  readonly packets: PacketEvent[];
+  readonly failures: FailureEvent[];
+  readonly syncLosses: SyncLostEvent[];
+  readonly saturation: SaturationEvent[];
+  readonly report: SignalReport;
+  readonly stats: SampleStats;
+  /** Span of the capture, seconds. */
+  readonly durationS: number;
+}
+
+export async function decodeCapture(capture: Capture, options: DecodeRunOptions = {}): Promise<DecodeRun> {
+  const run = { packets: [] as PacketEvent[], failures: [] as FailureEvent[], syncLosses: [] as SyncLostEvent[], saturation: [] as SaturationEvent[] };
+  const stats = new SampleStats();
+  const take = (events: DecodeEvent[]): void => {
+    for (const e of events) {
+      if (e.type === 'packet') run.packets.push(e);
+      else if (e.type === 'crc-failure') run.failures.push(e);
+      else if (e.type === 'sync-lost') run.syncLosses.push(e);
+      else run.saturation.push(e);
+      options.onEvent?.(e);
+    }
+  };
+  let decoder: TriLevelDecoder | undefined;
+  for await (const chunk of capture.chunks()) {
+    // A CSV capture's rate and full scale are known once its header is read: start the decoder here.
+    const fullScale = options.fullScale ?? capture.fullScale;
+    decoder ??= new TriLevelDecoder({
+      ...(capture.sampleRate !== undefined ? { sampleRate: capture.sampleRate } : {}),
+      ...(fullScale !== undefined ? { fullScale } : {}),
+      ...(options.onPulse ? { onPulse: options.onPulse } : {}),
+    });
+    options.onChunk?.(chunk, capture.sampleRate);
+    stats.add(chunk.values, chunk.times);
+    take(decoder.push(chunk.values, chunk.times));
+  }
+  // Every reader throws on an empty input, so a decoder exists here; the fallback is for safety.
+  decoder ??= new TriLevelDecoder({ sampleRate: capture.sampleRate ?? 1 });
+  take(decoder.flush());
+  return { ...run, report: decoder.report(), stats, durationS: stats.durationS(capture.sampleRate) };
+}

@@ -1,0 +1,27 @@
+/** Numbers for people: fixed decimals, percentages, levels in input units, plurals. '?' for unknown values. */
+
+export function fixed(x: number, decimals: number): string {
+  return Number.isFinite(x) ? x.toFixed(decimals) : '?';
+}
+
+/** 0.0213 → "2.1 %", 0.25 → "25 %", 0.0004 → "0.04 %". */
+export function percent(fraction: number): string {
+  if (!Number.isFinite(fraction)) return '?';
+  const p = 100 * fraction;
+  return `${p === 0 || p >= 10 ? p.toFixed(0) : p >= 1 ? p.toFixed(1) : p.toPrecision(1)} %`;
+}
+
+/** A level in input units, as precise as it is useful: ADC codes whole, fractions to 3 digits. */
+export function level(x: number): string {
+  if (!Number.isFinite(x)) return '?';
+  return Math.abs(x) >= 100 ? x.toFixed(0) : String(Number(x.toPrecision(3)));
+}
+
+/** +780 or -1200. */
+export function signed(n: number): string {
+  return n > 0 ? `+${n}` : String(n);
+}
+
+export function plural(n: number, word: string): string {
+  return n === 1 ? word : `${word}s`;
+}

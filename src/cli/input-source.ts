@@ -1,0 +1,321 @@
+/**
+ * Opening a capture for `decode` and `analyze`: a file, a folder of PNG frames, or `-` (stdin).
+ *
+ * The reader is chosen by `--format`; else a folder is PNG frames and a known extension names
+ * its format; else the first bytes decide: a Y4M stream starts with `YUV4MPEG2` (so
+ * `ffmpeg … -f yuv4mpegpipe - | blinkup decode -` needs no option), anything else is read as
+ * CSV text.
+ *
+ * Whatever the source, the result is one stream of sample chunks for the decoder: photodiode
+ * samples as logged, or — for video — the linear-light brightness of the flashing region of each
+ * frame. Nothing is read whole; the timing (a rate, or a time per sample) comes from the user,
+ * the file's header or the video, and absurd rates are refused before any decoding.
+ */
+import { stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { readBinarySamples } from '../node/binary-samples.js';
+import { byteChunks, fileChunks } from '../node/byte-source.js';
+import { readCsvSamples } from '../node/csv-samples.js';
+import type { LumaFrame, LumaFrameSource } from '../node/luma-frames.js';
+import { openPngFolder } from '../node/png-frames.js';
+import { brightnessSamples, type RegionChoice } from '../node/region-brightness.js';
+import type { Roi } from '../node/region.js';
+import type { SampleChunk } from '../node/sample-chunk.js';
+import { Y4M_MAGIC } from '../node/y4m-format.js';
+import { openY4M } from '../node/y4m.js';
+import { BlinkUpError, ErrorCode } from '../packet/errors.js';
+import type { CliContext } from './context.js';
+import { usageError } from './errors.js';
+
+export const CAPTURE_FORMATS = ['csv', 'u16le', 'f32le', 'y4m', 'png'] as const;
+export type CaptureFormat = (typeof CAPTURE_FORMATS)[number];
+
+/**
+ * Sample rates accepted, Hz. Below 50 Hz a 20 fps flash is not even sampled once per level;
+ * above 1 MHz the number is a unit mix-up (a time column in µs read as seconds), not a sensor.
+ */
+export const RATE_LIMITS = { min: 50, max: 1_000_000 } as const;
+/** Camera frame rates accepted, fps (slow-motion phones reach 960). */
+export const FPS_LIMITS = { min: 1, max: 1000 } as const;
+
+/** Extensions that name a format; anything else is recognised by its first bytes. */
+const EXTENSIONS: Readonly<Record<string, CaptureFormat>> = {
+  '.csv': 'csv', '.tsv': 'csv', '.txt': 'csv',
+  '.u16': 'u16le', '.u16le': 'u16le',
+  '.f32': 'f32le', '.f32le': 'f32le',
+  '.y4m': 'y4m',
+};
+
+export interface CaptureOptions {
+  readonly format?: CaptureFormat | undefined;
+  /** Sample rate of a photodiode capture, Hz. */
+  readonly rate?: number | undefined;
+  /** Frame rate of a video, fps (overrides the video's own). */
+  readonly fps?: number | undefined;
+  /** Region of the video frames to measure (default: found automatically). */
+  readonly roi?: Roi | undefined;
+}
+
+/** Where the times of the samples come from, in words for the report. */
+export type TimingSource = '--rate' | 'file header' | 'time column' | '--fps' | 'video header' | 'times file' | 'frame manifest';
+
+/** An opened capture. Its chunks can be iterated once. */
+export interface Capture {
+  readonly format: CaptureFormat;
+  /** The path, or "stdin". */
+  readonly name: string;
+  /** True for video (Y4M, PNG frames): each sample is one frame's region brightness. */
+  readonly camera: boolean;
+  /** Sample chunks in order, with times when the source has them. Throws BlinkUpError on bad input. */
+  chunks(): AsyncIterable<SampleChunk>;
+  /** Nominal sample (or frame) rate, Hz, and where it came from; for CSV known after the first chunk. */
+  readonly sampleRate: number | undefined;
+  readonly timing: TimingSource | undefined;
+  /** The ADC's full scale, when the capture states it (a CSV header's `Full Scale`; video is linear light, 1). */
+  readonly fullScale: number | undefined;
+  /** Video: the region measured, known from the first chunk on. */
+  readonly region: RegionChoice | undefined;
+  /** Video: frame size in pixels. */
+  readonly frameSize: { readonly width: number; readonly height: number } | undefined;
+}
+
+/** Opens `path` (`-` for stdin) as a capture; bad usage and unreadable input throw (exit 2). */
+export async function openCapture(path: string, options: CaptureOptions, ctx: CliContext): Promise<Capture> {
+  checkRates(options);
+  if (path === '-') {
+    if (options.format === 'png') throw usageError('PNG frames are read from a folder, not from stdin');
+    const { head, stream } = await peek(byteChunks(ctx.stdin), Y4M_MAGIC.length);
+    return openStream(options.format ?? sniff(head), 'stdin', stream, options);
+  }
+  const info = await stat(path).catch((err: NodeJS.ErrnoException) => {
+    const reason = err.code === 'ENOENT' ? 'no such file or folder' : err.code === 'EACCES' ? 'permission denied' : (err.code ?? 'unreadable');
+    throw new BlinkUpError(ErrorCode.INPUT_INVALID, `cannot read ${path}: ${reason}`);
+  });
+  if (info.isDirectory()) {
+    if (options.format !== undefined && options.format !== 'png') throw usageError(`${path} is a folder; --format ${options.format} reads a file`);
+    return openFrames(path, options);
+  }
+  if (options.format === 'png') throw usageError(`--format png reads a folder of PNG frames; ${path} is a file`);
+  const format = options.format ?? EXTENSIONS[extname(path).toLowerCase()];
+  if (format !== undefined) return openStream(format, path, fileChunks(path), options);
+  const { head, stream } = await peek(fileChunks(path), Y4M_MAGIC.length);
+  return openStream(sniff(head), path, stream, options);
+}
+
+function checkRates(o: CaptureOptions): void {
+  if (o.rate !== undefined) checkRate(o.rate, '--rate');
+  if (o.fps !== undefined && !(o.fps >= FPS_LIMITS.min && o.fps <= FPS_LIMITS.max)) {
+    throw usageError(`--fps must be ${FPS_LIMITS.min}–${FPS_LIMITS.max} frames per second (got ${o.fps})`);
+  }
+  const video = o.format === 'y4m' || o.format === 'png';
+  const samples = o.format !== undefined && !video;
+  if (video && o.rate !== undefined) throw usageError('--rate is for photodiode captures; give a video\'s frame rate with --fps');
+  if (samples && o.fps !== undefined) throw usageError('--fps is for video; give a photodiode capture\'s sample rate with --rate');
+  if (samples && o.roi !== undefined) throw usageError('--roi applies to video (y4m, png) only');
+}
+
+function checkRate(rate: number, where: string): number {
+  if (!(rate >= RATE_LIMITS.min && rate <= RATE_LIMITS.max)) {
+    const shown = Number.isFinite(rate) ? String(Number(rate.toPrecision(6))) : String(rate);
+    throw usageError(`sample rate from ${where} must be ${RATE_LIMITS.min} Hz–${RATE_LIMITS.max / 1e6} MHz (got ${shown} Hz)`);
+  }
+  return rate;
+}
+
+function sniff(head: Uint8Array): CaptureFormat {
+  return new TextDecoder('latin1').decode(head) === Y4M_MAGIC ? 'y4m' : 'csv';
+}
+
+function openStream(format: CaptureFormat, name: string, bytes: AsyncIterable<Uint8Array>, o: CaptureOptions): Promise<Capture> | Capture {
+  switch (format) {
+    case 'csv':
+      return new CsvCapture(name, bytes, o.rate);
+    case 'u16le':
+    case 'f32le':
+      if (o.rate === undefined) throw usageError(`${format} samples carry no timing: give the sample rate with --rate <Hz>`);
+      return new BinaryCapture(format, name, bytes, o.rate);
+    case 'y4m':
+      return openVideo(name, bytes, o);
+    case 'png':
+      throw usageError('PNG frames are read from a folder');
+  }
+}
+
+/** CSV: the rate is --rate, else the header's sample interval; or each sample's time column. */
+class CsvCapture implements Capture {
+  readonly format = 'csv';
+  readonly camera = false;
+  readonly region = undefined;
+  readonly frameSize = undefined;
+  sampleRate: number | undefined;
+  timing: TimingSource | undefined;
+  fullScale: number | undefined;
+
+  constructor(
+    readonly name: string,
+    private readonly bytes: AsyncIterable<Uint8Array>,
+    rate: number | undefined,
+  ) {
+    if (rate !== undefined) {
+      this.sampleRate = rate;
+      this.timing = '--rate';
+    }
+  }
+
+  async *chunks(): AsyncGenerator<SampleChunk, void, undefined> {
+    let first = true;
+    for await (const chunk of readCsvSamples(this.bytes)) {
+      if (first) {
+        first = false;
+        this.learnTiming(chunk.info.sampleIntervalS, chunk.times);
+        this.fullScale = chunk.info.fullScale;
+      }
+      yield chunk;
+    }
+  }
+
+  private learnTiming(intervalS: number | undefined, times: Float64Array | undefined): void {
+    if (times) {
+      // The time column gives each sample's time; its spacing must be a plausible rate.
+      const n = times.length;
+      const span = n > 1 ? times[n - 1]! - times[0]! : Number.NaN;
+      const estimate = span > 0 ? (n - 1) / span : Number.NaN;
+      if (n > 1 && this.sampleRate === undefined) {
+        if (!(estimate >= RATE_LIMITS.min && estimate <= RATE_LIMITS.max)) {
+          throw new BlinkUpError(
+            ErrorCode.INPUT_INVALID,
+            `the time column of ${this.name} implies ${describeRate(estimate)}, which is not a plausible sample rate (is it in seconds?); give --rate <Hz>`,
+          );
+        }
+        this.sampleRate = estimate;
+      }
+      this.timing ??= 'time column';
+      return;
+    }
+    if (this.sampleRate !== undefined) return;
+    if (intervalS === undefined) {
+      throw usageError(`${this.name} has no time column and its header states no sample interval: give the sample rate with --rate <Hz>`);
+    }
+    this.sampleRate = checkRate(1 / intervalS, `the sample interval in ${this.name}'s header`);
+    this.timing = 'file header';
+  }
+}
+
+function describeRate(hz: number): string {
+  return Number.isFinite(hz) ? `${Number(hz.toPrecision(3))} Hz` : 'no rate at all';
+}
+
+/** Raw u16le / f32le samples: values only, the rate from --rate. */
+class BinaryCapture implements Capture {
+  readonly camera = false;
+  readonly region = undefined;
+  readonly frameSize = undefined;
+  readonly timing = '--rate';
+  readonly fullScale = undefined;
+
+  constructor(
+    readonly format: 'u16le' | 'f32le',
+    readonly name: string,
+    private readonly bytes: AsyncIterable<Uint8Array>,
+    readonly sampleRate: number,
+  ) {}
+
+  chunks(): AsyncIterable<SampleChunk> {
+    return readBinarySamples(this.bytes, { format: this.format });
+  }
+}
+
+async function openVideo(name: string, bytes: AsyncIterable<Uint8Array>, o: CaptureOptions): Promise<Capture> {
+  const video = await openY4M(bytes);
+  const { fps } = video.info;
+  if (o.fps !== undefined) return new VideoCapture('y4m', name, retimed(video, o.fps), o.fps, '--fps', o.roi);
+  if (fps === undefined) throw usageError(`${name} states no frame rate: give it with --fps <n>`);
+  return new VideoCapture('y4m', name, video, checkFps(fps, `${name}'s header`), 'video header', o.roi);
+}
+
+async function openFrames(dir: string, o: CaptureOptions): Promise<Capture> {
+  const frames = await openPngFolder(dir, o.fps !== undefined ? { fps: o.fps } : {});
+  const { timing, fps } = frames.info;
+  if (fps === undefined) throw usageError(`${dir} has no times file or manifest saying when frames were taken: give the frame rate with --fps <n>`);
+  const source: TimingSource = timing === 'fps' ? '--fps' : timing === 'times-file' ? 'times file' : 'frame manifest';
+  return new VideoCapture('png', dir, frames, checkFps(fps, `${dir}'s ${source}`), source, o.roi);
+}
+
+function checkFps(fps: number, where: string): number {
+  if (!(fps >= FPS_LIMITS.min && fps <= FPS_LIMITS.max)) {
+    throw new BlinkUpError(ErrorCode.INPUT_INVALID, `the frame rate in ${where} (${Number(fps.toPrecision(6))} fps) is outside ${FPS_LIMITS.min}–${FPS_LIMITS.max} fps; give the real one with --fps <n>`);
+  }
+  return fps;
+}
+
+/** Video: one brightness sample per frame, of the given region or the one found flashing. */
+class VideoCapture implements Capture {
+  readonly camera = true;
+  /** Region brightness is linear light, 0 (black) to 1 (white). */
+  readonly fullScale = 1;
+  region: RegionChoice | undefined;
+  readonly frameSize: { readonly width: number; readonly height: number };
+
+  constructor(
+    readonly format: 'y4m' | 'png',
+    readonly name: string,
+    private readonly source: LumaFrameSource,
+    readonly sampleRate: number,
+    readonly timing: TimingSource,
+    private readonly roi: Roi | undefined,
+  ) {
+    this.frameSize = { width: source.info.width, height: source.info.height };
+  }
+
+  async *chunks(): AsyncGenerator<SampleChunk, void, undefined> {
+    // The source's bit depth and video range (from a Y4M header) are applied by brightnessSamples.
+    for await (const chunk of brightnessSamples(this.source, this.roi ? { roi: this.roi } : {})) {
+      this.region = chunk.region;
+      yield chunk;
+    }
+  }
+}
+
+/** The same frames, timed by `fps` instead of the source's own clock. */
+function retimed(source: LumaFrameSource, fps: number): LumaFrameSource {
+  return {
+    info: { ...source.info, fps },
+    async *frames(): AsyncGenerator<LumaFrame, void, undefined> {
+      for await (const frame of source.frames()) yield { index: frame.index, timeS: frame.index / fps, luma: frame.luma };
+    },
+  };
+}
+
+/**
+ * The first `n` bytes of a stream (fewer if it is shorter), and the stream again from its start:
+ * stdin cannot be rewound, so the bytes looked at are handed on in front of the rest.
+ */
+async function peek(source: AsyncIterable<Uint8Array>, n: number): Promise<{ head: Uint8Array; stream: AsyncIterable<Uint8Array> }> {
+  const iterator = source[Symbol.asyncIterator]();
+  const seen: Uint8Array[] = [];
+  let length = 0;
+  let done = false;
+  while (length < n) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    seen.push(next.value);
+    length += next.value.length;
+  }
+  const head = new Uint8Array(Math.min(n, length));
+  let at = 0;
+  for (const chunk of seen) {
+    if (at >= head.length) break;
+    const part = chunk.subarray(0, head.length - at);
+    head.set(part, at);
+    at += part.length;
+  }
+  async function* replay(): AsyncGenerator<Uint8Array, void, undefined> {
+    yield* seen;
+    if (done) return;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  }
+  return { head, stream: replay() };
+}

@@ -1,0 +1,164 @@
+/**
+ * From numbers to what to do: the verdicts `analyze` lists, and the hint `decode` adds when it
+ * found no packet. A firmware author tunes a receiver with a gain resistor, the sensor's
+ * distance from the screen and a shield against room light; each verdict names the measured
+ * number and the knob that moves it.
+ *
+ * The thresholds follow CHANNEL.md: a tuned circuit swings 0.3–0.6 of full scale and 0.1 is the
+ * vendor decoder's stated limit; the decoder copes with ±3 % sampler clocks and 25 % held levels.
+ */
+import type { SignalReport } from '../decoder/types.js';
+import type { DecodeRun } from './decode-capture.js';
+import type { FlickerEstimate } from './flicker-meter.js';
+import { fixed, percent, plural } from './format.js';
+
+export type Severity = 'problem' | 'note' | 'good';
+
+export interface Advice {
+  readonly severity: Severity;
+  readonly text: string;
+}
+
+export interface SignalFacts {
+  readonly report: SignalReport;
+  /** Range of the raw samples (for captures where no levels were learned). */
+  readonly min: number;
+  readonly max: number;
+  readonly durationS: number;
+  /** Nominal sample (frame) rate, Hz, when known. */
+  readonly sampleRate?: number | undefined;
+  /** Ripple of room light at 100/120 Hz, when it could be measured. */
+  readonly flicker?: FlickerEstimate | undefined;
+  /** Video: the knobs are exposure and framing, not a gain resistor. */
+  readonly camera: boolean;
+}
+
+/** Swing below this fraction of full scale is too weak; below the second, weaker than a tuned circuit. */
+const WEAK_SWING = 0.1;
+const LOW_SWING = 0.25;
+/** A transmission takes at least this long (the clear packet at 60 fps, 2.5 s, plus margin). */
+const SHORTEST_USEFUL_S = 3;
+/** Saturated samples above this fraction are a problem. */
+const SATURATING = 0.001;
+/** White closer to the ceiling than this is a warning. */
+const NEAR_CEILING = 0.9;
+/** Grey/white gap (fraction of swing) and decision margin (σ) below which decisions are unsafe. */
+const CLOSE_GAP = 0.2;
+const LOW_MARGIN_SIGMAS = 4;
+/** Flicker ripple (peak-to-peak, fraction of swing) that is strong, and that is worth a note. */
+const STRONG_FLICKER = 0.25;
+const NOTICEABLE_FLICKER = 0.1;
+/** Clock error the decoder copes with, ppm. */
+const CLOCK_LIMIT_PPM = 30_000;
+/** Samples per flashed frame below which period measurements are too coarse to judge a clock by. */
+const MIN_SAMPLES_FOR_CLOCK = 8;
+/** Fraction of levels held an extra refresh that points at a struggling transmitter. */
+const MANY_HELD = 0.1;
+
+/** Every verdict for the signal, problems first; "good signal" when there is no problem. */
+export function adviseSignal(f: SignalFacts): Advice[] {
+  const r = f.report;
+  const out = r.swing > 0 ? adviseLearned(f) : adviseUnlearned(f);
+  out.sort((a, b) => rank(a.severity) - rank(b.severity));
+  if (!out.some((a) => a.severity === 'problem') && r.swing > 0) {
+    out.push({ severity: 'good', text: `good signal: swing ${fixed(r.swingFraction, 2)} of full scale, SNR ${fixed(r.snrDb, 0)} dB, decision margin ${fixed(r.marginSigmas, 1)} σ` });
+  }
+  return out;
+}
+
+function rank(s: Severity): number {
+  return s === 'problem' ? 0 : s === 'note' ? 1 : 2;
+}
+
+/** The decoder learned black, grey and white: judge them. */
+function adviseLearned(f: SignalFacts): Advice[] {
+  const r = f.report;
+  const out: Advice[] = [];
+  const swing = fixed(r.swingFraction, 2);
+  if (r.saturationFraction > SATURATING) {
+    out.push(problem(`${f.camera ? 'the screen is overexposed' : 'sensor saturates'} (${percent(r.saturationFraction)} of samples at the top of the range): ${f.camera ? 'lower the exposure or the screen brightness' : 'lower the gain or move the sensor away from the screen'}`));
+  } else if (r.white > NEAR_CEILING * r.fullScale) {
+    out.push(note(`white is at ${fixed(r.white / r.fullScale, 2)} of full scale, close to saturating: ${f.camera ? 'a little less exposure' : 'a little less gain'} would leave headroom`));
+  }
+  if (r.swingFraction < WEAK_SWING) out.push(problem(`swing is ${swing} of full scale: ${weakSwingFix(f.camera)}`));
+  else if (r.swingFraction < LOW_SWING) out.push(note(`swing is ${swing} of full scale, below the 0.3–0.6 of a tuned circuit: ${weakSwingFix(f.camera)} for more margin`));
+  if (r.greyWhiteSeparation < CLOSE_GAP || r.marginSigmas < LOW_MARGIN_SIGMAS) {
+    const cause = r.saturationFraction > SATURATING ? 'the sensor clips white down to grey; lower the gain' : f.camera ? 'fill more of the frame with the screen and avoid auto-exposure' : 'reduce noise (shorter leads, a filter capacitor) or raise the swing';
+    out.push(problem(`grey and white are too close (gap ${fixed(r.greyWhiteSeparation, 2)} of the swing, margin ${fixed(r.marginSigmas, 1)} σ): ${cause}`));
+  }
+  adviseFlicker(f, r.swing, 'the swing', out);
+  const clockMeasurable = f.sampleRate !== undefined && f.sampleRate / r.fps >= MIN_SAMPLES_FOR_CLOCK;
+  if (clockMeasurable && Math.abs(r.clockErrorPpm) > CLOCK_LIMIT_PPM) {
+    const clock = f.camera ? 'camera clock' : 'sampler clock';
+    out.push(problem(`the ${clock} is ${fixed(Math.abs(r.clockErrorPpm) / 1e4, 1)} % ${r.clockErrorPpm > 0 ? 'fast' : 'slow'}, beyond the ±3 % the decoder tracks: check the ${f.camera ? 'frame rate' : 'sample rate or use a crystal'}`));
+  }
+  const frames = 2 * r.pulses;
+  if (frames > 0 && r.heldLevels / frames > MANY_HELD) {
+    out.push(note(`${r.heldLevels} ${plural(r.heldLevels, 'level')} (${percent(r.heldLevels / frames)}) stayed an extra refresh: the flashing phone or browser is dropping frames (close other apps, turn off battery saving)`));
+  }
+  return out;
+}
+
+/** No preamble was found, so no levels: what the raw samples say. */
+function adviseUnlearned(f: SignalFacts): Advice[] {
+  const r = f.report;
+  const out: Advice[] = [];
+  const range = f.max - f.min;
+  const fraction = range / r.fullScale;
+  if (!(range > 0)) {
+    out.push(problem(`the signal is constant: ${f.camera ? 'is the screen in the picture?' : 'is the sensor connected and facing the screen?'}`));
+  } else if (fraction < WEAK_SWING) {
+    out.push(problem(`signal swing is ${fixed(fraction, 2)} of full scale: ${weakSwingFix(f.camera)}`));
+  }
+  if (r.saturationFraction > SATURATING) {
+    out.push(problem(`${f.camera ? 'the picture is overexposed' : 'sensor saturates'} (${percent(r.saturationFraction)} of samples at the top of the range): ${f.camera ? 'lower the exposure' : 'lower the gain or move the sensor away'}`));
+  }
+  if (range > 0 && r.noiseRms > 0 && range < 8 * r.noiseRms) {
+    out.push(problem(`the signal is buried in noise (range ${fixed(range / r.noiseRms, 1)} × the noise): ${weakSwingFix(f.camera)}`));
+  }
+  if (f.durationS < SHORTEST_USEFUL_S) {
+    out.push(problem(`the capture is only ${fixed(f.durationS, 1)} s long and a transmission takes 3–30 s: record from before the flashing starts until after it ends`));
+  }
+  adviseFlicker(f, range, 'the signal range', out);
+  return out;
+}
+
+function adviseFlicker(f: SignalFacts, scale: number, what: string, out: Advice[]): void {
+  const ripple = f.flicker ? f.flicker.peakToPeak / scale : Number.NaN;
+  if (!(ripple >= NOTICEABLE_FLICKER)) return;
+  const text = `${f.flicker!.hz} Hz ripple from room light is ${fixed(ripple, 2)} of ${what}`;
+  if (ripple >= STRONG_FLICKER) out.push(problem(`mains flicker is strong (${text}): shield the sensor from room light (a tube or a hood around it)`));
+  else out.push(note(`mains flicker is noticeable (${text}); a hood around the sensor removes it`));
+}
+
+function weakSwingFix(camera: boolean): string {
+  return camera ? 'move the camera closer so the screen fills more of the frame, or raise the screen brightness' : 'raise the gain (a larger load resistor) or move the sensor closer to the screen';
+}
+
+function problem(text: string): Advice {
+  return { severity: 'problem', text };
+}
+
+function note(text: string): Advice {
+  return { severity: 'note', text };
+}
+
+/**
+ * Why a run gave no packet, in one line: what happened to the transmissions that were seen
+ * (none, broken off, failed their check) and the first problem with the signal.
+ */
+export function noPacketReason(run: DecodeRun, advice: readonly Advice[]): string {
+  const crc = run.failures.filter((f) => f.code === 'CRC_MISMATCH').length;
+  const other = run.failures.length - crc;
+  const lost = run.syncLosses.length;
+  const parts: string[] = [];
+  if (crc > 0) parts.push(`CRC failed on ${crc} ${plural(crc, 'transmission')}`);
+  if (other > 0) {
+    const first = run.failures.find((f) => f.code !== 'CRC_MISMATCH')!;
+    parts.push(`${other} ${plural(other, 'transmission')} failed the packet check (${first.reason})`);
+  }
+  if (lost > 0) parts.push(`${lost} ${plural(lost, 'transmission')} broke off (${run.syncLosses[0]!.reason})`);
+  if (parts.length === 0) parts.push(`no preamble found in ${fixed(run.durationS, 1)} s of signal`);
+  const hint = advice.find((a) => a.severity === 'problem');
+  return `no packet decoded: ${parts.join(', ')}${hint ? `; ${hint.text}` : ''}`;
+}
