@@ -18,6 +18,7 @@ import { Conditioner, MAX_ABS_SAMPLE, smoothingLength } from './condition.js';
 import { FrameResult, Framer, FramerState } from './framer.js';
 import { LevelTracker, NoiseMeter } from './levels.js';
 import { Pulse, PulseSegmenter } from './pulses.js';
+import { PulseAssembler } from './timing.js';
 import { checkPacket, hardBytes, repairLimits, repairPacket } from './repair.js';
 import { ReportBuilder } from './report.js';
 import { confidence } from './slicer.js';
@@ -33,8 +34,6 @@ import type {
   SignalReport,
 } from './types.js';
 
-/** Hysteresis while locked, as a fraction of the learned grey pulse's smoothed height. */
-const LOCKED_HYSTERESIS = 0.3;
 /** While locked, a pulse is closed if nothing follows within this many ordinary periods of its peak. */
 const GAP_TIMEOUT_PERIODS = 2.5;
 /** Samples used to estimate the rate when only timestamps are given. */
@@ -49,7 +48,7 @@ const MAX_RATE = 1e7;
 export class TriLevelDecoder {
   private readonly repair: RepairOptions;
   private readonly combine: boolean;
-  private readonly onPulse: ((p: PulseInfo) => void) | undefined;
+  private readonly onPulseHook: ((p: PulseInfo) => void) | undefined;
   private readonly givenFullScale: number;
   /** Nominal rate (given, or estimated from the first timestamps); NaN until known. */
   private rate: number;
@@ -60,7 +59,7 @@ export class TriLevelDecoder {
   private readonly noise = new NoiseMeter();
   private readonly combiner = new RepetitionCombiner();
   private stats = new ReportBuilder();
-  private readonly pulse = new Pulse();
+  private readonly segment = new Pulse();
   private out: DecodeEvent[] = [];
   /** Every sample pushed (skipped ones too) and the time base for samples without timestamps. */
   private rawCount = 0;
@@ -87,7 +86,7 @@ export class TriLevelDecoder {
     this.givenFullScale = fs ?? 0;
     this.repair = repairLimits(options.repair);
     this.combine = options.combine !== false;
-    this.onPulse = options.onPulse;
+    this.onPulseHook = options.onPulse;
     if (rate !== undefined) this.stages = new Stages(rate, this.givenFullScale);
   }
 
@@ -118,10 +117,13 @@ export class TriLevelDecoder {
     const st = this.stages;
     if (!st) return out;
     if (st.seg.finish(st.cond.count)) this.onSegment(st);
+    const n = st.timing.flush(st.framer.reference(this.levels), st.cond);
+    for (let k = 0; k < n; k++) this.onPulse(st, st.timing.ready[k]);
     if (st.framer.state === FramerState.BODY) {
       this.emitLost(st, st.cond.time(st.cond.count - 1), 'the stream ended before the packet did');
     }
     st.framer.reset();
+    st.timing.reset();
     this.levels.reset();
     st.seg.reset();
     return out;
@@ -256,12 +258,17 @@ export class TriLevelDecoder {
     this.levels.noise = sigma;
   }
 
-  /** Once per segment: measure the pulse and run the framer. */
+  /** Once per segment: measure it, let timing turn it into pulses, run the framer on each. */
   private onSegment(st: Stages): void {
+    const segment = st.seg.measure(st.cond, this.segment);
+    st.seg.advance();
+    if (segment.end <= segment.start) return;
+    const n = st.timing.push(segment, st.framer.reference(this.levels), st.cond);
+    for (let k = 0; k < n; k++) this.onPulse(st, st.timing.ready[k]);
+  }
+
+  private onPulse(st: Stages, p: Pulse): void {
     const { cond, seg } = st;
-    const p = seg.measure(cond, this.pulse);
-    seg.advance();
-    if (p.end <= p.start) return;
     const startS = cond.time(p.start);
     const endS = cond.time(p.end - 1);
     const periodS = p.period < Infinity ? cond.timeAt(p.edge + p.period) - cond.timeAt(p.edge) : Infinity;
@@ -276,23 +283,23 @@ export class TriLevelDecoder {
     if (before === FramerState.BODY && framer.decision !== 0) {
       // Only pulses of a real transmission (past the sync magic) go into the report.
       this.stats.notePeriod(p.period / levels.period, periodS);
-      this.stats.noteBit(framer.confidence, p.top - (framer.decision === 2 ? white : grey));
+      this.stats.noteBit(framer.confidence, p.late - (framer.decision === 2 ? white : grey));
       this.seen = { black: levels.floor, grey: levels.grey, white: levels.white };
     }
-    if (this.onPulse) this.emitPulse(framer, p, startS, endS);
+    if (this.onPulseHook) this.emitPulse(framer, before === FramerState.HUNT ? p.top : p.late, startS, endS);
     if (framer.state === FramerState.HUNT) seg.unlock();
-    else seg.lock(LOCKED_HYSTERESIS * levels.amplitude, GAP_TIMEOUT_PERIODS * levels.period);
+    else seg.lock(GAP_TIMEOUT_PERIODS * levels.period);
     if (result === FrameResult.PACKET) this.onPacket(framer);
     else if (result === FrameResult.LOST) this.emitLost(st, endS, framer.lostReason);
   }
 
-  private emitPulse(framer: Framer, p: Pulse, startS: number, endS: number): void {
+  private emitPulse(framer: Framer, value: number, startS: number, endS: number): void {
     const l = this.levels;
     try {
-      this.onPulse!({
+      this.onPulseHook!({
         startS,
         endS,
-        value: p.top,
+        value,
         decision: framer.decision,
         confidence: framer.confidence,
         black: l.floor,
@@ -367,7 +374,7 @@ export class TriLevelDecoder {
       grey: this.levels.grey,
       white: this.levels.white,
       fps: f.periodCount > 0 ? (2 * f.periodCount) / f.periodSumS : Number.NaN,
-      timingRepairs: 0,
+      timingRepairs: f.timingRepairs,
     };
   }
 }
@@ -377,6 +384,7 @@ class Stages {
   readonly cond: Conditioner;
   readonly seg: PulseSegmenter;
   readonly framer: Framer;
+  readonly timing = new PulseAssembler();
 
   constructor(rate: number, fullScale: number) {
     const width = smoothingLength(rate);

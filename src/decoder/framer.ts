@@ -17,6 +17,7 @@
 import type { LevelTracker } from './levels.js';
 import type { Pulse } from './pulses.js';
 import { confidence, softValue } from './slicer.js';
+import type { PulseReference } from './timing.js';
 
 export const FramerState = { HUNT: 0, PREAMBLE: 1, MAGIC: 2, BODY: 3 } as const;
 export type FramerState = (typeof FramerState)[keyof typeof FramerState];
@@ -43,27 +44,43 @@ export const MAX_PACKET_BITS = (255 + 3) * 8;
 /** Smallest possible L: the clear packet 02 07 00. */
 const MIN_LENGTH = 2;
 
-/** Running description of a candidate preamble: alike pulses in a row. */
+/**
+ * Running description of a candidate preamble: alike pulses in a row. Its clock is measured
+ * between the rising edges of accepted pulses, so a stray dark segment in between (mains flicker
+ * on a slow pixel's decay) is simply skipped.
+ */
 class PreambleRun {
   count = 0;
   top = 0;
   floor = 0;
   amplitude = 0;
+  /** Typical edge-to-edge interval, samples (NaN until two pulses). */
   period = Number.NaN;
   startS = 0;
+  private lastEdge = Number.NaN;
 
   /** Shortest period accepted, samples. */
   minPeriod = 0;
 
+  /** A segment that is no pulse at all next to the run's (low, and barely rising from its valley). */
+  isDark(p: Pulse): boolean {
+    if (this.count === 0) return false;
+    const height = this.top - this.floor;
+    return p.top < this.floor + 0.5 * height && p.peak - p.floor < 0.5 * this.amplitude;
+  }
+
   /** Whether `p` looks like the pulses already in the run. */
   accepts(p: Pulse): boolean {
-    if (p.empty || !(p.period >= this.minPeriod)) return false;
+    if (p.empty || !(p.edge === p.edge)) return false;
     if (this.count === 0) return true;
     const height = this.top - this.floor;
     if (!(height > 0)) return false;
     if (Math.abs(p.top - this.top) > 0.3 * height) return false;
     if (p.top - p.floor < 0.5 * height) return false;
-    const r = p.period / this.period;
+    const interval = p.edge - this.lastEdge;
+    if (!(interval >= this.minPeriod)) return false;
+    if (this.count === 1) return true;
+    const r = interval / this.period;
     return r > 0.55 && r < 2.2;
   }
 
@@ -73,15 +90,19 @@ class PreambleRun {
     this.top += (p.top - this.top) / n;
     this.floor += (p.floor - this.floor) / n;
     this.amplitude += (p.peak - p.floor - this.amplitude) / n;
-    // Held frames lengthen some periods: let ordinary ones dominate the estimate.
-    if (!(this.period === this.period) || !(this.period < Infinity)) this.period = p.period;
-    else if (p.period < 1.3 * this.period) this.period += 0.3 * (p.period - this.period);
+    if (n > 1) {
+      const interval = p.edge - this.lastEdge;
+      // Held frames lengthen some intervals: let ordinary ones dominate the estimate.
+      if (n === 2) this.period = interval;
+      else if (interval < 1.3 * this.period) this.period += 0.3 * (interval - this.period);
+    }
+    this.lastEdge = p.edge;
   }
 
   clear(): void {
     this.count = 0;
     this.top = this.floor = this.amplitude = 0;
-    this.period = Number.NaN;
+    this.period = this.lastEdge = Number.NaN;
   }
 
   /** A new run, starting with `p` if it can start one. */
@@ -96,8 +117,12 @@ export class Framer {
   /** Soft bits of the packet being received (L first), see slicer.ts. */
   readonly soft = new Float32Array(MAX_PACKET_BITS);
   bits = 0;
+  /** Bits of this packet whose pulse timing merged or split. */
+  timingRepairs = 0;
   private expected = 0;
   private magicPos = 0;
+  /** Grey pulses seen since the preamble locked. */
+  private greysSeen = 0;
   private readonly run = new PreambleRun();
 
   /** `sampleRate`: nominal samples per second, for the shortest plausible pulse period. */
@@ -115,6 +140,27 @@ export class Framer {
   /** Sum and count of ordinary pulse periods (seconds) during this transmission, for its rate. */
   periodSumS = 0;
   periodCount = 0;
+  private readonly ref: PulseReference = { period: 0, floor: 0, level: 0, locked: false };
+
+  /** What the next pulse should look like (for the timing stage), or null while nothing is known. */
+  reference(levels: LevelTracker): PulseReference | null {
+    const ref = this.ref;
+    if (this.state === FramerState.HUNT) {
+      const run = this.run;
+      if (run.count < 1) return null;
+      // While hunting the run's clock is too young to merge by: only dark pieces are merged.
+      ref.period = Number.NaN;
+      ref.floor = run.floor;
+      ref.level = run.top;
+      ref.locked = false;
+    } else {
+      ref.period = levels.period;
+      ref.floor = levels.floor;
+      ref.level = levels.grey;
+      ref.locked = true;
+    }
+    return ref;
+  }
 
   /** Consumes one pulse spanning [startS, endS] (its period in seconds is `periodS`). */
   push(p: Pulse, levels: LevelTracker, startS: number, endS: number, periodS: number): FrameResult {
@@ -134,11 +180,13 @@ export class Framer {
 
   private hunt(p: Pulse, levels: LevelTracker, startS: number): FrameResult {
     const run = this.run;
+    if (run.isDark(p)) return FrameResult.NONE;
     if (run.accepts(p)) run.add(p, startS);
     else run.restart(p, startS);
-    if (run.count >= MIN_PREAMBLE && run.amplitude > MIN_PULSE_SNR * levels.noise) {
+    if (run.count >= MIN_PREAMBLE && run.period >= run.minPeriod && run.amplitude > MIN_PULSE_SNR * levels.noise) {
       levels.learnPreamble(run.top, run.floor, run.amplitude, run.period);
       this.startS = run.startS;
+      this.greysSeen = 0;
       this.periodSumS = 0;
       this.periodCount = 0;
       this.state = FramerState.PREAMBLE;
@@ -147,17 +195,22 @@ export class Framer {
   }
 
   private preamble(p: Pulse, levels: LevelTracker, startS: number, periodS: number): FrameResult {
-    const r = levels.ratio(p.top);
+    if (this.greysSeen === 0 && p.late === p.late) {
+      // From here on pulses are valued late in their frame (see timing.ts): relearn grey that way.
+      levels.grey = p.late;
+    }
+    const r = levels.ratio(p.late);
     if (p.empty || !(p.period < MAX_PERIOD_RATIO * levels.period) || !(r >= MIN_GREY_RATIO)) return this.rehunt(p, startS);
     if (r > WHITE_RATIO) {
-      levels.learnWhite(p.top);
+      levels.learnWhite(p.late);
       this.decision = 2;
       this.confidence = 1;
       this.magicPos = 0;
       this.state = FramerState.MAGIC;
     } else {
       this.decision = 1;
-      levels.track(0, p.top, p.floor, p.peak - p.floor, p.period);
+      this.greysSeen++;
+      levels.track(0, p.late, p.floor, p.peak - p.floor, p.period);
     }
     this.notePeriod(p, levels, periodS);
     return FrameResult.NONE;
@@ -165,15 +218,16 @@ export class Framer {
 
   private magic(p: Pulse, levels: LevelTracker, startS: number, periodS: number): FrameResult {
     if (p.empty || !(p.period < MAX_PERIOD_RATIO * levels.period)) return this.rehunt(p, startS);
-    const soft = softValue(p.top, levels);
+    const soft = softValue(p.late, levels);
     const bit = soft > 0 ? 1 : 0;
     if (bit !== MAGIC_TAIL[this.magicPos]) return this.rehunt(p, startS);
     this.decide(soft);
-    levels.track(bit, p.top, p.floor, p.peak - p.floor, p.period);
+    levels.track(bit, p.late, p.floor, p.peak - p.floor, p.period);
     this.notePeriod(p, levels, periodS);
     if (++this.magicPos === MAGIC_TAIL.length) {
       this.state = FramerState.BODY;
       this.bits = 0;
+      this.timingRepairs = 0;
       this.expected = 8;
     }
     return FrameResult.NONE;
@@ -181,11 +235,12 @@ export class Framer {
 
   private body(p: Pulse, levels: LevelTracker, endS: number, periodS: number): FrameResult {
     if (p.empty) return this.lose('no pulse where a bit was due');
-    const soft = softValue(p.top, levels);
+    const soft = softValue(p.late, levels);
     this.decide(soft);
     this.soft[this.bits++] = soft;
-    levels.track(soft > 0 ? 1 : 0, p.top, p.floor, p.peak - p.floor, p.period);
+    levels.track(soft > 0 ? 1 : 0, p.late, p.floor, p.peak - p.floor, p.repaired ? Number.NaN : p.period);
     this.notePeriod(p, levels, periodS);
+    if (p.repaired) this.timingRepairs++;
     this.endS = endS;
     if (this.bits === 8) {
       const length = this.byteAt(0);
@@ -214,7 +269,7 @@ export class Framer {
   }
 
   private notePeriod(p: Pulse, levels: LevelTracker, periodS: number): void {
-    if (p.period > 0.8 * levels.period && p.period < 1.2 * levels.period && periodS > 0) {
+    if (!p.repaired && p.period > 0.8 * levels.period && p.period < 1.2 * levels.period && periodS > 0) {
       this.periodSumS += periodS;
       this.periodCount++;
     }

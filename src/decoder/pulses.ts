@@ -3,22 +3,29 @@
  * train of pulses; this stage cuts it at the valleys between them.
  *
  * A fixed threshold between black and grey fails as soon as the pixels are slow: after a white
- * pulse an LCD may fall only a third of the way to black before the next pulse starts. So this
- * is a zig-zag detector on the smoothed signal: a valley is confirmed once the signal has risen
- * `hysteresis` above its running minimum, a peak once it has fallen `hysteresis` below its
- * running maximum. The hysteresis is a fraction of the swing — of a slowly decaying min/max
- * envelope while hunting, of the learned grey pulse once the preamble has been seen — so it
- * scales with the signal and ignores noise and ripple smaller than that fraction.
+ * pulse an LCD may fall only a third of the way to black before a dim grey pulse lifts it a
+ * little again. So this is a zig-zag detector on the smoothed signal, with every threshold
+ * relative to a slowly forgetting min/max envelope (`lo`, `hi`) of the signal:
+ *
+ * - a peak ends once the signal falls a small hysteresis (5 % of the envelope) below it;
+ * - the minimum after it is a valley only if it lies in the lower half of that pulse's height
+ *   above `lo` — the ripple of PWM dimming inside a bright pulse never gets that deep;
+ * - the valley is confirmed once the signal rises the hysteresis above it *and* stands a fifth of
+ *   the envelope above `lo` — flicker wobbling in a dark gap never gets that bright.
  *
  * A segment runs from one valley to the next: the second half of a gap, a pulse, the first half
  * of the next gap. `measure` summarises its raw samples into a `Pulse`.
  */
 import { HISTORY, type Conditioner } from './condition.js';
 
-/** Hysteresis while hunting, as a fraction of the envelope's peak-to-peak. */
-const HUNT_HYSTERESIS = 0.25;
-/** The envelope forgets with this time constant, seconds (several pulses at 20 fps). */
-const ENVELOPE_S = 0.25;
+/** Hysteresis, as a fraction of the envelope's peak-to-peak. */
+const HYSTERESIS = 0.05;
+/** A valley must lie below this fraction of its pulse's height above the envelope's bottom. */
+const VALLEY_DEPTH = 0.5;
+/** A pulse starts only once the signal stands this fraction of the envelope above its bottom. */
+const RISE_LEVEL = 0.2;
+/** The envelope forgets with this time constant, seconds: long enough to remember black through a run of white pulses. */
+const ENVELOPE_S = 1;
 /** A segment longer than this (samples) is cut anyway: there is no pulse in it. */
 export const MAX_SEGMENT = HISTORY >> 1;
 
@@ -35,6 +42,12 @@ export class Pulse {
   top = 0;
   /** Spread (rms) of those samples about `top`. */
   topSpread = 0;
+  /**
+   * The same statistic over the second half of the pulse's first frame only (set by the timing
+   * stage once the frame clock is known). A slow LCD is closest to the frame's level just before
+   * it changes, so this value carries least of the previous pulse's afterglow.
+   */
+  late = 0;
   /** Smoothed signal at the valley before the pulse and at the pulse's peak. */
   floor = 0;
   peak = 0;
@@ -43,6 +56,25 @@ export class Pulse {
   count = 0;
   /** The segment holds no pulse (it started with a cut: a timeout, a length limit, the stream start). */
   empty = false;
+  /** Timing merged or split this pulse: its edge and period are estimates, not measurements. */
+  repaired = false;
+
+  copyFrom(o: Pulse): this {
+    this.start = o.start;
+    this.end = o.end;
+    this.edge = o.edge;
+    this.period = o.period;
+    this.top = o.top;
+    this.topSpread = o.topSpread;
+    this.late = o.late;
+    this.floor = o.floor;
+    this.peak = o.peak;
+    this.sum = o.sum;
+    this.count = o.count;
+    this.empty = o.empty;
+    this.repaired = o.repaired;
+    return this;
+  }
 }
 
 export class PulseSegmenter {
@@ -58,8 +90,6 @@ export class PulseSegmenter {
   private lastSum = 0;
   private hi = -Infinity;
   private lo = Infinity;
-  /** Hysteresis in moving-sum units while locked; NaN while hunting. */
-  private lockedHysteresis = Number.NaN;
   /** Smallest hysteresis, moving-sum units (from the noise): ripple below it is never a pulse. */
   private floorHysteresis = 0;
   /** While locked: samples after a peak with no new pulse before the pulse is closed anyway. */
@@ -91,17 +121,12 @@ export class PulseSegmenter {
     return this.lastSum < this.lo + 0.25 * (this.hi - this.lo);
   }
 
-  /**
-   * Switch to a hysteresis of `h` input units (the learned grey pulse says how big pulses are),
-   * and close a pulse if no other follows within `gapTimeout` samples of its peak.
-   */
-  lock(h: number, gapTimeout: number): void {
-    this.lockedHysteresis = h * this.width;
+  /** In sync: close a pulse if no other follows within `gapTimeout` samples of its peak. */
+  lock(gapTimeout: number): void {
     this.gapTimeout = gapTimeout;
   }
 
   unlock(): void {
-    this.lockedHysteresis = Number.NaN;
     this.gapTimeout = Infinity;
   }
 
@@ -115,12 +140,11 @@ export class PulseSegmenter {
    * valley, at a gap timeout, or cut for length; the boundary fields then describe it.
    */
   step(s: number, n: number): boolean {
-    const hi = this.hi;
-    const lo = this.lo;
-    this.hi = s > hi ? s : hi - (hi - s) * this.decay;
-    this.lo = s < lo ? s : lo + (s - lo) * this.decay;
-    let h = this.lockedHysteresis;
-    if (!(h > 0)) h = (this.hi - this.lo) * HUNT_HYSTERESIS;
+    const hi0 = this.hi;
+    const lo0 = this.lo;
+    const hi = (this.hi = s > hi0 ? s : hi0 - (hi0 - s) * this.decay);
+    const lo = (this.lo = s < lo0 ? s : lo0 + (s - lo0) * this.decay);
+    let h = (hi - lo) * HYSTERESIS;
     if (h < this.floorHysteresis) h = this.floorHysteresis;
     const prev = this.lastSum;
     this.lastSum = s;
@@ -137,15 +161,25 @@ export class PulseSegmenter {
       this.valleySum = s;
       this.valleyAt = n;
     } else if (s > this.valleySum + h) {
-      // Rising edge: where the signal crossed valley + h, interpolated between samples.
-      const level = this.valleySum + h;
-      const frac = s > prev ? (level - prev) / (s - prev) : 1;
-      this.close(this.valleyAt, n - 1 + (frac < 0 ? 0 : frac > 1 ? 1 : frac), this.valleySum, false);
-      this.rising = true;
-      this.peakSum = s;
-      this.peakAt = n;
-      return true;
-    } else if (!this.openEmpty && n - this.peakAt > this.gapTimeout) {
+      if (this.peakSum > -Infinity && this.valleySum > lo + VALLEY_DEPTH * (this.peakSum - lo)) {
+        // A shallow dip: ripple inside the same pulse.
+        this.rising = true;
+        if (s > this.peakSum) {
+          this.peakSum = s;
+          this.peakAt = n;
+        }
+      } else if (s > lo + RISE_LEVEL * (hi - lo)) {
+        // Rising edge: where the signal crossed valley + h, interpolated between samples.
+        const level = this.valleySum + h;
+        const frac = s > prev ? (level - prev) / (s - prev) : 1;
+        this.close(this.valleyAt, n - 1 + (frac < 0 ? 0 : frac > 1 ? 1 : frac), this.valleySum, false);
+        this.rising = true;
+        this.peakSum = s;
+        this.peakAt = n;
+        return true;
+      }
+    }
+    if (!this.rising && !this.openEmpty && n - this.peakAt > this.gapTimeout) {
       // The light stayed dark far longer than a gap: the pulse before was the last one.
       this.close(this.valleyAt, Infinity, this.valleySum, true);
       this.peakSum = -Infinity;
@@ -256,4 +290,61 @@ export function measureRange(history: Conditioner, start: number, end: number, m
     out.top = end > start ? max : mid;
     out.topSpread = 0;
   }
+}
+
+/**
+ * Re-measures `out` over its (changed) range [start, end), keeping its `floor`: the smoothed peak
+ * inside, then the bright-part statistics against the midpoint of floor and peak. Used when
+ * timing merges two segments into one pulse or splits one segment into two.
+ */
+export function remeasure(history: Conditioner, out: Pulse): Pulse {
+  const width = history.width;
+  const values = history.values;
+  const mask = HISTORY - 1;
+  const { start, end } = out;
+  let max = -Infinity;
+  if (end - start >= width) {
+    let sum = 0;
+    for (let i = start; i < start + width; i++) sum += values[i & mask]!;
+    max = sum;
+    for (let i = start + width; i < end; i++) {
+      sum += values[i & mask]! - values[(i - width) & mask]!;
+      if (sum > max) max = sum;
+    }
+    max /= width;
+  } else {
+    for (let i = start; i < end; i++) if (values[i & mask]! > max) max = values[i & mask]!;
+  }
+  out.peak = max;
+  measureRange(history, start, end, 0.5 * (out.floor + max), out);
+  return out;
+}
+
+/** Smoothed (boxcar) value of the signal centred on raw index `at`. */
+export function smoothedAt(history: Conditioner, at: number): number {
+  const width = history.width;
+  const values = history.values;
+  const mask = HISTORY - 1;
+  const first = at - ((width - 1) >> 1);
+  let sum = 0;
+  for (let i = first; i < first + width; i++) sum += values[i & mask]!;
+  return sum / width;
+}
+
+/** Mean of the raw samples in [start, end) that are at or above `mid` (the largest sample if none is). */
+export function topMean(history: Conditioner, start: number, end: number, mid: number): number {
+  const values = history.values;
+  const mask = HISTORY - 1;
+  let sum = 0;
+  let count = 0;
+  let max = -Infinity;
+  for (let i = start; i < end; i++) {
+    const x = values[i & mask]!;
+    if (x > max) max = x;
+    if (x >= mid) {
+      sum += x;
+      count++;
+    }
+  }
+  return count > 0 ? sum / count : max;
 }

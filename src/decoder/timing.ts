@@ -1,0 +1,179 @@
+/**
+ * Stage 2b — timing: segments become pulses, checked against the pulse clock.
+ *
+ * The segmenter cuts at valleys, and the valleys are not always where the frames are:
+ *
+ * - mains flicker riding on a slow LCD's decay can add a valley inside a dark gap, and deep PWM
+ *   ripple one inside a bright pulse. Such a cut leaves a segment that is far too short for the
+ *   clock, or dark; it is merged back into the pulse before it.
+ * - after a white pulse a slow LCD may still be brighter than the dim grey that follows, so no
+ *   valley separates them: one segment holds two pulses and is about two periods long. It is
+ *   split where the signal is lowest around the time the second pulse was due. Two periods may
+ *   also be one pulse whose bright and dark frames were both held a refresh longer; then its
+ *   second frame is still bright, which the split test checks first.
+ *
+ * The clock is the preamble run's period while hunting and the learned one in sync. One pulse is
+ * held back until the next segment shows whether it must be merged.
+ */
+import type { Conditioner } from './condition.js';
+import { Pulse, remeasure, smoothedAt, topMean } from './pulses.js';
+
+/** What a pulse is expected to look like: its period, the valley before it, and its (grey) level. */
+export interface PulseReference {
+  period: number;
+  floor: number;
+  level: number;
+  /** The clock is trustworthy enough to split segments by (in sync, not while hunting). */
+  locked: boolean;
+}
+
+/** A segment shorter than this many periods is a piece of a pulse. */
+const MERGE_BELOW = 0.6;
+/** A segment below this fraction of the way from floor to grey, and rising less than it from its own valley, is no pulse. */
+const DARK_BELOW = 0.5;
+/** A segment at least this many periods long may hold two pulses. */
+const SPLIT_FROM = 1.75;
+/** Up to this many periods, two held frames (one pulse) are possible; beyond, it is two pulses. */
+const HELD_UP_TO = 2.25;
+/** Beyond this, the gap is no missing valley but missing pulses: left for the framer to reject. */
+const SPLIT_UP_TO = 3.25;
+/** A second frame this bright (relative to the first, both above the learned floor) is the first one held. */
+const HELD_BRIGHTNESS = 0.8;
+
+export class PulseAssembler {
+  private readonly pending = new Pulse();
+  private hasPending = false;
+  /** Finished pulses of the last call, `ready[0 … count)`. */
+  readonly ready = [new Pulse(), new Pulse(), new Pulse()] as const;
+  count = 0;
+  /** Segments merged and split so far (the decoder reads and resets these per packet). */
+  repairs = 0;
+
+  /** Takes the next segment; returns how many pulses are now finished (in `ready`). */
+  push(seg: Pulse, ref: PulseReference | null, history: Conditioner): number {
+    this.count = 0;
+    const p = this.pending;
+    if (this.hasPending && !seg.empty && ref !== null && this.continues(seg, ref)) {
+      // The pulse starts at whichever piece rose most from its valley: the real pulse after a
+      // flicker wobble, or the first half of a pulse that ripple cut in two.
+      const end = seg.edge + seg.period;
+      if (seg.peak - seg.floor > p.peak - p.floor) {
+        p.edge = seg.edge;
+        p.floor = seg.floor;
+      }
+      p.period = end - p.edge;
+      p.end = seg.end;
+      remeasure(history, p);
+      p.repaired = true;
+      this.repairs++;
+      return 0;
+    }
+    if (this.hasPending) this.release(ref, history);
+    p.copyFrom(seg);
+    p.repaired = false;
+    this.hasPending = true;
+    // Nothing can be merged into an empty segment or one whose successor never came.
+    if (seg.empty || !(seg.period < Infinity)) this.release(ref, history);
+    return this.count;
+  }
+
+  /** Releases the held-back pulse (end of stream). */
+  flush(ref: PulseReference | null, history: Conditioner): number {
+    this.count = 0;
+    if (this.hasPending) this.release(ref, history);
+    return this.count;
+  }
+
+  reset(): void {
+    this.hasPending = false;
+    this.count = 0;
+    this.repairs = 0;
+  }
+
+  /** Whether `seg` is a piece of the pending pulse rather than a pulse of its own. */
+  private continues(seg: Pulse, ref: PulseReference): boolean {
+    if (this.pending.empty) return false;
+    if (this.pending.period < MERGE_BELOW * ref.period) return true; // false while the period is unknown (NaN)
+    // A flicker wobble barely rises from its own valley. In sync that is not enough: a dim grey
+    // after a white on a slow LCD rises little too, but it is as bright as grey.
+    const height = ref.level - ref.floor;
+    if (!(seg.peak - seg.floor < DARK_BELOW * height)) return false;
+    return !ref.locked || seg.top < ref.floor + DARK_BELOW * height;
+  }
+
+  private release(ref: PulseReference | null, history: Conditioner): void {
+    this.hasPending = false;
+    const p = this.pending;
+    const ratio = ref ? p.period / ref.period : 1;
+    const first = this.count;
+    if (ref === null || !ref.locked || p.empty || !(ratio >= SPLIT_FROM && ratio < SPLIT_UP_TO) || !this.split(p, ref, history)) {
+      this.ready[this.count++].copyFrom(p);
+    }
+    for (let k = first; k < this.count; k++) measureLate(this.ready[k], ref, history);
+  }
+
+  /** Splits a two-period segment into two pulses; false when it is one held pulse. */
+  private split(p: Pulse, ref: PulseReference, history: Conditioner): boolean {
+    const frame = 0.5 * ref.period;
+    const e = Math.round(p.edge);
+    if (e < history.oldest || e + 2 * frame >= history.count) return false;
+    if (p.period / ref.period < HELD_UP_TO) {
+      const first = meanOf(history, e, e + frame);
+      const second = meanOf(history, e + frame, e + 2 * frame);
+      if (second - ref.floor > HELD_BRIGHTNESS * (first - ref.floor)) return false;
+    }
+    // The second pulse starts where the signal is lowest around when it was due.
+    const from = Math.round(p.edge + 0.75 * frame);
+    const to = Math.min(Math.round(p.edge + ref.period + 0.25 * frame), p.end - 1);
+    let at = from;
+    let lowest = Infinity;
+    for (let i = from; i <= to; i++) {
+      const v = smoothedAt(history, i);
+      if (v < lowest) {
+        lowest = v;
+        at = i;
+      }
+    }
+    if (at <= p.start || at >= p.end) return false;
+    const a = this.ready[this.count++].copyFrom(p);
+    a.end = at;
+    a.period = at - p.edge;
+    a.repaired = true;
+    remeasure(history, a);
+    const b = this.ready[this.count++].copyFrom(p);
+    b.start = at;
+    b.edge = at;
+    b.period = p.edge + p.period - at;
+    b.floor = lowest;
+    b.repaired = true;
+    remeasure(history, b);
+    this.repairs++;
+    return true;
+  }
+}
+
+/** Window of the first frame, as fractions of a frame after its start, that `late` averages. */
+const LATE_FROM = 0.45;
+const LATE_TO = 1;
+
+/** Sets `p.late`: the bright-part mean over the second half of the pulse's first frame. */
+function measureLate(p: Pulse, ref: PulseReference | null, history: Conditioner): void {
+  p.late = p.top;
+  if (ref === null || p.empty || !(p.edge === p.edge)) return;
+  const frame = 0.5 * ref.period;
+  // The edge was found on the boxcar, which lags the raw samples by half its width.
+  const start = p.edge - 0.5 * (history.width - 1);
+  const from = Math.max(p.start, Math.round(start + LATE_FROM * frame));
+  const to = Math.min(p.end, Math.max(from + 1, Math.round(start + LATE_TO * frame)));
+  if (from < history.oldest || to > history.count || to <= from) return;
+  p.late = topMean(history, from, to, 0.5 * (p.floor + p.peak));
+}
+
+/** Mean of the raw samples over [from, to) (fractional bounds rounded). */
+function meanOf(history: Conditioner, from: number, to: number): number {
+  const a = Math.round(from);
+  const b = Math.max(a + 1, Math.round(to));
+  let sum = 0;
+  for (let i = a; i < b; i++) sum += history.value(i);
+  return sum / (b - a);
+}
