@@ -93,20 +93,21 @@ export class RegionBrightness {
   // Automatic search state: per-frame block means until the region is chosen.
   private readonly grid: BlockGrid | undefined;
   private readonly maxStoredFrames: number;
+  private readonly threshold: number;
   private stored: Float32Array[] = [];
   private readonly rowSums: Float64Array;
 
   constructor(
     readonly width: number,
     readonly height: number,
-    private readonly options: RegionBrightnessOptions = {},
+    options: RegionBrightnessOptions = {},
   ) {
     if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
       throw new BlinkUpError('OPTION_INVALID', 'frame width and height must be positive integers');
     }
     this.lut = linearLightTable(options);
-    const threshold = options.threshold ?? 0.4;
-    if (!(threshold > 0 && threshold <= 1)) throw new BlinkUpError('OPTION_INVALID', 'threshold must be above 0 and at most 1');
+    this.threshold = options.threshold ?? 0.4;
+    if (!(this.threshold > 0 && this.threshold <= 1)) throw new BlinkUpError('OPTION_INVALID', 'threshold must be above 0 and at most 1');
     if (options.roi) {
       const roi = checkRoi(options.roi, width, height);
       this.useRegion([roi], { roi, automatic: false, coverage: (roi.w * roi.h) / (width * height) });
@@ -189,7 +190,7 @@ export class RegionBrightness {
         variance[b]! += d * d;
       }
     }
-    const chosen = chooseFlashingBlocks(variance, grid, this.options.threshold ?? 0.4);
+    const chosen = chooseFlashingBlocks(variance, grid, this.threshold);
 
     const weights = Array.from(chosen.blocks, (b) => blockArea(grid, b));
     const totalArea = weights.reduce((a, w) => a + w, 0);
