@@ -188,8 +188,10 @@ export class CsvSampleParser {
   private line(bytes: Buffer, start: number, end: number): void {
     this.lineNumber++;
     if (end > start && bytes[end - 1] === CR) end--;
-    if (this.lineNumber === 1 && end - start >= 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf) {
-      start += 3; // UTF-8 byte-order mark
+    if (this.lineNumber === 1) {
+      if (end - start >= 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf) start += 3; // UTF-8 byte-order mark
+      const bom = end - start >= 2 ? (bytes[start]! << 8) | bytes[start + 1]! : 0;
+      if (bom === 0xfffe || bom === 0xfeff) throw new BlinkUpError('INPUT_INVALID', 'the file is UTF-16 text: save it as UTF-8 or ASCII');
     }
     let first = start;
     while (first < end && (bytes[first] === SPACE || bytes[first] === TAB)) first++;

@@ -173,6 +173,11 @@ describe('readCsvSamples: hostile input', () => {
     expect(message).toMatch(/^line 3: binary data/);
   });
 
+  it('recognises UTF-16 text (as some Windows tools export)', async () => {
+    const utf16 = Uint8Array.from([0xff, 0xfe, ...[...'1\n2\n'].flatMap((c) => [c.charCodeAt(0), 0])]);
+    expect(await expectBlinkUpError(collect(readCsvSamples(utf16)), 'INPUT_INVALID')).toMatch(/UTF-16/);
+  });
+
   it('refuses a huge line, whether it arrives whole or in pieces', async () => {
     const huge = utf8(`1\n2\n${'9'.repeat(70_000)}\n3\n`);
     for (const input of [huge, chunked(huge, 1000)]) {
