@@ -4,8 +4,6 @@
  * decoder has learned no levels, and these numbers are what is left to tell the user why
  * ("the signal spans 0.03 of full scale", "the capture is 1.2 s long").
  */
-import { inferFullScale } from '../decoder/condition.js';
-
 export class SampleStats {
   /** Finite samples seen. */
   count = 0;
@@ -44,8 +42,15 @@ export class SampleStats {
     return this.count > 0 ? this.max - this.min : Number.NaN;
   }
 
-  /** The full scale: given, or guessed from the largest value like the decoder does (1 for fractions, else 2^n − 1). */
-  fullScale(given: number | undefined): number {
-    return given ?? inferFullScale(this.max);
-  }
+}
+
+/**
+ * The full scale of a capture that does not state it: 1 when every value is a fraction, else the
+ * smallest 2^n − 1 that holds the largest value (255 for an 8-bit ADC's codes, 3 for volts of a
+ * 3.3 V system). A guess — the report says so, and --full-scale overrides it.
+ */
+export function inferFullScale(max: number): number {
+  if (!(max > 1)) return 1;
+  if (!Number.isFinite(max)) return Number.NaN;
+  return 2 ** Math.ceil(Math.log2(max + 1)) - 1;
 }
