@@ -36,8 +36,8 @@ export function cHeader({ payload, packet, schedule: s }: CHeaderInput, options:
  *
  * How to play it: for i = 0 .. BLINKUP_FRAME_COUNT - 1, drive the LED at the brightness of
  * level blinkup_levels[i] and hold it for one frame period; keep it dark (level 0) before and
- * after. Start frame i at i * 1000000 / BLINKUP_FRAMES_PER_SECOND us on one timer, so that
- * rounding does not accumulate. The receiver recovers the clock from the black frame before
+ * after. Start frame i at i * BLINKUP_FRAME_PERIOD_NS (64-bit) on one timer, so that rounding
+ * does not accumulate. The receiver recovers the clock from the black frame before
  * every bright one, so small timing jitter is harmless; skipping or repeating frames is not.
  *
  * Brightness: level 0 is off, level 2 is full. A phone screen draws grey as ${greyColour},
@@ -57,8 +57,8 @@ export function cHeader({ payload, packet, schedule: s }: CHeaderInput, options:
 #include <stdint.h>
 
 #define BLINKUP_FRAME_COUNT ${s.frameCount}u
-#define BLINKUP_FRAMES_PER_SECOND ${s.fps}u
-/* One frame, in microseconds (rounded; exactly 1000000 / BLINKUP_FRAMES_PER_SECOND). */
+/* One frame (${s.fps} frames per second), in nanoseconds and in microseconds, rounded. */
+#define BLINKUP_FRAME_PERIOD_NS ${Math.round(periodUs * 1000)}u
 #define BLINKUP_FRAME_PERIOD_US ${Math.round(periodUs)}u
 
 #define BLINKUP_LEVEL_BLACK 0u

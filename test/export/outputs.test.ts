@@ -96,11 +96,17 @@ describe('C header', () => {
     const h = cHeader(basic);
     expect(h).toContain('#define BLINKUP_FRAME_COUNT 854u');
     expect(h).toContain('#define BLINKUP_FRAME_PERIOD_US 16667u');
-    expect(h).toContain('#define BLINKUP_FRAMES_PER_SECOND 60u');
+    expect(h).toContain('#define BLINKUP_FRAME_PERIOD_NS 16666667u');
     expect(h).toContain(`#define BLINKUP_PWM8_GREY_LINEAR ${Math.round(LEVEL_LINEAR_LIGHT[1]! * 255)}u`);
     expect(h).toContain('#define BLINKUP_PWM8_GREY_CODE 191u');
     const array = /blinkup_levels\[BLINKUP_FRAME_COUNT\] = \{([^}]*)\}/.exec(h)![1]!;
     expect(array.replace(/[\s,]/g, '')).toBe(GOLDEN_VECTORS[0]!.frames);
+  });
+
+  it('stays valid C at a fractional frame rate', () => {
+    const h = cHeader(transmission(GOLDEN_VECTORS[3]!.input, 59.94, 59.94));
+    expect(h).toContain('#define BLINKUP_FRAME_PERIOD_NS 16683350u');
+    expect(h).not.toMatch(/#define \w+ [\d.]*\.\d*u/);
   });
 
   it('keeps secrets out of its comments unless asked', () => {
