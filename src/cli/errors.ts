@@ -25,8 +25,8 @@ export function reportError(err: unknown, ctx: CliContext): number {
   if (err instanceof CommanderError) {
     // --help and --version end parsing through an exception too; they are successes.
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return ExitCode.OK;
-    // Help shown because no command was given: commander has printed it already.
-    if (err.code === 'commander.help') return ExitCode.USAGE;
+    // Help printed by `blinkup help <command>` (status 0) or because no command was given (1).
+    if (err.code === 'commander.help') return err.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
   }
   ctx.stderr.write(`blinkup: ${oneLine(errorMessage(err))}\n`);
   if (ctx.env.BLINKUP_DEBUG === '1' && err instanceof Error && err.stack) ctx.stderr.write(`${err.stack}\n`);

@@ -65,7 +65,9 @@ describe('formats', () => {
   });
 
   it('--help and --version exit 0', async () => {
-    const [help, version] = await Promise.all([runCli(['encode', '--help']), runCli(['--version'])]);
+    const [help, helpCommand, version] = await Promise.all([runCli(['encode', '--help']), runCli(['help', 'encode']), runCli(['--version'])]);
+    expect(helpCommand.status).toBe(0);
+    expect(helpCommand.stdout).toBe(help.stdout);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('--password-file <f>');
     expect(help.stdout).toContain('BLINKUP_PASSWORD');
