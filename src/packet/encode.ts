@@ -189,12 +189,11 @@ class PacketWriter {
     if (entries > MAX_ENTRIES_BYTES) {
       throw new BlinkUpError(ErrorCode.PACKET_TOO_LONG, `packet entries are ${entries} bytes; at most ${MAX_ENTRIES_BYTES} fit`);
     }
-    const out = new Uint8Array(entries + 3);
-    out[0] = entries;
-    out.set(this.bytes.subarray(1, this.length), 1);
-    const crc = crc16(out, 0, entries + 1);
-    out[entries + 1] = crc >>> 8;
-    out[entries + 2] = crc & 0xff;
-    return out;
+    const b = this.bytes;
+    b[0] = entries;
+    const crc = crc16(b, 0, this.length);
+    b[this.length] = crc >>> 8;
+    b[this.length + 1] = crc & 0xff;
+    return b.slice(0, this.length + 2);
   }
 }
