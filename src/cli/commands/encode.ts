@@ -74,24 +74,29 @@ function checkOutputOptions(o: EncodeOptionValues): void {
   if (o.format !== 'png' && o.size !== undefined) throw usageError('--size applies to --format png only');
 }
 
+/** The formats that are one text: how to render each, and its name for the summary line. */
+const TEXT_FORMATS: Record<Exclude<EncodeFormat, 'png'>, { name: string; render: (t: Transmission, showSecrets: boolean) => string }> = {
+  json: { name: 'JSON manifest', render: (t, showSecrets) => formatManifest(buildManifest(t, { showSecrets })) },
+  csv: { name: 'frame CSV', render: (t) => framesCsv(t.schedule) },
+  c: { name: 'C header', render: (t, showSecrets) => cHeader(t, { showSecrets }) },
+};
+
 /** Writes the chosen format and says where it went. */
 async function writeEncoded(t: Transmission, o: EncodeOptionValues, ctx: CliContext): Promise<string> {
   const showSecrets = o.showSecrets === true;
-  if (o.format === 'png') {
-    const dir = o.out ?? DEFAULT_FRAME_DIR;
-    const size = o.size ?? DEFAULT_FRAME_SIZE;
-    const bar = progressBar(ctx, 'writing frames', t.schedule.frameCount);
-    try {
-      await writeFrameFolder(t.schedule, dir, { size, manifest: buildManifest(t, { showSecrets }), onProgress: (n) => bar.update(n) });
-    } finally {
-      bar.stop();
-    }
-    return `${join(dir, frameFileName(0))} … ${frameFileName(t.schedule.frameCount - 1)} (${size.width}x${size.height}) and ${join(dir, 'manifest.json')}`;
-  }
+  if (o.format === 'png') return writePngFolder(t, o.out ?? DEFAULT_FRAME_DIR, o.size ?? DEFAULT_FRAME_SIZE, showSecrets, ctx);
   const out = o.out ?? '-';
-  const text = o.format === 'json' ? formatManifest(buildManifest(t, { showSecrets })) : o.format === 'csv' ? framesCsv(t.schedule) : cHeader(t, { showSecrets });
-  await writeText(out, text, ctx);
-  return `${describeDestination(out)} (${FORMAT_NAMES[o.format]})`;
+  const format = TEXT_FORMATS[o.format];
+  await writeText(out, format.render(t, showSecrets), ctx);
+  return `${describeDestination(out)} (${format.name})`;
 }
 
-const FORMAT_NAMES: Record<Exclude<EncodeFormat, 'png'>, string> = { json: 'JSON manifest', csv: 'frame CSV', c: 'C header' };
+async function writePngFolder(t: Transmission, dir: string, size: FrameSize, showSecrets: boolean, ctx: CliContext): Promise<string> {
+  const bar = progressBar(ctx, 'writing frames', t.schedule.frameCount);
+  try {
+    await writeFrameFolder(t.schedule, dir, { size, manifest: buildManifest(t, { showSecrets }), onProgress: (n) => bar.update(n) });
+  } finally {
+    bar.stop();
+  }
+  return `${join(dir, frameFileName(0))} … ${frameFileName(t.schedule.frameCount - 1)} (${size.width}x${size.height}) and ${join(dir, 'manifest.json')}`;
+}
