@@ -17,8 +17,8 @@ export interface CliResult {
 }
 
 export interface CliOptions {
-  /** Bytes for stdin (default: none, stdin is closed). */
-  input?: string;
+  /** Bytes for stdin (default: none, stdin is closed); a string is sent as UTF-8. */
+  input?: string | Uint8Array;
   env?: Record<string, string>;
   cwd?: string;
 }

@@ -1,0 +1,279 @@
+/**
+ * `blinkup decode` as a user runs it: every capture format from fixtures/captures (index.json
+ * says what each carries), stdin, PNG folders, the human and --json outputs with their secrets
+ * masked, and the exit status with its one-line reason.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simulatePhotodiode } from '../../src/channel/index.js';
+import { toLevels } from '../../src/line/index.js';
+import { encodePacket } from '../../src/packet/index.js';
+import type { Payload } from '../../src/packet/types.js';
+import { blinkup, runPipeline } from './pipeline.js';
+import { runCli, runInProcess, stderrLines, type CliResult } from './run-cli.js';
+
+interface Fixture {
+  file: string;
+  description: string;
+  payload: Payload;
+  decodeArgs: string[];
+}
+
+const FIXTURE_DIR = new URL('../../fixtures/captures/', import.meta.url);
+const FIXTURES: Fixture[] = JSON.parse(readFileSync(new URL('index.json', FIXTURE_DIR), 'utf8')).fixtures;
+const fixturePath = (file: string): string => new URL(file, FIXTURE_DIR).pathname;
+const fixture = (file: string): Fixture => FIXTURES.find((f) => f.file === file)!;
+const packetHex = (p: Payload): string => Buffer.from(encodePacket(p)).toString('hex');
+
+const dir = mkdtempSync(join(tmpdir(), 'blinkup-cli-decode-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The secret values a payload carries (non-empty ones). */
+function secretsOf(p: Payload): string[] {
+  if (p.kind === 'clear') return [];
+  return [p.password, p.token, p.proxy?.password ?? ''].filter((s) => s !== '');
+}
+
+function expectNoSecrets(r: CliResult, p: Payload): void {
+  for (const secret of [...secretsOf(p), p.kind === 'clear' ? '' : packetHex(p)].filter((s) => s !== '')) {
+    expect(r.stdout).not.toContain(secret);
+    expect(r.stderr).not.toContain(secret);
+  }
+}
+
+describe('every fixture decodes to the payload it carries', () => {
+  it.each(FIXTURES.map((f) => [f.file, f] as const))('%s (human output)', async (_, f) => {
+    const r = await runInProcess(['decode', fixturePath(f.file), ...f.decodeArgs]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^(Video .*\n)?Packet 1 at \d+\.\d\d–\d+\.\d\d s/);
+    expect(r.stdout).toMatch(/quality +bit confidence \d\.\d\d min, \d\.\d\d mean, grey\/white gap \d\.\d\d of the swing, \d+ bits? repaired/);
+    expect(r.stdout).toMatch(/^Signal: \d+ samples in \d+\.\d\d s at [\d.]+ Hz/m);
+    const p = f.payload;
+    if (p.kind === 'clear') {
+      expect(r.stdout).toContain("clear the device's network configuration");
+    } else {
+      expect(r.stdout).toContain(`plan id   ${p.planId}`);
+      expect(r.stdout).toContain('token     ***');
+      expect(r.stdout).toContain(p.ssid ? `SSID      "${p.ssid}"` : 'SSID      (none: a wired device)');
+      if (p.password) expect(r.stdout).toContain('password  ***');
+    }
+    expectNoSecrets(r, p);
+  });
+
+  it.each(FIXTURES.map((f) => [f.file, f] as const))('%s (--json, secrets masked, then shown)', async (_, f) => {
+    const masked = await runInProcess(['decode', fixturePath(f.file), ...f.decodeArgs, '--json']);
+    expect(masked.status, masked.stderr).toBe(0);
+    const out = JSON.parse(masked.stdout);
+    expect(Object.keys(out)).toEqual(['input', 'packets', 'failures', 'report']);
+    const p = f.payload;
+    const packet = out.packets[0];
+    expect(packet.packetHex).toBe('***');
+    if (p.kind === 'clear') {
+      expect(packet.kind).toBe('clear');
+    } else {
+      expect(packet).toMatchObject({ kind: 'config', ssid: p.ssid, planId: p.planId, token: '***', password: p.password ? '***' : '' });
+      if (p.proxy) expect(packet.proxy).toEqual({ ...p.proxy, password: '***' });
+      if (p.staticIp) expect(packet.staticIp).toEqual(p.staticIp);
+    }
+    expect(packet.startS).toBeLessThan(packet.endS);
+    expect(packet.quality).toMatchObject({ repairedBits: expect.any(Number), combinedTransmissions: 1 });
+    expect(packet.quality.minConfidence).toBeGreaterThan(0);
+    expectNoSecrets(masked, p);
+
+    const shown = JSON.parse((await runInProcess(['decode', fixturePath(f.file), ...f.decodeArgs, '--json', '--show-secrets'])).stdout);
+    expect(shown.packets[0].packetHex).toBe(packetHex(p));
+    if (p.kind !== 'clear') expect(shown.packets[0]).toMatchObject({ password: p.password, token: p.token });
+  });
+});
+
+describe('--json', () => {
+  it('reports the input, the timing it used and the signal', async () => {
+    const f = fixture('photodiode-timestamps.csv');
+    const out = JSON.parse((await runInProcess(['decode', fixturePath(f.file), '--json'])).stdout);
+    expect(out.input).toMatchObject({ format: 'csv', timing: 'time column', samples: expect.any(Number) });
+    expect(out.input.sampleRate).toBeGreaterThan(490);
+    expect(out.input.sampleRate).toBeLessThan(520);
+    expect(out.failures).toEqual([]);
+    for (const key of ['black', 'grey', 'white', 'swingFraction', 'fullScale', 'noiseRms', 'snrDb', 'greyWhiteSeparation', 'marginSigmas', 'saturationFraction', 'fps', 'clockErrorPpm', 'heldLevels']) {
+      expect(out.report).toHaveProperty(key);
+    }
+    expect(out.report.fullScale).toBe(2047); // inferred: the smallest 2^n − 1 above the largest code
+    expect(out.report.nominalFps).toBe(60);
+  });
+
+  it('a video: the region it measured', async () => {
+    const out = JSON.parse((await runInProcess(['decode', fixturePath('camera.y4m'), '--json'])).stdout);
+    expect(out.input).toMatchObject({ format: 'y4m', sampleRate: 120, timing: 'video header', frameSize: { width: 8, height: 6 } });
+    expect(out.input.region).toMatchObject({ roi: { x: 0, y: 0, w: 8, h: 6 }, automatic: true });
+    const given = JSON.parse((await runInProcess(['decode', fixturePath('camera.y4m'), '--json', '--roi', '2,1,4,4'])).stdout);
+    expect(given.input.region).toMatchObject({ roi: { x: 2, y: 1, w: 4, h: 4 }, automatic: false });
+    expect(given.packets).toHaveLength(1);
+  });
+});
+
+describe('stdin', () => {
+  it('CSV on stdin with --rate', async () => {
+    const r = await runCli(['decode', '-', '--rate', '1000'], { input: readFileSync(fixturePath('photodiode.csv')) });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('SSID      "HomeNetwork"');
+  });
+
+  it('a Y4M stream on stdin is recognised by its first bytes', async () => {
+    const r = await runCli(['decode', '-'], { input: readFileSync(fixturePath('camera.y4m')) });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Video 8×6: region x,y,w,h = 0,0,8,6 found automatically/);
+    expect(r.stdout).toContain('plan id   deadbeefcafef00d');
+  });
+
+  it('raw samples on stdin with --format', async () => {
+    const r = await runInProcess(['decode', '-', '--format', 'u16le', '--rate', '800'], { input: readFileSync(fixturePath('photodiode.u16le')) });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('proxy     px.lan:3128 user "u" password ***');
+  });
+
+  it('simulate | decode - --rate 1000 through a real pipe', async () => {
+    const payload = ['--ssid', 'PipeNet', '--password', 'pipe-secret-1', '--plan-id', '0123456789abcdef', '--token', '00000000deadbeef'];
+    const r = await runPipeline([blinkup('simulate', ...payload, '--seed', '5'), blinkup('decode', '-', '--rate', '1000')]);
+    expect(r.statuses).toEqual([0, 0]);
+    expect(r.stdout).toContain('SSID      "PipeNet"');
+    expect(r.stdout).toContain('plan id   0123456789abcdef');
+    for (const text of [r.stdout, ...r.stderr]) {
+      expect(text).not.toContain('pipe-secret-1');
+      expect(text).not.toContain('00000000deadbeef');
+    }
+  });
+});
+
+describe('PNG frame folders', () => {
+  const frames = join(dir, 'frames');
+  beforeAll(async () => {
+    const r = await runCli(['simulate', '--clear', '--camera', '--camera-fps', '120', '--fps', '30', '--size', '32x24', '--format', 'png', '--out', frames]);
+    expect(r.status, r.stderr).toBe(0);
+  });
+
+  it('times file in the folder: no --fps needed', async () => {
+    const r = await runInProcess(['decode', frames]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Video 32×24: region .* found automatically/);
+    expect(r.stdout).toContain("clear the device's network configuration");
+    expect(r.stdout).toContain('at 120 Hz (times file)');
+  });
+
+  it('--fps overrides it', async () => {
+    const r = await runInProcess(['decode', frames, '--fps', '120', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).input).toMatchObject({ format: 'png', timing: '--fps', sampleRate: 120 });
+  });
+});
+
+describe('no packet: exit 1 and the reason in one line', () => {
+  function csv(name: string, values: ArrayLike<number>, header = 'Sample Rate (Hz),1000\nFull Scale,4095\nvalue\n'): string {
+    const path = join(dir, name);
+    writeFileSync(path, header + Array.from(values, (v) => String(v)).join('\n') + '\n');
+    return path;
+  }
+
+  it('a steady, faint signal: no preamble, and what to change', async () => {
+    let seed = 7;
+    const values = Array.from({ length: 5000 }, () => 2000 + ((seed = (seed * 48271) % 2147483647) % 7));
+    const r = await runCli(['decode', csv('faint.csv', values)]);
+    expect(r.status).toBe(1);
+    expect(stderrLines(r)).toEqual([
+      'blinkup: no packet decoded: no preamble found in 5.0 s of signal; signal swing is 0.00 of full scale: raise the gain (a larger load resistor) or move the sensor closer to the screen',
+    ]);
+    expect(r.stdout).toContain('no preamble found: levels unknown');
+  });
+
+  it('a capture too short to hold a transmission', async () => {
+    const r = await runInProcess(['decode', csv('short.csv', Array.from({ length: 800 }, (_, i) => (i % 40 < 20 ? 500 : 2500)))]);
+    expect(r.status).toBe(1);
+    expect(stderrLines(r)[0]).toMatch(/^blinkup: no packet decoded: no preamble found in 0\.8 s of signal; the capture is only 0\.8 s long/);
+  });
+
+  it('transmissions whose CRC fails are counted, their bytes not shown', async () => {
+    const packet = encodePacket({ ssid: 'Broken', password: 'crc-secret', planId: '0123456789abcdef', token: '1111222233334444' });
+    packet[packet.length - 1]! ^= 0xff; // a wrong CRC, sent twice
+    const capture = simulatePhotodiode(toLevels(packet), { repeat: 2, heldLevelProbability: 0 }, 3);
+    const path = csv('bad-crc.csv', capture.samples);
+    const r = await runInProcess(['decode', path]);
+    expect(r.status).toBe(1);
+    expect(stderrLines(r)).toEqual([expect.stringMatching(/^blinkup: no packet decoded: CRC failed on 2 transmissions$/)]);
+    expect(r.stdout.match(/^Transmission at .* failed: .*\(CRC_MISMATCH\)$/gm)).toHaveLength(2);
+    expect(r.stdout + r.stderr).not.toContain('crc-secret');
+    const json = JSON.parse((await runInProcess(['decode', path, '--json'])).stdout);
+    expect(json.packets).toEqual([]);
+    expect(json.failures).toHaveLength(2);
+    expect(json.failures[0]).toMatchObject({ type: 'crc-failure', code: 'CRC_MISMATCH', packetHex: '***' });
+    const shown = await runInProcess(['decode', path, '--show-secrets']);
+    expect(shown.stdout).toContain(`received  ${Buffer.from(packet).toString('hex')}`);
+  });
+});
+
+describe('bad usage and bad input: exit 2, one line, no stack', () => {
+  const write = (name: string, data: string | Uint8Array): string => {
+    const path = join(dir, name);
+    writeFileSync(path, data);
+    return path;
+  };
+  const y4mHeader = 'YUV4MPEG2 W4 H4 F30:1 Cmono\n';
+  const cases: [string, () => string[], RegExp][] = [
+    ['a missing file', () => ['decode', join(dir, 'nope.csv'), '--rate', '1000'], /cannot read .*nope\.csv: no such file or folder/],
+    ['CSV with junk', () => ['decode', write('junk.csv', 'hello\nworld\n'), '--rate', '1000'], /no numeric samples found in 2 line\(s\)/],
+    ['a number then junk', () => ['decode', write('junk2.csv', '1\n2\nthree\n'), '--rate', '1000'], /line 3, column 1: not a number/],
+    ['binary data read as CSV', () => ['decode', write('binary.dat', Uint8Array.from({ length: 600 }, (_, i) => (i * 37) & 255)), '--rate', '1000'], /binary data, not text/],
+    ['an empty file', () => ['decode', write('empty.csv', ''), '--rate', '1000'], /the input is empty/],
+    ['a folder where a file is expected', () => ['decode', dir, '--format', 'csv'], /is a folder; --format csv reads a file/],
+    ['a folder without frames', () => ['decode', join(dir, 'empty-folder')], /no PNG frames in/],
+    ['a bad Y4M header', () => ['decode', write('bad.y4m', 'YUV4MPEG2 W0 H2\nFRAME\n')], /Y4M header has an invalid width/],
+    ['a short Y4M frame', () => ['decode', write('short.y4m', `${y4mHeader}FRAME\n${'x'.repeat(16)}FRAME\nabc`)], /Y4M frame 2 is truncated: 3 of 16 bytes/],
+    ['a Y4M with an absurd frame rate', () => ['decode', write('fast.y4m', 'YUV4MPEG2 W4 H4 F100000:1 Cmono\nFRAME\n' + 'x'.repeat(16))], /frame rate in .* \(100000 fps\) is outside 1–1000 fps/],
+    ['a corrupt PNG in a folder', () => ['decode', join(dir, 'corrupt-frames'), '--fps', '60'], /frame-00002\.png is not a (valid )?PNG/],
+    ['u16le without --rate', () => ['decode', fixturePath('photodiode.u16le')], /u16le samples carry no timing: give the sample rate with --rate <Hz>/],
+    ['CSV with neither rate nor times', () => ['decode', write('plain.csv', '1\n2\n3\n')], /has no time column and its header states no sample interval: give the sample rate with --rate/],
+    ['a time column in milliseconds', () => ['decode', write('ms.csv', 't,v\n0,1\n1,2\n2,1\n3,2\n')], /time column .* implies 1 Hz, which is not a plausible sample rate/],
+    ['a rate too low', () => ['decode', fixturePath('photodiode.csv'), '--rate', '10'], /sample rate from --rate must be 50 Hz–1 MHz \(got 10 Hz\)/],
+    ['a rate too high', () => ['decode', fixturePath('photodiode.csv'), '--rate', '2000000'], /must be 50 Hz–1 MHz/],
+    ['a header interval that makes no sense', () => ['decode', write('interval.csv', 'Sample Interval,5\nCH1\n1\n2\n')], /sample rate from the sample interval in .*'s header must be 50 Hz–1 MHz \(got 0\.2 Hz\)/],
+    ['an fps too high', () => ['decode', fixturePath('camera.y4m'), '--fps', '5000'], /--fps must be 1–1000 frames per second/],
+    ['an fps of zero', () => ['decode', fixturePath('camera.y4m'), '--fps', '0'], /--fps must be 1–1000/],
+    ['--rate for a video', () => ['decode', fixturePath('camera.y4m'), '--format', 'y4m', '--rate', '1000'], /--rate is for photodiode captures/],
+    ['--roi for samples', () => ['decode', fixturePath('photodiode.csv'), '--format', 'csv', '--roi', '0,0,4,4'], /--roi applies to video/],
+    ['a malformed --roi', () => ['decode', fixturePath('camera.y4m'), '--roi', '1,2,3'], /--roi .* a region must be four whole numbers x,y,w,h/],
+    ['a region outside the frame', () => ['decode', fixturePath('camera.y4m'), '--roi', '4,4,8,8'], /region 4,4,8,8 reaches outside the 8×6 frame/],
+    ['PNG from stdin', () => ['decode', '-', '--format', 'png'], /PNG frames are read from a folder, not from stdin/],
+    ['an unknown format', () => ['decode', fixturePath('photodiode.csv'), '--format', 'wav'], /Allowed choices are csv, u16le, f32le, y4m, png/],
+    ['no capture', () => ['decode'], /missing required argument 'capture'/],
+  ];
+
+  beforeAll(async () => {
+    const { mkdirSync, copyFileSync } = await import('node:fs');
+    mkdirSync(join(dir, 'empty-folder'), { recursive: true });
+    mkdirSync(join(dir, 'corrupt-frames'), { recursive: true });
+    const { encodeGreyPng } = await import('../../src/node/png-frames.js');
+    writeFileSync(join(dir, 'corrupt-frames', 'frame-00001.png'), encodeGreyPng(new Uint8Array(16), 4, 4));
+    const broken = encodeGreyPng(new Uint8Array(16).fill(9), 4, 4);
+    writeFileSync(join(dir, 'corrupt-frames', 'frame-00002.png'), broken.subarray(0, 30));
+    copyFileSync(join(dir, 'corrupt-frames', 'frame-00001.png'), join(dir, 'corrupt-frames', 'frame-00003.png'));
+  });
+
+  it.each(cases)('%s', async (_, args, message) => {
+    const started = Date.now();
+    const r = await runInProcess(args());
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = stderrLines(r);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^blinkup: /);
+    expect(lines[0]).toMatch(message);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('the real executable exits 2 the same way', async () => {
+    const r = await runCli(['decode', write('junk3.csv', 'a,b\nc,d\n'), '--rate', '1000']);
+    expect(r.status).toBe(2);
+    expect(stderrLines(r)).toEqual(['blinkup: no numeric samples found in 2 line(s)']);
+  });
+});
