@@ -1,0 +1,158 @@
+/**
+ * `blinkup simulate`: captures `decode` reads back, channel flags that reach the simulator,
+ * seeded determinism, no payload field in any header, and one-line errors.
+ */
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runInProcess, stderrLines } from './run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'blinkup-cli-simulate-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const SECRET_PASSWORD = 'sim-secret-pw';
+const SECRET_TOKEN = 'abcdef0123456789';
+const PAYLOAD = ['--ssid', 'SimNet', '--password', SECRET_PASSWORD, '--plan-id', '0011223344556677', '--token', SECRET_TOKEN];
+const WIRED = ['--plan-id', '0011223344556677', '--token', SECRET_TOKEN];
+
+async function simulate(...args: string[]): Promise<{ stdout: string; stderr: string }> {
+  const r = await runInProcess(['simulate', ...args]);
+  expect(r.status, r.stderr).toBe(0);
+  return r;
+}
+
+async function decodeFile(path: string, ...args: string[]): Promise<{ status: number; stdout: string; json: any }> {
+  const r = await runInProcess(['decode', path, '--json', '--show-secrets', ...args]);
+  return { status: r.status, stdout: r.stdout, json: r.stdout ? JSON.parse(r.stdout) : undefined };
+}
+
+describe('photodiode captures', () => {
+  it('CSV: a header naming the conditions, the rate and the full scale, then one column', async () => {
+    const r = await simulate(...PAYLOAD, '--seed', '2');
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(/^# blinkup simulate: photodiode capture; 60 fps on 60 Hz LCD .*; seed 2$/);
+    expect(lines.slice(1, 4)).toEqual(['Sample Rate (Hz),1000', 'Full Scale,4095', 'value']);
+    expect(lines[4]).toMatch(/^\d+$/);
+    for (const text of [r.stdout, r.stderr]) {
+      expect(text).not.toContain(SECRET_PASSWORD);
+      expect(text).not.toContain(SECRET_TOKEN);
+      expect(text).not.toContain('SimNet');
+    }
+    expect(stderrLines(r as { status: number; stdout: string; stderr: string })).toEqual([
+      expect.stringMatching(/^simulated \d+ samples \(\d+\.\d\d s\) of 1 transmission of \d+ frames; .* → stdout \(csv\)$/),
+    ]);
+  });
+
+  it('the file decodes without options: the header gives the rate and the full scale', async () => {
+    const path = join(dir, 'plain.csv');
+    await simulate(...PAYLOAD, '--out', path);
+    const d = await decodeFile(path);
+    expect(d.status).toBe(0);
+    expect(d.json.packets[0]).toMatchObject({ ssid: 'SimNet', password: SECRET_PASSWORD, token: SECRET_TOKEN });
+    expect(d.json.input).toMatchObject({ timing: 'file header', sampleRate: 1000 });
+    expect(d.json.report.fullScale).toBe(4095);
+  });
+
+  it('--timestamps writes time_s,value with the sampler clock', async () => {
+    const path = join(dir, 'timed.csv');
+    await simulate(...WIRED, '--timestamps', '--clock-ppm', '-20000', '--out', path);
+    const text = readFileSync(path, 'utf8');
+    expect(text.split('\n')[3]).toBe('time_s,value');
+    expect(text.split('\n')[4]).toMatch(/^\d+\.\d{6},\d+$/);
+    const d = await decodeFile(path);
+    expect(d.status).toBe(0);
+    expect(d.json.input.timing).toBe('time column');
+    expect(d.json.packets[0].token).toBe(SECRET_TOKEN);
+  });
+
+  it.each([
+    ['u16le', ['--bits', '10'], ['--rate', '1000']],
+    ['f32le', ['--rate', '2000'], ['--rate', '2000']],
+  ])('%s decodes back', async (format, simArgs, decodeArgs) => {
+    const path = join(dir, `capture.${format}`);
+    await simulate(...PAYLOAD, '--format', format, ...simArgs, '--out', path);
+    const d = await decodeFile(path, ...decodeArgs);
+    expect(d.status).toBe(0);
+    expect(d.json.packets[0]).toMatchObject({ ssid: 'SimNet', password: SECRET_PASSWORD });
+    if (format === 'u16le') expect(Math.max(...new Uint16Array(readFileSync(path).buffer.slice(0, 20000)))).toBeLessThanOrEqual(1023);
+    if (format === 'f32le') expect(d.json.report.fullScale).toBe(1);
+  });
+
+  it('the same seed gives the same bytes; another seed does not', async () => {
+    const a = await simulate(...WIRED, '--tier', 'hard', '--seed', '9');
+    const b = await simulate(...WIRED, '--tier', 'hard', '--seed', '9');
+    const c = await simulate(...WIRED, '--tier', 'hard', '--seed', '10');
+    expect(a.stdout).toBe(b.stdout);
+    expect(a.stdout).not.toBe(c.stdout);
+    expect(a.stdout.split('\n')[0]).toContain('10-bit ADC'); // the hard tier's ADC
+  });
+
+  it('channel flags reach the simulator (and flags override the tier)', async () => {
+    const r = await simulate(
+      ...WIRED, '--tier', 'typical', '--fps', '30', '--swing', '0.2', '--noise', '2', '--ambient', '0.3', '--flicker', '120,0.5',
+      '--drift', '0.02', '--oled', '--pwm', '240,0.4', '--hold', '0.1', '--clock-ppm', '-15000', '--display-clock-ppm', '200',
+      '--rate', '2000', '--bits', '14', '--grey', '9f', '--repeat', '2',
+    );
+    const header = r.stdout.split('\n')[0]!;
+    for (const part of [
+      '30 fps on 60 Hz OLED, PWM 240 Hz duty 0.4, grey #9f, held 0.1, display clock 200 ppm',
+      'swing 0.2, ambient 0.3, flicker 120 Hz depth 0.5, drift 0.02/s',
+      '14-bit ADC noise 2 LSB, 2000 Hz clock -15000 ppm',
+    ]) expect(header).toContain(part);
+    expect(r.stderr).toContain('of 2 transmissions of');
+  });
+});
+
+describe('camera clips', () => {
+  it('y4m on stdout, ready for `decode -`', async () => {
+    const r = await runInProcess(['simulate', '--clear', '--camera', '--camera-fps', '120', '--fps', '30', '--size', '32x24', '--exposure', '0.5']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.startsWith('YUV4MPEG2 W32 H24 F120:1 ')).toBe(true);
+    expect(stderrLines(r)[0]).toMatch(/^simulated \d+ frames of 32x24 .* camera 120 fps exposure 0\.5 .* → stdout \(y4m\)$/);
+  });
+
+  it('a y4m file and a png folder decode back', async () => {
+    const clip = join(dir, 'clip.y4m');
+    await simulate('--clear', '--camera', '--camera-fps', '120', '--fps', '30', '--size', '32x24', '--out', clip);
+    expect((await decodeFile(clip)).json.packets[0]).toMatchObject({ kind: 'clear' });
+    const frames = join(dir, 'png');
+    await simulate('--clear', '--camera', '--camera-fps', '120', '--fps', '30', '--size', '32x24', '--format', 'png', '--out', frames);
+    const names = readdirSync(frames);
+    expect(names).toContain('frame-00001.png');
+    expect(names).toContain('times');
+    expect((await decodeFile(frames)).json.packets[0]).toMatchObject({ kind: 'clear' });
+  });
+});
+
+describe('bad usage: exit 2, one line', () => {
+  it.each<[string, string[], RegExp]>([
+    ['--swing with --camera', [...WIRED, '--camera', '--swing', '0.3'], /--swing applies only without --camera/],
+    ['--camera-fps without --camera', [...WIRED, '--camera-fps', '240'], /--camera-fps applies only with --camera/],
+    ['a camera tier without --camera', [...WIRED, '--tier', 'cam60on60'], /--tier cam60on60 is a camera tier: add --camera/],
+    ['a photodiode tier with --camera', [...WIRED, '--camera', '--tier', 'hard'], /--tier hard is a photodiode tier; with --camera use cam240on60/],
+    ['an unknown tier', [...WIRED, '--tier', 'easy'], /Allowed choices are typical, hard, swing005, cam240on60/],
+    ['two panels', [...WIRED, '--lcd', '3,10', '--oled'], /--lcd and --oled describe different panels/],
+    ['a half pair', [...WIRED, '--pwm', '240'], /--pwm .* expected two numbers separated by a comma, e.g. 240,0.5/],
+    ['a probability above 0.95', [...WIRED, '--hold', '2'], /--hold \(heldLevelProbability\) must be a number in \[0, 0\.95\] \(got 2\)/],
+    ['a duty above 1', [...WIRED, '--pwm', '240,1.5'], /--pwm \(pwmDuty\) must be a number/],
+    ['a signed value where none is allowed', [...WIRED, '--swing', '-1'], /--swing .* expected a number/],
+    ['too many repeats', [...WIRED, '--repeat', '1000'], /--repeat must be 1–100/],
+    ['a capture too big', [...WIRED, '--rate', '1000000', '--repeat', '100'], /the capture would hold about \d+ samples, over the limit of 33554432/],
+    ['a clip too big', [...WIRED, '--camera', '--size', '4096x4096'], /the clip would be about \d+ frames of 4096x4096/],
+    ['a video format without --camera', [...WIRED, '--format', 'y4m'], /--format y4m is a video format: add --camera/],
+    ['csv with --camera', [...WIRED, '--camera', '--format', 'csv'], /--camera writes y4m or png, not csv/],
+    ['png without a folder', [...WIRED, '--camera', '--format', 'png'], /png frames need a folder: give --out <dir>/],
+    ['u16le for a 20-bit ADC', [...WIRED, '--format', 'u16le', '--bits', '20', '--out', join(dir, 'x.u16le')], /u16le holds codes up to 65535/],
+    ['a flashing rate the display cannot show', [...WIRED, '--fps', '45'], /45 fps cannot be shown on a 60 Hz display/],
+    ['no payload', ['--seed', '1'], /missing --plan-id/],
+  ])('%s', async (_, args, message) => {
+    const r = await runInProcess(['simulate', ...args]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = stderrLines(r);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^blinkup: /);
+    expect(lines[0]).toMatch(message);
+  });
+});
