@@ -37,8 +37,8 @@ export function cHeader({ payload, packet, schedule: s }: CHeaderInput, options:
  * How to play it: for i = 0 .. BLINKUP_FRAME_COUNT - 1, drive the LED at the brightness of
  * level blinkup_levels[i] and hold it for one frame period; keep it dark (level 0) before and
  * after. Start frame i at i * BLINKUP_FRAME_PERIOD_NS (64-bit) on one timer, so that rounding
- * does not accumulate. The receiver recovers the clock from the black frame before
- * every bright one, so small timing jitter is harmless; skipping or repeating frames is not.
+ * does not accumulate. The receiver recovers the clock from the black frame before every
+ * bright one, so jitter and a frame held too long are tolerated; a skipped frame is not.
  *
  * Brightness: level 0 is off, level 2 is full. A phone screen draws grey as ${greyColour},
  * which is ${greyPercent} % of white's light (sRGB), about midway between black and white, which is
