@@ -39,11 +39,16 @@ export async function runStage(levels: Uint8Array, fps: number): Promise<StageOu
   };
 
   const totalSeconds = levels.length / fps;
+  let shownPercent = -1;
+  // Called at every level: keep it light (the player is pacing frames meanwhile). The bar moves
+  // on the compositor; the text and its layout change only when the whole percentage does.
   const showProgress = (fraction: number): void => {
     fill.style.transform = `scaleX(${fraction})`;
-    bar.setAttribute('aria-valuenow', String(Math.round(fraction * 100)));
-    const left = Math.ceil(totalSeconds * (1 - fraction));
-    label.textContent = `${Math.floor(fraction * 100)}% · ${left} s left`;
+    const percent = Math.floor(fraction * 100);
+    if (percent === shownPercent) return;
+    shownPercent = percent;
+    bar.setAttribute('aria-valuenow', String(percent));
+    label.textContent = `${percent}% · ${Math.ceil(totalSeconds * (1 - fraction))} s left`;
   };
 
   stage.dataset.phase = 'countdown';

@@ -86,9 +86,9 @@ function play(
     };
     const onAbort = (): void => finish(abortReason(signal!));
 
-    const onFrame = (now: number): void => {
+    const onFrame = (timestamp: number): void => {
       try {
-        const step = pacer.tick(now);
+        const step = pacer.tick(timestamp, frames.now());
         if (step.phase === 'show') {
           surface.paint(levels[step.frame]!);
           onProgress?.(step.frame / levels.length, step.frame);
@@ -133,18 +133,23 @@ function readInput(input: Schedule | Uint8Array, fps: number | undefined): { lev
 }
 
 interface AnimationFrames {
-  request(callback: (now: number) => void): number;
+  request(callback: (timestamp: number) => void): number;
   cancel(handle: number): void;
+  /** The clock rAF timestamps are on (performance.now()). */
+  now(): number;
 }
 
 function animationFrames(): AnimationFrames {
-  const g = globalThis as Partial<AnimationFrameProvider>;
+  const g = globalThis as Partial<AnimationFrameProvider> & { performance?: Performance };
   if (typeof g.requestAnimationFrame !== 'function' || typeof g.cancelAnimationFrame !== 'function') {
     throw new BlinkUpError(ErrorCode.INPUT_INVALID, 'flash() needs requestAnimationFrame: call it in a browser window');
   }
+  const clock = g.performance;
   return {
     request: (callback) => g.requestAnimationFrame!(callback),
     cancel: (handle) => g.cancelAnimationFrame!(handle),
+    // Without a clock, trust the timestamps (the pacer then treats every callback as on time).
+    now: clock ? () => clock.now() : () => Number.NEGATIVE_INFINITY,
   };
 }
 

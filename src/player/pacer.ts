@@ -11,7 +11,7 @@
  * that lasts too long, but a missing level corrupts a bit.
  */
 import { BlinkUpError, ErrorCode } from '../packet/errors.js';
-import { measurePeriod, RefreshGrid, refreshesPerLevel, type HoldTarget } from './refresh.js';
+import { measurePeriod, paintTime, RefreshGrid, refreshesPerLevel, type HoldTarget } from './refresh.js';
 
 /** Black refreshes before the first level, used to measure the display (half a second at 60 Hz). */
 export const DEFAULT_WARMUP_REFRESHES = 30;
@@ -97,14 +97,19 @@ export class FramePacer {
     return this.frame >= this.frameCount;
   }
 
-  /** Feed the timestamp of a requestAnimationFrame callback (ms, non-decreasing). */
-  tick(nowMs: number): PacerStep {
+  /**
+   * Feed one requestAnimationFrame callback: its timestamp, and the clock (performance.now())
+   * when it actually ran, which tells a stale timestamp after a busy main thread (both ms).
+   */
+  tick(timestampMs: number, nowMs: number = timestampMs): PacerStep {
     if (this.done) return DONE;
-    if (this.frame < 0) return this.warmupTick(nowMs);
+    if (this.frame < 0) return this.warmupTick(timestampMs, nowMs);
 
-    const n = this.grid!.advance(nowMs);
+    const grid = this.grid!;
+    const atMs = paintTime(timestampMs, nowMs, grid.periodMs);
+    const n = grid.advance(atMs);
     if (n === 0) return HOLD; // a second callback within the same refresh
-    this.lastMs = nowMs;
+    this.lastMs = atMs;
     this.refreshes += n;
     if (n > 1) {
       this.late++;
@@ -133,17 +138,18 @@ export class FramePacer {
     };
   }
 
-  private warmupTick(nowMs: number): PacerStep {
-    this.warmup[this.warmupSeen++] = nowMs;
+  private warmupTick(timestampMs: number, nowMs: number): PacerStep {
+    this.warmup[this.warmupSeen++] = timestampMs;
     if (this.warmupSeen < this.warmup.length) return WARMUP;
     const periodMs = measurePeriod(this.warmup);
     if (!(periodMs > 0) || !Number.isFinite(periodMs)) {
       throw new BlinkUpError(ErrorCode.INPUT_INVALID, 'animation frame timestamps do not advance; cannot measure the display');
     }
-    this.grid = new RefreshGrid(periodMs, nowMs);
+    const atMs = paintTime(timestampMs, nowMs, periodMs);
+    this.grid = new RefreshGrid(periodMs, atMs);
     this.hold = refreshesPerLevel(1000 / periodMs, this.target);
     this.frame = 0;
-    this.startMs = this.lastMs = nowMs;
+    this.startMs = this.lastMs = atMs;
     return { phase: 'show', frame: 0 };
   }
 }

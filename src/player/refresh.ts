@@ -73,15 +73,30 @@ export class RefreshGrid {
     return this.period;
   }
 
-  /** Whole refreshes from the previous callback to this one at `nowMs`. */
-  advance(nowMs: number): number {
-    const n = Math.round((nowMs - this.gridMs) / this.period);
+  /** Whole refreshes from the previous callback to this one, whose painting belongs at `atMs`. */
+  advance(atMs: number): number {
+    const n = Math.round((atMs - this.gridMs) / this.period);
     if (n <= 0) return 0;
-    const error = nowMs - (this.gridMs + n * this.period);
+    const error = atMs - (this.gridMs + n * this.period);
     this.gridMs += n * this.period + PHASE_GAIN * error;
     this.period = Math.min(this.maxPeriod, Math.max(this.minPeriod, this.period + (PERIOD_GAIN * error) / n));
     return n;
   }
+}
+
+/**
+ * The refresh a callback's painting belongs to, as a time on the refresh grid.
+ *
+ * A callback's timestamp is the start of the frame it was called for. When the main thread was
+ * busy, browsers still run that frame's callbacks afterwards with the old timestamp (Chromium
+ * does, after a long task), and whatever they paint reaches the screen refreshes later than the
+ * timestamp says. Counting from the stale timestamp would credit the missed refreshes to the
+ * level painted *next* and cut that level short on screen. So a callback that runs a whole
+ * refresh or more after its timestamp is placed on the last refresh boundary before it ran.
+ */
+export function paintTime(timestampMs: number, nowMs: number, periodMs: number): number {
+  const lag = nowMs - timestampMs;
+  return lag >= periodMs ? timestampMs + periodMs * Math.floor(lag / periodMs) : timestampMs;
 }
 
 /** Loop gains: the phase settles within about 20 refreshes; period gain = phase gain² / 4 (critical damping). */

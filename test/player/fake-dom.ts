@@ -6,32 +6,44 @@
 import { vi } from 'vitest';
 
 export interface FakeDisplay {
-  /** Timestamp of the next refresh. */
-  readonly nowMs: number;
   /** Callbacks delivered so far. */
   readonly callbacks: number;
-  /** Makes the refresh after callback number `after` come `delayMs` late (a busy main thread). */
+  /**
+   * Keeps the main thread busy for `delayMs` after callback number `after`, as a long task does.
+   * Like Chromium, the next callback then runs late with its frame's stale timestamp, and the
+   * frames after it catch up with the refresh grid.
+   */
   stallAfter(after: number, delayMs: number): void;
 }
 
-/** Installs requestAnimationFrame / cancelAnimationFrame driven by a fake `hz` display. */
+/**
+ * Installs requestAnimationFrame / cancelAnimationFrame driven by a fake `hz` display, and a
+ * performance.now() that reads the fake clock (callbacks run half a millisecond after their frame
+ * starts, unless the main thread was busy).
+ */
 export function installFakeDisplay(hz = 60): FakeDisplay {
   const periodMs = 1000 / hz;
   const pending = new Map<number, (now: number) => void>();
   const stalls = new Map<number, number>();
   let nextHandle = 1;
-  let nowMs = 1000;
+  let frameMs = 1000; // timestamp of the next frame
+  let clockMs = frameMs;
+  let busyUntil = 0;
   let callbacks = 0;
   let refreshQueued = false;
 
   // Each refresh runs on a macrotask, as in a browser: promise reactions settle in between.
   const refresh = (): void => {
     refreshQueued = false;
+    clockMs = Math.max(frameMs, busyUntil, clockMs) + 0.5;
     const due = [...pending.values()];
     pending.clear();
-    for (const cb of due) cb(nowMs);
+    for (const cb of due) cb(frameMs);
     callbacks++;
-    nowMs += periodMs + (stalls.get(callbacks) ?? 0);
+    const stall = stalls.get(callbacks);
+    if (stall !== undefined) busyUntil = clockMs + stall;
+    // The next frame is the next refresh, or, after running late, the last refresh boundary passed.
+    frameMs += periodMs * Math.max(1, Math.floor((Math.max(clockMs, busyUntil) - frameMs) / periodMs));
     if (callbacks > 100_000) throw new Error('fake display: runaway animation loop');
     if (pending.size > 0) queueRefresh();
   };
@@ -50,10 +62,8 @@ export function installFakeDisplay(hz = 60): FakeDisplay {
   vi.stubGlobal('cancelAnimationFrame', (handle: number): void => {
     pending.delete(handle);
   });
+  vi.stubGlobal('performance', { now: () => clockMs });
   return {
-    get nowMs() {
-      return nowMs;
-    },
     get callbacks() {
       return callbacks;
     },

@@ -60,13 +60,27 @@ describe('flash() on an element', () => {
 
   it('counts a stall as late and missed refreshes, and still paints every level', async () => {
     const display = installFakeDisplay(60);
-    display.stallAfter(14, 5 * (1000 / 60)); // 5 refreshes with no callback, during level 1
+    display.stallAfter(14, 100); // a 100 ms long task during level 1: six refreshes, five without a callback
     const { element, history } = fakeElement();
     const result = await flash(element, LEVELS, { fps: 20, warmupRefreshes: 10 });
     expect(result.lateRefreshes).toBe(1);
     expect(result.missedRefreshes).toBe(5);
     expect(history.slice(1, -1)).toEqual([...LEVELS].map((l) => PALETTE[l]));
     expect(result.achievedFps).toBeLessThan(20);
+  });
+
+  it('does not cut the level after a stall short, although its callback came with a stale timestamp', async () => {
+    const display = installFakeDisplay(60);
+    display.stallAfter(14, 100);
+    const { element } = fakeElement();
+    const paintedAt: number[] = [];
+    await flash(element, LEVELS, { fps: 20, warmupRefreshes: 10, onProgress: () => paintedAt.push(performance.now()) });
+    // What is painted goes on screen at the next refresh boundary (the fake display's are at 1000 + k·period).
+    const period = 1000 / 60;
+    const onScreen = paintedAt.map((t) => 1000 + period * Math.ceil((t - 1000) / period - 1e-9));
+    const refreshesUp = onScreen.slice(1).map((t, i) => Math.round((t - onScreen[i]!) / period));
+    expect(Math.min(...refreshesUp)).toBe(3);
+    expect(refreshesUp.filter((n) => n > 3)).toHaveLength(1); // the level during the stall stayed up longer
   });
 
   it('uses the colours it is given', async () => {

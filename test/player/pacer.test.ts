@@ -109,6 +109,30 @@ describe('FramePacer', () => {
     expect(stats.refreshes).toBe(gaps.reduce((a, b) => a + b, 0) + 4);
   });
 
+  it('places a late callback with a stale timestamp where its painting lands, not where its frame began', () => {
+    // As recorded in Chromium: a 100 ms task blocked the main thread; the callback of the frame
+    // that began at 1516.6 ran at 1609.9, then the next two frames caught up.
+    const chromium: [timestamp: number, now: number][] = [
+      [1500.0, 1500.6],
+      [1516.6, 1609.9],
+      [1599.9, 1621.6],
+      [1616.6, 1624.7],
+      [1633.3, 1633.9],
+      [1649.9, 1651.0],
+      [1666.6, 1667.3],
+      [1683.3, 1684.0],
+    ];
+    const pacer = new FramePacer({ frameCount: 100, hold: { fps: 15 }, warmupRefreshes: 30 });
+    for (let i = 0; i <= 30; i++) pacer.tick(1500 - (30 - i) * (50 / 3) - 50 / 3, 0); // warm-up ends one refresh before 1500
+    const phases = chromium.map(([t, now]) => pacer.tick(t, now).phase);
+    // Level 0 went up at 1483.3 (hold 4). The stalled callback belongs to the refresh at 1600, six
+    // after 1500: level 1 goes up there, and stays four refreshes counted from 1600, to 1666.6.
+    // (Counted from its stale timestamp, level 1 would have gone up at the catch-up callback
+    // and been taken down after a single refresh on screen.)
+    expect(phases).toEqual(['hold', 'show', 'hold', 'hold', 'hold', 'hold', 'show', 'hold']);
+    expect(pacer.stats()).toMatchObject({ lateRefreshes: 1, missedRefreshes: 5 });
+  });
+
   it('stays on time under callback jitter of ±4 ms (a quarter of a refresh)', () => {
     const rng = new Random(7);
     const { shown, stats } = play({ frameCount: 300, hold: { fps: 20 } }, (i) => steady(60)(i) + rng.uniform(-4, 4));
