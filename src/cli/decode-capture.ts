@@ -8,7 +8,7 @@ import { TriLevelDecoder } from '../decoder/decoder.js';
 import type { DecodeEvent, FailureEvent, PacketEvent, PulseInfo, SignalReport } from '../decoder/types.js';
 import type { SampleChunk } from '../node/sample-chunk.js';
 import type { Capture } from './input-source.js';
-import { inferFullScale, SampleStats } from './sample-stats.js';
+import { SampleStats } from './sample-stats.js';
 
 export type SyncLostEvent = Extract<DecodeEvent, { type: 'sync-lost' }>;
 export type SaturationEvent = Extract<DecodeEvent, { type: 'saturation' }>;
@@ -66,20 +66,13 @@ export async function decodeCapture(capture: Capture, options: DecodeRunOptions 
   // Every reader throws on an empty input, so a decoder exists here; the fallback is for safety.
   decoder ??= new TriLevelDecoder({ sampleRate: capture.sampleRate ?? 1 });
   take(decoder.flush());
-  const stated = options.fullScale ?? capture.fullScale;
   return {
     ...run,
-    report: stated !== undefined ? decoder.report() : withFullScale(decoder.report(), inferFullScale(stats.max)),
+    // Without a stated full scale the decoder infers one from the largest value (1 for fractions,
+    // else the smallest common ADC range 2^n − 1 that holds it) and judges saturation against it.
+    report: decoder.report(),
     stats,
     durationS: stats.durationS(capture.sampleRate),
-    fullScaleSource: options.fullScale !== undefined ? 'given' : stated !== undefined ? 'capture' : 'inferred',
+    fullScaleSource: options.fullScale !== undefined ? 'given' : capture.fullScale !== undefined ? 'capture' : 'inferred',
   };
-}
-
-/**
- * The report against a full scale inferred from the whole capture. (The decoder, streaming, can
- * only infer from the values seen so far; once the capture is over the CLI knows the largest.)
- */
-function withFullScale(report: SignalReport, fullScale: number): SignalReport {
-  return { ...report, fullScale, swingFraction: report.swing / fullScale };
 }

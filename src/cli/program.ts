@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { registerAnalyze } from './commands/analyze.js';
 import { registerDecode } from './commands/decode.js';
 import { registerEncode } from './commands/encode.js';
 import { registerExample } from './commands/example.js';
@@ -13,7 +14,7 @@ import { registerSimulate } from './commands/simulate.js';
 import type { CliContext } from './context.js';
 import { ExitCode, reportError } from './errors.js';
 
-const SUBCOMMANDS: ReadonlyArray<(program: Command, ctx: CliContext) => void> = [registerEncode, registerDecode, registerSimulate, registerExample];
+const SUBCOMMANDS: ReadonlyArray<(program: Command, ctx: CliContext) => void> = [registerEncode, registerDecode, registerSimulate, registerAnalyze, registerExample];
 
 export function createProgram(ctx: CliContext): Command {
   const program = new Command('blinkup')

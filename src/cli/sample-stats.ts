@@ -41,16 +41,5 @@ export class SampleStats {
   get peakToPeak(): number {
     return this.count > 0 ? this.max - this.min : Number.NaN;
   }
-
 }
 
-/**
- * The full scale of a capture that does not state it: 1 when every value is a fraction, else the
- * smallest 2^n − 1 that holds the largest value (255 for an 8-bit ADC's codes, 3 for volts of a
- * 3.3 V system). A guess — the report says so, and --full-scale overrides it.
- */
-export function inferFullScale(max: number): number {
-  if (!(max > 1)) return 1;
-  if (!Number.isFinite(max)) return Number.NaN;
-  return 2 ** Math.ceil(Math.log2(max + 1)) - 1;
-}

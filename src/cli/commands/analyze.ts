@@ -1,0 +1,178 @@
+/**
+ * `blinkup analyze`: the tuning report for a receiver — levels, swing against full scale, noise
+ * and SNR, the grey/white margin, clipping, the flash rate and the sampler's clock error, held
+ * levels, room-light flicker — with verdicts that name the knob to turn, and optionally a PNG
+ * plot of one transmission with the decoder's levels and decisions.
+ *
+ * It decodes the capture the same way `decode` does, but reports the signal rather than the
+ * payload: nothing it prints or draws contains a payload field. Exit status 0 when the report
+ * was made (whatever it says), 2 for bad usage or an unreadable capture.
+ */
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import type { DecodeEvent, PulseInfo } from '../../decoder/types.js';
+import { analysisPlot, PLOT_SIZE } from '../analysis-plot.js';
+import { addCaptureOptions, captureOptionsFrom, type CaptureOptionValues } from '../capture-options.js';
+import type { CliContext } from '../context.js';
+import { decodeCapture, type DecodeRun } from '../decode-capture.js';
+import { usageError } from '../errors.js';
+import { FlickerMeter, type FlickerEstimate } from '../flicker-meter.js';
+import { fixed, plural } from '../format.js';
+import { openCapture, type Capture } from '../input-source.js';
+import { reportView } from '../packet-view.js';
+import { parseDecimalPair } from '../parse-options.js';
+import { PlotWindow, type WindowContents } from '../plot-window.js';
+import { renderAnalysis } from '../render-analysis.js';
+import { adviseSignal, type Advice } from '../signal-advice.js';
+
+interface AnalyzeOptionValues extends CaptureOptionValues {
+  plot?: string;
+  window?: [number, number];
+  json?: boolean;
+}
+
+export function registerAnalyze(program: Command, ctx: CliContext): void {
+  const cmd = program
+    .command('analyze')
+    .description('measure a capture for tuning a receiver: levels, swing, noise, margins, clock, flicker, with verdicts')
+    .addHelpText(
+      'after',
+      `
+The capture is read as by \`blinkup decode\` (CSV, u16le, f32le, Y4M, PNG folders, "-" for stdin).
+--plot draws the first transmission (or --window) with the learned levels, the grey/white
+threshold and each pulse coloured by its decision; pale means unsure.
+
+Examples:
+  $ blinkup analyze capture.csv --rate 1000
+  $ blinkup analyze capture.csv --full-scale 4095 --plot capture.png
+  $ blinkup analyze long-capture.csv --plot part.png --window 30,45`,
+    );
+  addCaptureOptions(cmd)
+    .option('--plot <png>', 'write a PNG plot of the first transmission')
+    .option('--window <start,end>', 'plot these seconds of the capture instead', parseDecimalPair('30,45'))
+    .option('--json', 'print one JSON object: input, report, flicker, verdicts')
+    .action(async (path: string, o: AnalyzeOptionValues) => {
+      if (o.window && !o.plot) throw usageError('--window chooses what --plot draws: add --plot <png>');
+      if (o.window && !(o.window[1] > o.window[0])) throw usageError('--window needs start,end with end after start, in seconds');
+      const capture = await openCapture(path, captureOptionsFrom(o), ctx);
+      const analysis = await analyze(capture, o);
+      const plotted = o.plot ? await writePlot(o.plot, analysis, capture) : undefined;
+      if (o.json) ctx.stdout.write(`${JSON.stringify(jsonResult(capture, analysis, plotted), null, 2)}\n`);
+      else ctx.stdout.write(renderAnalysis(humanFacts(capture, analysis, plotted)));
+    });
+}
+
+interface Analysis {
+  readonly run: DecodeRun;
+  readonly flicker: FlickerEstimate | undefined;
+  readonly advice: Advice[];
+  readonly window: WindowContents | undefined;
+}
+
+async function analyze(capture: Capture, o: AnalyzeOptionValues): Promise<Analysis> {
+  // Flicker aliases at camera frame rates: only photodiode captures are measured for it.
+  const flicker = capture.camera ? undefined : new FlickerMeter();
+  const plot = o.plot ? new PlotWindow(o.window ? { startS: o.window[0], endS: o.window[1] } : undefined) : undefined;
+  const run = await decodeCapture(capture, {
+    fullScale: o.fullScale,
+    onChunk: (chunk, rate) => {
+      flicker?.add(chunk.values, chunk.times, rate);
+      plot?.addChunk(chunk.values, chunk.times, rate);
+    },
+    onPulse: (p: PulseInfo) => {
+      if (p.decision !== 0) flicker?.activity(p.startS, p.endS);
+      plot?.addPulse(p);
+    },
+    onEvent: (e: DecodeEvent) => {
+      if (e.type === 'packet' || e.type === 'crc-failure') plot?.transmission(e.startS, e.endS);
+    },
+  });
+  const estimate = flicker?.finish();
+  const advice = adviseSignal({
+    report: run.report,
+    min: run.stats.min,
+    max: run.stats.max,
+    durationS: run.durationS,
+    sampleRate: capture.sampleRate,
+    flicker: estimate,
+    camera: capture.camera,
+  });
+  return { run, flicker: estimate, advice, window: plot?.finish() };
+}
+
+interface Plotted {
+  readonly path: string;
+  readonly startS: number;
+  readonly endS: number;
+  readonly pulses: number;
+  readonly truncated: boolean;
+}
+
+async function writePlot(path: string, a: Analysis, capture: Capture): Promise<Plotted> {
+  const w = a.window!;
+  if (w.values.length < 2) throw usageError(`nothing to plot between ${fixed(w.startS, 2)} and ${fixed(w.endS, 2)} s: the capture has no samples there`);
+  const r = a.run.report;
+  const decoded = `${a.run.packets.length} ${plural(a.run.packets.length, 'packet')} decoded`;
+  const png = analysisPlot(w, {
+    title: `${capture.name}: ${fixed(w.startS, 2)}–${fixed(w.endS, 2)} s, ${decoded}, swing ${fixed(r.swingFraction, 2)} of full scale`,
+    yLabel: capture.camera ? 'region brightness (linear light)' : `sample value (full scale ${Number(r.fullScale.toPrecision(6))})`,
+    report: r,
+  });
+  await writeFile(path, png);
+  return { path, startS: w.startS, endS: w.endS, pulses: w.pulses.length, truncated: w.truncated };
+}
+
+function humanFacts(capture: Capture, a: Analysis, plotted: Plotted | undefined): Parameters<typeof renderAnalysis>[0] {
+  const { run } = a;
+  const region = capture.region && capture.frameSize ? describeRegion(capture) : undefined;
+  const plot = plotted
+    ? `${plotted.path} (${PLOT_SIZE.width}×${PLOT_SIZE.height}, ${fixed(plotted.startS, 2)}–${fixed(plotted.endS, 2)} s, ${plotted.pulses} pulses${plotted.truncated ? ', cut short: too many samples' : ''}; --window start,end zooms in)`
+    : undefined;
+  return {
+    name: capture.name,
+    samples: run.stats.count,
+    durationS: run.durationS,
+    min: run.stats.min,
+    max: run.stats.max,
+    sampleRate: capture.sampleRate,
+    timing: capture.timing,
+    region,
+    fullScaleSource: run.fullScaleSource,
+    report: run.report,
+    flicker: a.flicker,
+    packets: run.packets.length,
+    failures: run.failures.length,
+    syncLosses: run.syncLosses.length,
+    advice: a.advice,
+    plot,
+  };
+}
+
+function describeRegion(capture: Capture): string {
+  const { roi, automatic, coverage } = capture.region!;
+  return `x,y,w,h = ${roi.x},${roi.y},${roi.w},${roi.h} of ${capture.frameSize!.width}×${capture.frameSize!.height} (${automatic ? 'found automatically' : 'given'}, ${fixed(100 * coverage, 0)} % of the frame)`;
+}
+
+function jsonResult(capture: Capture, a: Analysis, plotted: Plotted | undefined): object {
+  const { run } = a;
+  const r = run.report;
+  return {
+    input: {
+      name: capture.name,
+      format: capture.format,
+      sampleRate: capture.sampleRate ?? null,
+      timing: capture.timing ?? null,
+      samples: run.stats.count,
+      durationS: Math.round(run.durationS * 1e4) / 1e4,
+      min: run.stats.count > 0 ? run.stats.min : null,
+      max: run.stats.count > 0 ? run.stats.max : null,
+      ...(capture.region ? { region: capture.region, frameSize: capture.frameSize } : {}),
+    },
+    fullScale: { value: r.fullScale, source: run.fullScaleSource },
+    transmissions: { packets: run.packets.length, failures: run.failures.length, syncLosses: run.syncLosses.length },
+    report: reportView(r),
+    flicker: a.flicker ? { ...a.flicker, fractionOfSwing: r.swing > 0 ? Number((a.flicker.peakToPeak / r.swing).toFixed(4)) : null } : null,
+    verdicts: a.advice,
+    plot: plotted ? { ...plotted, width: PLOT_SIZE.width, height: PLOT_SIZE.height } : null,
+  };
+}

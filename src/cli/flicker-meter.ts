@@ -1,0 +1,141 @@
+/**
+ * How strongly room light flickers at the sensor: the ripple at 100 Hz (50 Hz mains) and 120 Hz
+ * (60 Hz mains), measured where the screen is quiet — before, between and after transmissions.
+ * While the screen flashes, its own pulses have energy at those frequencies too, so windows near
+ * any pulse the decoder judged are left out.
+ *
+ * The capture is cut into 0.1 s windows (a whole number of cycles of both frequencies); each
+ * window's ripple amplitude comes from a single-bin Fourier sum over its samples, at their own
+ * times (jitter and gaps included). A window is final once the decoder has had time to report
+ * the pulses in and after it (a preamble is recognised only after ten or so pulses), so memory is
+ * a few seconds of window summaries, however long the capture.
+ */
+
+export const FLICKER_FREQUENCIES_HZ = [100, 120] as const;
+/** Lowest sample rate at which 120 Hz is measured with margin (Nyquist at 240 Hz). */
+export const MIN_FLICKER_RATE = 400;
+const WINDOW_S = 0.1;
+/** Windows this long before a judged pulse may hold the start of its preamble. */
+const LEAD_S = 1.5;
+/** A window is final once the stream is this far past its end. */
+const SETTLE_S = 2.5;
+
+export interface FlickerEstimate {
+  /** The mains-flicker frequency with the larger ripple. */
+  readonly hz: number;
+  /** Mean peak-to-peak ripple over the quiet windows, input units. */
+  readonly peakToPeak: number;
+  /** Quiet windows measured. */
+  readonly windows: number;
+}
+
+interface Window {
+  readonly startS: number;
+  readonly endS: number;
+  readonly amplitude: Float64Array;
+  busy: boolean;
+}
+
+export class FlickerMeter {
+  private readonly omega = FLICKER_FREQUENCIES_HZ.map((f) => 2 * Math.PI * f);
+  // Sums of the open window: Σx, and per frequency Σx·cos, Σx·sin, Σcos, Σsin.
+  private n = 0;
+  private sx = 0;
+  private readonly sums = new Float64Array(4 * FLICKER_FREQUENCIES_HZ.length);
+  private windowStart = Number.NaN;
+  private lastTime = Number.NaN;
+  private index = 0;
+  private pending: Window[] = [];
+  /** End of the latest judged pulse: the open window is busy if it started before. */
+  private busyUntil = -Infinity;
+  private readonly quietSum = new Float64Array(FLICKER_FREQUENCIES_HZ.length);
+  private quiet = 0;
+  private disabled = false;
+
+  /**
+   * One chunk; `times` when the samples carry them, else they are `sampleRate` apart. Below
+   * MIN_FLICKER_RATE (a camera's frame rate, a slow logger) flicker aliases: the meter turns off.
+   */
+  add(values: ArrayLike<number>, times: ArrayLike<number> | undefined, sampleRate: number | undefined): void {
+    if (this.disabled) return;
+    if (!(sampleRate! >= MIN_FLICKER_RATE)) {
+      this.disabled = true;
+      return;
+    }
+    for (let i = 0; i < values.length; i++, this.index++) {
+      const x = values[i]!;
+      const t = times ? times[i]! : this.index / sampleRate!;
+      if (!Number.isFinite(x) || !Number.isFinite(t)) continue;
+      if (this.windowStart !== this.windowStart) this.windowStart = t;
+      if (t >= this.windowStart + WINDOW_S) this.closeWindow(t);
+      this.accumulate(x, t);
+      this.lastTime = t;
+    }
+    this.settle();
+  }
+
+  /** The decoder judged a pulse over [startS, endS]: the screen was not quiet around it. */
+  activity(startS: number, endS: number): void {
+    for (const w of this.pending) if (w.endS > startS - LEAD_S && w.startS < endS) w.busy = true;
+    if (endS > this.busyUntil) this.busyUntil = endS;
+  }
+
+  /** End of the capture: the mean ripple of the quiet windows, or undefined if none was quiet (or the rate was too low). */
+  finish(): FlickerEstimate | undefined {
+    if (this.disabled) return undefined;
+    for (const w of this.pending) this.count(w);
+    this.pending = [];
+    if (this.quiet === 0) return undefined;
+    let best = 0;
+    for (let k = 1; k < this.quietSum.length; k++) if (this.quietSum[k]! > this.quietSum[best]!) best = k;
+    // Peak-to-peak is twice the amplitude.
+    return { hz: FLICKER_FREQUENCIES_HZ[best]!, peakToPeak: (2 * this.quietSum[best]!) / this.quiet, windows: this.quiet };
+  }
+
+  private accumulate(x: number, t: number): void {
+    this.n++;
+    this.sx += x;
+    const s = this.sums;
+    for (let k = 0; k < this.omega.length; k++) {
+      const c = Math.cos(this.omega[k]! * t);
+      const sn = Math.sin(this.omega[k]! * t);
+      s[4 * k]! += x * c;
+      s[4 * k + 1]! += x * sn;
+      s[4 * k + 2]! += c;
+      s[4 * k + 3]! += sn;
+    }
+  }
+
+  private closeWindow(t: number): void {
+    // A window needs enough samples to resolve both frequencies; a stall leaves a short one out.
+    if (this.n >= 8) {
+      const mean = this.sx / this.n;
+      const amplitude = new Float64Array(this.omega.length);
+      const s = this.sums;
+      for (let k = 0; k < this.omega.length; k++) {
+        // Σ(x − mean)·e^{−iωt}, from the raw sums.
+        const re = s[4 * k]! - mean * s[4 * k + 2]!;
+        const im = s[4 * k + 1]! - mean * s[4 * k + 3]!;
+        amplitude[k] = (2 * Math.hypot(re, im)) / this.n;
+      }
+      this.pending.push({ startS: this.windowStart, endS: this.lastTime, amplitude, busy: this.windowStart < this.busyUntil });
+    }
+    this.n = 0;
+    this.sx = 0;
+    this.sums.fill(0);
+    // Windows are laid end to end; after a long stall the next starts at the sample.
+    this.windowStart = t < this.windowStart + 2 * WINDOW_S ? this.windowStart + WINDOW_S : t;
+  }
+
+  private settle(): void {
+    let done = 0;
+    while (done < this.pending.length && this.pending[done]!.endS < this.lastTime - SETTLE_S) this.count(this.pending[done++]!);
+    if (done > 0) this.pending.splice(0, done);
+  }
+
+  private count(w: Window): void {
+    if (w.busy) return;
+    this.quiet++;
+    for (let k = 0; k < w.amplitude.length; k++) this.quietSum[k]! += w.amplitude[k]!;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * `analyze`'s human report: the numbers a hardware designer tunes a receiver with, grouped the
+ * way they are tuned — levels and swing (gain), noise and margins (filtering, shielding), timing
+ * (the flasher and the sampler's clock) — then the verdicts, problems first.
+ */
+import type { SignalReport } from '../decoder/types.js';
+import type { FlickerEstimate } from './flicker-meter.js';
+import { fixed, level, percent, plural, signed } from './format.js';
+import type { Advice } from './signal-advice.js';
+
+export interface AnalysisFacts {
+  readonly name: string;
+  readonly samples: number;
+  readonly durationS: number;
+  /** Smallest and largest sample. */
+  readonly min: number;
+  readonly max: number;
+  readonly sampleRate: number | undefined;
+  readonly timing: string | undefined;
+  readonly region?: string | undefined;
+  readonly fullScaleSource: 'given' | 'capture' | 'inferred';
+  readonly report: SignalReport;
+  readonly flicker: FlickerEstimate | undefined;
+  readonly packets: number;
+  readonly failures: number;
+  readonly syncLosses: number;
+  readonly advice: readonly Advice[];
+  readonly plot?: string | undefined;
+}
+
+const MARK: Readonly<Record<Advice['severity'], string>> = { problem: 'problem', note: 'note   ', good: 'good   ' };
+
+export function renderAnalysis(f: AnalysisFacts): string {
+  const r = f.report;
+  const rate = f.sampleRate !== undefined ? ` at ${Number(f.sampleRate.toPrecision(6))} Hz (${f.timing})` : '';
+  const out: string[] = [
+    `Capture   ${f.name}: ${f.samples} samples in ${fixed(f.durationS, 2)} s${rate}`,
+    ...(f.region ? [`Region    ${f.region}`] : []),
+    `Decoded   ${f.packets} ${plural(f.packets, 'packet')}, ${f.failures} failed ${plural(f.failures, 'check')}, ${f.syncLosses} broken off`,
+    '',
+  ];
+  const scaleNote = f.fullScaleSource === 'inferred' ? ', inferred from the largest value: give --full-scale if your ADC differs' : f.fullScaleSource === 'capture' ? ', from the capture' : '';
+  if (r.swing > 0) {
+    out.push(
+      `Levels    black ${level(r.black)}   grey ${level(r.grey)}   white ${level(r.white)}   (full scale ${level(r.fullScale)}${scaleNote})`,
+      `Swing     ${level(r.swing)} = ${fixed(r.swingFraction, 3)} of full scale (a tuned circuit: 0.3–0.6; the vendor's limit: 0.1)`,
+      `Grey      ${fixed(r.greyRatio, 2)} of the way from black to white (#bf ≈ 0.52, #9f ≈ 0.35 on a linear sensor)`,
+      `Noise     ${level(r.noiseRms)} rms, SNR ${fixed(r.snrDb, 1)} dB`,
+      `Margin    grey/white gap ${fixed(r.greyWhiteSeparation, 2)} of the swing, ${fixed(r.marginSigmas, 1)} σ of pulse scatter; bit confidence ${fixed(r.minConfidence, 2)} min, ${fixed(r.meanConfidence, 2)} mean`,
+      `Clipping  ${percent(r.saturationFraction)} of samples at the top of the range`,
+      `Timing    ${fixed(r.fps, 2)} fps flashing (nominal ${r.nominalFps}), sampler clock ${signed(Math.round(r.clockErrorPpm))} ppm, ${r.heldLevels} held ${plural(r.heldLevels, 'level')} in ${r.pulses} pulses`,
+    );
+  } else {
+    out.push(
+      `Levels    unknown: no preamble found (full scale ${level(r.fullScale)}${scaleNote})`,
+      `Samples   ${level(f.min)} to ${level(f.max)} (${fixed((f.max - f.min) / r.fullScale, 3)} of full scale), noise ${level(r.noiseRms)} rms, ${percent(r.saturationFraction)} at the top of the range`,
+    );
+  }
+  out.push(`Room      ${flickerLine(f.flicker, r)}`);
+  if (f.plot) out.push(`Plot      ${f.plot}`);
+  out.push('', 'Verdict');
+  for (const a of f.advice) out.push(`  ${MARK[a.severity]}  ${a.text}`);
+  return `${out.join('\n')}\n`;
+}
+
+function flickerLine(flicker: FlickerEstimate | undefined, r: SignalReport): string {
+  if (!flicker) return 'mains flicker not measured (no quiet stretch without flashing, or a sample rate below 400 Hz)';
+  const relative = r.swing > 0 ? ` = ${fixed(flicker.peakToPeak / r.swing, 3)} of the swing` : '';
+  return `${flicker.hz} Hz ripple ${level(flicker.peakToPeak)} peak-to-peak${relative} (${flicker.windows} quiet windows of 0.1 s)`;
+}
