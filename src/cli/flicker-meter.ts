@@ -6,17 +6,24 @@
  *
  * The capture is cut into 0.1 s windows (a whole number of cycles of both frequencies); each
  * window's ripple amplitude comes from a single-bin Fourier sum over its samples, at their own
- * times (jitter and gaps included). A window is final once the decoder has had time to report
- * the pulses in and after it (a preamble is recognised only after ten or so pulses), so memory is
- * a few seconds of window summaries, however long the capture.
+ * times (jitter and gaps included). A window is final once the decoder has judged the samples
+ * well after it (a preamble is recognised only after ten or so pulses): the meter sees each chunk
+ * before the decoder does, so windows are settled at the next chunk. Memory is a chunk and a few
+ * seconds of window summaries, however long the capture.
  */
 
 export const FLICKER_FREQUENCIES_HZ = [100, 120] as const;
 /** Lowest sample rate at which 120 Hz is measured with margin (Nyquist at 240 Hz). */
 export const MIN_FLICKER_RATE = 400;
 const WINDOW_S = 0.1;
-/** Windows this long before a judged pulse may hold the start of its preamble. */
-const LEAD_S = 1.5;
+/**
+ * A preamble is recognised after ten or so pulses: the windows this many pulse periods before a
+ * judged pulse may hold its start. (A pulse as the decoder reports it runs valley to valley: one period.)
+ */
+const LEAD_PERIODS = 12;
+const MIN_LEAD_S = 0.2;
+/** After the last pulse a slow LCD is still falling to black for a few time constants. */
+const TAIL_S = 0.2;
 /** A window is final once the stream is this far past its end. */
 const SETTLE_S = 2.5;
 
@@ -62,6 +69,8 @@ export class FlickerMeter {
       this.disabled = true;
       return;
     }
+    // The decoder has now judged every earlier chunk: windows well before its end are final.
+    this.settle();
     for (let i = 0; i < values.length; i++, this.index++) {
       const x = values[i]!;
       const t = times ? times[i]! : this.index / sampleRate!;
@@ -71,13 +80,14 @@ export class FlickerMeter {
       this.accumulate(x, t);
       this.lastTime = t;
     }
-    this.settle();
   }
 
   /** The decoder judged a pulse over [startS, endS]: the screen was not quiet around it. */
   activity(startS: number, endS: number): void {
-    for (const w of this.pending) if (w.endS > startS - LEAD_S && w.startS < endS) w.busy = true;
-    if (endS > this.busyUntil) this.busyUntil = endS;
+    const until = endS + TAIL_S;
+    const from = startS - Math.max(MIN_LEAD_S, LEAD_PERIODS * (endS - startS));
+    for (const w of this.pending) if (w.endS > from && w.startS < until) w.busy = true;
+    if (until > this.busyUntil) this.busyUntil = until;
   }
 
   /** End of the capture: the mean ripple of the quiet windows, or undefined if none was quiet (or the rate was too low). */

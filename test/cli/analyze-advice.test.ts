@@ -1,0 +1,94 @@
+/** The verdicts of `analyze` and the hint of `decode`, at and around each threshold. */
+import { describe, expect, it } from 'vitest';
+import type { SignalReport } from '../../src/decoder/types.js';
+import type { DecodeRun } from '../../src/cli/decode-capture.js';
+import { SampleStats } from '../../src/cli/sample-stats.js';
+import { adviseSignal, noPacketReason, type Advice, type SignalFacts } from '../../src/cli/signal-advice.js';
+
+/** A healthy 12-bit capture at 1 kHz of 60 fps flashing. */
+const HEALTHY: SignalReport = {
+  black: 600, grey: 1200, white: 1800, swing: 1200, swingFraction: 1200 / 4095, fullScale: 4095,
+  noiseRms: 2, snrDb: 55.6, greyWhiteSeparation: 0.5, marginSigmas: 30, greyRatio: 0.5,
+  minConfidence: 0.9, meanConfidence: 0.98, saturationFraction: 0, fps: 60, nominalFps: 60,
+  clockErrorPpm: 200, heldLevels: 10, pulses: 430, samples: 15000, nonFiniteSamples: 0,
+  packets: 1, failures: 0, syncLosses: 0,
+};
+const UNLEARNED: SignalReport = { ...HEALTHY, black: NaN, grey: NaN, white: NaN, swing: NaN, swingFraction: NaN, greyWhiteSeparation: NaN, marginSigmas: NaN, packets: 0 };
+
+function advise(report: Partial<SignalReport>, facts: Partial<SignalFacts> = {}): Advice[] {
+  return adviseSignal({ report: { ...HEALTHY, ...report }, min: 500, max: 2000, durationS: 15, sampleRate: 1000, camera: false, ...facts });
+}
+
+const texts = (advice: Advice[], severity: Advice['severity']): string[] => advice.filter((a) => a.severity === severity).map((a) => a.text);
+
+describe('a decoded signal', () => {
+  it('healthy: good signal and nothing else', () => {
+    expect(advise({})).toEqual([{ severity: 'good', text: 'good signal: swing 0.29 of full scale, SNR 56 dB, decision margin 30.0 σ' }]);
+  });
+
+  it.each<[string, Partial<SignalReport>, Partial<SignalFacts>, Advice['severity'], RegExp]>([
+    ['weak swing', { swing: 300, swingFraction: 0.07 }, {}, 'problem', /^swing is 0\.07 of full scale: raise the gain/],
+    ['low swing', { swingFraction: 0.18 }, {}, 'note', /^swing is 0\.18 of full scale, below the 0\.3–0\.6 of a tuned circuit/],
+    ['saturation', { saturationFraction: 0.05 }, {}, 'problem', /^sensor saturates \(5\.0 % of samples at the top of the range\): lower the gain/],
+    ['white near the ceiling', { white: 3800 }, {}, 'note', /^white is at 0\.93 of full scale, close to saturating/],
+    ['grey and white close', { greyWhiteSeparation: 0.12 }, {}, 'problem', /^grey and white are too close \(gap 0\.12 of the swing, margin 30\.0 σ\)/],
+    ['a small margin', { marginSigmas: 2.5 }, {}, 'problem', /^grey and white are too close .*margin 2\.5 σ\): reduce noise/],
+    ['strong flicker', {}, { flicker: { hz: 100, peakToPeak: 400, windows: 9 } }, 'problem', /^mains flicker is strong \(100 Hz ripple from room light is 0\.33 of the swing\): shield the sensor/],
+    ['noticeable flicker', {}, { flicker: { hz: 120, peakToPeak: 150, windows: 9 } }, 'note', /^mains flicker is noticeable \(120 Hz ripple from room light is 0\.13 of the swing\)/],
+    ['a clock off by 4 %', { clockErrorPpm: -40_000 }, {}, 'problem', /^the sampler clock is 4\.0 % slow, beyond the ±3 %/],
+    ['many held levels', { heldLevels: 120 }, {}, 'note', /^120 levels \(14 %\) stayed an extra refresh/],
+    ['an overexposed video', { saturationFraction: 0.02 }, { camera: true }, 'problem', /^the screen is overexposed .*: lower the exposure or the screen brightness/],
+  ])('%s', (_, report, facts, severity, text) => {
+    const advice = advise(report, facts);
+    expect(texts(advice, severity)).toContainEqual(expect.stringMatching(text));
+    expect(advice.some((a) => a.severity === 'good')).toBe(severity !== 'problem');
+    // Problems come first.
+    const ranks = advice.map((a) => ['problem', 'note', 'good'].indexOf(a.severity));
+    expect(ranks).toEqual([...ranks].sort());
+  });
+
+  it('below the thresholds: no verdict', () => {
+    const advice = advise({ swingFraction: 0.26, greyWhiteSeparation: 0.21, marginSigmas: 4.1, saturationFraction: 0.0009, clockErrorPpm: 29_000, heldLevels: 80 }, { flicker: { hz: 100, peakToPeak: 110, windows: 3 } });
+    expect(advice).toHaveLength(1);
+    expect(advice[0]!.severity).toBe('good');
+  });
+
+  it('a clock is not judged from too few samples per frame (camera rates)', () => {
+    expect(texts(advise({ clockErrorPpm: 50_000 }, { sampleRate: 240, camera: true }), 'problem')).toEqual([]);
+  });
+});
+
+describe('no preamble: what the raw samples say', () => {
+  const unlearned = (facts: Partial<SignalFacts>, report: Partial<SignalReport> = {}): Advice[] =>
+    adviseSignal({ report: { ...UNLEARNED, ...report }, min: 1000, max: 3000, durationS: 15, sampleRate: 1000, camera: false, ...facts });
+
+  it.each<[string, Partial<SignalFacts>, Partial<SignalReport>, RegExp]>([
+    ['a constant signal', { min: 1234, max: 1234 }, {}, /^the signal is constant: is the sensor connected and facing the screen\?$/],
+    ['a faint signal', { min: 1000, max: 1100 }, {}, /^signal swing is 0\.02 of full scale: raise the gain/],
+    ['a noisy signal', { min: 1000, max: 1600 }, { noiseRms: 100 }, /^the signal is buried in noise \(range 6\.0 × the noise\)/],
+    ['a short capture', { durationS: 1.25 }, {}, /^the capture is only 1\.3 s long and a transmission takes 3–30 s/],
+    ['saturation', {}, { saturationFraction: 0.3 }, /^sensor saturates \(30 % of samples/],
+  ])('%s', (_, facts, report, text) => {
+    const advice = unlearned(facts, report);
+    expect(texts(advice, 'problem')).toContainEqual(expect.stringMatching(text));
+    expect(advice.some((a) => a.severity === 'good')).toBe(false);
+  });
+});
+
+describe("decode's one line when no packet came", () => {
+  const run = (parts: Partial<DecodeRun>): DecodeRun => ({
+    packets: [], failures: [], syncLosses: [], saturation: [], report: UNLEARNED, stats: new SampleStats(), durationS: 12.34, fullScaleSource: 'inferred', ...parts,
+  });
+  const failure = (code: string, reason: string) => ({ type: 'crc-failure', code, reason, bytes: new Uint8Array(4), startS: 1, endS: 2, quality: {} }) as never;
+  const lost = (reason: string) => ({ type: 'sync-lost', atS: 3, reason, bitsReceived: 40 }) as never;
+  const problem: Advice = { severity: 'problem', text: 'signal swing is 0.03 of full scale: raise the gain' };
+
+  it.each<[string, Partial<DecodeRun>, Advice[], string]>([
+    ['nothing seen', {}, [problem], 'no packet decoded: no preamble found in 12.3 s of signal; signal swing is 0.03 of full scale: raise the gain'],
+    ['CRC failures', { failures: [failure('CRC_MISMATCH', 'x'), failure('CRC_MISMATCH', 'y')] }, [], 'no packet decoded: CRC failed on 2 transmissions'],
+    ['a malformed packet', { failures: [failure('MALFORMED', 'entry 3 runs past the end')] }, [], 'no packet decoded: 1 transmission failed the packet check (entry 3 runs past the end)'],
+    ['a broken transmission', { syncLosses: [lost('the pulses stopped before the packet ended')] }, [{ severity: 'note', text: 'not a hint' }], 'no packet decoded: 1 transmission broke off (the pulses stopped before the packet ended)'],
+  ])('%s', (_, parts, advice, line) => {
+    expect(noPacketReason(run(parts), advice)).toBe(line);
+  });
+});

@@ -1,0 +1,174 @@
+/**
+ * `blinkup analyze`: the report's fields and verdicts on real captures, the flicker measurement
+ * against the simulator's truth, and --plot's PNG (size, the decisions drawn, no payload text).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, runInProcess, stderrLines } from './run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'blinkup-cli-analyze-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const fixture = (file: string): string => new URL(`../../fixtures/captures/${file}`, import.meta.url).pathname;
+const WIRED = ['--plan-id', '0011223344556677', '--token', 'feedfacecafebeef'];
+
+async function simulated(name: string, ...args: string[]): Promise<string> {
+  const path = join(dir, name);
+  const r = await runInProcess(['simulate', ...WIRED, ...args, '--out', path]);
+  expect(r.status, r.stderr).toBe(0);
+  return path;
+}
+
+async function analyzeJson(...args: string[]): Promise<any> {
+  const r = await runInProcess(['analyze', ...args, '--json']);
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout);
+}
+
+describe('the report', () => {
+  it('human: levels, swing, noise, margins, timing, room light and verdicts', async () => {
+    const r = await runCli(['analyze', fixture('photodiode.csv'), '--rate', '1000']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    const lines = r.stdout.split('\n');
+    for (const label of ['Capture', 'Decoded', 'Levels', 'Swing', 'Grey', 'Noise', 'Margin', 'Clipping', 'Timing', 'Room']) {
+      expect(lines.some((l) => l.startsWith(label.padEnd(10))), label).toBe(true);
+    }
+    expect(r.stdout).toMatch(/^Swing {5}\d+ = 0\.\d{3} of full scale/m);
+    expect(r.stdout).toMatch(/^Timing {4}\d+\.\d\d fps flashing \(nominal 60\), sampler clock [+-]?\d+ ppm, \d+ held levels? in \d+ pulses$/m);
+    expect(r.stdout).toMatch(/\nVerdict\n( {2}(problem|note   |good   ) {2}.+\n)+$/);
+    expect(r.stdout).toMatch(/ {2}good {5}good signal: swing 0\.\d\d of full scale/);
+    // analyze reports the signal, never the payload
+    for (const secret of ['correct horse', 'fedcba9876543210', 'HomeNetwork']) expect(r.stdout).not.toContain(secret);
+  });
+
+  it('--json: every number a designer tunes with', async () => {
+    const out = await analyzeJson(fixture('photodiode.csv'), '--rate', '1000');
+    expect(Object.keys(out)).toEqual(['input', 'fullScale', 'transmissions', 'report', 'flicker', 'verdicts', 'plot']);
+    expect(out.fullScale).toEqual({ value: 4095, source: 'inferred' });
+    expect(out.transmissions).toEqual({ packets: 1, failures: 0, syncLosses: 0 });
+    const r = out.report;
+    expect(r.black).toBeLessThan(r.grey);
+    expect(r.grey).toBeLessThan(r.white);
+    expect(r.swingFraction).toBeGreaterThan(0.2);
+    expect(r.swingFraction).toBeLessThan(0.5);
+    expect(r.snrDb).toBeGreaterThan(20);
+    expect(r.greyWhiteSeparation).toBeGreaterThan(0.3);
+    expect(r.nominalFps).toBe(60);
+    expect(Math.abs(r.clockErrorPpm)).toBeLessThan(5000);
+    expect(r.heldLevels).toBeGreaterThanOrEqual(0);
+    expect(out.verdicts.at(-1)).toMatchObject({ severity: 'good' });
+    expect(out.plot).toBeNull();
+  });
+
+  it('a weak signal: raise the gain', async () => {
+    const out = await analyzeJson(await simulated('weak.csv', '--swing', '0.04', '--seed', '3'));
+    expect(out.fullScale).toEqual({ value: 4095, source: 'capture' });
+    expect(out.report.swingFraction).toBeLessThan(0.06);
+    expect(out.verdicts[0]).toEqual({ severity: 'problem', text: expect.stringMatching(/^swing is 0\.0\d of full scale: raise the gain/) });
+  });
+
+  it('a saturating sensor: lower the gain', async () => {
+    const out = await analyzeJson(await simulated('hot.csv', '--swing', '1.2', '--seed', '4'));
+    expect(out.report.saturationFraction).toBeGreaterThan(0.01);
+    expect(out.verdicts).toContainEqual({ severity: 'problem', text: expect.stringMatching(/^sensor saturates \(\d+(\.\d)? % of samples at the top of the range\): lower the gain/) });
+    expect(out.verdicts.some((v: { severity: string }) => v.severity === 'good')).toBe(false);
+  });
+
+  it.each([
+    [100, 0.5, 0.4],
+    [120, 0.6, 0.4],
+  ])('mains flicker at %d Hz (depth %d, ambient %d) is measured in the quiet stretches', async (hz, depth, ambient) => {
+    // An OLED's pulses reach their levels, so the measured swing is the simulated one.
+    const path = await simulated(`flicker-${hz}.csv`, '--oled', '--flicker', `${hz},${depth}`, '--ambient', String(ambient), '--drift', '0', '--repeat', '2', '--seed', '6');
+    const out = await analyzeJson(path);
+    expect(out.flicker.hz).toBe(hz);
+    expect(out.flicker.windows).toBeGreaterThanOrEqual(3); // in the lead-in, the gap between the transmissions, the lead-out
+    // Room light is ambient × swing, modulated by ±depth: peak-to-peak 2 · depth · ambient of the swing.
+    expect(out.flicker.fractionOfSwing).toBeGreaterThan(0.8 * 2 * depth * ambient);
+    expect(out.flicker.fractionOfSwing).toBeLessThan(1.25 * 2 * depth * ambient);
+    expect(out.verdicts).toContainEqual({ severity: 'problem', text: expect.stringMatching(new RegExp(`^mains flicker is strong \\(${hz} Hz ripple`)) });
+  });
+
+  it('steady room light: no flicker verdict', async () => {
+    const out = await analyzeJson(await simulated('steady.csv', '--flicker', '100,0', '--seed', '7'));
+    expect(out.flicker.fractionOfSwing).toBeLessThan(0.02);
+    expect(out.verdicts.some((v: { text: string }) => v.text.includes('flicker'))).toBe(false);
+  });
+
+  it('a video: the region, and no flicker measurement at a camera frame rate', async () => {
+    const out = await analyzeJson(fixture('camera.y4m'));
+    expect(out.input.region.roi).toEqual({ x: 0, y: 0, w: 8, h: 6 });
+    expect(out.fullScale).toEqual({ value: 1, source: 'capture' });
+    expect(out.flicker).toBeNull();
+  });
+});
+
+describe('--plot', () => {
+  function readPng(path: string): PNG {
+    return PNG.sync.read(readFileSync(path));
+  }
+
+  /** Pixels within a small distance of an RGB colour. */
+  function countColour(png: PNG, rgb: [number, number, number], tolerance = 40): number {
+    let n = 0;
+    for (let i = 0; i < png.data.length; i += 4) {
+      if (Math.abs(png.data[i]! - rgb[0]) + Math.abs(png.data[i + 1]! - rgb[1]) + Math.abs(png.data[i + 2]! - rgb[2]) < tolerance) n++;
+    }
+    return n;
+  }
+
+  it('writes a 1600×500 PNG of the first transmission with its decisions coloured', async () => {
+    const path = join(dir, 'plot.png');
+    const r = await runInProcess(['analyze', fixture('photodiode.csv'), '--rate', '1000', '--plot', path]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^Plot {6}${path} \\(1600×500, \\d+\\.\\d\\d–\\d+\\.\\d\\d s, \\d+ pulses; --window start,end zooms in\\)$`, 'm'));
+    const png = readPng(path);
+    expect([png.width, png.height]).toEqual([1600, 500]);
+    // The strips along the top of the plot: grey (bit 0, blue) and white (bit 1, orange) decisions.
+    expect(countColour(png, [70, 110, 230])).toBeGreaterThan(500);
+    expect(countColour(png, [235, 150, 20])).toBeGreaterThan(500);
+    const bytes = readFileSync(path).toString('latin1');
+    for (const secret of ['correct horse', 'fedcba9876543210']) expect(bytes).not.toContain(secret);
+  });
+
+  it('--window plots the seconds asked for', async () => {
+    const path = join(dir, 'window.png');
+    const out = await analyzeJson(fixture('photodiode.csv'), '--rate', '1000', '--plot', path, '--window', '1,3');
+    expect(out.plot).toMatchObject({ path, startS: 1, endS: 3, width: 1600, height: 500, truncated: false });
+    expect(out.plot.pulses).toBeGreaterThan(50);
+    expect(out.plot.pulses).toBeLessThan(70); // 2 s at 30 bits per second
+    expect(readPng(path).width).toBe(1600);
+  });
+
+  it('a capture without a transmission plots its start', async () => {
+    const path = join(dir, 'none.png');
+    const faint = join(dir, 'faint.csv');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(faint, `Sample Rate (Hz),1000\n${Array.from({ length: 3000 }, (_, i) => 2000 + (i % 5)).join('\n')}\n`);
+    const out = await analyzeJson(faint, '--plot', path);
+    expect(out.transmissions.packets).toBe(0);
+    expect(out.plot).toMatchObject({ startS: 0, endS: 10, pulses: expect.any(Number) });
+    expect(out.verdicts[0]).toMatchObject({ severity: 'problem', text: expect.stringMatching(/^signal swing is 0\.00 of full scale/) });
+    expect(readPng(path).height).toBe(500);
+  });
+});
+
+describe('bad usage: exit 2, one line', () => {
+  it.each<[string, () => string[], RegExp]>([
+    ['--window without --plot', () => [fixture('photodiode.csv'), '--rate', '1000', '--window', '1,2'], /--window chooses what --plot draws: add --plot <png>/],
+    ['a window that ends before it starts', () => [fixture('photodiode.csv'), '--rate', '1000', '--plot', join(dir, 'x.png'), '--window', '5,2'], /--window needs start,end with end after start/],
+    ['a window past the end of the capture', () => [fixture('photodiode.csv'), '--rate', '1000', '--plot', join(dir, 'x.png'), '--window', '100,120'], /nothing to plot between 100\.00 and 120\.00 s/],
+    ['a plot in a missing folder', () => [fixture('photodiode.csv'), '--rate', '1000', '--plot', join(dir, 'no', 'such', 'x.png')], /cannot open .*x\.png: no such file or directory/],
+    ['a full scale of zero', () => [fixture('photodiode.csv'), '--rate', '1000', '--full-scale', '0'], /--full-scale must be above 0/],
+    ['no rate for a plain CSV', () => [fixture('photodiode.csv')], /give the sample rate with --rate <Hz>/],
+  ])('%s', async (_, args, message) => {
+    const r = await runInProcess(['analyze', ...args()]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(stderrLines(r)).toEqual([expect.stringMatching(message)]);
+  });
+});
