@@ -3,11 +3,14 @@
  *
  * - values that are not light (NaN, ±Infinity, magnitudes beyond ±1e15 from a broken reader)
  *   are counted and skipped, so nothing downstream ever sees a non-finite number;
- * - the sample and its time go into a fixed-size history ring, from which the pulse stage later
- *   measures whole pulses (the decoder's memory is this ring, whatever the stream length);
- * - a boxcar of about 4 ms keeps a moving sum for pulse segmentation: it spans one period of
- *   240 Hz PWM (two of 480 Hz), so dimming ripple cancels, yet it is short enough that a 120 fps
- *   frame keeps its full contrast;
+ * - samples are processed straight from the caller's arrays in tight loops, in pieces that end on
+ *   a fixed grid of `BLOCK` samples counted from the start of the stream — so how the caller
+ *   cuts the stream into chunks can never change a result, and no sample costs a function call;
+ * - the sample and its time go into a fixed-size history ring, from which later stages measure
+ *   whole pulses (the decoder's memory is this ring, whatever the stream length);
+ * - a boxcar of about 4 ms smooths the signal for pulse segmentation: it spans one period of
+ *   240 Hz PWM (two of 480 Hz), so dimming ripple largely cancels, yet it is short enough that a
+ *   120 fps frame keeps its full contrast;
  * - the input range is watched for the report: full scale (given or inferred) and saturation.
  */
 
@@ -17,27 +20,27 @@ export const MAX_ABS_SAMPLE = 1e15;
 /** History kept, samples (a power of two). Bounds the longest pulse the decoder can measure. */
 export const HISTORY = 1 << 13;
 const MASK = HISTORY - 1;
+/** Samples processed together. Blocks are aligned to the stream, never to the caller's chunks. */
+export const BLOCK = 256;
 
 /** The smoothing window, seconds: one period of the slowest common PWM dimming (240 Hz). */
 export const SMOOTHING_S = 1 / 240;
 /** Longest smoothing window, samples (at very high sample rates the window is capped). */
 const MAX_SMOOTHING = 64;
-/** Recompute the moving sum from scratch this often, so rounding never accumulates. */
-const RESUM_EVERY = 4096;
 
 /** Samples within this fraction of full scale of the top count as saturated. */
 const SATURATION_MARGIN = 0.06;
-/** Samples per saturation window. */
-const SATURATION_WINDOW = 1024;
+/** Samples per saturation window (a multiple of BLOCK). */
+const SATURATION_WINDOW = 4 * BLOCK;
+
+/** ADC resolutions common enough to guess a full scale from. */
+const COMMON_ADC_BITS = [8, 10, 12, 14, 16, 20, 24] as const;
 
 /** Sample rate → boxcar length in samples (≥ 1). */
 export function smoothingLength(sampleRate: number): number {
   const n = Math.round(sampleRate * SMOOTHING_S);
   return n < 1 ? 1 : n > MAX_SMOOTHING ? MAX_SMOOTHING : n;
 }
-
-/** ADC resolutions common enough to guess a full scale from. */
-const COMMON_ADC_BITS = [8, 10, 12, 14, 16, 20, 24] as const;
 
 /**
  * Full scale of an input whose largest value so far is `max`: the smallest common ADC range
@@ -56,33 +59,47 @@ export function inferFullScale(max: number): number {
 export class Conditioner {
   /** Raw samples, ring-indexed by `index & (HISTORY − 1)`. */
   readonly values = new Float64Array(HISTORY);
+  /** The boxcar-smoothed signal, same indexing: `smooth[i]` is the mean of samples i − width + 1 … i. */
+  readonly smooth = new Float64Array(HISTORY);
   /** Time of each sample, seconds, same indexing. */
   readonly times = new Float64Array(HISTORY);
-  /** Samples accepted so far; the next sample gets this index. */
+  /** Samples kept so far; the next one gets this index. */
   count = 0;
+  /** Samples offered so far, skipped ones included (the grid that pieces are aligned to). */
+  offered = 0;
   /** Samples skipped as non-finite or absurd. */
   skipped = 0;
-  /** Sum of the last `width` samples (fewer at the very start). */
-  sum = 0;
   /** Boxcar length, samples. */
   readonly width: number;
+  private sum = 0;
+  /** Sampling interval, s, and the time of offered sample 0 (for samples without timestamps). */
+  private readonly dt: number;
+  private origin = 0;
+  private lastTime = -Infinity;
 
-  /** Largest and smallest accepted values (for full-scale inference). */
+  /** Largest value seen (for full-scale inference). */
   max = -Infinity;
-  min = Infinity;
-  /** Full scale: given, or inferred from `max`. */
   private readonly givenFullScale: number;
   private ceiling = Infinity;
   private saturatedInWindow = 0;
-  private windowFill = 0;
   /** Saturated samples overall. */
   saturated = 0;
-  /** Fraction of the last complete window that was saturated. */
+  /** Fraction of the last complete saturation window that was saturated. */
   recentSaturation = 0;
-  private lastTime = -Infinity;
+  /** Extremes of the smoothed signal over the last piece processed. */
+  lastPieceMin = Infinity;
+  lastPieceMax = -Infinity;
+  /** Extremes of the piece being processed (smoothed, and raw maximum). */
+  private pieceMin = Infinity;
+  private pieceMax = -Infinity;
+  private pieceRawMax = -Infinity;
+  /** No sample has been skipped or timestamped yet: sample i was taken at i / sampleRate. */
+  private implicitTimes = true;
 
-  constructor(width: number, fullScale: number) {
+  /** `width`: boxcar length; `sampleRate`: nominal Hz (times of samples without timestamps); `fullScale`: 0 to infer. */
+  constructor(width: number, sampleRate: number, fullScale: number) {
     this.width = width;
+    this.dt = 1 / sampleRate;
     this.givenFullScale = fullScale;
     if (fullScale > 0) this.ceiling = fullScale * (1 - SATURATION_MARGIN);
   }
@@ -92,37 +109,156 @@ export class Conditioner {
     return this.givenFullScale > 0 ? this.givenFullScale : inferFullScale(this.max);
   }
 
+  /** How many of the next offered samples fit before the grid point where the current piece must end. */
+  get room(): number {
+    return BLOCK - (this.offered % BLOCK);
+  }
+
   /**
-   * Appends one already-validated sample at time `t` (seconds). Returns true when a saturation
-   * window just completed (the caller then checks `recentSaturation`).
+   * Conditions `chunk[from, to)` (with `times[from, to)` in seconds, or the nominal clock when
+   * `times` is null): skips what is not a number, stores the rest with their times, smooths.
+   * `to − from` must not exceed `room`. Returns true when the piece completed a saturation
+   * window (`recentSaturation` then holds its fraction).
    */
-  append(x: number, t: number): boolean {
-    const i = this.count;
-    const slot = i & MASK;
-    if (t < this.lastTime) t = this.lastTime; // timestamps never run backwards downstream
-    this.lastTime = t;
-    this.values[slot] = x;
-    this.times[slot] = t;
-    this.count = i + 1;
-    if (i >= this.width) this.sum += x - this.values[(i - this.width) & MASK]!;
-    else this.sum += x;
-    if ((i & (RESUM_EVERY - 1)) === RESUM_EVERY - 1) this.resum();
-    if (x > this.max) {
-      this.max = x;
-      if (!(this.givenFullScale > 0)) this.ceiling = inferFullScale(x) * (1 - SATURATION_MARGIN);
+  process(chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, to: number): boolean {
+    const first = this.count;
+    let i = from;
+    // While every sample so far came on the nominal clock, times are implicit: the fast path.
+    if (times === null && this.implicitTimes) i = this.store(chunk, from, to);
+    if (i < to) {
+      if (this.implicitTimes) this.makeTimesExplicit();
+      this.storeTimed(chunk, times, i, to);
     }
-    if (x < this.min) this.min = x;
-    if (x >= this.ceiling) {
-      this.saturated++;
-      this.saturatedInWindow++;
-    }
-    if (++this.windowFill === SATURATION_WINDOW) {
+    this.afterPiece(first);
+    if (this.offered % SATURATION_WINDOW === 0) {
       this.recentSaturation = this.saturatedInWindow / SATURATION_WINDOW;
       this.saturatedInWindow = 0;
-      this.windowFill = 0;
       return true;
     }
     return false;
+  }
+
+  /**
+   * The fast path: stores and smooths samples until the first one that is not a number (whose
+   * index it returns, or `to`). Times are not stored: sample i was taken at i / sampleRate.
+   */
+  private store(chunk: ArrayLike<number>, from: number, to: number): number {
+    const values = this.values;
+    const smooth = this.smooth;
+    const width = this.width;
+    const inv = 1 / width;
+    const limit = MAX_ABS_SAMPLE;
+    let count = this.count;
+    let sum = this.sum;
+    let low = this.pieceMin;
+    let high = this.pieceMax;
+    let max = this.pieceRawMax;
+    let i = from;
+    for (; i < to; i++) {
+      const x = +chunk[i]!;
+      if (!(x >= -limit && x <= limit)) break;
+      const slot = count & MASK;
+      values[slot] = x;
+      sum += x - (count >= width ? values[(count - width) & MASK]! : 0);
+      const y = count >= width ? sum * inv : sum / (count + 1);
+      smooth[slot] = y;
+      low = Math.min(low, y);
+      high = Math.max(high, y);
+      max = Math.max(max, x);
+      count++;
+    }
+    this.offered += i - from;
+    this.count = count;
+    this.sum = sum;
+    this.pieceMin = low;
+    this.pieceMax = high;
+    this.pieceRawMax = max;
+    return i;
+  }
+
+  /** The general path: explicit times (given, or the nominal clock), skipping what is not a number. */
+  private storeTimed(chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, to: number): void {
+    const values = this.values;
+    const smooth = this.smooth;
+    const stamps = this.times;
+    const width = this.width;
+    const inv = 1 / width;
+    const dt = this.dt;
+    const limit = MAX_ABS_SAMPLE;
+    let offered = this.offered;
+    let count = this.count;
+    let sum = this.sum;
+    let lastTime = this.lastTime;
+    let origin = this.origin;
+    let low = this.pieceMin;
+    let high = this.pieceMax;
+    let max = this.pieceRawMax;
+    let skipped = 0;
+    for (let i = from; i < to; i++) {
+      const x = +chunk[i]!;
+      const index = offered++;
+      let t = times === null ? origin + index * dt : +times[i]!;
+      if (!(x >= -limit && x <= limit) || !(t >= -limit && t <= limit)) {
+        skipped++;
+        continue;
+      }
+      if (times !== null) origin = t - index * dt; // samples pushed later without times continue this clock
+      if (t < lastTime) t = lastTime; // timestamps never run backwards downstream
+      lastTime = t;
+      const slot = count & MASK;
+      values[slot] = x;
+      stamps[slot] = t;
+      sum += x - (count >= width ? values[(count - width) & MASK]! : 0);
+      const y = count >= width ? sum * inv : sum / (count + 1);
+      smooth[slot] = y;
+      low = Math.min(low, y);
+      high = Math.max(high, y);
+      max = Math.max(max, x);
+      count++;
+    }
+    this.offered = offered;
+    this.count = count;
+    this.sum = sum;
+    this.lastTime = lastTime;
+    this.origin = origin;
+    this.skipped += skipped;
+    this.pieceMin = low;
+    this.pieceMax = high;
+    this.pieceRawMax = max;
+  }
+
+  /** From now on every sample's time is stored; the history so far gets its nominal times. */
+  private makeTimesExplicit(): void {
+    this.implicitTimes = false;
+    for (let i = this.oldest; i < this.count; i++) this.times[i & MASK] = this.origin + i * this.dt;
+    this.lastTime = this.count > 0 ? this.times[(this.count - 1) & MASK]! : -Infinity;
+  }
+
+  /** Per-piece bookkeeping: range, saturation, exact re-summing; resets the piece extremes. */
+  private afterPiece(first: number): void {
+    const max = this.pieceRawMax;
+    if (max > this.max) {
+      this.max = max;
+      if (!(this.givenFullScale > 0)) this.ceiling = inferFullScale(max) * (1 - SATURATION_MARGIN);
+    }
+    // Counting saturated samples needs a pass only when the piece reached the ceiling.
+    if (max >= this.ceiling) {
+      let saturated = 0;
+      for (let i = first; i < this.count; i++) if (this.values[i & MASK]! >= this.ceiling) saturated++;
+      this.saturated += saturated;
+      this.saturatedInWindow += saturated;
+    }
+    // Rounding in the running sum never builds up: recompute it at every grid point.
+    if (this.offered % BLOCK === 0 && this.count >= this.width) {
+      let sum = 0;
+      for (let i = this.count - this.width; i < this.count; i++) sum += this.values[i & MASK]!;
+      this.sum = sum;
+    }
+    this.lastPieceMin = this.pieceMin;
+    this.lastPieceMax = this.pieceMax;
+    this.pieceMin = Infinity;
+    this.pieceMax = -Infinity;
+    this.pieceRawMax = -Infinity;
   }
 
   /** Sample `index` (must be within the last HISTORY samples). */
@@ -130,15 +266,20 @@ export class Conditioner {
     return this.values[index & MASK]!;
   }
 
+  /** Smoothed signal at `index` (the boxcar ending there). */
+  smoothed(index: number): number {
+    return this.smooth[index & MASK]!;
+  }
+
   /** Time of sample `index`, seconds (must be within the last HISTORY samples). */
   time(index: number): number {
-    return this.times[index & MASK]!;
+    return this.implicitTimes ? index * this.dt : this.times[index & MASK]!;
   }
 
   /** Time at a fractional sample position, interpolated between its neighbours. */
   timeAt(position: number): number {
     const i = Math.floor(position);
-    const oldest = this.count - HISTORY;
+    const oldest = this.oldest;
     if (i < oldest) return this.time(oldest);
     if (i >= this.count - 1) return this.time(this.count - 1);
     const f = position - i;
@@ -149,12 +290,5 @@ export class Conditioner {
   /** Oldest index still in the history. */
   get oldest(): number {
     return this.count > HISTORY ? this.count - HISTORY : 0;
-  }
-
-  private resum(): void {
-    const n = Math.min(this.width, this.count);
-    let s = 0;
-    for (let k = this.count - n; k < this.count; k++) s += this.values[k & MASK]!;
-    this.sum = s;
   }
 }

@@ -3,11 +3,11 @@
  *
  *   samples ─▶ condition ─▶ pulses ─▶ framer (levels, slicer) ─▶ repair ─▶ combine ─▶ events
  *
- * `push` runs the per-sample stages in one tight loop (typed-array history, no allocation per
- * sample); everything else happens once per pulse or once per packet. State is bounded — the
- * history ring, a packet of soft bits, a few combining slots — so memory stays flat however long
- * the stream, and because every decision is made sample by sample in order, how the stream is
- * cut into chunks never changes the result.
+ * `push` only stages samples; every full block (aligned to the stream, not to the caller's
+ * chunks) runs through conditioning and segmentation in tight typed-array loops, and everything
+ * else happens once per pulse or once per packet. State is bounded — the history ring, a packet
+ * of soft bits, a few combining slots — so memory stays flat however long the stream, and
+ * because the blocks are the same whatever the chunking, so is the result.
  *
  * The library prints nothing. Failure events carry the received bytes, which may hold the
  * password and the enrolment token: callers must not show them without the user's consent.
@@ -16,8 +16,8 @@ import { BlinkUpError, ErrorCode } from '../packet/errors.js';
 import { RepetitionCombiner } from './combine.js';
 import { Conditioner, MAX_ABS_SAMPLE, smoothingLength } from './condition.js';
 import { FrameResult, Framer, FramerState } from './framer.js';
-import { LevelTracker, NoiseMeter } from './levels.js';
-import { Pulse, PulseSegmenter } from './pulses.js';
+import { LevelTracker } from './levels.js';
+import { Pulse, PulseSegmenter, type SegmentSink } from './pulses.js';
 import { PulseAssembler } from './timing.js';
 import { checkPacket, hardBytes, repairLimits, repairPacket } from './repair.js';
 import { ReportBuilder } from './report.js';
@@ -52,19 +52,18 @@ export class TriLevelDecoder {
   private readonly givenFullScale: number;
   /** Nominal rate (given, or estimated from the first timestamps); NaN until known. */
   private rate: number;
+  private readonly givenRate: number;
   private stages: Stages | null = null;
   /** Samples waiting for the rate estimate (timestamps-only streams). */
-  private probe: { values: number[]; times: number[] } | null = null;
+  private held: { values: number[]; times: number[] } | null = null;
   private readonly levels = new LevelTracker();
-  private readonly noise = new NoiseMeter();
   private readonly combiner = new RepetitionCombiner();
   private stats = new ReportBuilder();
   private readonly segment = new Pulse();
+  /** Where the segmenter hands each closed segment. */
+  private readonly sink: SegmentSink = { onSegment: () => this.segmentClosed() };
   private out: DecodeEvent[] = [];
-  /** Every sample pushed (skipped ones too) and the time base for samples without timestamps. */
-  private rawCount = 0;
-  private timeOrigin = 0;
-  private rawOrigin = 0;
+  /** Samples skipped before the stages existed, or for lack of a timestamp. */
   private skippedEarly = 0;
   private saturationAnnounced = false;
   /** Levels of the last transmission, for the report once the framer has moved on. */
@@ -83,6 +82,7 @@ export class TriLevelDecoder {
       throw new BlinkUpError(ErrorCode.OPTION_INVALID, 'onPulse must be a function');
     }
     this.rate = rate ?? Number.NaN;
+    this.givenRate = rate ?? Number.NaN;
     this.givenFullScale = fs ?? 0;
     this.repair = repairLimits(options.repair);
     this.combine = options.combine !== false;
@@ -98,14 +98,19 @@ export class TriLevelDecoder {
     const out: DecodeEvent[] = [];
     this.out = out;
     if (chunk === null || chunk === undefined || typeof chunk.length !== 'number') return out;
-    if (times !== undefined && times !== null && typeof times.length === 'number') {
-      this.pushTimed(chunk, times);
-    } else {
-      if (!(this.rate > 0)) {
-        throw new BlinkUpError(ErrorCode.OPTION_INVALID, 'samples without timestamps need the sampleRate option');
-      }
-      this.pushUntimed(chunk);
+    const timed = times !== undefined && times !== null && typeof times.length === 'number';
+    if (!timed && !(this.rate > 0)) {
+      throw new BlinkUpError(ErrorCode.OPTION_INVALID, 'samples without timestamps need the sampleRate option');
     }
+    let n = chunk.length;
+    if (timed && times.length < n) {
+      // Samples beyond the shorter of the two arrays have no time: they are skipped.
+      this.skippedEarly += n - times.length;
+      n = times.length;
+    }
+    let i = 0;
+    if (!this.stages) i = this.probe(chunk, times!, n);
+    if (this.stages) this.feed(this.stages, chunk, timed ? times : null, i, n);
     return out;
   }
 
@@ -113,10 +118,10 @@ export class TriLevelDecoder {
   flush(): DecodeEvent[] {
     const out: DecodeEvent[] = [];
     this.out = out;
-    if (this.probe) this.startFromProbe(true);
+    if (this.held) this.startFromProbe(true);
     const st = this.stages;
     if (!st) return out;
-    if (st.seg.finish(st.cond.count)) this.onSegment(st);
+    st.seg.finish(st.cond.count, this.sink);
     const n = st.timing.flush(st.framer.reference(this.levels), st.cond);
     for (let k = 0; k < n; k++) this.onPulse(st, st.timing.ready[k]);
     if (st.framer.state === FramerState.BODY) {
@@ -138,7 +143,7 @@ export class TriLevelDecoder {
       grey: current ? current.grey : this.seen.grey,
       white: current ? current.white : this.seen.white,
       fullScale: st ? st.cond.fullScale : this.givenFullScale || Number.NaN,
-      noiseRms: this.noise.sigma,
+      noiseRms: st ? st.seg.noise : 0,
       saturated: st ? st.cond.saturated : 0,
       samples: st ? st.cond.count : 0,
       skipped: (st ? st.cond.skipped : 0) + this.skippedEarly,
@@ -147,103 +152,81 @@ export class TriLevelDecoder {
 
   /** Forgets everything: a fresh decoder with the same options. */
   reset(): void {
-    if (this.probe || (this.stages && !(this.rate > 0))) this.rate = Number.NaN;
+    this.rate = this.givenRate;
     this.stages = this.rate > 0 ? new Stages(this.rate, this.givenFullScale) : null;
-    this.probe = null;
+    this.held = null;
     this.levels.reset();
-    this.noise.reset();
     this.combiner.reset();
     this.stats = new ReportBuilder();
-    this.rawCount = this.rawOrigin = 0;
-    this.timeOrigin = 0;
     this.skippedEarly = 0;
     this.saturationAnnounced = false;
     this.seen = { black: Number.NaN, grey: Number.NaN, white: Number.NaN };
   }
 
-  private pushUntimed(chunk: ArrayLike<number>): void {
-    const st = this.stages!;
-    const dt = 1 / this.rate;
-    const n = chunk.length;
-    for (let i = 0; i < n; i++) {
-      const x = +chunk[i]!;
-      const t = this.timeOrigin + (this.rawCount - this.rawOrigin) * dt;
-      this.rawCount++;
-      if (!(x >= -MAX_ABS_SAMPLE && x <= MAX_ABS_SAMPLE)) {
-        st.cond.skipped++;
-        continue;
-      }
-      this.sample(st, x, t);
+  /**
+   * Runs `chunk[from, to)` through the per-sample stages in pieces that end on the conditioner's
+   * grid, so the same samples always form the same pieces however the stream was chunked.
+   */
+  private feed(st: Stages, chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, to: number): void {
+    const { cond, seg } = st;
+    for (let i = from; i < to; ) {
+      const end = Math.min(to, i + cond.room);
+      const first = cond.count;
+      const windowDone = cond.process(chunk, times, i, end);
+      this.levels.noise = seg.noise;
+      seg.process(first, cond.count, this.sink);
+      if (windowDone) this.checkSaturation(st);
+      i = end;
     }
   }
 
-  private pushTimed(chunk: ArrayLike<number>, times: ArrayLike<number>): void {
-    const n = Math.min(chunk.length, times.length);
-    for (let i = 0; i < n; i++) {
+  /**
+   * Timestamps without a sample rate: the first samples are held until their spacing gives the
+   * rate; then the stages are built and fed. Returns how many of `chunk` were consumed.
+   */
+  private probe(chunk: ArrayLike<number>, times: ArrayLike<number>, n: number): number {
+    const held = (this.held ??= { values: [], times: [] });
+    let i = 0;
+    while (i < n && !this.stages) {
       const x = +chunk[i]!;
       const t = +times[i]!;
-      this.rawCount++;
+      i++;
       if (!(x >= -MAX_ABS_SAMPLE && x <= MAX_ABS_SAMPLE) || !(t >= -MAX_ABS_SAMPLE && t <= MAX_ABS_SAMPLE)) {
-        if (this.stages) this.stages.cond.skipped++;
-        else this.skippedEarly++;
+        this.skippedEarly++;
         continue;
       }
-      // Samples pushed later without timestamps continue this clock.
-      this.timeOrigin = t;
-      this.rawOrigin = this.rawCount;
-      if (this.stages) this.sample(this.stages, x, t);
-      else this.probeSample(x, t);
+      held.values.push(x);
+      held.times.push(t);
+      if (held.values.length >= RATE_PROBE) this.startFromProbe(false);
     }
-    // Samples beyond the shorter of the two arrays have no time: they are skipped.
-    if (chunk.length > n) {
-      if (this.stages) this.stages.cond.skipped += chunk.length - n;
-      else this.skippedEarly += chunk.length - n;
-    }
-  }
-
-  /** The per-sample path: conditioning, noise, segmentation. */
-  private sample(st: Stages, x: number, t: number): void {
-    const cond = st.cond;
-    if (cond.append(x, t)) this.checkSaturation(st);
-    const i = cond.count - 1;
-    if (i >= 2 && st.seg.dark) this.noise.update(x - 2 * cond.value(i - 1) + cond.value(i - 2));
-    if (st.seg.step(cond.sum, i)) this.onSegment(st);
-  }
-
-  /** Timestamps only: hold the first samples until their spacing gives the rate. */
-  private probeSample(x: number, t: number): void {
-    const probe = (this.probe ??= { values: [], times: [] });
-    probe.values.push(x);
-    probe.times.push(t);
-    if (probe.values.length >= RATE_PROBE) this.startFromProbe(false);
+    return i;
   }
 
   private startFromProbe(final: boolean): void {
-    const probe = this.probe!;
-    const n = probe.times.length;
-    const span = n > 1 ? probe.times[n - 1]! - probe.times[0]! : 0;
+    const held = this.held!;
+    const n = held.times.length;
+    const span = n > 1 ? held.times[n - 1]! - held.times[0]! : 0;
     const rate = span > 0 ? (n - 1) / span : Number.NaN;
     if (!(rate >= MIN_RATE && rate <= MAX_RATE)) {
       // Timestamps that do not advance carry no clock; keep probing unless the stream ended.
       if (final) {
         this.skippedEarly += n;
-        this.probe = null;
+        this.held = null;
       } else if (n >= 4 * RATE_PROBE) {
         this.skippedEarly += n - RATE_PROBE;
-        probe.values.splice(0, n - RATE_PROBE);
-        probe.times.splice(0, n - RATE_PROBE);
+        held.values.splice(0, n - RATE_PROBE);
+        held.times.splice(0, n - RATE_PROBE);
       }
       return;
     }
     this.rate = rate;
-    this.probe = null;
+    this.held = null;
     const st = (this.stages = new Stages(rate, this.givenFullScale));
-    for (let i = 0; i < n; i++) this.sample(st, probe.values[i]!, probe.times[i]!);
+    this.feed(st, held.values, held.times, 0, n);
   }
 
   private checkSaturation(st: Stages): void {
     const f = st.cond.recentSaturation;
-    this.noiseToSegmenter(st);
     if (!this.saturationAnnounced && f > SATURATION_ON) {
       this.saturationAnnounced = true;
       this.out.push({ type: 'saturation', atS: st.cond.time(st.cond.count - 1), fraction: f });
@@ -252,15 +235,10 @@ export class TriLevelDecoder {
     }
   }
 
-  private noiseToSegmenter(st: Stages): void {
-    const sigma = this.noise.sigma;
-    st.seg.setNoise(sigma);
-    this.levels.noise = sigma;
-  }
-
-  /** Once per segment: measure it, let timing turn it into pulses, run the framer on each. */
-  private onSegment(st: Stages): void {
-    const segment = st.seg.measure(st.cond, this.segment);
+  /** Once per segment (called by the segmenter): measure it, let timing turn it into pulses, run the framer on each. */
+  private segmentClosed(): void {
+    const st = this.stages!;
+    const segment = st.seg.measure(this.segment);
     st.seg.advance();
     if (segment.end <= segment.start) return;
     const n = st.timing.push(segment, st.framer.reference(this.levels), st.cond);
@@ -388,8 +366,8 @@ class Stages {
 
   constructor(rate: number, fullScale: number) {
     const width = smoothingLength(rate);
-    this.cond = new Conditioner(width, fullScale);
-    this.seg = new PulseSegmenter(width, rate);
+    this.cond = new Conditioner(width, rate, fullScale);
+    this.seg = new PulseSegmenter(this.cond, rate);
     this.framer = new Framer(rate);
   }
 }

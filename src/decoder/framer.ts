@@ -140,7 +140,7 @@ export class Framer {
   /** Sum and count of ordinary pulse periods (seconds) during this transmission, for its rate. */
   periodSumS = 0;
   periodCount = 0;
-  private readonly ref: PulseReference = { period: 0, floor: 0, level: 0, locked: false };
+  private readonly ref: PulseReference = { period: 0, floor: 0, level: 0, locked: false, threshold: Number.NaN };
 
   /** What the next pulse should look like (for the timing stage), or null while nothing is known. */
   reference(levels: LevelTracker): PulseReference | null {
@@ -153,11 +153,14 @@ export class Framer {
       ref.floor = run.floor;
       ref.level = run.top;
       ref.locked = false;
+      ref.threshold = Number.NaN;
     } else {
       ref.period = levels.period;
       ref.floor = levels.floor;
       ref.level = levels.grey;
       ref.locked = true;
+      // Before the magic's first white, "white" is anything that much brighter than grey.
+      ref.threshold = levels.white === levels.white ? levels.threshold : levels.floor + WHITE_RATIO * (levels.grey - levels.floor);
     }
     return ref;
   }

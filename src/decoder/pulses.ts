@@ -77,31 +77,42 @@ export class Pulse {
   }
 }
 
+/** Receives each segment the segmenter closes. */
+export interface SegmentSink {
+  onSegment(): void;
+}
+
+/** |second difference| median of white noise N(0, σ²) is 0.6745·√6·σ. */
+const D2_MEDIAN_TO_SIGMA = 1 / (0.6745 * Math.sqrt(6));
+/** Relative step of the running median of |second difference|. */
+const NOISE_STEP = 0.04;
+
 export class PulseSegmenter {
-  /** Boxcar length the moving sums come from. */
-  private readonly width: number;
-  private readonly invWidth: number;
+  private readonly history: Conditioner;
   private readonly decay: number;
+  private readonly invSqrtWidth: number;
+  /** Every how many samples the zig-zag looks at the smoothed signal. */
+  private readonly stride: number;
   private rising = false;
-  private peakSum = -Infinity;
+  private peak = -Infinity;
   private peakAt = 0;
-  private valleySum = Infinity;
+  private valley = Infinity;
   private valleyAt = 0;
-  private lastSum = 0;
+  private last = 0;
   private hi = -Infinity;
   private lo = Infinity;
-  /** Smallest hysteresis, moving-sum units (from the noise): ripple below it is never a pulse. */
-  private floorHysteresis = 0;
+  /** Running median of |second difference| of the raw samples in dark gaps (−1 until seeded). */
+  private noiseMedian = -1;
   /** While locked: samples after a peak with no new pulse before the pulse is closed anyway. */
   private gapTimeout = Infinity;
   /** The open segment started with a cut, not a valley: it holds no pulse of its own. */
   private openEmpty = true;
 
-  /** The boundary just confirmed by `step`: raw index, rising edge after it, valley level. */
+  /** The boundary just closed: raw index, rising edge after it, valley level. */
   boundaryAt = 0;
   boundaryEdge = 0;
   boundaryValley = 0;
-  /** Peak (smoothed, input units) between the previous boundary and this one. */
+  /** Peak (smoothed) between the previous boundary and this one. */
   boundaryPeak = 0;
   /** The segment just closed holds no pulse (it started or ended with a cut). */
   boundaryEmpty = true;
@@ -110,112 +121,199 @@ export class PulseSegmenter {
   segmentEdge = Number.NaN;
   segmentValley = 0;
 
-  constructor(width: number, sampleRate: number) {
-    this.width = width;
-    this.invWidth = 1 / width;
+  /** `history`: where the samples and the smoothed signal are. */
+  constructor(history: Conditioner, sampleRate: number) {
+    this.history = history;
+    this.stride = Math.max(1, history.width >> 1);
+    this.invSqrtWidth = 1 / Math.sqrt(history.width);
     this.decay = 1 - Math.exp(-1 / Math.max(1, ENVELOPE_S * sampleRate));
   }
 
-  /** True while the smoothed signal is in the lower quarter of the envelope (a dark gap). */
-  get dark(): boolean {
-    return this.lastSum < this.lo + 0.25 * (this.hi - this.lo);
+  /** Sample noise rms measured in the dark gaps, input units (0 until measured). */
+  get noise(): number {
+    return this.noiseMedian > 0 ? this.noiseMedian * D2_MEDIAN_TO_SIGMA : 0;
   }
 
   /** In sync: close a pulse if no other follows within `gapTimeout` samples of its peak. */
   lock(gapTimeout: number): void {
-    this.gapTimeout = gapTimeout;
+    this.gapTimeout = Math.ceil(gapTimeout);
   }
 
   unlock(): void {
     this.gapTimeout = Infinity;
   }
 
-  /** Ripple of this size (input units, per sample rms) is noise, never a pulse. */
-  setNoise(sigma: number): void {
-    this.floorHysteresis = 4 * sigma * Math.sqrt(this.width);
+  /**
+   * Runs the zig-zag over samples [from, to) of the history (already smoothed) and hands every
+   * segment it closes to `sink` — at a confirmed valley, at a gap timeout, or cut for length.
+   * The loop keeps its state in locals and writes it back only around the (rare) hand-overs.
+   */
+  process(from: number, to: number, sink: SegmentSink): void {
+    if (to <= from) return;
+    const history = this.history;
+    const values = history.values;
+    const smooth = history.smooth;
+    const mask = HISTORY - 1;
+    // The envelope moves once per piece, towards the piece's own extremes: thresholds are then
+    // constants in the loop below, which is what makes it fast.
+    const k = 1 - Math.pow(1 - this.decay, to - from);
+    const top = history.lastPieceMax;
+    const bottom = history.lastPieceMin;
+    const hi = (this.hi = top > this.hi ? top : this.hi - (this.hi - top) * k);
+    const lo = (this.lo = bottom < this.lo ? bottom : this.lo + (bottom - this.lo) * k);
+    const span = hi - lo;
+    // Ripple smaller than a few noise sigmas of the smoothed signal is never a pulse.
+    const floorH = 4 * this.noise * this.invSqrtWidth;
+    const h = span * HYSTERESIS > floorH ? span * HYSTERESIS : floorH;
+    const darkBelow = lo + 0.25 * span;
+    const riseAbove = lo + RISE_LEVEL * span;
+    let rising = this.rising;
+    let peak = this.peak;
+    let peakAt = this.peakAt;
+    let valley = this.valley;
+    let valleyAt = this.valleyAt;
+    let median = this.noiseMedian;
+    let deadline = this.deadline();
+    let closed = 0; // 0: nothing, 1: valley, 2: timeout, 3: length cut
+    // The boxcar is `width` samples wide, so nothing it passes is narrower than half of that:
+    // visiting every `stride`-th sample (on a grid fixed to the stream) misses no valley.
+    const stride = this.stride;
+    for (let n = Math.ceil(from / stride) * stride; n < to; n += stride) {
+      const s = smooth[n & mask]!;
+      // Noise, measured where the light is dark (PWM ripple and edges live in the bright parts),
+      // on every fourth sample: plenty for a running median, and a quarter of the cost.
+      if ((n & 3) < stride && s < darkBelow && n >= 2) {
+        const d2 = values[n & mask]! - 2 * values[(n - 1) & mask]! + values[(n - 2) & mask]!;
+        const a = d2 < 0 ? -d2 : d2;
+        if (median < 0) median = a;
+        else if (a > median) median = median > 0 ? median * (1 + NOISE_STEP) : a * NOISE_STEP;
+        else if (a < median) median *= 1 - NOISE_STEP;
+      }
+      if (rising) {
+        if (s >= peak) {
+          peak = s;
+          peakAt = n;
+        } else if (s < peak - h) {
+          rising = false;
+          valley = s;
+          valleyAt = n;
+          this.rising = false;
+          this.peakAt = peakAt;
+          deadline = this.deadline();
+        }
+      } else if (s < valley) {
+        valley = s;
+        valleyAt = n;
+      } else if (s > valley + h) {
+        if (peak > -Infinity && valley > lo + VALLEY_DEPTH * (peak - lo)) {
+          // A shallow dip: ripple inside the same pulse.
+          rising = true;
+          this.rising = true;
+          deadline = this.deadline();
+          if (s > peak) {
+            peak = s;
+            peakAt = n;
+          }
+        } else if (s > riseAbove) {
+          closed = 1;
+        }
+      }
+      if (closed === 0 && n >= deadline) closed = n - peakAt > this.gapTimeout && !rising ? 2 : 3;
+      if (closed !== 0) {
+        this.last = s;
+        this.noiseMedian = median;
+        this.peak = peak;
+        this.valley = valley;
+        this.valleyAt = valleyAt;
+        if (closed === 1) {
+          this.close(valleyAt, this.risingEdge(n, h), valley, false);
+          rising = true;
+          peak = s;
+          peakAt = n;
+        } else if (closed === 2) {
+          // The light stayed dark far longer than a gap: the pulse before was the last one.
+          this.close(valleyAt, Infinity, valley, true);
+          peak = -Infinity;
+        } else {
+          this.close(n, Number.NaN, s, true);
+          rising = false;
+          valley = s;
+          valleyAt = n;
+          peak = -Infinity;
+        }
+        closed = 0;
+        sink.onSegment();
+        this.rising = rising;
+        this.peakAt = peakAt;
+        deadline = this.deadline();
+      }
+    }
+    this.rising = rising;
+    this.peak = peak;
+    this.peakAt = peakAt;
+    this.valley = valley;
+    this.valleyAt = valleyAt;
+    this.noiseMedian = median;
+    this.last = smooth[(to - 1) & mask]!;
+  }
+
+
+  /**
+   * The first sample at which the open segment must be closed without a valley: after the gap
+   * timeout (only while falling after a real pulse), or at the length limit.
+   */
+  private deadline(): number {
+    const cut = this.segmentStart + MAX_SEGMENT;
+    if (this.rising || this.openEmpty) return cut;
+    const timeout = this.peakAt + this.gapTimeout + 1;
+    return timeout < cut ? timeout : cut;
   }
 
   /**
-   * Feeds the moving sum at sample `n`. Returns true when a segment closed — at a confirmed
-   * valley, at a gap timeout, or cut for length; the boundary fields then describe it.
+   * Where the rise that just confirmed a valley began: the first crossing of half the hysteresis
+   * (`h`) above the valley after the signal last stood within a quarter of it, interpolated
+   * between samples and walked back from sample `n`. A dim rise wobbling with flicker crosses
+   * the full hysteresis late, and noise in a flat gap crosses half of it early, but it does not
+   * stay up. The boxcar's leading edge rises with the raw signal, so this is where the raw rise began.
    */
-  step(s: number, n: number): boolean {
-    const hi0 = this.hi;
-    const lo0 = this.lo;
-    const hi = (this.hi = s > hi0 ? s : hi0 - (hi0 - s) * this.decay);
-    const lo = (this.lo = s < lo0 ? s : lo0 + (s - lo0) * this.decay);
-    let h = (hi - lo) * HYSTERESIS;
-    if (h < this.floorHysteresis) h = this.floorHysteresis;
-    const prev = this.lastSum;
-    this.lastSum = s;
-    if (this.rising) {
-      if (s >= this.peakSum) {
-        this.peakSum = s;
-        this.peakAt = n;
-      } else if (s < this.peakSum - h) {
-        this.rising = false;
-        this.valleySum = s;
-        this.valleyAt = n;
-      }
-    } else if (s < this.valleySum) {
-      this.valleySum = s;
-      this.valleyAt = n;
-    } else if (s > this.valleySum + h) {
-      if (this.peakSum > -Infinity && this.valleySum > lo + VALLEY_DEPTH * (this.peakSum - lo)) {
-        // A shallow dip: ripple inside the same pulse.
-        this.rising = true;
-        if (s > this.peakSum) {
-          this.peakSum = s;
-          this.peakAt = n;
-        }
-      } else if (s > lo + RISE_LEVEL * (hi - lo)) {
-        // Rising edge: where the signal crossed valley + h, interpolated between samples.
-        const level = this.valleySum + h;
-        const frac = s > prev ? (level - prev) / (s - prev) : 1;
-        this.close(this.valleyAt, n - 1 + (frac < 0 ? 0 : frac > 1 ? 1 : frac), this.valleySum, false);
-        this.rising = true;
-        this.peakSum = s;
-        this.peakAt = n;
-        return true;
-      }
+  private risingEdge(n: number, h: number): number {
+    const smooth = this.history.smooth;
+    const mask = HISTORY - 1;
+    const level = this.valley + 0.5 * h;
+    const low = this.valley + 0.25 * h;
+    let edge = n;
+    for (let k = n; k > this.valleyAt; k--) {
+      const now = smooth[k & mask]!;
+      const before = smooth[(k - 1) & mask]!;
+      if (before <= level && now > level) edge = k - 1 + (level - before) / (now - before);
+      if (before <= low) break;
     }
-    if (!this.rising && !this.openEmpty && n - this.peakAt > this.gapTimeout) {
-      // The light stayed dark far longer than a gap: the pulse before was the last one.
-      this.close(this.valleyAt, Infinity, this.valleySum, true);
-      this.peakSum = -Infinity;
-      return true;
-    }
-    if (n - this.segmentStart >= MAX_SEGMENT) {
-      this.close(n + ((this.width - 1) >> 1), Number.NaN, s, true);
-      this.openEmpty = true;
-      this.rising = false;
-      this.valleySum = s;
-      this.valleyAt = n;
-      this.peakSum = -Infinity;
-      return true;
-    }
-    return false;
+    return edge;
   }
 
   /** End of stream: the open segment ends with the last sample. */
-  finish(n: number): boolean {
-    if (n <= this.segmentStart) return false;
-    this.close(n + ((this.width - 1) >> 1), Infinity, this.rising ? this.lastSum : this.valleySum, true);
+  finish(n: number, sink: SegmentSink): void {
+    if (n <= this.segmentStart) return;
+    this.close(n + this.lag, Infinity, this.rising ? this.last : this.valley, true);
     this.rising = false;
-    this.valleySum = Infinity;
-    this.peakSum = -Infinity;
-    return true;
+    this.valley = Infinity;
+    this.peak = -Infinity;
+    sink.onSegment();
+  }
+
+  /** Samples by which the smoothed minimum lags the raw one (half the boxcar). */
+  private get lag(): number {
+    return (this.history.width - 1) >> 1;
   }
 
   /** Closes the open segment at smoothed index `valleyAt`; `cut`: what follows holds no pulse of its own. */
   private close(valleyAt: number, edge: number, valley: number, cut: boolean): void {
-    // The boxcar lags by (width − 1)/2 samples: the valley of the raw signal is that much earlier.
-    let at = valleyAt - ((this.width - 1) >> 1);
+    let at = valleyAt - this.lag;
     if (at <= this.segmentStart) at = this.segmentStart + 1;
     this.boundaryAt = at;
     this.boundaryEdge = edge;
-    this.boundaryValley = valley * this.invWidth;
-    this.boundaryPeak = (this.peakSum > -Infinity ? this.peakSum : valley) * this.invWidth;
+    this.boundaryValley = valley;
+    this.boundaryPeak = this.peak > -Infinity ? this.peak : valley;
     this.boundaryEmpty = this.openEmpty;
     this.openEmpty = cut;
   }
@@ -228,10 +326,11 @@ export class PulseSegmenter {
   }
 
   /**
-   * Summarises the segment that the last `step` closed — from the previous boundary to this one —
-   * into `out`, reading raw samples from the conditioner's history.
+   * Summarises the segment just closed — from the previous boundary to this one — into `out`,
+   * reading raw samples from the history.
    */
-  measure(history: Conditioner, out: Pulse): Pulse {
+  measure(out: Pulse): Pulse {
+    const history = this.history;
     const start = Math.max(this.segmentStart, history.oldest);
     const end = Math.min(this.boundaryAt, history.count);
     out.start = start;
@@ -247,8 +346,8 @@ export class PulseSegmenter {
 
   reset(): void {
     this.rising = false;
-    this.peakSum = -Infinity;
-    this.valleySum = Infinity;
+    this.peak = -Infinity;
+    this.valley = Infinity;
     this.hi = -Infinity;
     this.lo = Infinity;
     this.unlock();
@@ -298,53 +397,20 @@ export function measureRange(history: Conditioner, start: number, end: number, m
  * timing merges two segments into one pulse or splits one segment into two.
  */
 export function remeasure(history: Conditioner, out: Pulse): Pulse {
-  const width = history.width;
-  const values = history.values;
+  const smooth = history.smooth;
   const mask = HISTORY - 1;
   const { start, end } = out;
+  const lag = (history.width - 1) >> 1;
+  // The smoothed signal centred on raw sample i is smooth[i + lag].
   let max = -Infinity;
-  if (end - start >= width) {
-    let sum = 0;
-    for (let i = start; i < start + width; i++) sum += values[i & mask]!;
-    max = sum;
-    for (let i = start + width; i < end; i++) {
-      sum += values[i & mask]! - values[(i - width) & mask]!;
-      if (sum > max) max = sum;
-    }
-    max /= width;
-  } else {
-    for (let i = start; i < end; i++) if (values[i & mask]! > max) max = values[i & mask]!;
-  }
+  for (let i = start + lag; i < end + lag && i < history.count; i++) if (smooth[i & mask]! > max) max = smooth[i & mask]!;
   out.peak = max;
   measureRange(history, start, end, 0.5 * (out.floor + max), out);
   return out;
 }
 
-/** Smoothed (boxcar) value of the signal centred on raw index `at`. */
+/** Smoothed value of the signal centred on raw index `at`. */
 export function smoothedAt(history: Conditioner, at: number): number {
-  const width = history.width;
-  const values = history.values;
-  const mask = HISTORY - 1;
-  const first = at - ((width - 1) >> 1);
-  let sum = 0;
-  for (let i = first; i < first + width; i++) sum += values[i & mask]!;
-  return sum / width;
-}
-
-/** Mean of the raw samples in [start, end) that are at or above `mid` (the largest sample if none is). */
-export function topMean(history: Conditioner, start: number, end: number, mid: number): number {
-  const values = history.values;
-  const mask = HISTORY - 1;
-  let sum = 0;
-  let count = 0;
-  let max = -Infinity;
-  for (let i = start; i < end; i++) {
-    const x = values[i & mask]!;
-    if (x > max) max = x;
-    if (x >= mid) {
-      sum += x;
-      count++;
-    }
-  }
-  return count > 0 ? sum / count : max;
+  const i = Math.min(at + ((history.width - 1) >> 1), history.count - 1);
+  return history.smoothed(i);
 }

@@ -8,15 +8,16 @@
  *   clock, or dark; it is merged back into the pulse before it.
  * - after a white pulse a slow LCD may still be brighter than the dim grey that follows, so no
  *   valley separates them: one segment holds two pulses and is about two periods long. It is
- *   split where the signal is lowest around the time the second pulse was due. Two periods may
- *   also be one pulse whose bright and dark frames were both held a refresh longer; then its
- *   second frame is still bright, which the split test checks first.
+ *   split where the signal is lowest around the time the second pulse was due. Only a white
+ *   first pulse can hide its successor, and two periods may also be one pulse whose bright and
+ *   dark frames were both held a refresh longer (then its second frame is still bright), which
+ *   the split test checks first.
  *
  * The clock is the preamble run's period while hunting and the learned one in sync. One pulse is
  * held back until the next segment shows whether it must be merged.
  */
 import type { Conditioner } from './condition.js';
-import { Pulse, remeasure, smoothedAt, topMean } from './pulses.js';
+import { Pulse, remeasure, smoothedAt } from './pulses.js';
 
 /** What a pulse is expected to look like: its period, the valley before it, and its (grey) level. */
 export interface PulseReference {
@@ -25,6 +26,8 @@ export interface PulseReference {
   level: number;
   /** The clock is trustworthy enough to split segments by (in sync, not while hunting). */
   locked: boolean;
+  /** Grey/white threshold once white is known (NaN before): only a white pulse can hide the next one. */
+  threshold: number;
 }
 
 /** A segment shorter than this many periods is a piece of a pulse. */
@@ -117,6 +120,8 @@ export class PulseAssembler {
     const frame = 0.5 * ref.period;
     const e = Math.round(p.edge);
     if (e < history.oldest || e + 2 * frame >= history.count) return false;
+    measureLate(p, ref, history);
+    if (!(p.late > ref.threshold)) return false;
     if (p.period / ref.period < HELD_UP_TO) {
       const first = meanOf(history, e, e + frame);
       const second = meanOf(history, e + frame, e + 2 * frame);
@@ -152,21 +157,47 @@ export class PulseAssembler {
   }
 }
 
-/** Window of the first frame, as fractions of a frame after its start, that `late` averages. */
-const LATE_FROM = 0.45;
+/** Window of the first frame, as fractions of a frame after its start, that `late` reads. */
+const LATE_FROM = 0.25;
 const LATE_TO = 1;
+/** Samples within this fraction of the window's top (above the floor) make up `late`. */
+const LATE_TOP = 0.25;
 
-/** Sets `p.late`: the bright-part mean over the second half of the pulse's first frame. */
+/**
+ * Sets `p.late`: the level of the pulse's first frame, read as the mean of the samples near the
+ * top of that frame (after its first quarter). Near the top, because a slow pixel approaches its
+ * level from below and PWM dimming chops the light into bursts whose peaks, not their average
+ * (which depends on how the sampler happens to hit them), scale with the level.
+ */
 function measureLate(p: Pulse, ref: PulseReference | null, history: Conditioner): void {
   p.late = p.top;
   if (ref === null || p.empty || !(p.edge === p.edge)) return;
   const frame = 0.5 * ref.period;
-  // The edge was found on the boxcar, which lags the raw samples by half its width.
-  const start = p.edge - 0.5 * (history.width - 1);
-  const from = Math.max(p.start, Math.round(start + LATE_FROM * frame));
-  const to = Math.min(p.end, Math.max(from + 1, Math.round(start + LATE_TO * frame)));
+  // The edge is where the boxcar first rose a little above the valley: where the raw rise began.
+  const from = Math.max(p.start, Math.round(p.edge + LATE_FROM * frame));
+  const to = Math.min(p.end, Math.max(from + 1, Math.round(p.edge + LATE_TO * frame)));
   if (from < history.oldest || to > history.count || to <= from) return;
-  p.late = topMean(history, from, to, 0.5 * (p.floor + p.peak));
+  p.late = nearTop(history, from, to, p.floor, LATE_TOP);
+}
+
+/** Mean of the samples in [from, to) within `fraction` of the largest one, measured down towards `floor`. */
+function nearTop(history: Conditioner, from: number, to: number, floor: number, fraction: number): number {
+  let max = -Infinity;
+  for (let i = from; i < to; i++) {
+    const x = history.value(i);
+    if (x > max) max = x;
+  }
+  const cut = max - fraction * (max - floor);
+  let sum = 0;
+  let count = 0;
+  for (let i = from; i < to; i++) {
+    const x = history.value(i);
+    if (x >= cut) {
+      sum += x;
+      count++;
+    }
+  }
+  return sum / count;
 }
 
 /** Mean of the raw samples over [from, to) (fractional bounds rounded). */
