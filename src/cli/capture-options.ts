@@ -25,7 +25,7 @@ export function addCaptureOptions(cmd: Command): Command {
     .option('--rate <Hz>', `sample rate of a photodiode capture, ${RATE_LIMITS.min}–${RATE_LIMITS.max} Hz (default: from the file's header or time column)`, parseDecimal)
     .option('--fps <n>', `frame rate of a video, ${FPS_LIMITS.min}–${FPS_LIMITS.max} (default: from the Y4M header, or a times file or manifest in the folder)`, parseDecimal)
     .option('--roi <x,y,w,h>', 'region of the video frames to measure, in pixels (default: found automatically)', roiArgument)
-    .option('--full-scale <n>', 'ADC full scale, e.g. 4095 (default: 1 for values ≤ 1, else the next 2^n − 1)', parseDecimal);
+    .option('--full-scale <n>', 'ADC full scale, e.g. 4095 (default: a CSV header\'s Full Scale; else 1 for values ≤ 1, else the smallest 2^n − 1 of a common ADC, n = 8, 10, 12, 14, 16, … that holds the largest value)', parseDecimal);
 }
 
 export function captureOptionsFrom(o: CaptureOptionValues): CaptureOptions {

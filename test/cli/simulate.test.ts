@@ -104,6 +104,24 @@ describe('photodiode captures', () => {
   });
 });
 
+describe('secrets from the environment or a file', () => {
+  it('BLINKUP_PASSWORD and BLINKUP_TOKEN reach the capture, and nothing prints them', async () => {
+    const path = join(dir, 'env.csv');
+    const env = { BLINKUP_PASSWORD: 'env-secret-pw', BLINKUP_TOKEN: '0123012301230123' };
+    const r = await runInProcess(['simulate', '--ssid', 'EnvNet', '--plan-id', '0011223344556677', '--out', path], { env });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout + r.stderr + readFileSync(path, 'utf8')).not.toMatch(/env-secret-pw|0123012301230123/);
+    const d = await decodeFile(path);
+    expect(d.json.packets[0]).toMatchObject({ password: 'env-secret-pw', token: '0123012301230123' });
+  });
+
+  it('--password-file -: the password on stdin', async () => {
+    const r = await runInProcess(['simulate', '--ssid', 'StdinNet', '--password-file', '-', ...WIRED], { input: 'stdin-secret\n' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout + r.stderr).not.toContain('stdin-secret');
+  });
+});
+
 describe('camera clips', () => {
   it('y4m on stdout, ready for `decode -`', async () => {
     const r = await runInProcess(['simulate', '--clear', '--camera', '--camera-fps', '120', '--fps', '30', '--size', '32x24', '--exposure', '0.5']);
