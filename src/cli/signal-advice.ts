@@ -82,9 +82,13 @@ function adviseLearned(f: SignalFacts): Advice[] {
   }
   if (r.swingFraction < WEAK_SWING) out.push(problem(`swing is ${swing} of full scale: ${weakSwingFix(f.camera)}`));
   else if (r.swingFraction < LOW_SWING) out.push(note(`swing is ${swing} of full scale, below the 0.3–0.6 of a tuned circuit: ${weakSwingFix(f.camera)} for more margin`));
-  if (r.greyWhiteSeparation < CLOSE_GAP || r.marginSigmas < LOW_MARGIN_SIGMAS) {
-    const cause = r.saturationFraction > SATURATING ? 'the sensor clips white down to grey; lower the gain' : f.camera ? 'fill more of the frame with the screen and avoid auto-exposure' : 'reduce noise (shorter leads, a filter capacitor) or raise the swing';
-    out.push(problem(`grey and white are too close (gap ${fixed(r.greyWhiteSeparation, 2)} of the swing, margin ${fixed(r.marginSigmas, 1)} σ): ${cause}`));
+  if (r.greyWhiteSeparation < CLOSE_GAP) {
+    // Linear sensors see grey at 0.35–0.52 of the way to white; much closer means white is squashed.
+    const cause = r.saturationFraction > SATURATING ? 'the sensor clips white down towards grey; lower the gain' : f.camera ? 'white is compressed: lower the exposure' : 'the sensor is not linear near the top: lower the gain';
+    out.push(problem(`grey and white are too close (gap ${fixed(r.greyWhiteSeparation, 2)} of the swing): ${cause}`));
+  } else if (r.marginSigmas < LOW_MARGIN_SIGMAS) {
+    const fix = f.camera ? 'fill more of the frame with the screen and avoid auto-exposure' : 'reduce noise (shorter leads, a filter capacitor) or raise the swing';
+    out.push(problem(`pulse values scatter too much for the grey/white gap (margin ${fixed(r.marginSigmas, 1)} σ): ${fix}`));
   }
   adviseFlicker(f, r.swing, 'the swing', out);
   const clockMeasurable = f.sampleRate !== undefined && f.sampleRate / r.fps >= MIN_SAMPLES_FOR_CLOCK;
