@@ -40,17 +40,19 @@ export function toLevels(packet: Uint8Array): Uint8Array {
   // Preamble and packet are whole bytes of 16 frames each: fill them a word (4 frames) at a time.
   const words = new Uint32Array(levels.buffer, 0, (PREAMBLE.length + packet.length) * 4);
   let w = 0;
-  const putByte = (byte: number): void => {
-    const t = byte * 4;
-    words[w] = BYTE_FRAME_WORDS[t]!;
-    words[w + 1] = BYTE_FRAME_WORDS[t + 1]!;
-    words[w + 2] = BYTE_FRAME_WORDS[t + 2]!;
-    words[w + 3] = BYTE_FRAME_WORDS[t + 3]!;
-    w += 4;
-  };
-  for (let i = 0; i < PREAMBLE.length; i++) putByte(PREAMBLE[i]!);
-  for (let i = 0; i < packet.length; i++) putByte(packet[i]!);
+  for (let i = 0; i < PREAMBLE.length; i++) w = putByteFrames(words, w, PREAMBLE[i]!);
+  for (let i = 0; i < packet.length; i++) w = putByteFrames(words, w, packet[i]!);
   return levels;
+}
+
+/** Copies the 16 frames of `byte` to `words` at word `w`; returns the next word index. */
+function putByteFrames(words: Uint32Array, w: number, byte: number): number {
+  const t = byte * 4;
+  words[w] = BYTE_FRAME_WORDS[t]!;
+  words[w + 1] = BYTE_FRAME_WORDS[t + 1]!;
+  words[w + 2] = BYTE_FRAME_WORDS[t + 2]!;
+  words[w + 3] = BYTE_FRAME_WORDS[t + 3]!;
+  return w + 4;
 }
 
 /**

@@ -26,7 +26,7 @@ export function encodePacket(payload: Payload): Uint8Array {
   const w = new PacketWriter();
   try {
     if (payload.kind === 'clear') {
-      w.entry(EntryType.DISCONNECT, () => {}); // the clear-configuration packet: DISCONNECT alone
+      w.endEntry(w.beginEntry(EntryType.DISCONNECT)); // the clear-configuration packet: DISCONNECT alone
     } else if (payload.kind === undefined || payload.kind === 'config') {
       writeConfig(w, payload);
     } else {
@@ -45,23 +45,33 @@ function writeConfig(w: PacketWriter, p: ConfigPayload): void {
     throw new BlinkUpError(ErrorCode.PAYLOAD_INVALID, 'ssid and password must be strings');
   }
   if (ssid !== '') {
-    w.entry(EntryType.WIFI_SSID, () => {
-      if (w.text(ssid, MAX_SSID_BYTES, 'SSID') < 0) {
-        throw new BlinkUpError(ErrorCode.SSID_TOO_LONG, `SSID is ${utf8Length(ssid)} bytes; at most ${MAX_SSID_BYTES} are allowed`);
-      }
-    });
-    w.entry(EntryType.CLEAR_TEXT_PASSWORD, () => writePassword(w, password));
+    const ssidEntry = w.beginEntry(EntryType.WIFI_SSID);
+    if (w.text(ssid, MAX_SSID_BYTES, 'SSID') < 0) {
+      throw new BlinkUpError(ErrorCode.SSID_TOO_LONG, `SSID is ${utf8Length(ssid)} bytes; at most ${MAX_SSID_BYTES} are allowed`);
+    }
+    w.endEntry(ssidEntry);
+    const passwordEntry = w.beginEntry(EntryType.CLEAR_TEXT_PASSWORD);
+    writePassword(w, password);
+    w.endEntry(passwordEntry);
   } else if (password !== '') {
     // SDK 0.3.0 silently drops the password of a wired device; a caller who gave one made a mistake.
     writePassword(w, password); // (a bad password is reported as such first)
     throw new BlinkUpError(ErrorCode.PASSWORD_WITHOUT_SSID, 'a password was given without an SSID');
   }
-  if (p.staticIp !== undefined) w.entry(EntryType.NETWORK_STATIC_CONFIG, () => writeStatic(w, p.staticIp!));
-  if (p.proxy !== undefined) w.entry(EntryType.HTTP_PROXY_SETTINGS, () => writeProxy(w, p.proxy!));
-  w.entry(EntryType.ENROLMENT, () => {
-    writeHex16(p.planId, w.reserve(8), w.length - 8, ErrorCode.PLAN_ID_INVALID, 'plan id');
-    writeHex16(p.token, w.reserve(8), w.length - 8, ErrorCode.TOKEN_INVALID, 'token');
-  });
+  if (p.staticIp !== undefined) {
+    const staticEntry = w.beginEntry(EntryType.NETWORK_STATIC_CONFIG);
+    writeStatic(w, p.staticIp);
+    w.endEntry(staticEntry);
+  }
+  if (p.proxy !== undefined) {
+    const proxyEntry = w.beginEntry(EntryType.HTTP_PROXY_SETTINGS);
+    writeProxy(w, p.proxy);
+    w.endEntry(proxyEntry);
+  }
+  const enrolment = w.beginEntry(EntryType.ENROLMENT);
+  writeHex16(p.planId, w.reserve(8), w.length - 8, ErrorCode.PLAN_ID_INVALID, 'plan id');
+  writeHex16(p.token, w.reserve(8), w.length - 8, ErrorCode.TOKEN_INVALID, 'token');
+  w.endEntry(enrolment);
 }
 
 /** WPA passphrase (UTF-8, ≤ 63 bytes) or a 64-hex-digit key. The message never shows it. */
@@ -170,16 +180,20 @@ class PacketWriter {
     return n;
   }
 
-  /** Type byte, length byte, then whatever `writeData` writes. */
-  entry(type: EntryType, writeData: () => void): void {
+  /** Starts an entry: its type byte, and room for the length byte `endEntry` fills in. */
+  beginEntry(type: EntryType): number {
     const start = this.length;
+    this.bytes[start] = type;
     this.length += 2;
-    writeData();
+    return start;
+  }
+
+  /** Ends the entry begun at `start`: its data is everything written since. */
+  endEntry(start: number): void {
     const n = this.length - start - 2;
     if (n > MAX_FIELD_BYTES) {
-      throw new BlinkUpError(ErrorCode.PACKET_TOO_LONG, `entry type ${type} is ${n} bytes; an entry holds at most ${MAX_FIELD_BYTES}`);
+      throw new BlinkUpError(ErrorCode.PACKET_TOO_LONG, `entry type ${this.bytes[start]} is ${n} bytes; an entry holds at most ${MAX_FIELD_BYTES}`);
     }
-    this.bytes[start] = type;
     this.bytes[start + 1] = n;
   }
 

@@ -98,22 +98,22 @@ export function writeIpv4(addr: string, out: Uint8Array, offset: number, what: s
   for (let i = 0; i <= s.length; i++) {
     const c = i < s.length ? s.charCodeAt(i) : 0x2e; // a virtual '.' ends the last part
     if (c >= 0x30 && c <= 0x39) {
-      if (digits === 1 && value === 0) return fail(); // leading zero
+      if (digits === 1 && value === 0) throw ipv4Error(addr, what); // leading zero
       value = value * 10 + (c - 0x30);
-      if (++digits > 3 || value > 255) return fail();
+      if (++digits > 3 || value > 255) throw ipv4Error(addr, what);
     } else if (c === 0x2e && digits > 0 && part < 4) {
       out[offset + part++] = value;
       value = 0;
       digits = 0;
     } else {
-      return fail();
+      throw ipv4Error(addr, what);
     }
   }
-  if (part !== 4) fail();
+  if (part !== 4) throw ipv4Error(addr, what);
+}
 
-  function fail(): never {
-    throw new BlinkUpError(ErrorCode.IPV4_INVALID, `${what} is not a valid IPv4 address: "${String(addr).slice(0, 40)}"`);
-  }
+function ipv4Error(addr: unknown, what: string): BlinkUpError {
+  return new BlinkUpError(ErrorCode.IPV4_INVALID, `${what} is not a valid IPv4 address: "${String(addr).slice(0, 40)}"`);
 }
 
 export function bytesToIpv4(bytes: Uint8Array, offset: number): string {
