@@ -53,6 +53,7 @@ formElement.addEventListener('submit', async (event) => {
     return;
   }
   running = true;
+  byId('result').hidden = true; // the last result no longer applies
   try {
     showResult(await runStage(encoded.levels, encoded.fps));
   } finally {

@@ -59,18 +59,22 @@ export async function flash(
     lock?.release();
     throw err;
   }
-  return play(pacer, levels, surface, frames, lock, signal, onProgress);
+  return play({ pacer, levels, surface, frames, lock, signal, onProgress });
 }
 
-function play(
-  pacer: FramePacer,
-  levels: Uint8Array,
-  surface: Surface,
-  frames: AnimationFrames,
-  lock: HeldWakeLock | null,
-  signal: AbortSignal | undefined,
-  onProgress: FlashOptions['onProgress'],
-): Promise<FlashResult> {
+/** Everything one flash needs once its inputs are checked and the wake lock is settled. */
+interface Playback {
+  readonly pacer: FramePacer;
+  readonly levels: Uint8Array;
+  readonly surface: Surface;
+  readonly frames: AnimationFrames;
+  readonly lock: HeldWakeLock | null;
+  readonly signal: AbortSignal | undefined;
+  readonly onProgress: FlashOptions['onProgress'];
+}
+
+/** The animation loop: one pacer tick per callback, until done, failed or aborted; always cleans up. */
+function play({ pacer, levels, surface, frames, lock, signal, onProgress }: Playback): Promise<FlashResult> {
   return new Promise<FlashResult>((resolve, reject) => {
     let handle = 0;
     let finished = false;
