@@ -33,6 +33,13 @@ const SATURATION_MARGIN = 0.06;
 /** Samples per saturation window (a multiple of BLOCK). */
 const SATURATION_WINDOW = 4 * BLOCK;
 
+/** PWM is declared above this ripple score and dropped below the second (see `notePwm`). */
+const PWM_ON = 0.12;
+const PWM_OFF = 0.06;
+const PWM_SCORE_RATE = 0.25;
+/** Bright and dark samples a piece needs before its ripple counts. */
+const MIN_CLASS = 16;
+
 /** ADC resolutions common enough to guess a full scale from. */
 const COMMON_ADC_BITS = [8, 10, 12, 14, 16, 20, 24] as const;
 
@@ -89,10 +96,13 @@ export class Conditioner {
   /** Extremes of the smoothed signal over the last piece processed. */
   lastPieceMin = Infinity;
   lastPieceMax = -Infinity;
-  /** Extremes of the piece being processed (smoothed, and raw maximum). */
-  private pieceMin = Infinity;
-  private pieceMax = -Infinity;
+  /** Raw extremes of the last piece. */
   private pieceRawMax = -Infinity;
+  private pieceRawMin = Infinity;
+  /** PWM dimming detected (see `notePwm`), its running score, and the last envelope value. */
+  pwm = false;
+  private pwmScore = 0;
+  private lastEnvelope = 0;
   /** No sample has been skipped or timestamped yet: sample i was taken at i / sampleRate. */
   private implicitTimes = true;
 
@@ -129,6 +139,8 @@ export class Conditioner {
       if (this.implicitTimes) this.makeTimesExplicit();
       this.storeTimed(chunk, times, i, to);
     }
+    if (this.pwm) this.smoothPwm(first);
+    else this.smoothBox(first);
     this.afterPiece(first);
     if (this.offered % SATURATION_WINDOW === 0) {
       this.recentSaturation = this.saturatedInWindow / SATURATION_WINDOW;
@@ -139,60 +151,35 @@ export class Conditioner {
   }
 
   /**
-   * The fast path: stores and smooths samples until the first one that is not a number (whose
-   * index it returns, or `to`). Times are not stored: sample i was taken at i / sampleRate.
+   * The fast path: stores samples until the first one that is not a number (whose index it
+   * returns, or `to`). Times are not stored: sample i was taken at i / sampleRate.
    */
   private store(chunk: ArrayLike<number>, from: number, to: number): number {
     const values = this.values;
-    const smooth = this.smooth;
-    const width = this.width;
-    const inv = 1 / width;
     const limit = MAX_ABS_SAMPLE;
     let count = this.count;
-    let sum = this.sum;
-    let low = this.pieceMin;
-    let high = this.pieceMax;
-    let max = this.pieceRawMax;
     let i = from;
     for (; i < to; i++) {
       const x = +chunk[i]!;
       if (!(x >= -limit && x <= limit)) break;
-      const slot = count & MASK;
-      values[slot] = x;
-      sum += x - (count >= width ? values[(count - width) & MASK]! : 0);
-      const y = count >= width ? sum * inv : sum / (count + 1);
-      smooth[slot] = y;
-      low = Math.min(low, y);
-      high = Math.max(high, y);
-      max = Math.max(max, x);
+      values[count & MASK] = x;
       count++;
     }
     this.offered += i - from;
     this.count = count;
-    this.sum = sum;
-    this.pieceMin = low;
-    this.pieceMax = high;
-    this.pieceRawMax = max;
     return i;
   }
 
   /** The general path: explicit times (given, or the nominal clock), skipping what is not a number. */
   private storeTimed(chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, to: number): void {
     const values = this.values;
-    const smooth = this.smooth;
     const stamps = this.times;
-    const width = this.width;
-    const inv = 1 / width;
     const dt = this.dt;
     const limit = MAX_ABS_SAMPLE;
     let offered = this.offered;
     let count = this.count;
-    let sum = this.sum;
     let lastTime = this.lastTime;
     let origin = this.origin;
-    let low = this.pieceMin;
-    let high = this.pieceMax;
-    let max = this.pieceRawMax;
     let skipped = 0;
     for (let i = from; i < to; i++) {
       const x = +chunk[i]!;
@@ -205,26 +192,129 @@ export class Conditioner {
       if (times !== null) origin = t - index * dt; // samples pushed later without times continue this clock
       if (t < lastTime) t = lastTime; // timestamps never run backwards downstream
       lastTime = t;
-      const slot = count & MASK;
-      values[slot] = x;
-      stamps[slot] = t;
-      sum += x - (count >= width ? values[(count - width) & MASK]! : 0);
-      const y = count >= width ? sum * inv : sum / (count + 1);
-      smooth[slot] = y;
-      low = Math.min(low, y);
-      high = Math.max(high, y);
-      max = Math.max(max, x);
+      values[count & MASK] = x;
+      stamps[count & MASK] = t;
       count++;
     }
     this.offered = offered;
     this.count = count;
-    this.sum = sum;
     this.lastTime = lastTime;
     this.origin = origin;
     this.skipped += skipped;
-    this.pieceMin = low;
-    this.pieceMax = high;
-    this.pieceRawMax = max;
+  }
+
+  /**
+   * The boxcar over samples [first, count): the usual smoothing. Also gathers the piece's
+   * extremes and the ripple statistics that tell PWM dimming apart (see `notePwm`).
+   */
+  private smoothBox(first: number): void {
+    const values = this.values;
+    const smooth = this.smooth;
+    const width = this.width;
+    const inv = 1 / width;
+    const mid = 0.5 * (this.lastPieceMin + this.lastPieceMax);
+    let sum = this.sum;
+    let low = Infinity;
+    let high = -Infinity;
+    let rawMax = -Infinity;
+    let rawMin = Infinity;
+    let brightRipple = 0;
+    let bright = 0;
+    let darkRipple = 0;
+    for (let n = first; n < this.count; n++) {
+      const x = values[n & MASK]!;
+      sum += x - (n >= width ? values[(n - width) & MASK]! : 0);
+      const y = n >= width ? sum * inv : sum / (n + 1);
+      smooth[n & MASK] = y;
+      low = Math.min(low, y);
+      high = Math.max(high, y);
+      rawMax = Math.max(rawMax, x);
+      rawMin = Math.min(rawMin, x);
+      const d = x - values[(n - 1) & MASK]!;
+      const ripple = d < 0 ? -d : d;
+      if (y > mid) {
+        brightRipple += ripple;
+        bright++;
+      } else {
+        darkRipple += ripple;
+      }
+    }
+    this.sum = sum;
+    this.notePiece(first, low, high, rawMin, rawMax);
+    this.notePwm(brightRipple, bright, darkRipple, this.count - first - bright, rawMax - rawMin);
+  }
+
+  /**
+   * PWM dimming chops a bright frame into bursts the sampler catches or misses; averaging
+   * leaves deep ripple. Instead each sample is first replaced by the largest of the last
+   * `width` (one PWM period: the burst's top is in every window), then lightly averaged.
+   */
+  private smoothPwm(first: number): void {
+    const values = this.values;
+    const smooth = this.smooth;
+    const width = this.width;
+    const mid = 0.5 * (this.lastPieceMin + this.lastPieceMax);
+    let previous = this.lastEnvelope;
+    let low = Infinity;
+    let high = -Infinity;
+    let rawMax = -Infinity;
+    let rawMin = Infinity;
+    let brightRipple = 0;
+    let bright = 0;
+    let darkRipple = 0;
+    for (let n = first; n < this.count; n++) {
+      const x = values[n & MASK]!;
+      let envelope = x;
+      for (let k = n - width + 1 > 0 ? n - width + 1 : 0; k < n; k++) envelope = Math.max(envelope, values[k & MASK]!);
+      const y = n > 0 ? 0.5 * (envelope + previous) : envelope;
+      previous = envelope;
+      smooth[n & MASK] = y;
+      low = Math.min(low, y);
+      high = Math.max(high, y);
+      rawMax = Math.max(rawMax, x);
+      rawMin = Math.min(rawMin, x);
+      const d = x - values[(n - 1) & MASK]!;
+      const ripple = d < 0 ? -d : d;
+      if (y > mid) {
+        brightRipple += ripple;
+        bright++;
+      } else {
+        darkRipple += ripple;
+      }
+    }
+    this.lastEnvelope = previous;
+    this.notePiece(first, low, high, rawMin, rawMax);
+    this.notePwm(brightRipple, bright, darkRipple, this.count - first - bright, rawMax - rawMin);
+  }
+
+  private notePiece(first: number, low: number, high: number, rawMin: number, rawMax: number): void {
+    if (this.count === first) return;
+    this.lastPieceMin = low;
+    this.lastPieceMax = high;
+    this.pieceRawMax = rawMax;
+    this.pieceRawMin = rawMin;
+  }
+
+  /**
+   * Mains flicker and noise move the light whether the screen is bright or dark; PWM ripple
+   * exists only while it is bright. So the mean sample-to-sample jump in bright parts minus that
+   * in dark parts, against the piece's range, says whether the screen is PWM-dimmed. It is
+   * averaged over pieces, with hysteresis, and switches the smoothing.
+   */
+  private notePwm(brightRipple: number, bright: number, darkRipple: number, dark: number, range: number): void {
+    if (bright < MIN_CLASS || dark < MIN_CLASS || !(range > 0)) return;
+    const score = (brightRipple / bright - darkRipple / dark) / range;
+    this.pwmScore += PWM_SCORE_RATE * (score - this.pwmScore);
+    if (!this.pwm && this.pwmScore > PWM_ON) {
+      this.pwm = true;
+      this.lastEnvelope = this.count > 0 ? this.values[(this.count - 1) & MASK]! : 0;
+    } else if (this.pwm && this.pwmScore < PWM_OFF) {
+      this.pwm = false;
+      // The boxcar's running sum was not kept meanwhile.
+      let sum = 0;
+      for (let i = Math.max(0, this.count - this.width); i < this.count; i++) sum += this.values[i & MASK]!;
+      this.sum = sum;
+    }
   }
 
   /** From now on every sample's time is stored; the history so far gets its nominal times. */
@@ -234,8 +324,9 @@ export class Conditioner {
     this.lastTime = this.count > 0 ? this.times[(this.count - 1) & MASK]! : -Infinity;
   }
 
-  /** Per-piece bookkeeping: range, saturation, exact re-summing; resets the piece extremes. */
+  /** Per-piece bookkeeping: range, saturation, exact re-summing. */
   private afterPiece(first: number): void {
+    if (this.count === first) return;
     const max = this.pieceRawMax;
     if (max > this.max) {
       this.max = max;
@@ -254,11 +345,6 @@ export class Conditioner {
       for (let i = this.count - this.width; i < this.count; i++) sum += this.values[i & MASK]!;
       this.sum = sum;
     }
-    this.lastPieceMin = this.pieceMin;
-    this.lastPieceMax = this.pieceMax;
-    this.pieceMin = Infinity;
-    this.pieceMax = -Infinity;
-    this.pieceRawMax = -Infinity;
   }
 
   /** Sample `index` (must be within the last HISTORY samples). */

@@ -20,8 +20,13 @@ import { HISTORY, type Conditioner } from './condition.js';
 
 /** Hysteresis, as a fraction of the envelope's peak-to-peak. */
 const HYSTERESIS = 0.05;
-/** A valley must lie below this fraction of its pulse's height above the envelope's bottom. */
+/**
+ * A valley must lie below this fraction of its pulse's height above the envelope's bottom. Under
+ * PWM dimming the sampler beats with the bursts and the smoothed light sags to about half in
+ * the beat's nodes, so there a valley must go deeper.
+ */
 const VALLEY_DEPTH = 0.5;
+const VALLEY_DEPTH_PWM = 0.35;
 /** A pulse starts only once the signal stands this fraction of the envelope above its bottom. */
 const RISE_LEVEL = 0.2;
 /** The envelope forgets with this time constant, seconds: long enough to remember black through a run of white pulses. */
@@ -166,6 +171,7 @@ export class PulseSegmenter {
     const floorH = 4 * this.noise * this.invSqrtWidth;
     const h = span * HYSTERESIS > floorH ? span * HYSTERESIS : floorH;
     const darkBelow = lo + 0.25 * span;
+    const depth = history.pwm ? VALLEY_DEPTH_PWM : VALLEY_DEPTH;
     const riseAbove = lo + RISE_LEVEL * span;
     let rising = this.rising;
     let peak = this.peak;
@@ -205,7 +211,7 @@ export class PulseSegmenter {
         valley = s;
         valleyAt = n;
       } else if (s > valley + h) {
-        if (peak > -Infinity && valley > lo + VALLEY_DEPTH * (peak - lo)) {
+        if (peak > -Infinity && valley > lo + depth * (peak - lo)) {
           // A shallow dip: ripple inside the same pulse.
           rising = true;
           this.rising = true;

@@ -171,7 +171,7 @@ const LATE_TOP = 0.25;
  */
 function measureLate(p: Pulse, ref: PulseReference | null, history: Conditioner): void {
   p.late = p.top;
-  if (ref === null || p.empty || !(p.edge === p.edge)) return;
+  if (ref === null || p.empty || !(p.edge === p.edge) || !(ref.period > 0)) return;
   const frame = 0.5 * ref.period;
   // The edge is where the boxcar first rose a little above the valley: where the raw rise began.
   const from = Math.max(p.start, Math.round(p.edge + LATE_FROM * frame));
@@ -180,14 +180,20 @@ function measureLate(p: Pulse, ref: PulseReference | null, history: Conditioner)
   p.late = nearTop(history, from, to, p.floor, LATE_TOP);
 }
 
-/** Mean of the samples in [from, to) within `fraction` of the largest one, measured down towards `floor`. */
+/**
+ * Mean of the samples in [from, to) within `fraction` of the largest one, measured down towards
+ * `floor` (or towards the smallest sample, if the floor is not below the largest).
+ */
 function nearTop(history: Conditioner, from: number, to: number, floor: number, fraction: number): number {
   let max = -Infinity;
+  let min = Infinity;
   for (let i = from; i < to; i++) {
     const x = history.value(i);
     if (x > max) max = x;
+    if (x < min) min = x;
   }
-  const cut = max - fraction * (max - floor);
+  const base = floor < max ? floor : min;
+  const cut = max - fraction * (max - base);
   let sum = 0;
   let count = 0;
   for (let i = from; i < to; i++) {
@@ -197,7 +203,7 @@ function nearTop(history: Conditioner, from: number, to: number, floor: number, 
       count++;
     }
   }
-  return sum / count;
+  return count > 0 ? sum / count : max;
 }
 
 /** Mean of the raw samples over [from, to) (fractional bounds rounded). */
