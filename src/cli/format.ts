@@ -4,6 +4,12 @@ export function fixed(x: number, decimals: number): string {
   return Number.isFinite(x) ? x.toFixed(decimals) : '?';
 }
 
+/** A fraction for a verdict: 0.31 → "0.31", 0.034 → "0.03", 0.0042 → "0.004" (never "0.00" for a small non-zero value). */
+export function fraction(x: number): string {
+  if (!Number.isFinite(x)) return '?';
+  return Math.abs(x) >= 0.095 || x === 0 ? x.toFixed(2) : String(Number(x.toPrecision(1)));
+}
+
 /** 0.0213 → "2.1 %", 0.25 → "25 %", 0.0004 → "0.04 %". */
 export function percent(fraction: number): string {
   if (!Number.isFinite(fraction)) return '?';

@@ -10,7 +10,7 @@
 import type { SignalReport } from '../decoder/types.js';
 import type { DecodeRun } from './decode-capture.js';
 import type { FlickerEstimate } from './flicker-meter.js';
-import { fixed, percent, plural } from './format.js';
+import { fixed, fraction, percent, plural } from './format.js';
 
 export type Severity = 'problem' | 'note' | 'good';
 
@@ -74,7 +74,7 @@ function rank(s: Severity): number {
 function adviseLearned(f: SignalFacts): Advice[] {
   const r = f.report;
   const out: Advice[] = [];
-  const swing = fixed(r.swingFraction, 2);
+  const swing = fraction(r.swingFraction);
   if (r.saturationFraction > SATURATING) {
     out.push(problem(`${f.camera ? 'the screen is overexposed' : 'sensor saturates'} (${percent(r.saturationFraction)} of samples at the top of the range): ${f.camera ? 'lower the exposure or the screen brightness' : 'lower the gain or move the sensor away from the screen'}`));
   } else if (r.white > NEAR_CEILING * r.fullScale) {
@@ -108,11 +108,11 @@ function adviseUnlearned(f: SignalFacts): Advice[] {
   const r = f.report;
   const out: Advice[] = [];
   const range = f.max - f.min;
-  const fraction = range / r.fullScale;
+  const spanned = range / r.fullScale;
   if (!(range > 0)) {
     out.push(problem(`the signal is constant: ${f.camera ? 'is the screen in the picture?' : 'is the sensor connected and facing the screen?'}`));
-  } else if (fraction < WEAK_SWING) {
-    out.push(problem(`signal swing is ${fixed(fraction, 2)} of full scale: ${weakSwingFix(f.camera)}`));
+  } else if (spanned < WEAK_SWING) {
+    out.push(problem(`signal swing is ${fraction(spanned)} of full scale: ${weakSwingFix(f.camera)}`));
   }
   if (r.saturationFraction > SATURATING) {
     out.push(problem(`${f.camera ? 'the picture is overexposed' : 'sensor saturates'} (${percent(r.saturationFraction)} of samples at the top of the range): ${f.camera ? 'lower the exposure' : 'lower the gain or move the sensor away'}`));

@@ -152,7 +152,7 @@ describe('--plot', () => {
     const out = await analyzeJson(faint, '--plot', path);
     expect(out.transmissions.packets).toBe(0);
     expect(out.plot).toMatchObject({ startS: 0, endS: 10, pulses: expect.any(Number) });
-    expect(out.verdicts[0]).toMatchObject({ severity: 'problem', text: expect.stringMatching(/^signal swing is 0\.00 of full scale/) });
+    expect(out.verdicts[0]).toMatchObject({ severity: 'problem', text: expect.stringMatching(/^signal swing is 0\.001 of full scale/) });
     expect(readPng(path).height).toBe(500);
   });
 });

@@ -100,7 +100,7 @@ describe('--json', () => {
     for (const key of ['black', 'grey', 'white', 'swingFraction', 'fullScale', 'noiseRms', 'snrDb', 'greyWhiteSeparation', 'marginSigmas', 'saturationFraction', 'fps', 'clockErrorPpm', 'heldLevels']) {
       expect(out.report).toHaveProperty(key);
     }
-    expect(out.report.fullScale).toBe(2047); // inferred: the smallest 2^n − 1 above the largest code
+    expect(out.report.fullScale).toBe(4095); // inferred: the smallest common ADC range holding the largest code
     expect(out.report.nominalFps).toBe(60);
   });
 
@@ -109,7 +109,14 @@ describe('--json', () => {
     expect(out.input).toMatchObject({ format: 'y4m', sampleRate: 120, timing: 'video header', frameSize: { width: 8, height: 6 } });
     expect(out.input.region).toMatchObject({ roi: { x: 0, y: 0, w: 8, h: 6 }, automatic: true });
     const given = JSON.parse((await runInProcess(['decode', fixturePath('camera.y4m'), '--json', '--roi', '2,1,4,4'])).stdout);
-    expect(given.input.region).toMatchObject({ roi: { x: 2, y: 1, w: 4, h: 4 }, automatic: false });
+    expect(given.input.region).toMatchObject({ roi: { x: 2, y: 1, w: 4, h: 4 }, automatic: false, coverage: 16 / 48 });
+  });
+
+  // KNOWN DECODER BUG (src/decoder, not the CLI): with --roi each frame reaches the decoder as a
+  // chunk of one sample, and the decoder's result depends on chunking (this clip decodes pushed in
+  // chunks of 4096 samples, not of 1 or 7). When the decoder is fixed this test fails: make it an `it`.
+  it.fails('a given region covering the whole frame decodes like the automatic one (chunking invariance)', async () => {
+    const given = JSON.parse((await runInProcess(['decode', fixturePath('camera.y4m'), '--json', '--roi', '0,0,8,6'])).stdout);
     expect(given.packets).toHaveLength(1);
   });
 });
@@ -182,7 +189,7 @@ describe('no packet: exit 1 and the reason in one line', () => {
     const r = await runCli(['decode', csv('faint.csv', values)]);
     expect(r.status).toBe(1);
     expect(stderrLines(r)).toEqual([
-      'blinkup: no packet decoded: no preamble found in 5.0 s of signal; signal swing is 0.00 of full scale: raise the gain (a larger load resistor) or move the sensor closer to the screen',
+      'blinkup: no packet decoded: no preamble found in 5.0 s of signal; signal swing is 0.001 of full scale: raise the gain (a larger load resistor) or move the sensor closer to the screen',
     ]);
     expect(r.stdout).toContain('no preamble found: levels unknown');
   });
