@@ -14,7 +14,7 @@
  */
 import { BlinkUpError, ErrorCode } from '../packet/errors.js';
 import { RepetitionCombiner } from './combine.js';
-import { Conditioner, MAX_ABS_SAMPLE, smoothingLength } from './condition.js';
+import { BLOCK, Conditioner, MAX_ABS_SAMPLE, smoothingLength } from './condition.js';
 import { FrameResult, Framer, FramerState } from './framer.js';
 import { LevelTracker } from './levels.js';
 import { Pulse, PulseSegmenter, type SegmentSink } from './pulses.js';
@@ -56,6 +56,8 @@ export class TriLevelDecoder {
   private stages: Stages | null = null;
   /** Samples waiting for the rate estimate (timestamps-only streams). */
   private held: { values: number[]; times: number[] } | null = null;
+  /** The tail of the last chunk, waiting for the rest of its piece (see `feed`). */
+  private readonly pending = new PendingPiece();
   private readonly levels = new LevelTracker();
   private readonly combiner = new RepetitionCombiner();
   private stats = new ReportBuilder();
@@ -121,6 +123,7 @@ export class TriLevelDecoder {
     if (this.held) this.startFromProbe(true);
     const st = this.stages;
     if (!st) return out;
+    if (this.pending.count > 0) this.runPending(st);
     st.seg.finish(st.cond.count, this.sink);
     const n = st.timing.flush(st.framer.reference(this.levels), st.cond);
     for (let k = 0; k < n; k++) this.onPulse(st, st.timing.ready[k]);
@@ -155,6 +158,7 @@ export class TriLevelDecoder {
     this.rate = this.givenRate;
     this.stages = this.rate > 0 ? new Stages(this.rate, this.givenFullScale) : null;
     this.held = null;
+    this.pending.count = 0;
     this.levels.reset();
     this.combiner.reset();
     this.stats = new ReportBuilder();
@@ -165,19 +169,50 @@ export class TriLevelDecoder {
 
   /**
    * Runs `chunk[from, to)` through the per-sample stages in pieces that end on the conditioner's
-   * grid, so the same samples always form the same pieces however the stream was chunked.
+   * grid. A piece is run only once it is whole — the tail of a chunk waits in `pending` for the
+   * next push (or for flush) — so the same samples always form the same pieces, and the events
+   * and the report do not depend on how the stream was chunked. Whole pieces are read straight
+   * from the caller's arrays; only a tail is copied.
    */
   private feed(st: Stages, chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, to: number): void {
-    const { cond, seg } = st;
-    for (let i = from; i < to; ) {
-      const end = Math.min(to, i + cond.room);
-      const first = cond.count;
-      const windowDone = cond.process(chunk, times, i, end);
-      this.levels.noise = seg.noise;
-      seg.process(first, cond.count, this.sink);
-      if (windowDone) this.checkSaturation(st);
-      i = end;
+    const cond = st.cond;
+    const pending = this.pending;
+    let i = from;
+    if (pending.count > 0) {
+      // A push that switches between timestamps and the nominal clock closes the waiting piece early.
+      if (pending.timed !== (times !== null)) this.runPending(st);
+      else {
+        i = pending.fill(chunk, times, i, to, cond.room);
+        if (pending.count < cond.room) return;
+        this.runPending(st);
+      }
     }
+    while (i < to) {
+      const room = cond.room;
+      if (to - i < room) {
+        pending.fill(chunk, times, i, to, room);
+        return;
+      }
+      this.runPiece(st, chunk, times, i, i + room);
+      i += room;
+    }
+  }
+
+  private runPending(st: Stages): void {
+    const p = this.pending;
+    const n = p.count;
+    p.count = 0;
+    this.runPiece(st, p.values, p.timed ? p.times : null, 0, n);
+  }
+
+  /** One piece (never past the grid point) through conditioning and segmentation. */
+  private runPiece(st: Stages, chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, to: number): void {
+    const { cond, seg } = st;
+    const first = cond.count;
+    const windowDone = cond.process(chunk, times, from, to);
+    this.levels.noise = seg.noise;
+    seg.process(first, cond.count, this.sink);
+    if (windowDone) this.checkSaturation(st);
   }
 
   /**
@@ -354,6 +389,26 @@ export class TriLevelDecoder {
       fps: f.periodCount > 0 ? (2 * f.periodCount) / f.periodSumS : Number.NaN,
       timingRepairs: f.timingRepairs,
     };
+  }
+}
+
+/** Samples (and their times, when they came with them) of a piece not yet whole. */
+class PendingPiece {
+  readonly values = new Float64Array(BLOCK);
+  readonly times = new Float64Array(BLOCK);
+  count = 0;
+  timed = false;
+
+  /** Copies `chunk[from, to)` until the piece holds `room` samples; returns where it stopped. */
+  fill(chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, to: number, room: number): number {
+    if (this.count === 0) this.timed = times !== null;
+    const end = Math.min(to, from + room - this.count);
+    for (let i = from; i < end; i++) {
+      this.values[this.count] = +chunk[i]!;
+      if (times) this.times[this.count] = +times[i]!;
+      this.count++;
+    }
+    return end;
   }
 }
 

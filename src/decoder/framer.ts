@@ -35,8 +35,12 @@ const MIN_GREY_RATIO = 0.5;
 const MAGIC_TAIL = [0, 1, 0, 1, 0] as const;
 /** A pulse-to-pulse period beyond this many ordinary periods means pulses are missing. */
 const MAX_PERIOD_RATIO = 3.2;
-/** Shortest pulse period accepted, seconds: two frames at 150 fps, so mains flicker (100/120 Hz) never passes for a preamble. */
-export const MIN_PERIOD_S = 2 / 150;
+/**
+ * Shortest pulse period accepted while hunting, seconds: just longer than a cycle of 100 Hz
+ * mains flicker (whose wobble must never pass for a preamble), and short enough for 120 fps
+ * (16.7 ms) with the edge jitter of PWM dimming.
+ */
+export const MIN_PERIOD_S = 0.0105;
 /** A preamble pulse must stand this many noise sigmas above its valley. */
 const MIN_PULSE_SNR = 5;
 /** Longest packet: L = 255 entry bytes, plus L itself and the CRC. */
@@ -121,8 +125,9 @@ export class Framer {
   timingRepairs = 0;
   private expected = 0;
   private magicPos = 0;
-  /** Grey pulses seen since the preamble locked. */
+  /** Grey pulses seen since the preamble locked, and misread ones in a row. */
   private greysSeen = 0;
+  private misses = 0;
   private readonly run = new PreambleRun();
 
   /** `sampleRate`: nominal samples per second, for the shortest plausible pulse period. */
@@ -190,6 +195,7 @@ export class Framer {
       levels.learnPreamble(run.top, run.floor, run.amplitude, run.period);
       this.startS = run.startS;
       this.greysSeen = 0;
+      this.misses = 0;
       this.periodSumS = 0;
       this.periodCount = 0;
       this.state = FramerState.PREAMBLE;
@@ -203,7 +209,14 @@ export class Framer {
       levels.grey = p.late;
     }
     const r = levels.ratio(p.late);
-    if (p.empty || !(p.period < MAX_PERIOD_RATIO * levels.period) || !(r >= MIN_GREY_RATIO)) return this.rehunt(p, startS);
+    if (p.empty || !(p.period < MAX_PERIOD_RATIO * levels.period)) return this.rehunt(p, startS);
+    if (!(r >= MIN_GREY_RATIO)) {
+      // One misread pulse (a PWM beat, a flicker dip) is forgiven; two in a row end the preamble.
+      if (++this.misses > 1) return this.rehunt(p, startS);
+      this.decision = 1;
+      return FrameResult.NONE;
+    }
+    this.misses = 0;
     if (r > WHITE_RATIO) {
       levels.learnWhite(p.late);
       this.decision = 2;

@@ -160,50 +160,73 @@ export class PulseAssembler {
 /** Window of the first frame, as fractions of a frame after its start, that `late` reads. */
 const LATE_FROM = 0.25;
 const LATE_TO = 1;
-/** Samples within this fraction of the window's top (above the floor) make up `late`. */
-const LATE_TOP = 0.25;
 
 /**
- * Sets `p.late`: the level of the pulse's first frame, read as the mean of the samples near the
- * top of that frame (after its first quarter). Near the top, because a slow pixel approaches its
- * level from below and PWM dimming chops the light into bursts whose peaks, not their average
- * (which depends on how the sampler happens to hit them), scale with the level.
+ * Sets `p.late`: the level of the pulse's first frame, read as the mean of its largest quarter of
+ * samples (after the frame's first quarter, on an LCD). The top, because a slow pixel approaches
+ * its level from below and PWM dimming chops the light into bursts whose peaks, not their
+ * average (which depends on how the sampler happens to hit them), scale with the level.
  */
 function measureLate(p: Pulse, ref: PulseReference | null, history: Conditioner): void {
   p.late = p.top;
   if (ref === null || p.empty || !(p.edge === p.edge) || !(ref.period > 0)) return;
+  if (history.pwm) {
+    // A PWM-dimmed OLED has no afterglow to avoid, and the more bursts the better: read the
+    // whole bright part of the pulse.
+    p.late = topQuarter(history, p.start, p.end, 0.5 * (p.floor + p.peak));
+    return;
+  }
   const frame = 0.5 * ref.period;
   // The edge is where the boxcar first rose a little above the valley: where the raw rise began.
   const from = Math.max(p.start, Math.round(p.edge + LATE_FROM * frame));
   const to = Math.min(p.end, Math.max(from + 1, Math.round(p.edge + LATE_TO * frame)));
   if (from < history.oldest || to > history.count || to <= from) return;
-  p.late = nearTop(history, from, to, p.floor, LATE_TOP);
+  p.late = topQuarter(history, from, to, -Infinity);
 }
 
+/** Scratch for `topQuarter` (a pulse window is at most this many samples long). */
+const TOP_SCRATCH = new Float64Array(256);
+
 /**
- * Mean of the samples in [from, to) within `fraction` of the largest one, measured down towards
- * `floor` (or towards the smallest sample, if the floor is not below the largest).
+ * Mean of the largest quarter (by count) of the samples in [from, to) where the smoothed signal
+ * stands at or above `brightFrom`: the level a slow pixel settles at, or the peaks of the PWM
+ * bursts the sampler caught — steadier than the single largest sample, and blind to the dips in
+ * between. (Windows longer than 1024 samples are read from their start.)
  */
-function nearTop(history: Conditioner, from: number, to: number, floor: number, fraction: number): number {
-  let max = -Infinity;
-  let min = Infinity;
-  for (let i = from; i < to; i++) {
+function topQuarter(history: Conditioner, from: number, to: number, brightFrom: number): number {
+  const lag = (history.width - 1) >> 1;
+  const last = history.count - 1;
+  let n = 0;
+  for (let i = from; i < to && n < 4 * TOP_SCRATCH.length; i++) if (history.smoothed(Math.min(i + lag, last)) >= brightFrom) n++;
+  if (n === 0) return Math.max(history.value(from), history.value(to - 1));
+  const k = Math.max(1, n >> 2);
+  const top = TOP_SCRATCH;
+  let size = 0;
+  let seen = 0;
+  // Keep the k largest in ascending order by insertion: windows are short.
+  for (let i = from; i < to && seen < n; i++) {
+    if (history.smoothed(Math.min(i + lag, last)) < brightFrom) continue;
+    seen++;
     const x = history.value(i);
-    if (x > max) max = x;
-    if (x < min) min = x;
-  }
-  const base = floor < max ? floor : min;
-  const cut = max - fraction * (max - base);
-  let sum = 0;
-  let count = 0;
-  for (let i = from; i < to; i++) {
-    const x = history.value(i);
-    if (x >= cut) {
-      sum += x;
-      count++;
+    if (size < k) {
+      let j = size++;
+      while (j > 0 && top[j - 1]! > x) {
+        top[j] = top[j - 1]!;
+        j--;
+      }
+      top[j] = x;
+    } else if (x > top[0]!) {
+      let j = 0;
+      while (j + 1 < k && top[j + 1]! < x) {
+        top[j] = top[j + 1]!;
+        j++;
+      }
+      top[j] = x;
     }
   }
-  return count > 0 ? sum / count : max;
+  let sum = 0;
+  for (let j = 0; j < size; j++) sum += top[j]!;
+  return sum / size;
 }
 
 /** Mean of the raw samples over [from, to) (fractional bounds rounded). */
