@@ -27,6 +27,8 @@ export type FrameResult = (typeof FrameResult)[keyof typeof FrameResult];
 
 /** Alike pulses in a row before they are taken for a preamble (it has 24, plus the magic's two). */
 export const MIN_PREAMBLE = 10;
+/** The preamble's clock is the median of this many recent intervals. */
+const RUN_INTERVALS = 7;
 /** A pulse this many grey heights above the floor is white (#bf white ≈ 1.9 grey, #9f ≈ 2.9). */
 const WHITE_RATIO = 1.35;
 /** Below this many grey heights a pulse is no grey pulse. */
@@ -62,6 +64,9 @@ class PreambleRun {
   period = Number.NaN;
   startS = 0;
   private lastEdge = Number.NaN;
+  private readonly intervals = new Float64Array(RUN_INTERVALS);
+  private readonly sorted = new Float64Array(RUN_INTERVALS);
+  private intervalCount = 0;
 
   /** Shortest period accepted, samples. */
   minPeriod = 0;
@@ -83,7 +88,7 @@ class PreambleRun {
     if (p.top - p.floor < 0.5 * height) return false;
     const interval = p.edge - this.lastEdge;
     if (!(interval >= this.minPeriod)) return false;
-    if (this.count === 1) return true;
+    if (this.count < 3) return true;
     const r = interval / this.period;
     return r > 0.55 && r < 2.2;
   }
@@ -95,16 +100,27 @@ class PreambleRun {
     this.floor += (p.floor - this.floor) / n;
     this.amplitude += (p.peak - p.floor - this.amplitude) / n;
     if (n > 1) {
-      const interval = p.edge - this.lastEdge;
-      // Held frames lengthen some intervals: let ordinary ones dominate the estimate.
-      if (n === 2) this.period = interval;
-      else if (interval < 1.3 * this.period) this.period += 0.3 * (interval - this.period);
+      this.intervals[this.intervalCount++ % RUN_INTERVALS] = p.edge - this.lastEdge;
+      this.period = this.medianInterval();
     }
     this.lastEdge = p.edge;
   }
 
+  /**
+   * Median of the last few intervals: held frames lengthen some and a stray first pulse may
+   * shorten one, but most are ordinary.
+   */
+  private medianInterval(): number {
+    const n = Math.min(this.intervalCount, RUN_INTERVALS);
+    const sorted = this.sorted;
+    for (let i = 0; i < n; i++) sorted[i] = this.intervals[i]!;
+    sorted.subarray(0, n).sort();
+    return n % 2 === 1 ? sorted[n >> 1]! : 0.5 * (sorted[(n >> 1) - 1]! + sorted[n >> 1]!);
+  }
+
   clear(): void {
     this.count = 0;
+    this.intervalCount = 0;
     this.top = this.floor = this.amplitude = 0;
     this.period = this.lastEdge = Number.NaN;
   }
