@@ -79,17 +79,19 @@ describe('the report', () => {
   });
 
   it.each([
-    [100, 0.5, 0.4],
-    [120, 0.6, 0.4],
+    [100, 0.6, 0.4],
+    [120, 0.7, 0.4],
   ])('mains flicker at %d Hz (depth %d, ambient %d) is measured in the quiet stretches', async (hz, depth, ambient) => {
-    // An OLED's pulses reach their levels, so the measured swing is the simulated one.
     const path = await simulated(`flicker-${hz}.csv`, '--oled', '--flicker', `${hz},${depth}`, '--ambient', String(ambient), '--drift', '0', '--repeat', '2', '--seed', '6');
     const out = await analyzeJson(path);
     expect(out.flicker.hz).toBe(hz);
     expect(out.flicker.windows).toBeGreaterThanOrEqual(3); // in the lead-in, the gap between the transmissions, the lead-out
-    // Room light is ambient × swing, modulated by ±depth: peak-to-peak 2 · depth · ambient of the swing.
-    expect(out.flicker.fractionOfSwing).toBeGreaterThan(0.8 * 2 * depth * ambient);
-    expect(out.flicker.fractionOfSwing).toBeLessThan(1.25 * 2 * depth * ambient);
+    // The simulator's room light is ambient × swing of full scale (swing 0.4 by default), modulated
+    // by ±depth: peak-to-peak 2 · depth · ambient · 0.4 · 4095 codes.
+    const truth = 2 * depth * ambient * 0.4 * 4095;
+    expect(out.flicker.peakToPeak).toBeGreaterThan(0.85 * truth);
+    expect(out.flicker.peakToPeak).toBeLessThan(1.15 * truth);
+    expect(out.flicker.fractionOfSwing).toBeCloseTo(out.flicker.peakToPeak / out.report.swing, 3);
     expect(out.verdicts).toContainEqual({ severity: 'problem', text: expect.stringMatching(new RegExp(`^mains flicker is strong \\(${hz} Hz ripple`)) });
   });
 

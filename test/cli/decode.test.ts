@@ -112,10 +112,9 @@ describe('--json', () => {
     expect(given.input.region).toMatchObject({ roi: { x: 2, y: 1, w: 4, h: 4 }, automatic: false, coverage: 16 / 48 });
   });
 
-  // KNOWN DECODER BUG (src/decoder, not the CLI): with --roi each frame reaches the decoder as a
-  // chunk of one sample, and the decoder's result depends on chunking (this clip decodes pushed in
-  // chunks of 4096 samples, not of 1 or 7). When the decoder is fixed this test fails: make it an `it`.
-  it.fails('a given region covering the whole frame decodes like the automatic one (chunking invariance)', async () => {
+  // With --roi each frame reaches the decoder as its own one-sample chunk; the automatic region
+  // hands over the frames examined in one chunk. Both must decode alike.
+  it('a given region covering the whole frame decodes like the automatic one, frame by frame', async () => {
     const given = JSON.parse((await runInProcess(['decode', fixturePath('camera.y4m'), '--json', '--roi', '0,0,8,6'])).stdout);
     expect(given.packets).toHaveLength(1);
   });
