@@ -11,10 +11,11 @@ export default defineConfig({
         test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/e2e/**'], sequence: { groupOrder: 0 } },
       },
       {
-        // Real-browser tests depend on the display's timing: run them after everything else,
-        // so the rest of the suite is not competing with Chromium for the CPU.
+        // End-to-end tests with system programs (Chromium, ffmpeg) run after everything else and
+        // one file at a time: the browser test depends on the display's timing, and nothing else
+        // should be competing with Chromium for the CPU meanwhile.
         extends: true,
-        test: { name: 'browser', include: ['test/e2e/**/*.test.ts'], sequence: { groupOrder: 1 } },
+        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], fileParallelism: false, sequence: { groupOrder: 1 } },
       },
     ],
   },

@@ -7,7 +7,7 @@
  * The screencast delivers a frame per change and keeps up with 60 Hz when the machine is idle.
  */
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,7 +83,8 @@ describe.skipIf(!run)('flashing in real Chromium', () => {
       await writeFile(kept, JSON.stringify({ timesS: [...trace.timesS], values: [...trace.values] }));
     }
     const events = result.events.map((e) => e.type + ('reason' in e ? ` (${e.reason})` : '')).join(', ');
-    return { ...result, summary: `${frames.length} painted frames; decoder events: ${events}${kept ? `; trace kept in ${kept}` : ''}` };
+    const load = `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} CPUs`;
+    return { ...result, summary: `${frames.length} painted frames; decoder events: ${events}; ${load}${kept ? `; trace kept in ${kept}` : ''}` };
   }
 
   /** Presses Start on a filled-in demo page, stalls the page a third of the way in, and records the flash. */
