@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, runInProcess, stderrLines } from './run-cli.js';
+import { runInProcess, stderrLines } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'blinkup-cli-analyze-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,7 +30,7 @@ async function analyzeJson(...args: string[]): Promise<any> {
 
 describe('the report', () => {
   it('human: levels, swing, noise, margins, timing, room light and verdicts', async () => {
-    const r = await runCli(['analyze', fixture('photodiode.csv'), '--rate', '1000']);
+    const r = await runInProcess(['analyze', fixture('photodiode.csv'), '--rate', '1000']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
     const lines = r.stdout.split('\n');

@@ -122,7 +122,7 @@ describe('--json', () => {
 
 describe('stdin', () => {
   it('CSV on stdin with --rate', async () => {
-    const r = await runCli(['decode', '-', '--rate', '1000'], { input: readFileSync(fixturePath('photodiode.csv')) });
+    const r = await runInProcess(['decode', '-', '--rate', '1000'], { input: readFileSync(fixturePath('photodiode.csv')) });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('SSID      "HomeNetwork"');
   });
@@ -156,7 +156,7 @@ describe('stdin', () => {
 describe('PNG frame folders', () => {
   const frames = join(dir, 'frames');
   beforeAll(async () => {
-    const r = await runCli(['simulate', '--clear', '--camera', '--camera-fps', '120', '--fps', '30', '--size', '32x24', '--format', 'png', '--out', frames]);
+    const r = await runInProcess(['simulate', '--clear', '--camera', '--camera-fps', '120', '--fps', '30', '--size', '32x24', '--format', 'png', '--out', frames]);
     expect(r.status, r.stderr).toBe(0);
   });
 
