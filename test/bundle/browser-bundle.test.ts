@@ -7,12 +7,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundleForBrowser, ENCODE_AND_PLAY_BUDGET, ENCODE_AND_PLAY_ENTRY, ROOT, type BundleReport } from '../../scripts/browser-bundle.js';
 
-/** Node globals that would throw (or silently differ) in a browser. Minified code keeps global names. */
-const NODE_GLOBALS = /(?<![\w$.])(process|Buffer|require|__dirname|__filename|global)(?=\s*[.([])/;
+/**
+ * Uses of Node globals that would throw in a browser. Minified code renames locals but keeps
+ * global names; a method that happens to be called `process(…)` is not a use of the global.
+ */
+const NODE_GLOBALS = /(?<![\w$.])(?:(process|Buffer|global)\s*[.[]|(require)\s*\(|(__dirname|__filename)\b)/;
 
 function nodeGlobalUse(report: BundleReport): string | null {
   const match = NODE_GLOBALS.exec(new TextDecoder().decode(report.code));
-  return match ? match[0] : null;
+  return match ? (match[1] ?? match[2] ?? match[3]!) : null;
 }
 
 describe('browser bundles', () => {
@@ -36,5 +39,7 @@ describe('browser bundles', () => {
     const leaky = await bundleForBrowser({ source: "import { readFileSync } from 'node:fs'; import { EventEmitter } from 'events'; export { readFileSync, EventEmitter };" });
     expect(leaky.nodeImports).toEqual(['node:fs (imported by entry.ts)', 'events (imported by entry.ts)']);
     expect(nodeGlobalUse(await bundleForBrowser({ source: 'export const home = () => process.env.HOME;' }))).toBe('process');
+    expect(nodeGlobalUse(await bundleForBrowser({ source: 'export const b = (s: string) => Buffer.from(s);' }))).toBe('Buffer');
+    expect(nodeGlobalUse(await bundleForBrowser({ source: 'export class Stage { process(x: number) { return x + 1; } }' }))).toBeNull();
   });
 });
