@@ -107,11 +107,14 @@ function checkRates(o: CaptureOptions): void {
   if (o.fps !== undefined && !(o.fps >= FPS_LIMITS.min && o.fps <= FPS_LIMITS.max)) {
     throw usageError(`--fps must be ${FPS_LIMITS.min}–${FPS_LIMITS.max} frames per second (got ${o.fps})`);
   }
-  const video = o.format === 'y4m' || o.format === 'png';
-  const samples = o.format !== undefined && !video;
-  if (video && o.rate !== undefined) throw usageError('--rate is for photodiode captures; give a video\'s frame rate with --fps');
-  if (samples && o.fps !== undefined) throw usageError('--fps is for video; give a photodiode capture\'s sample rate with --rate');
-  if (samples && o.roi !== undefined) throw usageError('--roi applies to video (y4m, png) only');
+}
+
+/** Once the format is known: refuse options that belong to the other kind of capture, rather than ignore them. */
+function checkApplicable(format: CaptureFormat, o: CaptureOptions): void {
+  const video = format === 'y4m' || format === 'png';
+  if (video && o.rate !== undefined) throw usageError(`--rate is for photodiode captures; give a video's frame rate with --fps`);
+  if (!video && o.fps !== undefined) throw usageError(`--fps is for video; give the sample rate of a ${format} capture with --rate`);
+  if (!video && o.roi !== undefined) throw usageError(`--roi applies to video (y4m, png), not to a ${format} capture`);
 }
 
 function checkRate(rate: number, where: string): number {
@@ -127,6 +130,7 @@ function sniff(head: Uint8Array): CaptureFormat {
 }
 
 function openStream(format: CaptureFormat, name: string, bytes: AsyncIterable<Uint8Array>, o: CaptureOptions): Promise<Capture> | Capture {
+  checkApplicable(format, o);
   switch (format) {
     case 'csv':
       return new CsvCapture(name, bytes, o.rate);
@@ -234,6 +238,7 @@ async function openVideo(name: string, bytes: AsyncIterable<Uint8Array>, o: Capt
 }
 
 async function openFrames(dir: string, o: CaptureOptions): Promise<Capture> {
+  checkApplicable('png', o);
   const frames = await openPngFolder(dir, o.fps !== undefined ? { fps: o.fps } : {});
   const { timing, fps } = frames.info;
   if (fps === undefined) throw usageError(`${dir} has no times file or manifest saying when frames were taken: give the frame rate with --fps <n>`);
