@@ -37,6 +37,8 @@ const SATURATION_WINDOW = 4 * BLOCK;
 const PWM_ON = 0.12;
 const PWM_OFF = 0.06;
 const PWM_SCORE_RATE = 0.25;
+/** Widest PWM envelope window, samples. */
+const MAX_ENVELOPE = 64;
 /** Bright and dark samples a piece needs before its ripple counts. */
 const MIN_CLASS = 16;
 
@@ -101,6 +103,8 @@ export class Conditioner {
   private pieceRawMin = Infinity;
   /** PWM dimming detected (see `notePwm`), its running score, and the last envelope value. */
   pwm = false;
+  /** Window of the PWM envelope, samples (see `smoothPwm`). */
+  private envelopeWidth: number;
   private pwmScore = 0;
   private lastEnvelope = 0;
   /** No sample has been skipped or timestamped yet: sample i was taken at i / sampleRate. */
@@ -109,6 +113,7 @@ export class Conditioner {
   /** `width`: boxcar length; `sampleRate`: nominal Hz (times of samples without timestamps); `fullScale`: 0 to infer. */
   constructor(width: number, sampleRate: number, fullScale: number) {
     this.width = width;
+    this.envelopeWidth = width;
     this.dt = 1 / sampleRate;
     this.givenFullScale = fullScale;
     if (fullScale > 0) this.ceiling = fullScale * (1 - SATURATION_MARGIN);
@@ -117,6 +122,15 @@ export class Conditioner {
   /** The full scale used for fractions: given, or inferred from the largest value seen. */
   get fullScale(): number {
     return this.givenFullScale > 0 ? this.givenFullScale : inferFullScale(this.max);
+  }
+
+  /**
+   * What the later stages believe a display frame lasts, samples (NaN: unknown). Under PWM the
+   * envelope widens to a third of it.
+   */
+  setFrame(frame: number): void {
+    const w = Math.round(frame / 3);
+    this.envelopeWidth = w > this.width ? (w < MAX_ENVELOPE ? w : MAX_ENVELOPE) : this.width;
   }
 
   /** How many of the next offered samples fit before the grid point where the current piece must end. */
@@ -247,12 +261,14 @@ export class Conditioner {
   /**
    * PWM dimming chops a bright frame into bursts the sampler catches or misses; averaging
    * leaves deep ripple. Instead each sample is first replaced by the largest of the last
-   * `width` (one PWM period: the burst's top is in every window), then lightly averaged.
+   * `envelopeWidth` (at least one PWM period, so a burst's top is in every window; a third of a
+   * frame once the frame clock is known, so the nodes where the sampler beats with the PWM are
+   * bridged too), then lightly averaged.
    */
   private smoothPwm(first: number): void {
     const values = this.values;
     const smooth = this.smooth;
-    const width = this.width;
+    const width = this.envelopeWidth;
     const mid = 0.5 * (this.lastPieceMin + this.lastPieceMax);
     let previous = this.lastEnvelope;
     let low = Infinity;

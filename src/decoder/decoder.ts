@@ -302,6 +302,7 @@ export class TriLevelDecoder {
     if (this.onPulseHook) this.emitPulse(framer, before === FramerState.HUNT ? p.top : p.late, startS, endS);
     if (framer.state === FramerState.HUNT) seg.unlock();
     else seg.lock(GAP_TIMEOUT_PERIODS * levels.period);
+    cond.setFrame(0.5 * framer.clock(levels));
     if (result === FrameResult.PACKET) this.onPacket(framer);
     else if (result === FrameResult.LOST) this.emitLost(st, endS, framer.lostReason);
   }

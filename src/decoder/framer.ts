@@ -163,6 +163,12 @@ export class Framer {
   periodCount = 0;
   private readonly ref: PulseReference = { period: 0, floor: 0, level: 0, locked: false, threshold: Number.NaN };
 
+  /** The pulse period the framer believes in, samples: the learned one, or the candidate preamble's (NaN if none). */
+  clock(levels: LevelTracker): number {
+    if (this.state !== FramerState.HUNT) return levels.period;
+    return this.run.count >= 3 ? this.run.period : Number.NaN;
+  }
+
   /** What the next pulse should look like (for the timing stage), or null while nothing is known. */
   reference(levels: LevelTracker): PulseReference | null {
     const ref = this.ref;

@@ -96,7 +96,10 @@ export class PulseAssembler {
   /** Whether `seg` is a piece of the pending pulse rather than a pulse of its own. */
   private continues(seg: Pulse, ref: PulseReference): boolean {
     if (this.pending.empty) return false;
-    if (this.pending.period < MERGE_BELOW * ref.period) return true; // false while the period is unknown (NaN)
+    // A piece is short by both measures: edge to edge (a dim rise may be found late) and valley
+    // to valley (a valley in a flat gap may be found anywhere). False while the period is unknown.
+    const p = this.pending;
+    if (p.period < MERGE_BELOW * ref.period && p.end - p.start < MERGE_BELOW * ref.period) return true;
     // A flicker wobble barely rises from its own valley. In sync that is not enough: a dim grey
     // after a white on a slow LCD rises little too, but it is as bright as grey.
     const height = ref.level - ref.floor;
