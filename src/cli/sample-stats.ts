@@ -36,10 +36,5 @@ export class SampleStats {
     if (this.lastTime === this.lastTime) return this.lastTime - this.firstTime;
     return sampleRate ? this.count / sampleRate : Number.NaN;
   }
-
-  /** Largest minus smallest value. */
-  get peakToPeak(): number {
-    return this.count > 0 ? this.max - this.min : Number.NaN;
-  }
 }
 
