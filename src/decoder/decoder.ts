@@ -124,6 +124,7 @@ export class TriLevelDecoder {
     const st = this.stages;
     if (!st) return out;
     if (this.pending.count > 0) this.runPending(st);
+    st.framer.ending = true;
     st.seg.finish(st.cond.count, this.sink);
     const n = st.timing.flush(st.framer.reference(this.levels), st.cond);
     for (let k = 0; k < n; k++) this.onPulse(st, st.timing.ready[k]);

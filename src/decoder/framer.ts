@@ -155,6 +155,8 @@ export class Framer {
   endS = 0;
   /** Why sync was lost (after a LOST result). */
   lostReason = '';
+  /** Set while the decoder flushes: a missing next pulse is then the end of the stream. */
+  ending = false;
   /** The last pulse's decision (0 none, 1 grey, 2 white) and confidence, for the pulse hook. */
   decision: 0 | 1 | 2 = 0;
   confidence = 0;
@@ -290,7 +292,9 @@ export class Framer {
       this.run.clear();
       return FrameResult.PACKET;
     }
-    if (!(p.period < MAX_PERIOD_RATIO * levels.period)) return this.lose('the pulses stopped before the packet ended');
+    if (!(p.period < MAX_PERIOD_RATIO * levels.period)) {
+      return this.lose(this.ending ? 'the stream ended before the packet did' : 'the pulses stopped before the packet ended');
+    }
     return FrameResult.NONE;
   }
 
@@ -328,6 +332,7 @@ export class Framer {
 
   reset(): void {
     this.state = FramerState.HUNT;
+    this.ending = false;
     this.bits = 0;
     this.run.clear();
   }

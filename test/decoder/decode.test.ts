@@ -1,0 +1,141 @@
+/**
+ * End to end: packets through the real channel simulator (typical conditions and named hard
+ * ones), the golden vectors, repeated transmissions, timestamps, and what the events report.
+ */
+import { describe, expect, it } from 'vitest';
+import { decodeSamples, TriLevelDecoder } from '../../src/decoder/index.js';
+import { encodePacket } from '../../src/packet/index.js';
+import { BASIC, capture, goldenVectors, hexToBytes, sameBytes } from './helpers.js';
+
+describe('decodeSamples on simulated captures', () => {
+  it('decodes the basic Wi-Fi packet from a typical capture, with its payload and timing', () => {
+    const cap = capture();
+    const result = decodeSamples(cap.samples, { sampleRate: cap.sampleRate, fullScale: cap.fullScale });
+    expect(result.packets).toHaveLength(1);
+    const p = result.packets[0]!;
+    expect(sameBytes(p.bytes, encodePacket(BASIC))).toBe(true);
+    expect(p.payload).toMatchObject({ ssid: 'HomeNetwork', password: 'correct horse', planId: BASIC.planId, token: BASIC.token });
+    expect(p.repairedBits).toBe(0);
+    expect(p.combined).toBe(1);
+    const tx = cap.truth.transmissions[0]!;
+    expect(p.startS).toBeGreaterThan(tx.startS - 0.05);
+    expect(p.startS).toBeLessThan(tx.startS + 0.5); // the preamble's first pulses may go to level learning
+    expect(p.endS).toBeGreaterThan(tx.endS - 0.2);
+    expect(p.endS).toBeLessThan(tx.endS + 0.05);
+    expect(p.quality.minConfidence).toBeGreaterThan(0.3);
+    expect(p.quality.fps).toBeGreaterThan(55);
+    expect(p.quality.fps).toBeLessThan(65);
+    expect(result.failures).toHaveLength(0);
+  });
+
+  it.each(goldenVectors().map((v) => [v.name, v.packetHex] as const))('decodes golden vector %s through the simulator', (_name, hex) => {
+    const packet = hexToBytes(hex);
+    const cap = capture({ fps: 30, greyCode: 0x9f, lcdFallMs: 12 }, 7, packet);
+    const result = decodeSamples(cap.samples, { sampleRate: cap.sampleRate });
+    expect(result.packets.map((p) => Array.from(p.bytes))).toEqual([Array.from(packet)]);
+  });
+
+  it.each([
+    ['20 fps', { fps: 20 }],
+    ['120 fps on 120 Hz', { fps: 120, refreshHz: 120, lcdRiseMs: 1, lcdFallMs: 4 }],
+    ['grey #9f, slow LCD fall', { greyCode: 0x9f, lcdFallMs: 14, lcdRiseMs: 5 }],
+    ['25 % held levels', { heldLevelProbability: 0.25 }],
+    ['sampler clock +3 %', { samplerClockPpm: 30_000 }],
+    ['sampler clock −3 %', { samplerClockPpm: -30_000 }],
+    ['2 kHz sampling', { sampleRate: 2000 }],
+    ['500 Hz sampling', { sampleRate: 500 }],
+    ['PWM-dimmed OLED', { panel: 'oled', pwmHz: 300, pwmDuty: 0.5 }],
+    ['strong mains flicker and drift', { flickerDepth: 0.5, ambient: 0.3, driftPerS: 0.05 }],
+  ] as const)('decodes under %s', (_name, options) => {
+    const cap = capture(options, 11);
+    const result = decodeSamples(cap.samples, { sampleRate: cap.sampleRate });
+    expect(result.packets.some((p) => sameBytes(p.bytes, encodePacket(BASIC)))).toBe(true);
+  });
+
+  it('decodes every transmission of a capture that repeats the packet', () => {
+    const cap = capture({ repeat: 4, repeatGapS: 0.7 }, 3);
+    const result = decodeSamples(cap.samples, { sampleRate: cap.sampleRate });
+    expect(result.packets).toHaveLength(4);
+    const starts = result.packets.map((p) => p.startS);
+    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThan(10);
+    expect(result.report.packets).toBe(4);
+  });
+
+  it('decodes from timestamps alone (no sample rate), with jitter and stalls', () => {
+    const cap = capture({ timestamps: true, jitterUs: 200, gapRatePerS: 0.5, samplerClockPpm: 12_000 }, 5);
+    const result = decodeSamples(cap.samples, { times: cap.times! });
+    expect(result.packets).toHaveLength(1);
+    expect(result.packets[0]!.startS).toBeGreaterThan(0.3);
+  });
+
+  it('decodes the clear-configuration packet', () => {
+    const packet = hexToBytes(goldenVectors().find((v) => v.name === 'clear-config')!.packetHex);
+    const cap = capture({}, 2, packet);
+    const result = decodeSamples(cap.samples, { sampleRate: cap.sampleRate });
+    expect(result.packets).toHaveLength(1);
+    expect(result.packets[0]!.payload).toEqual({ kind: 'clear' });
+  });
+
+  it('reports a packet cut off by the end of the stream as lost sync, not as a packet', () => {
+    const cap = capture({}, 4);
+    const cut = cap.samples.subarray(0, Math.round(cap.samples.length * 0.6));
+    const result = decodeSamples(cut, { sampleRate: cap.sampleRate });
+    expect(result.packets).toHaveLength(0);
+    const lost = result.events.filter((e) => e.type === 'sync-lost');
+    expect(lost).toHaveLength(1);
+    expect(lost[0]).toMatchObject({ reason: 'the stream ended before the packet did' });
+  });
+
+  it('reports a corrupted transmission as a CRC failure carrying what was received', () => {
+    const packet = encodePacket(BASIC);
+    const corrupt = packet.slice();
+    corrupt[10] = corrupt[10]! ^ 0x5a; // four wrong bits in one byte: beyond repair
+    const cap = capture({}, 6, corrupt);
+    const result = decodeSamples(cap.samples, { sampleRate: cap.sampleRate, combine: false });
+    expect(result.packets).toHaveLength(0);
+    expect(result.failures).toHaveLength(1);
+    const f = result.failures[0]!;
+    expect(f.code).toBe('CRC_MISMATCH');
+    expect(Array.from(f.bytes)).toEqual(Array.from(corrupt));
+    expect(f.reason).not.toContain('correct horse');
+  });
+});
+
+describe('TriLevelDecoder options', () => {
+  it('refuses a missing or absurd sample rate with OPTION_INVALID', () => {
+    expect(() => new TriLevelDecoder({ sampleRate: 0 })).toThrow(expect.objectContaining({ code: 'OPTION_INVALID' }));
+    expect(() => new TriLevelDecoder({ sampleRate: Number.NaN })).toThrow(expect.objectContaining({ code: 'OPTION_INVALID' }));
+    expect(() => new TriLevelDecoder({ fullScale: -1 })).toThrow(expect.objectContaining({ code: 'OPTION_INVALID' }));
+    expect(() => new TriLevelDecoder({}).push([1, 2, 3])).toThrow(expect.objectContaining({ code: 'OPTION_INVALID' }));
+  });
+
+  it('calls onPulse for every pulse with its decision, and survives a hook that throws', () => {
+    const cap = capture({}, 8);
+    let pulses = 0;
+    let decided = 0;
+    const result = decodeSamples(cap.samples, {
+      sampleRate: cap.sampleRate,
+      onPulse: (p) => {
+        pulses++;
+        if (p.decision !== 0) decided++;
+        if (pulses === 5) throw new Error('a broken hook');
+      },
+    });
+    expect(result.packets).toHaveLength(1);
+    expect(decided).toBeGreaterThanOrEqual(49 * 8 + 16);
+    expect(pulses).toBeGreaterThanOrEqual(decided);
+  });
+
+  it('reset forgets what it saw', () => {
+    const cap = capture({}, 9);
+    const d = new TriLevelDecoder({ sampleRate: cap.sampleRate });
+    d.push(cap.samples);
+    d.flush();
+    expect(d.report().packets).toBe(1);
+    d.reset();
+    expect(d.report().packets).toBe(0);
+    expect(d.report().samples).toBe(0);
+    const again = [...d.push(cap.samples), ...d.flush()];
+    expect(again.filter((e) => e.type === 'packet')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * Hostile and degenerate streams: the decoder must never throw on numbers, never invent a packet,
+ * stay deterministic whatever the chunking, and keep separate decoders separate.
+ */
+import { describe, expect, it } from 'vitest';
+import { decodeSamples, TriLevelDecoder, type DecodeEvent } from '../../src/decoder/index.js';
+import { Random } from '../../src/util/random.js';
+import { capture, plainEvents } from './helpers.js';
+
+function decodeInChunks(samples: ArrayLike<number>, size: number, rate: number | undefined, times?: ArrayLike<number>): { events: DecodeEvent[]; report: unknown } {
+  const d = new TriLevelDecoder(rate === undefined ? {} : { sampleRate: rate });
+  const events: DecodeEvent[] = [];
+  for (let i = 0; i < samples.length; i += size) {
+    const end = Math.min(samples.length, i + size);
+    const chunk = Array.prototype.slice.call(samples, i, end) as number[];
+    events.push(...(times ? d.push(chunk, Array.prototype.slice.call(times, i, end) as number[]) : d.push(chunk)));
+  }
+  events.push(...d.flush());
+  return { events, report: d.report() };
+}
+
+describe('hostile numeric input', () => {
+  const cases: [string, () => number[]][] = [
+    ['NaN everywhere', () => new Array(5000).fill(Number.NaN)],
+    ['±Infinity', () => Array.from({ length: 5000 }, (_, i) => (i % 2 ? Infinity : -Infinity))],
+    ['huge values', () => Array.from({ length: 5000 }, (_, i) => (i % 3 ? 1e300 : -1e300))],
+    ['negative values', () => Array.from({ length: 5000 }, (_, i) => -1000 - 500 * Math.sin(i / 7))],
+    ['a constant', () => new Array(20_000).fill(1234)],
+    ['zeros', () => new Array(20_000).fill(0)],
+    ['a square wave at 5 samples per level', () => Array.from({ length: 20_000 }, (_, i) => (Math.floor(i / 5) % 2 ? 3000 : 100))],
+    ['a square wave at 17 samples per level', () => Array.from({ length: 20_000 }, (_, i) => (Math.floor(i / 17) % 2 ? 3000 : 100))],
+    ['a square wave at 50 samples per level', () => Array.from({ length: 20_000 }, (_, i) => (Math.floor(i / 50) % 2 ? 3000 : 100))],
+    ['single-sample spikes', () => Array.from({ length: 20_000 }, (_, i) => (i % 97 === 0 ? 4000 : 10))],
+    ['a mixture of everything', () => {
+      const r = new Random(3);
+      const pool = [Number.NaN, Infinity, -Infinity, 1e308, -1e308, 0, -0, 5e-324, 4095, -1];
+      return Array.from({ length: 20_000 }, () => (r.chance(0.3) ? pool[r.int(0, pool.length - 1)]! : r.uniform(0, 4095)));
+    }],
+  ];
+
+  it.each(cases)('%s: no throw, no packet, a finite report', (_name, make) => {
+    const samples = make();
+    const result = decodeSamples(samples, { sampleRate: 1000 });
+    expect(result.packets).toHaveLength(0);
+    expect(result.report.samples + result.report.nonFiniteSamples).toBe(samples.length);
+    for (const key of ['samples', 'pulses', 'packets', 'failures', 'nonFiniteSamples'] as const) {
+      expect(Number.isFinite(result.report[key])).toBe(true);
+    }
+    expect(JSON.stringify(result.report)).not.toContain('Infinity');
+  });
+
+  it('counts what it skips', () => {
+    const result = decodeSamples([1, Number.NaN, 2, Infinity, 3, -Infinity, 4, 2e15], { sampleRate: 1000 });
+    expect(result.report.nonFiniteSamples).toBe(4);
+    expect(result.report.samples).toBe(4);
+  });
+
+  it('accepts empty chunks, plain arrays and odd typed arrays', () => {
+    const d = new TriLevelDecoder({ sampleRate: 1000 });
+    expect(d.push([])).toEqual([]);
+    expect(d.push(new Float32Array(0))).toEqual([]);
+    expect(d.push(new Uint16Array([1, 2, 3]))).toEqual([]);
+    expect(d.push(new Int8Array([-1, -2, 3]))).toEqual([]);
+    expect(d.push([1, 2, 3], [0.001, 0.002])).toEqual([]); // the sample without a time is skipped
+    expect(d.flush()).toEqual([]);
+    expect(d.flush()).toEqual([]);
+    expect(d.report().samples).toBe(8);
+    expect(d.report().nonFiniteSamples).toBe(1);
+  });
+
+  it('survives timestamps that are NaN, repeat, or run backwards', () => {
+    const n = 3000;
+    const values = Array.from({ length: n }, (_, i) => 1000 + 500 * Math.sin(i / 9));
+    const times = Array.from({ length: n }, (_, i) => (i % 50 === 0 ? Number.NaN : i % 7 === 0 ? 0.5 : i / 1000));
+    const result = decodeSamples(values, { times });
+    expect(result.packets).toHaveLength(0);
+    expect(result.report.nonFiniteSamples).toBe(n / 50);
+  });
+
+  it('does not decode a packet from a capture cut inside the preamble', () => {
+    const cap = capture({}, 21);
+    const tx = cap.truth.transmissions[0]!;
+    const cut = cap.samples.subarray(0, tx.startSample + 700); // about 20 of the 32 preamble bits
+    const result = decodeSamples(cut, { sampleRate: cap.sampleRate });
+    expect(result.packets).toHaveLength(0);
+    expect(result.failures).toHaveLength(0);
+  });
+});
+
+describe('determinism', () => {
+  it('gives identical events and reports in chunks of 1, 7, 4096 and all at once', () => {
+    const cap = capture({ greyCode: 0x9f, lcdFallMs: 13, heldLevelProbability: 0.1, repeat: 2, repeatGapS: 0.3 }, 31);
+    const samples = cap.samples.subarray(0, 25_000);
+    const whole = decodeInChunks(samples, samples.length, cap.sampleRate);
+    expect(whole.events.some((e) => e.type === 'packet')).toBe(true);
+    for (const size of [1, 7, 4096]) {
+      const chunked = decodeInChunks(samples, size, cap.sampleRate);
+      expect(plainEvents(chunked.events)).toEqual(plainEvents(whole.events));
+      expect(chunked.report).toEqual(whole.report);
+    }
+  });
+
+  it('is chunking-invariant with timestamps too (PWM-dimmed OLED, jitter, stalls)', () => {
+    const cap = capture({ panel: 'oled', pwmHz: 320, pwmDuty: 0.4, timestamps: true, gapRatePerS: 1 }, 32);
+    const whole = decodeInChunks(cap.samples, cap.samples.length, undefined, cap.times!);
+    expect(whole.events.some((e) => e.type === 'packet')).toBe(true);
+    for (const size of [1, 7, 4096]) {
+      expect(plainEvents(decodeInChunks(cap.samples, size, undefined, cap.times!).events)).toEqual(plainEvents(whole.events));
+    }
+  });
+
+  it('keeps many decoders apart: interleaved pushes give each its own result', () => {
+    const caps = [capture({}, 41), capture({ fps: 30 }, 42), capture({ panel: 'oled', pwmHz: 400, pwmDuty: 0.3 }, 43)];
+    const alone = caps.map((c) => plainEvents(decodeSamples(c.samples, { sampleRate: c.sampleRate }).events));
+    const decoders = caps.map((c) => new TriLevelDecoder({ sampleRate: c.sampleRate }));
+    const events: DecodeEvent[][] = caps.map(() => []);
+    const longest = Math.max(...caps.map((c) => c.samples.length));
+    for (let i = 0; i < longest; i += 333) {
+      caps.forEach((c, k) => events[k]!.push(...decoders[k]!.push(c.samples.subarray(i, i + 333))));
+    }
+    decoders.forEach((d, k) => events[k]!.push(...d.flush()));
+    expect(events.map(plainEvents)).toEqual(alone);
+    expect(alone.every((e) => e.length > 0)).toBe(true);
+  });
+});
