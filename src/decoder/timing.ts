@@ -112,7 +112,9 @@ export class PulseAssembler {
     const p = this.pending;
     const ratio = ref ? p.period / ref.period : 1;
     const first = this.count;
-    if (ref === null || !ref.locked || p.empty || !(ratio >= SPLIT_FROM && ratio < SPLIT_UP_TO) || !this.split(p, ref, history)) {
+    // PWM means an OLED, whose pixels are fast: no pulse there hides another.
+    const splittable = ref !== null && ref.locked && !p.empty && !history.pwm && ratio >= SPLIT_FROM && ratio < SPLIT_UP_TO;
+    if (!splittable || !this.split(p, ref, history)) {
       this.ready[this.count++].copyFrom(p);
     }
     for (let k = first; k < this.count; k++) measureLate(this.ready[k], ref, history);
@@ -126,8 +128,9 @@ export class PulseAssembler {
     measureLate(p, ref, history);
     if (!(p.late > ref.threshold)) return false;
     if (p.period / ref.period < HELD_UP_TO) {
-      const first = meanOf(history, e, e + frame);
-      const second = meanOf(history, e + frame, e + 2 * frame);
+      // The second half of each frame: past the rise of the first, well into the fall of the second.
+      const first = meanOf(history, e + 0.5 * frame, e + frame);
+      const second = meanOf(history, e + 1.5 * frame, e + 2 * frame);
       if (second - ref.floor > HELD_BRIGHTNESS * (first - ref.floor)) return false;
     }
     // The second pulse starts where the signal is lowest around when it was due.
