@@ -21,11 +21,13 @@ import { HISTORY, type Conditioner } from './condition.js';
 /** Hysteresis, as a fraction of the envelope's peak-to-peak. */
 const HYSTERESIS = 0.05;
 /**
- * A valley must lie below this fraction of its pulse's height above the envelope's bottom. Under
- * PWM dimming the sampler beats with the bursts and the smoothed light sags to about half in
- * the beat's nodes, so there a valley must go deeper.
+ * A valley must lie below this fraction of its pulse's height above the envelope's bottom, or it
+ * is a dip inside the pulse. Under PWM dimming the sampler beats with the bursts and the smoothed
+ * light sags to about half in the beat's nodes, so there a valley must go deeper. (Without PWM,
+ * dips inside a pulse come from flicker, which the timing stage merges back anyway, so the rule
+ * is lenient: a dim grey after a white on a slow LCD has a shallow valley behind it.)
  */
-const VALLEY_DEPTH = 0.5;
+const VALLEY_DEPTH = 0.62;
 const VALLEY_DEPTH_PWM = 0.35;
 /** A pulse starts only once the signal stands this fraction of the envelope above its bottom. */
 const RISE_LEVEL = 0.2;
