@@ -28,13 +28,14 @@ const MAX_RECORDED = 20;
 
 /**
  * Cases `from` … `from + count − 1`. `onProgress(next)` is called with the next case index after
- * each case (cheap; a watchdog uses it to name a case that never returns).
+ * each case (cheap; a watchdog uses it to name a case that never returns), `onFailure` as soon
+ * as a case fails (so a run that dies later loses nothing).
  */
 export async function runCases(
   target: FuzzTarget,
   seed: number,
   count: number,
-  options: { from?: number; onProgress?: (next: number) => void } = {},
+  options: { from?: number; onProgress?: (next: number) => void; onFailure?: (failure: FuzzCaseFailure) => void } = {},
 ): Promise<FuzzRun> {
   const from = options.from ?? 0;
   const failures: FuzzCaseFailure[] = [];
@@ -48,10 +49,9 @@ export async function runCases(
       await target.run(caseRandom(seed, index));
     } catch (err) {
       failed++;
-      if (failures.length < MAX_RECORDED) {
-        const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-        failures.push({ index, message });
-      }
+      const failure = { index, message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+      if (failures.length < MAX_RECORDED) failures.push(failure);
+      options.onFailure?.(failure);
     }
     const ms = performance.now() - t0;
     if (ms > slowestMs) {

@@ -195,7 +195,7 @@ export const decoderTarget: FuzzTarget = {
   name: 'decoder',
   description: 'hostile sample streams in chunks of 1 to 10⁶: never throws, never a packet that was not sent, same result whatever the chunking',
   quickCases: 300,
-  longCases: 100_000,
+  longCases: 30_000,
   run(rng) {
     const stream = hostileStream(rng);
     const options = hostileOptions(rng, stream);
@@ -221,7 +221,7 @@ export const decoderInputsTarget: FuzzTarget = {
   name: 'decoder-inputs',
   description: 'plain arrays with holes, null and undefined, empty chunks, mismatched times: no throw',
   quickCases: 500,
-  longCases: 100_000,
+  longCases: 30_000,
   run(rng) {
     const n = rng.int(0, 3000);
     const values: unknown[] = new Array(n);
@@ -257,7 +257,7 @@ export const csvTarget: FuzzTarget = {
   name: 'csv-reader',
   description: 'CSV text, damaged, salted with binary and with a password inside a bad line: typed errors that never quote the line',
   quickCases: 2000,
-  longCases: 200_000,
+  longCases: 100_000,
   run(rng) {
     const secret = `Pw-${rng.int(100000, 999999)}-secret`;
     let text = rng.pick(CSV_SEEDS);
@@ -287,7 +287,7 @@ export const binaryTarget: FuzzTarget = {
   name: 'binary-reader',
   description: 'u16le/f32le streams of any length and content in random pieces: samples or typed errors',
   quickCases: 300,
-  longCases: 50_000,
+  longCases: 30_000,
   async run(rng) {
     const bytes = rng.bytes(rng.int(0, 400));
     const pieces: Uint8Array[] = [];
@@ -319,7 +319,7 @@ export const y4mTarget: FuzzTarget = {
   name: 'y4m-reader',
   description: 'Y4M streams damaged in the header, the FRAME lines or the planes, cut short: frames or typed errors',
   quickCases: 300,
-  longCases: 50_000,
+  longCases: 30_000,
   async run(rng) {
     const bytes = y4mSeed(rng);
     for (let k = rng.int(0, 4); k > 0; k--) bytes[rng.int(0, bytes.length - 1)] = rng.pick([0x20, 0x0a, 0x30, 0x39, 0x46, 0x57, 0x48, rng.int(0, 255)]);

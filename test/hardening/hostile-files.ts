@@ -8,14 +8,16 @@
  * else exit 2 with exactly one line `blinkup: …` on stderr — never a stack trace, never an
  * "unexpected error" (a crash that was caught, not a refusal), and within a bounded time.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simulatePhotodiode } from '../../src/channel/index.js';
 import { toLevels } from '../../src/line/index.js';
 import { encodePacket } from '../../src/packet/index.js';
 import { encodeGreyPng } from '../../src/node/png-frames.js';
 import type { Random } from '../../src/util/random.js';
-import type { CliResult } from '../cli/run-cli.js';
+import { runCli, type CliResult } from '../cli/run-cli.js';
+import { FuzzFailure, type FuzzTarget } from '../fuzz/targets.js';
 
 /** Files to create under a folder (a value of `null` makes a sub-folder), and the decode arguments. */
 export interface HostileCase {
@@ -186,3 +188,26 @@ export function judge(c: HostileCase, r: CliResult, ms: number, maxMs: number): 
   if (r.status !== 0 && (lines.length !== 1 || !lines[0]!.startsWith('blinkup: '))) return `stderr is not one "blinkup: …" line: ${JSON.stringify(r.stderr.slice(0, 300))}`;
   return undefined;
 }
+
+/**
+ * The long fuzz run's CLI target: each case is a named hostile case or a mutated capture, written
+ * to a fresh folder and decoded by the real executable in its own process.
+ */
+export const cliDecodeTarget: FuzzTarget = {
+  name: 'cli-decode',
+  description: 'blinkup decode (a real process per case) on named hostile files and mutated captures: exit 0/1/2, one line, no stack, < 20 s',
+  quickCases: 20,
+  longCases: 400,
+  async run(rng) {
+    const c = rng.chance(0.3) ? rng.pick(HOSTILE_CASES) : mutatedCase(rng, 0);
+    const dir = mkdtempSync(join(tmpdir(), 'blinkup-fuzz-cli-'));
+    try {
+      const args = materialize(c, dir);
+      const t0 = performance.now();
+      const problem = judge(c, await runCli(args), performance.now() - t0, 20_000);
+      if (problem) throw new FuzzFailure(`${c.name}: ${problem}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
