@@ -30,6 +30,8 @@ declare global {
  * starved compositor presents a refresh or two late do not shrink a level to nothing.
  */
 const DEMO_FPS = 15;
+/** Flashes tried before the demo test gives up (see the test for why more than one). */
+const MAX_ATTEMPTS = 3;
 /** The virtual photodiode's sample rate, Hz (the imp reads its light sensor about this often). */
 const SENSOR_RATE = 1000;
 /** Screencast frame size: small PNGs are quick to encode, so the recording keeps up. */
@@ -122,12 +124,13 @@ describe.skipIf(!run)('flashing in real Chromium', () => {
     await page.fill('#token', payload.token);
     await page.check(`input[name="fps"][value="${DEMO_FPS}"]`, { force: true });
 
+    // On an overloaded machine headless Chromium's software compositor drops or delays frames now
+    // and then: a level the page painted never reaches the screen (checked against an in-page
+    // paint log), or shows for a single refresh. Such a flash may not decode, and the test says so
+    // and flashes again. A fault in the player or the decoder fails every attempt.
     let run = await flashDemo(page, levels);
-    if (run.decoded.packets.length === 0) {
-      // On an overloaded machine headless Chromium's software compositor sometimes drops frames:
-      // the page painted a level that never reached the screen (checked against an in-page paint
-      // log), and no receiver could have seen it. Say so, and give it one more flash.
-      console.warn(`browser end-to-end: the first flash did not decode (${run.decoded.summary}); flashing once more`);
+    for (let attempt = 2; attempt <= MAX_ATTEMPTS && run.decoded.packets.length === 0; attempt++) {
+      console.warn(`browser end-to-end: the flash did not decode (${run.decoded.summary}); attempt ${attempt} of ${MAX_ATTEMPTS}`);
       run = await flashDemo(page, levels);
     }
 
@@ -140,7 +143,7 @@ describe.skipIf(!run)('flashing in real Chromium', () => {
     expect(decoded.packets[0]!.payload as ConfigPayload).toMatchObject(payload);
     expect(decoded.packets[0]!.quality.fps).toBeCloseTo(DEMO_FPS, 0);
     await page.close();
-  }, 240_000);
+  }, 300_000);
 
   it('cancels with an AbortSignal: rejects with an AbortError and restores the element', async () => {
     const page = await open('player.html');
