@@ -1,7 +1,7 @@
 /**
- * Frame pacing as a pure state machine: fed one requestAnimationFrame timestamp per callback, it
- * says what the screen should show. No DOM and no clock of its own, so it runs the same under a
- * fake clock in a test as under a real display.
+ * Frame pacing as a pure state machine: fed each requestAnimationFrame callback's timestamp (and
+ * the time it actually ran), it says what the screen should show. No DOM and no clock of its own,
+ * so it runs the same under a fake clock in a test as under a real display.
  *
  *   warm-up ──(enough black refreshes to measure the display)──▶ playing ──(last level held)──▶ done
  *
