@@ -1,0 +1,109 @@
+/**
+ * Decoder throughput: samples per second through TriLevelDecoder against a plain loop over the
+ * same typed array, in the same run. The input is a simulated capture of a typical channel with
+ * the packet flashed again and again; every decoder run must find every transmission (checked
+ * inside the timed function), so a fast wrong decoder cannot win.
+ *
+ * Run alone with `node --import tsx bench/decoder.bench.ts`, or all benches with `npm run bench`.
+ * Prints both rates, their ratio, and one JSON line.
+ */
+import Benchmark from 'benchmark';
+import { simulatePhotodiode } from '../src/channel/index.js';
+import { TriLevelDecoder } from '../src/decoder/index.js';
+import { toLevels } from '../src/line/index.js';
+import { encodePacket } from '../src/packet/index.js';
+
+// ---- inputs, built outside the timed code -------------------------------------------------
+
+const packet = encodePacket({ ssid: 'HomeNetwork', password: 'correct horse', planId: '0123456789abcdef', token: 'fedcba9876543210' });
+const REPEATS = 40;
+const capture = simulatePhotodiode(
+  toLevels(packet),
+  { repeat: REPEATS, repeatGapS: 0.4, heldLevelProbability: 0.05, samplerClockPpm: 8000, flickerDepth: 0.2 },
+  0xdec0de,
+);
+const samples = capture.samples; // Float32Array, ADC codes, 1 kHz
+const N = samples.length;
+
+function plainLoop(): number {
+  let sum = 0;
+  for (let i = 0; i < samples.length; i++) sum += samples[i]!;
+  return sum;
+}
+
+function decodeAll(): number {
+  const decoder = new TriLevelDecoder({ sampleRate: capture.sampleRate, fullScale: capture.fullScale });
+  let packets = 0;
+  for (const e of decoder.push(samples)) if (e.type === 'packet') packets++;
+  for (const e of decoder.flush()) if (e.type === 'packet') packets++;
+  if (packets !== REPEATS) throw new Error(`decoded ${packets} of ${REPEATS} transmissions`);
+  return packets;
+}
+
+decodeAll(); // fails loudly before any timing if the input does not decode
+
+// ---- measurement ------------------------------------------------------------------------------
+
+function runSuite(suite: Benchmark.Suite): Promise<Benchmark[]> {
+  return new Promise((resolve, reject) => {
+    suite
+      .on('cycle', (event: Benchmark.Event) => console.log(`  ${String(event.target)}`))
+      .on('error', (event: Benchmark.Event) => reject((event.target as unknown as { error: Error }).error))
+      .on('complete', function (this: Benchmark.Suite) {
+        resolve(this.map((b: Benchmark) => b) as Benchmark[]);
+      })
+      .run({ async: true });
+  });
+}
+
+const DECODER = 'TriLevelDecoder (push + flush)';
+const PLAIN = 'plain loop (sum of the same Float32Array)';
+let sink = 0;
+
+/** Best rate of each case over a few rounds: on a shared machine other processes only ever slow a round down. */
+const ROUNDS = 3;
+const best = new Map<string, number>();
+console.log(`decoder throughput on ${N} samples (${(N / capture.sampleRate).toFixed(0)} s at ${capture.sampleRate} Hz, ${REPEATS} transmissions; best of ${ROUNDS} rounds)`);
+for (let round = 0; round < ROUNDS; round++) {
+  const results = await runSuite(
+    new Benchmark.Suite('decoder')
+      .add(DECODER, () => {
+        sink ^= decodeAll();
+      }, { maxTime: 2 })
+      .add(PLAIN, () => {
+        sink += plainLoop();
+      }, { maxTime: 2 }),
+  );
+  for (const b of results) best.set(b.name!, Math.max(best.get(b.name!) ?? 0, b.hz * N));
+}
+
+/** CPU time of this process only (immune to other processes holding the CPU): median of 5. */
+function cpuRate(work: () => unknown, reps: number): number {
+  const rates: number[] = [];
+  for (let k = 0; k < 5; k++) {
+    const start = process.cpuUsage();
+    for (let r = 0; r < reps; r++) work();
+    const used = process.cpuUsage(start);
+    rates.push((reps * N) / ((used.user + used.system) / 1e6));
+  }
+  return rates.sort((a, b) => a - b)[2]!;
+}
+
+const decoderRate = best.get(DECODER)!;
+const plainRate = best.get(PLAIN)!;
+const decoderCpu = cpuRate(decodeAll, 3);
+const plainCpu = cpuRate(plainLoop, 30);
+const mega = (x: number): string => `${(x / 1e6).toFixed(1)} M samples/s`;
+console.log(`  → decoder ${mega(decoderRate)}, plain loop ${mega(plainRate)}: ratio ${(decoderRate / plainRate).toFixed(3)}`);
+console.log(`  → by CPU time: decoder ${mega(decoderCpu)}, plain loop ${mega(plainCpu)}: ratio ${(decoderCpu / plainCpu).toFixed(3)}`);
+console.log(
+  JSON.stringify({
+    bench: 'decoder',
+    samples: N,
+    decoderSamplesPerS: Math.round(decoderRate),
+    plainLoopSamplesPerS: Math.round(plainRate),
+    ratio: decoderRate / plainRate,
+    cpu: { decoderSamplesPerS: Math.round(decoderCpu), plainLoopSamplesPerS: Math.round(plainCpu), ratio: decoderCpu / plainCpu },
+    sink: sink & 1,
+  }),
+);
