@@ -6,6 +6,11 @@
  *
  * Memory is bounded: a few slots (one per length byte), least recently used evicted, each at most
  * one packet of floats.
+ *
+ * Packets of the same length are not always the same packet — a factory flashes one token after
+ * another — and a sum of two different packets is noise that the CRC (1024 values) lets through
+ * one time in a thousand. So a copy that confidently contradicts what a slot holds starts the slot
+ * afresh instead of being added.
  */
 import { MAX_PACKET_BITS } from './framer.js';
 
@@ -13,6 +18,10 @@ import { MAX_PACKET_BITS } from './framer.js';
 const SLOTS = 4;
 /** Copies per slot before the oldest evidence is halved (keeps the sums bounded and fresh). */
 const MAX_COPIES = 16;
+/** A bit decided with at least this soft magnitude (half-gaps) in both is a confident decision… */
+const CONFIDENT = 0.5;
+/** …and more than this many confident contradictions make the new copy another packet. */
+const MAX_CONFLICTS = 2;
 
 interface Slot {
   length: number;
@@ -43,6 +52,10 @@ export class RepetitionCombiner {
       }
     }
     const sum = slot.sum;
+    if (slot.copies > 0 && conflicts(sum, slot.copies, soft, nbits) > MAX_CONFLICTS) {
+      slot.copies = 0;
+      sum.fill(0);
+    }
     if (slot.copies >= MAX_COPIES) {
       for (let i = 0; i < nbits; i++) sum[i] = sum[i]! * 0.5;
       slot.copies >>= 1;
@@ -66,4 +79,15 @@ export class RepetitionCombiner {
     this.slots.length = 0;
     this.clock = 0;
   }
+}
+
+/** Bits where `soft` and the slot's mean are both confident and disagree. */
+function conflicts(sum: Float32Array, copies: number, soft: ArrayLike<number>, nbits: number): number {
+  let n = 0;
+  for (let i = 0; i < nbits; i++) {
+    const mean = sum[i]! / copies;
+    const v = soft[i]!;
+    if (mean * v < 0 && Math.abs(mean) >= CONFIDENT && Math.abs(v) >= CONFIDENT) n++;
+  }
+  return n;
 }

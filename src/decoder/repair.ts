@@ -5,9 +5,12 @@
  * byte, which decided how many bits were read) and re-checking recovers many packets a single
  * noisy pulse spoiled.
  *
- * Each trial is another chance for a random CRC match (1 in 65 536), so the search is small
- * (≤ 55 trials by default), only bits that were genuinely uncertain are candidates, and a
- * candidate must pass the full structural parse too — never the CRC alone.
+ * The CRC of SDK 0.3.0 takes only 1024 values (see crc16.ts), so every trial is a 1-in-1024
+ * chance of a false match, and a packet with an error the search does not cover is a lottery:
+ * searching ten bits in pairs (55 trials) accepted more wrong packets than it repaired in the
+ * hardening measurements (issue 6). So the search runs only when it is nearly certain to hold the
+ * error: a few bits are in doubt and every other bit is sure. Then it tries at most seven
+ * combinations, and a candidate must pass the full structural parse too — never the CRC alone.
  */
 import { crc16 } from '../packet/crc16.js';
 import { isBlinkUpError } from '../packet/errors.js';
@@ -15,12 +18,14 @@ import { parsePacket } from '../packet/parse.js';
 import type { Payload } from '../packet/types.js';
 import type { RepairOptions } from './types.js';
 
-/** Default search: up to two flips among the ten least-confident bits. */
-export const DEFAULT_REPAIR: RepairOptions = { maxFlips: 2, candidates: 10 };
+/** Default search: up to two flips, among at most two bits in doubt. */
+export const DEFAULT_REPAIR: RepairOptions = { maxFlips: 2, candidates: 2 };
 /** Hard limits whatever the caller asks (the false-accept risk grows with the search). */
-export const MAX_REPAIR: RepairOptions = { maxFlips: 3, candidates: 16 };
-/** Only bits less confident than this may be flipped (soft values are in half-gaps: 1 = on a level). */
-const MAX_FLIP_CONFIDENCE = 0.75;
+export const MAX_REPAIR: RepairOptions = { maxFlips: 3, candidates: 3 };
+/** A bit less confident than this is in doubt: a candidate for flipping (soft values are in half-gaps: 1 = on a level). */
+const DOUBTFUL = 0.25;
+/** Every other bit must be at least this confident, or the error may be anywhere and no search is made. */
+const SURE = 0.5;
 
 export type CheckResult =
   | { readonly ok: true; readonly payload: Payload }
@@ -66,16 +71,20 @@ export function repairLimits(option: boolean | RepairOptions | undefined): Repai
 }
 
 /**
- * Tries every set of at most `maxFlips` flips among the `candidates` least-confident bits after
- * the length byte, fewest flips and least-confident first. Returns the first packet that passes
- * CRC and structure, or null.
+ * When the bits in doubt after the length byte are at most `candidates` (and at least one) and
+ * every other bit is sure, tries every set of at most `maxFlips` flips among them, fewest flips
+ * and least-confident first. Returns the first packet that passes CRC and structure, or null.
  */
 export function repairPacket(soft: ArrayLike<number>, nbits: number, limits: RepairOptions): Repaired | null {
   if (limits.maxFlips <= 0 || limits.candidates <= 0 || nbits < 24) return null;
-  const order: number[] = [];
-  for (let i = 8; i < nbits; i++) if (Math.abs(soft[i]!) < MAX_FLIP_CONFIDENCE) order.push(i);
-  order.sort((a, b) => Math.abs(soft[a]!) - Math.abs(soft[b]!) || a - b);
-  const picks = order.slice(0, limits.candidates);
+  const picks: number[] = [];
+  for (let i = 8; i < nbits; i++) {
+    const a = Math.abs(soft[i]!);
+    if (a < DOUBTFUL) picks.push(i);
+    else if (!(a >= SURE)) return null;
+  }
+  if (picks.length === 0 || picks.length > limits.candidates) return null;
+  picks.sort((a, b) => Math.abs(soft[a]!) - Math.abs(soft[b]!) || a - b);
   const bytes = hardBytes(soft, nbits);
   const crcEnd = bytes.length - 2;
   const wanted = (): boolean => crc16(bytes, 0, crcEnd) === ((bytes[crcEnd]! << 8) | bytes[crcEnd + 1]!);

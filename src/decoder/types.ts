@@ -9,7 +9,7 @@ import type { Payload } from '../packet/types.js';
 export interface RepairOptions {
   /** Most bits flipped at once (0 disables repair). */
   readonly maxFlips: number;
-  /** How many of the least-confident bits are candidates for flipping. */
+  /** Most bits in doubt (confidence < 0.25) a packet may have for a search to be made; every other bit must be sure (≥ 0.5). */
   readonly candidates: number;
 }
 
@@ -18,7 +18,7 @@ export interface DecoderOptions {
   readonly sampleRate?: number;
   /** ADC full scale (e.g. 4095 for 12 bits), for swing as a fraction in the report; inferred if absent. */
   readonly fullScale?: number;
-  /** Bit-flip repair on CRC failure: `true` (default: 2 flips among the 10 least confident), `false`, or limits. */
+  /** Bit-flip repair on CRC failure: `true` (default: up to 2 flips, only when at most 2 bits are in doubt and the rest sure), `false`, or limits. */
   readonly repair?: boolean | RepairOptions;
   /** Combine the soft bits of repeated transmissions of the same packet (default true). */
   readonly combine?: boolean;
