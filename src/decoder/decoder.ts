@@ -69,7 +69,9 @@ export class TriLevelDecoder {
   private skippedEarly = 0;
   private saturationAnnounced = false;
   /** Levels of the last transmission, for the report once the framer has moved on. */
-  private seen = { black: Number.NaN, grey: Number.NaN, white: Number.NaN };
+  private seenBlack = Number.NaN;
+  private seenGrey = Number.NaN;
+  private seenWhite = Number.NaN;
 
   constructor(options: DecoderOptions = {}) {
     const rate = options.sampleRate;
@@ -143,9 +145,9 @@ export class TriLevelDecoder {
     const st = this.stages;
     const current = this.levels.learned ? this.levels : null;
     return this.stats.snapshot({
-      black: current ? current.floor : this.seen.black,
-      grey: current ? current.grey : this.seen.grey,
-      white: current ? current.white : this.seen.white,
+      black: current ? current.floor : this.seenBlack,
+      grey: current ? current.grey : this.seenGrey,
+      white: current ? current.white : this.seenWhite,
       fullScale: st ? st.cond.fullScale : this.givenFullScale || Number.NaN,
       noiseRms: st ? st.seg.noise : 0,
       saturated: st ? st.cond.saturated : 0,
@@ -165,7 +167,7 @@ export class TriLevelDecoder {
     this.stats = new ReportBuilder();
     this.skippedEarly = 0;
     this.saturationAnnounced = false;
-    this.seen = { black: Number.NaN, grey: Number.NaN, white: Number.NaN };
+    this.seenBlack = this.seenGrey = this.seenWhite = Number.NaN;
   }
 
   /**
@@ -298,7 +300,9 @@ export class TriLevelDecoder {
       // Only pulses of a real transmission (past the sync magic) go into the report.
       this.stats.notePeriod(p.period / levels.period, periodS);
       this.stats.noteBit(framer.confidence, p.late - (framer.decision === 2 ? white : grey));
-      this.seen = { black: levels.floor, grey: levels.grey, white: levels.white };
+      this.seenBlack = levels.floor;
+      this.seenGrey = levels.grey;
+      this.seenWhite = levels.white;
     }
     if (this.onPulseHook) this.emitPulse(framer, before === FramerState.HUNT ? p.top : p.late, startS, endS);
     if (framer.state === FramerState.HUNT) seg.unlock();

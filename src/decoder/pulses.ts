@@ -47,8 +47,6 @@ export class Pulse {
   period = 0;
   /** Mean of the raw samples in the bright part (above the midpoint of floor and peak). */
   top = 0;
-  /** Spread (rms) of those samples about `top`. */
-  topSpread = 0;
   /**
    * The same statistic over the second half of the pulse's first frame only (set by the timing
    * stage once the frame clock is known). A slow LCD is closest to the frame's level just before
@@ -72,7 +70,6 @@ export class Pulse {
     this.edge = o.edge;
     this.period = o.period;
     this.top = o.top;
-    this.topSpread = o.topSpread;
     this.late = o.late;
     this.floor = o.floor;
     this.peak = o.peak;
@@ -364,39 +361,28 @@ export class PulseSegmenter {
 }
 
 /**
- * Raw samples [start, end) → sum, count, and the mean and rms spread of the samples at or above
- * `mid`: the bright part of the pulse. Taking only those makes the value immune to how long the
- * pulse is and, under PWM dimming, to how many of its samples caught the light on.
+ * Raw samples [start, end) → sum, count, and the mean of the samples at or above `mid`: the
+ * bright part of the pulse. Taking only those makes the value immune to how long the pulse is.
  */
 export function measureRange(history: Conditioner, start: number, end: number, mid: number, out: Pulse): void {
   const values = history.values;
   const mask = HISTORY - 1;
   let sum = 0;
   let topSum = 0;
-  let topSq = 0;
   let topCount = 0;
   let max = -Infinity;
   for (let i = start; i < end; i++) {
     const x = values[i & mask]!;
     sum += x;
-    if (x > max) max = x;
+    max = Math.max(max, x);
     if (x >= mid) {
       topSum += x;
-      topSq += x * x;
       topCount++;
     }
   }
   out.sum = sum;
   out.count = end - start;
-  if (topCount > 0) {
-    const mean = topSum / topCount;
-    out.top = mean;
-    const v = topSq / topCount - mean * mean;
-    out.topSpread = v > 0 ? Math.sqrt(v) : 0;
-  } else {
-    out.top = end > start ? max : mid;
-    out.topSpread = 0;
-  }
+  out.top = topCount > 0 ? topSum / topCount : end > start ? max : mid;
 }
 
 /**

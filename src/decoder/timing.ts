@@ -169,8 +169,8 @@ const LATE_TO = 1;
 
 /**
  * Sets `p.late`: the level of the pulse's first frame, read as the mean of its largest quarter of
- * samples (after the frame's first quarter, on an LCD). The top, because a slow pixel approaches
- * its level from below and PWM dimming chops the light into bursts whose peaks, not their
+ * samples (after the frame's first quarter: a slow pixel approaches its level from below).
+ * Under PWM dimming, the largest quarter of the whole bright part: the bursts' peaks, not their
  * average (which depends on how the sampler happens to hit them), scale with the level.
  */
 function measureLate(p: Pulse, ref: PulseReference | null, history: Conditioner): void {
@@ -194,26 +194,32 @@ function measureLate(p: Pulse, ref: PulseReference | null, history: Conditioner)
 const TOP_SCRATCH = new Float64Array(256);
 
 /**
- * Mean of the largest quarter (by count) of the samples in [from, to) where the smoothed signal
- * stands at or above `brightFrom`: the level a slow pixel settles at, or the peaks of the PWM
- * bursts the sampler caught — steadier than the single largest sample, and blind to the dips in
- * between. (Windows longer than 1024 samples are read from their start.)
+ * Mean of the largest quarter (by count) of the samples in [from, to) — only those where the
+ * smoothed signal stands at or above `brightFrom`, if that is finite: the level a slow pixel
+ * settles at, or the peaks of the PWM bursts the sampler caught. Steadier than the single
+ * largest sample, and blind to the dips in between. (At most the first 1024 samples count.)
  */
 function topQuarter(history: Conditioner, from: number, to: number, brightFrom: number): number {
+  const values = history.values;
+  const smooth = history.smooth;
+  const mask = values.length - 1;
+  const filtered = brightFrom > -Infinity;
   const lag = (history.width - 1) >> 1;
   const last = history.count - 1;
-  let n = 0;
-  for (let i = from; i < to && n < 4 * TOP_SCRATCH.length; i++) if (history.smoothed(Math.min(i + lag, last)) >= brightFrom) n++;
-  if (n === 0) return Math.max(history.value(from), history.value(to - 1));
+  const end = Math.min(to, from + 4 * TOP_SCRATCH.length);
+  let n = end - from;
+  if (filtered) {
+    n = 0;
+    for (let i = from; i < end; i++) if (smooth[Math.min(i + lag, last) & mask]! >= brightFrom) n++;
+    if (n === 0) return Math.max(values[from & mask]!, values[(to - 1) & mask]!);
+  }
   const k = Math.max(1, n >> 2);
   const top = TOP_SCRATCH;
   let size = 0;
-  let seen = 0;
   // Keep the k largest in ascending order by insertion: windows are short.
-  for (let i = from; i < to && seen < n; i++) {
-    if (history.smoothed(Math.min(i + lag, last)) < brightFrom) continue;
-    seen++;
-    const x = history.value(i);
+  for (let i = from; i < end; i++) {
+    if (filtered && smooth[Math.min(i + lag, last) & mask]! < brightFrom) continue;
+    const x = values[i & mask]!;
     if (size < k) {
       let j = size++;
       while (j > 0 && top[j - 1]! > x) {
