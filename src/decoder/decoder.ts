@@ -13,6 +13,7 @@
  * password and the enrolment token: callers must not show them without the user's consent.
  */
 import { BlinkUpError, ErrorCode } from '../packet/errors.js';
+import { protectBytes } from '../packet/redact.js';
 import { RepetitionCombiner } from './combine.js';
 import { BLOCK, Conditioner, MAX_ABS_SAMPLE, smoothingLength } from './condition.js';
 import { FrameResult, Framer, FramerState } from './framer.js';
@@ -355,7 +356,7 @@ export class TriLevelDecoder {
       return;
     }
     this.stats.failures++;
-    const failure: FailureEvent = { type: 'crc-failure', bytes, ...base, reason: check.reason, code: check.code };
+    const failure: FailureEvent = { type: 'crc-failure', bytes: protectBytes(bytes), ...base, reason: check.reason, code: check.code };
     this.out.push(failure);
     if (!this.combine) return;
     const { sum, copies } = this.combiner.add(length, soft, nbits);
@@ -373,6 +374,7 @@ export class TriLevelDecoder {
   }
 
   private emitPacket(event: PacketEvent, length: number): void {
+    protectBytes(event.bytes); // printing the event must not print the secrets
     this.stats.packets++;
     this.combiner.forget(length);
     this.out.push(event);

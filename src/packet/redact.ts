@@ -38,3 +38,17 @@ export function protectSecrets<T extends Payload>(p: T): T {
   });
   return p;
 }
+
+/**
+ * The same for raw packet bytes, which hold every secret of the payload: JSON.stringify, String()
+ * and Node's console.log show only their length. Indexing, iteration and copies see the bytes.
+ */
+export function protectBytes(bytes: Uint8Array): Uint8Array {
+  const shown = (): string => `[${bytes.length} packet bytes, hidden]`;
+  Object.defineProperties(bytes, {
+    toJSON: { value: shown, enumerable: false, configurable: true },
+    toString: { value: shown, enumerable: false, configurable: true },
+    [INSPECT]: { value: shown, enumerable: false, configurable: true },
+  });
+  return bytes;
+}

@@ -218,6 +218,29 @@ describe('the library: payloads and events print redacted', () => {
     for (const e of packets) for (const text of printed(e.payload)) expect(findSecrets(text, forms), text).toEqual([]);
   });
 
+  it('whole decoder events print without the packet bytes that hold the secrets', () => {
+    const packet = encodePacket(PAYLOAD);
+    const broken = packet.slice();
+    broken[broken.length - 1]! ^= 0x5a;
+    const events = [
+      ...decodeSamples(simulatePhotodiode(toLevels(packet), {}, 2).samples, { sampleRate: 1000 }).events,
+      ...decodeSamples(simulatePhotodiode(toLevels(broken), { heldLevelProbability: 0 }, 2).samples, { sampleRate: 1000, combine: false }).events,
+    ].filter((e) => e.type === 'packet' || e.type === 'crc-failure');
+    expect(events.map((e) => e.type).sort()).toEqual(['crc-failure', 'packet']);
+    // The password's bytes as a number list (util.inspect, String) or as JSON of a typed array.
+    const bytes = [...Buffer.from(SECRETS.password)];
+    const asList = new RegExp(bytes.join(',\\s*'));
+    const asJson = new RegExp(bytes.map((b) => `"\\d+":${b}`).join(','));
+    for (const e of events) {
+      for (const text of [...printed(e), String((e as { bytes: Uint8Array }).bytes)]) {
+        expect(findSecrets(text, forms), text).toEqual([]);
+        expect(asList.test(text) || asJson.test(text), text.slice(0, 300)).toBe(false);
+      }
+      // The bytes themselves are still there for the program that asked.
+      expect(Buffer.from((e as { bytes: Uint8Array }).bytes).includes(Buffer.from(SECRETS.password))).toBe(true);
+    }
+  });
+
   it('error messages of encodePacket and parsePacket never quote a secret', () => {
     const bad: ConfigPayload[] = [
       { ...PAYLOAD, token: `${SECRETS.token}0` },
