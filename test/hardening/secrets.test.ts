@@ -67,6 +67,14 @@ describe('every command, secrets from argv, a file, stdin and the environment', 
     expectRunClean(`encode ${format} file`, await runInProcess(['encode', ...FROM_FILE, '--format', format, '--out', file], { env: SECRET_ENV }), 0, [file]);
   });
 
+  it('encode with every secret from the environment; --show-secrets shows them where asked', async () => {
+    const env = { ...SECRET_ENV, BLINKUP_PASSWORD: SECRETS.password };
+    const ids = ['--ssid', 'HardenNet', '--plan-id', PLAN, '--proxy', 'proxy.lan:3128', '--proxy-user', 'ops', '--format', 'json', '--out', '-'];
+    expectRunClean('encode, secrets in the environment', await runInProcess(['encode', ...ids], { env }), 0);
+    const shown = await runInProcess(['encode', ...ids, '--show-secrets'], { env });
+    for (const secret of [SECRETS.password, SECRETS.token, SECRETS.proxyPassword!]) expect(shown.stdout).toContain(secret);
+  });
+
   it('encode --format png: frames, manifest and their text chunks', async () => {
     const out = path('png-frames');
     expectRunClean('encode png', await runInProcess(['encode', ...ON_ARGV, '--out', out, '--size', '2x2']), 0, [out]);
