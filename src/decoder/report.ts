@@ -6,9 +6,23 @@
  */
 import type { SignalReport } from './types.js';
 
-/** Display refresh rates whose integer divisions are the nominal flash rates (60 Hz first: it wins ties). */
-const REFRESH_RATES = [60, 120, 90, 144] as const;
-const MIN_NOMINAL_FPS = 10;
+/**
+ * Flash rates a display shows (each level a whole number of refreshes): SDK 0.3.0's 60, 30 and
+ * 20 fps and the other divisions of a 60 Hz screen down to 10 fps, 120 fps on 120 Hz (and 40 fps
+ * there), 90 and 45 on 90 Hz — with the refreshes per level of each.
+ */
+const NOMINAL_RATES: readonly { fps: number; refreshesPerFrame: number }[] = [
+  { fps: 120, refreshesPerFrame: 1 },
+  { fps: 90, refreshesPerFrame: 1 },
+  { fps: 60, refreshesPerFrame: 1 },
+  { fps: 45, refreshesPerFrame: 2 },
+  { fps: 40, refreshesPerFrame: 3 },
+  { fps: 30, refreshesPerFrame: 2 },
+  { fps: 20, refreshesPerFrame: 3 },
+  { fps: 15, refreshesPerFrame: 4 },
+  { fps: 12, refreshesPerFrame: 5 },
+  { fps: 10, refreshesPerFrame: 6 },
+];
 /** Excess period, in fractions of a period, is binned this finely for counting held frames. */
 const HOLD_BINS = 24;
 const HOLD_BIN_WIDTH = 1 / 12;
@@ -18,13 +32,11 @@ export function nearestNominalFps(fps: number): { fps: number; refreshesPerFrame
   let best = { fps: Number.NaN, refreshesPerFrame: 1 };
   let bestErr = Infinity;
   if (!(fps > 0)) return best;
-  for (const hz of REFRESH_RATES) {
-    for (let k = 1; hz / k >= MIN_NOMINAL_FPS; k++) {
-      const err = Math.abs(Math.log(fps / (hz / k)));
-      if (err < bestErr - 1e-12) {
-        bestErr = err;
-        best = { fps: hz / k, refreshesPerFrame: k };
-      }
+  for (const rate of NOMINAL_RATES) {
+    const err = Math.abs(Math.log(fps / rate.fps));
+    if (err < bestErr) {
+      bestErr = err;
+      best = { ...rate };
     }
   }
   return best;

@@ -34,6 +34,8 @@ export interface PulseReference {
 const MERGE_BELOW = 0.6;
 /** A segment below this fraction of the way from floor to grey, and rising less than it from its own valley, is no pulse. */
 const DARK_BELOW = 0.5;
+/** A pulse cannot start sooner than this many frames after the previous one went dark. */
+const EARLIEST_AFTER_DARK = 0.3;
 /** A segment at least this many periods long may hold two pulses. */
 const SPLIT_FROM = 1.75;
 /** Up to this many periods, two held frames (one pulse) are possible; beyond, it is two pulses. */
@@ -56,7 +58,7 @@ export class PulseAssembler {
   push(seg: Pulse, ref: PulseReference | null, history: Conditioner): number {
     this.count = 0;
     const p = this.pending;
-    if (this.hasPending && !seg.empty && ref !== null && this.continues(seg, ref)) {
+    if (this.hasPending && !seg.empty && ref !== null && this.continues(seg, ref, history)) {
       // The pulse starts at whichever piece rose most from its valley: the real pulse after a
       // flicker wobble, or the first half of a pulse that ripple cut in two.
       const end = seg.edge + seg.period;
@@ -94,17 +96,27 @@ export class PulseAssembler {
   }
 
   /** Whether `seg` is a piece of the pending pulse rather than a pulse of its own. */
-  private continues(seg: Pulse, ref: PulseReference): boolean {
+  private continues(seg: Pulse, ref: PulseReference, history: Conditioner): boolean {
     if (this.pending.empty) return false;
     // A piece is short by both measures: edge to edge (a dim rise may be found late) and valley
     // to valley (a valley in a flat gap may be found anywhere). False while the period is unknown.
     const p = this.pending;
     if (p.period < MERGE_BELOW * ref.period && p.end - p.start < MERGE_BELOW * ref.period) return true;
     // A flicker wobble barely rises from its own valley. In sync that is not enough: a dim grey
-    // after a white on a slow LCD rises little too, but it is as bright as grey.
+    // after a white on a slow LCD rises little too, but it is as bright as grey — and it comes a
+    // frame after the white went dark, where a wobble on the afterglow comes right away.
     const height = ref.level - ref.floor;
     if (!(seg.peak - seg.floor < DARK_BELOW * height)) return false;
-    return !ref.locked || seg.top < ref.floor + DARK_BELOW * height;
+    if (!ref.locked || seg.top < ref.floor + DARK_BELOW * height) return true;
+    return seg.edge < this.brightEnd(history) + EARLIEST_AFTER_DARK * 0.5 * ref.period;
+  }
+
+  /** Last sample of the pending pulse whose smoothed light is still in its upper half. */
+  private brightEnd(history: Conditioner): number {
+    const p = this.pending;
+    const mid = 0.5 * (p.floor + p.peak);
+    for (let i = p.end - 1; i > p.start; i--) if (smoothedAt(history, i) >= mid) return i;
+    return p.start;
   }
 
   private release(ref: PulseReference | null, history: Conditioner): void {

@@ -1,0 +1,152 @@
+/** The decoder's stages on their own: repair, combining, slicing, the report's arithmetic, conditioning. */
+import { describe, expect, it } from 'vitest';
+import { inferFullScale, smoothingLength } from '../../src/decoder/condition.js';
+import { RepetitionCombiner } from '../../src/decoder/combine.js';
+import { LevelTracker } from '../../src/decoder/levels.js';
+import { checkPacket, hardBytes, repairLimits, repairPacket, DEFAULT_REPAIR, MAX_REPAIR } from '../../src/decoder/repair.js';
+import { nearestNominalFps } from '../../src/decoder/report.js';
+import { confidence, softValue, SOFT_LIMIT } from '../../src/decoder/slicer.js';
+import { encodePacket } from '../../src/packet/index.js';
+import { Random } from '../../src/util/random.js';
+import { BASIC } from './helpers.js';
+
+/** Soft bits of `bytes` at full confidence (+1 for a 1, −1 for a 0). */
+function softBits(bytes: Uint8Array): Float32Array {
+  const soft = new Float32Array(bytes.length * 8);
+  for (let i = 0; i < soft.length; i++) soft[i] = (bytes[i >> 3]! >> (7 - (i & 7))) & 1 ? 1 : -1;
+  return soft;
+}
+
+describe('repair', () => {
+  const packet = encodePacket(BASIC);
+
+  it('hard-decides soft bits MSB first', () => {
+    expect(Array.from(hardBytes(softBits(packet), packet.length * 8))).toEqual(Array.from(packet));
+  });
+
+  it('fixes one or two wrong bits when they alone were in doubt', () => {
+    for (const wrong of [[40], [40, 200], [9, 371]]) {
+      const soft = softBits(packet);
+      for (const bit of wrong) soft[bit] = -0.2 * soft[bit]!; // flipped, and barely
+      expect(checkPacket(hardBytes(soft, soft.length)).ok).toBe(false);
+      const fixed = repairPacket(soft, soft.length, DEFAULT_REPAIR);
+      expect(fixed).not.toBeNull();
+      expect(fixed!.flips).toBe(wrong.length);
+      expect(Array.from(fixed!.bytes)).toEqual(Array.from(packet));
+    }
+  });
+
+  it('does not search when the error may lie elsewhere (the CRC takes only 1024 values)', () => {
+    const confident = softBits(packet);
+    confident[40] = -confident[40]!; // wrong at full confidence: not in doubt
+    expect(repairPacket(confident, confident.length, DEFAULT_REPAIR)).toBeNull();
+    const three = softBits(packet);
+    for (const bit of [30, 90, 150]) three[bit] = -0.1 * three[bit]!; // more doubtful bits than candidates
+    expect(repairPacket(three, three.length, DEFAULT_REPAIR)).toBeNull();
+    expect(repairPacket(three, three.length, { maxFlips: 3, candidates: 3 })).not.toBeNull();
+    const unsure = softBits(packet);
+    unsure[40] = -0.1 * unsure[40]!;
+    unsure[300] = 0.4 * unsure[300]!; // right, but not sure: the error could be anywhere
+    expect(repairPacket(unsure, unsure.length, DEFAULT_REPAIR)).toBeNull();
+  });
+
+  it('never touches the length byte, and never accepts a CRC match whose structure is wrong', () => {
+    const soft = softBits(packet);
+    soft[3] = -0.1 * soft[3]!; // a length bit
+    expect(repairPacket(soft, soft.length, DEFAULT_REPAIR)).toBeNull();
+    // Random packets with two doubtful bits: any "repair" must parse as a real packet.
+    const rng = new Random(77);
+    for (let k = 0; k < 500; k++) {
+      const bytes = rng.bytes(40);
+      bytes[0] = 37;
+      const noisy = softBits(bytes);
+      for (let d = 0; d < 2; d++) noisy[rng.int(8, noisy.length - 1)]! *= 0.1;
+      const r = repairPacket(noisy, noisy.length, DEFAULT_REPAIR);
+      if (r) expect(checkPacket(r.bytes).ok).toBe(true);
+    }
+  });
+
+  it('clamps the caller’s limits', () => {
+    expect(repairLimits(false)).toEqual({ maxFlips: 0, candidates: 0 });
+    expect(repairLimits(true)).toEqual(DEFAULT_REPAIR);
+    expect(repairLimits({ maxFlips: 99, candidates: 999 })).toEqual(MAX_REPAIR);
+    expect(repairLimits({ maxFlips: Number.NaN, candidates: -1 })).toEqual({ maxFlips: 0, candidates: 0 });
+  });
+});
+
+describe('repetition combining', () => {
+  it('recovers a packet that every copy got wrong, each in different bits', () => {
+    const packet = encodePacket(BASIC);
+    const n = packet.length * 8;
+    const combiner = new RepetitionCombiner();
+    const rng = new Random(5);
+    let last: Float32Array | null = null;
+    for (let copy = 0; copy < 3; copy++) {
+      const soft = softBits(packet).map((v) => v * rng.uniform(0.3, 1));
+      for (let e = 0; e < 6; e++) {
+        const bit = 8 + rng.int(0, n - 9);
+        soft[bit] = -0.5 * soft[bit]!; // wrong, with middling confidence
+      }
+      expect(checkPacket(hardBytes(soft, n)).ok).toBe(false);
+      last = combiner.add(packet[0]!, soft, n).sum;
+    }
+    expect(Array.from(hardBytes(last!, n))).toEqual(Array.from(packet));
+  });
+
+  it('keeps one slot per length, forgets on request, and stays bounded', () => {
+    const combiner = new RepetitionCombiner();
+    const soft = new Float32Array(24).fill(1);
+    expect(combiner.add(2, soft, 24).copies).toBe(1);
+    expect(combiner.add(2, soft, 24).copies).toBe(2);
+    expect(combiner.add(3, soft, 24).copies).toBe(1);
+    combiner.forget(2);
+    expect(combiner.add(2, soft, 24).copies).toBe(1);
+    for (let length = 10; length < 30; length++) combiner.add(length, soft, 24); // evicts, never grows
+    let copies = 0;
+    for (let k = 0; k < 40; k++) copies = combiner.add(99, soft, 24).copies;
+    expect(copies).toBeLessThanOrEqual(16);
+  });
+});
+
+describe('slicing', () => {
+  it('puts grey at −1 and white at +1, clipped, with confidence from the distance', () => {
+    const levels = new LevelTracker();
+    levels.learnPreamble(100, 10, 50, 33);
+    levels.learnWhite(200);
+    expect(softValue(100, levels)).toBeCloseTo(-1);
+    expect(softValue(200, levels)).toBeCloseTo(1);
+    expect(softValue(150, levels)).toBeCloseTo(0);
+    expect(softValue(1e9, levels)).toBe(SOFT_LIMIT);
+    expect(softValue(Number.NaN, levels)).toBe(0);
+    expect(confidence(-0.4)).toBeCloseTo(0.4);
+    expect(confidence(3)).toBe(1);
+  });
+});
+
+describe('report arithmetic', () => {
+  it('names the nominal flash rate nearest a measured one', () => {
+    expect(nearestNominalFps(59.1)).toEqual({ fps: 60, refreshesPerFrame: 1 });
+    expect(nearestNominalFps(30.6)).toEqual({ fps: 30, refreshesPerFrame: 2 });
+    expect(nearestNominalFps(20.3)).toEqual({ fps: 20, refreshesPerFrame: 3 });
+    expect(nearestNominalFps(121)).toEqual({ fps: 120, refreshesPerFrame: 1 });
+    expect(nearestNominalFps(Number.NaN).fps).toBeNaN();
+  });
+});
+
+describe('conditioning', () => {
+  it('smooths over about 4 ms, whatever the rate', () => {
+    expect(smoothingLength(1000)).toBe(4);
+    expect(smoothingLength(500)).toBe(2);
+    expect(smoothingLength(60)).toBe(1);
+    expect(smoothingLength(4000)).toBe(17);
+    expect(smoothingLength(1e7)).toBe(64);
+  });
+
+  it('guesses a common ADC full scale', () => {
+    expect(inferFullScale(0.8)).toBe(1);
+    expect(inferFullScale(200)).toBe(255);
+    expect(inferFullScale(900)).toBe(1023);
+    expect(inferFullScale(1967)).toBe(4095);
+    expect(inferFullScale(40_000)).toBe(65535);
+  });
+});
