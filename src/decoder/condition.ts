@@ -318,7 +318,8 @@ export class Conditioner {
    * averaged over pieces, with hysteresis, and switches the smoothing.
    */
   private notePwm(brightRipple: number, bright: number, darkRipple: number, dark: number, range: number): void {
-    if (bright < MIN_CLASS || dark < MIN_CLASS || !(range > 0)) return;
+    // Below ~360 Hz (a camera, whose exposure integrates the PWM) every sample jumps: no test.
+    if (this.width < 2 || bright < MIN_CLASS || dark < MIN_CLASS || !(range > 0)) return;
     const score = (brightRipple / bright - darkRipple / dark) / range;
     this.pwmScore += PWM_SCORE_RATE * (score - this.pwmScore);
     if (!this.pwm && this.pwmScore > PWM_ON) {

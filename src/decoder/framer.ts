@@ -163,7 +163,7 @@ export class Framer {
   /** Sum and count of ordinary pulse periods (seconds) during this transmission, for its rate. */
   periodSumS = 0;
   periodCount = 0;
-  private readonly ref: PulseReference = { period: 0, floor: 0, level: 0, locked: false, threshold: Number.NaN };
+  private readonly ref: PulseReference = { period: 0, floor: 0, level: 0, locked: false, threshold: Number.NaN, whiteKnown: false };
 
   /** The pulse period the framer believes in, samples: the learned one, or the candidate preamble's (NaN if none). */
   clock(levels: LevelTracker): number {
@@ -183,13 +183,15 @@ export class Framer {
       ref.level = run.top;
       ref.locked = false;
       ref.threshold = Number.NaN;
+      ref.whiteKnown = false;
     } else {
       ref.period = levels.period;
       ref.floor = levels.floor;
       ref.level = levels.grey;
       ref.locked = true;
       // Before the magic's first white, "white" is anything that much brighter than grey.
-      ref.threshold = levels.white === levels.white ? levels.threshold : levels.floor + WHITE_RATIO * (levels.grey - levels.floor);
+      ref.whiteKnown = levels.white === levels.white;
+      ref.threshold = ref.whiteKnown ? levels.threshold : levels.floor + WHITE_RATIO * (levels.grey - levels.floor);
     }
     return ref;
   }

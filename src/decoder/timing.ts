@@ -26,8 +26,10 @@ export interface PulseReference {
   level: number;
   /** The clock is trustworthy enough to split segments by (in sync, not while hunting). */
   locked: boolean;
-  /** Grey/white threshold once white is known (NaN before): only a white pulse can hide the next one. */
+  /** Grey/white threshold (before white is known: what a pulse must exceed to be taken for white). */
   threshold: number;
+  /** White has been seen (the sync magic), so `threshold` lies halfway between grey and white. */
+  whiteKnown: boolean;
 }
 
 /** A segment shorter than this many periods is a piece of a pulse. */
@@ -42,8 +44,8 @@ const SPLIT_FROM = 1.75;
 const HELD_UP_TO = 2.25;
 /** Beyond this, the gap is no missing valley but missing pulses: left for the framer to reject. */
 const SPLIT_UP_TO = 3.25;
-/** A second frame this bright (relative to the first, both above the learned floor) is the first one held. */
-const HELD_BRIGHTNESS = 0.8;
+/** A white run this many frames long is one held white, not a white with a grey behind it. */
+const HELD_WHITE_FRAMES = 1.5;
 
 export class PulseAssembler {
   private readonly pending = new Pulse();
@@ -139,24 +141,16 @@ export class PulseAssembler {
     if (e < history.oldest || e + 2 * frame >= history.count) return false;
     measureLate(p, ref, history);
     if (!(p.late > ref.threshold)) return false;
-    if (p.period / ref.period < HELD_UP_TO) {
-      // The second half of each frame: past the rise of the first, well into the fall of the second.
-      const first = meanOf(history, e + 0.5 * frame, e + frame);
-      const second = meanOf(history, e + 1.5 * frame, e + 2 * frame);
-      if (second - ref.floor > HELD_BRIGHTNESS * (first - ref.floor)) return false;
-    }
-    // The second pulse starts where the signal is lowest around when it was due.
-    const from = Math.round(p.edge + 0.75 * frame);
-    const to = Math.min(Math.round(p.edge + ref.period + 0.25 * frame), p.end - 1);
-    let at = from;
-    let lowest = Infinity;
-    for (let i = from; i <= to; i++) {
-      const v = smoothedAt(history, i);
-      if (v < lowest) {
-        lowest = v;
-        at = i;
-      }
-    }
+    // A white held a refresh longer stays white for two frames; a white with a grey behind it
+    // drops below the grey/white threshold after one (plus a slow pixel's fall, or a camera's
+    // blur of neighbouring frames).
+    // (Before the sync magic has shown white, the threshold is halfway to this pulse.)
+    const level = ref.whiteKnown ? ref.threshold : 0.5 * (ref.level + p.late);
+    const run = whiteRun(history, e, p.end, level);
+    if (p.period / ref.period < HELD_UP_TO && run.length >= HELD_WHITE_FRAMES * frame) return false;
+    // The grey begins a dark frame after the white: half a frame after the white run ends (the
+    // run outlasts the white frame by a slow pixel's fall or a camera's blur) is inside that gap.
+    const at = Math.round(run.end + 0.5 * frame);
     if (at <= p.start || at >= p.end) return false;
     const a = this.ready[this.count++].copyFrom(p);
     a.end = at;
@@ -167,7 +161,7 @@ export class PulseAssembler {
     b.start = at;
     b.edge = at;
     b.period = p.edge + p.period - at;
-    b.floor = lowest;
+    b.floor = smoothedAt(history, at);
     b.repaired = true;
     remeasure(history, b);
     this.repairs++;
@@ -175,6 +169,8 @@ export class PulseAssembler {
   }
 }
 
+/** Below this many samples per display frame (a camera), a pulse is valued by its brightest sample. */
+const FEW_SAMPLES_PER_FRAME = 4.5;
 /** Window of the first frame, as fractions of a frame after its start, that `late` reads. */
 const LATE_FROM = 0.25;
 const LATE_TO = 1;
@@ -195,6 +191,12 @@ function measureLate(p: Pulse, ref: PulseReference | null, history: Conditioner)
     return;
   }
   const frame = 0.5 * ref.period;
+  if (frame < FEW_SAMPLES_PER_FRAME) {
+    // A camera's few samples per frame each mix light of neighbouring frames; the pulse's
+    // brightest sample is the one that saw most of its frame.
+    p.late = maxOf(history, p.start, p.end);
+    return;
+  }
   // The edge is where the boxcar first rose a little above the valley: where the raw rise began.
   const from = Math.max(p.start, Math.round(p.edge + LATE_FROM * frame));
   const to = Math.min(p.end, Math.max(from + 1, Math.round(p.edge + LATE_TO * frame)));
@@ -253,11 +255,18 @@ function topQuarter(history: Conditioner, from: number, to: number, brightFrom: 
   return sum / size;
 }
 
-/** Mean of the raw samples over [from, to) (fractional bounds rounded). */
-function meanOf(history: Conditioner, from: number, to: number): number {
-  const a = Math.round(from);
-  const b = Math.max(a + 1, Math.round(to));
-  let sum = 0;
-  for (let i = a; i < b; i++) sum += history.value(i);
-  return sum / (b - a);
+/** Largest raw sample over [from, to). */
+function maxOf(history: Conditioner, from: number, to: number): number {
+  let max = -Infinity;
+  for (let i = from; i < to; i++) max = Math.max(max, history.value(i));
+  return max;
+}
+
+/** From the first sample at or above `level` in [from, to) until the smoothed signal drops below it. */
+function whiteRun(history: Conditioner, from: number, to: number, level: number): { length: number; end: number } {
+  let i = from;
+  while (i < to && smoothedAt(history, i) < level) i++;
+  const start = i;
+  while (i < to && smoothedAt(history, i) >= level) i++;
+  return { length: i - start, end: i };
 }

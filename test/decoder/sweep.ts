@@ -3,12 +3,13 @@
  * one tier's random conditions, decode, and score against what was sent. Shared by the vitest
  * suite (small sweeps) and bench/robustness.ts (≥ 200 trials per tier).
  */
-import { simulatePhotodiode, TIERS, type PhotodiodeTier } from '../../src/channel/index.js';
+import { simulateCameraBrightness, simulatePhotodiode, TIERS, type CameraTier, type PhotodiodeTier } from '../../src/channel/index.js';
 import { decodeSamples, type DecoderOptions } from '../../src/decoder/index.js';
 import { toLevels } from '../../src/line/index.js';
 import { encodePacket } from '../../src/packet/index.js';
 import type { ConfigPayload } from '../../src/packet/types.js';
 import { Random } from '../../src/util/random.js';
+import { srgbCodeToLinear } from '../../src/util/srgb.js';
 
 const HEX = '0123456789abcdef';
 const PRINTABLE = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_.!';
@@ -97,6 +98,59 @@ export function photodiodeSweep(
   for (let k = 0; k < trials; k++) {
     const seed = firstSeed + k;
     const o = photodiodeTrial(TIERS[tierName], seed, options);
+    if (o.decoded) decoded++;
+    else failedSeeds.push(seed);
+    if (o.repairedBits > 0) repaired++;
+    if (o.combined > 1) combined++;
+    falsePackets += o.falsePackets;
+  }
+  return { trials, decoded, rate: decoded / trials, falsePackets, repaired, combined, failedSeeds };
+}
+
+export interface CameraTrialOptions {
+  /** Decoder options (sampleRate comes from the clip). */
+  readonly decoder?: Omit<DecoderOptions, 'sampleRate'>;
+  /**
+   * Undo the camera's sRGB encoding first, as region brightness does (default true); false feeds
+   * the gamma-encoded 8-bit means as they are.
+   */
+  readonly linear?: boolean;
+}
+
+/**
+ * One trial of a camera tier: the brightness of the screen patch per camera frame (what region
+ * brightness would give), turned back into linear light, decoded at the camera's frame rate.
+ */
+export function cameraTrial(tier: CameraTier, seed: number, options: CameraTrialOptions = {}): TrialOutcome {
+  const rng = new Random(seed);
+  const packet = encodePacket(randomPayload(rng));
+  const clip = simulateCameraBrightness(toLevels(packet), { ...tier(rng), repeat: 1 }, seed);
+  const values = options.linear === false ? clip.values : clip.values.map((v) => srgbCodeToLinear(v));
+  const result = decodeSamples(values, { ...options.decoder, sampleRate: clip.fps });
+  const good = result.packets.find((p) => sameBytes(p.bytes, packet));
+  return {
+    decoded: good !== undefined,
+    falsePackets: result.packets.filter((p) => !sameBytes(p.bytes, packet)).length,
+    repairedBits: good?.repairedBits ?? 0,
+    combined: good?.combined ?? 0,
+  };
+}
+
+/** `trials` camera trials of a named tier with seeds firstSeed, firstSeed + 1, … */
+export function cameraSweep(
+  tierName: 'cam240on60' | 'cam120on60' | 'cam60on30' | 'cam60on60',
+  trials: number,
+  firstSeed: number,
+  options: CameraTrialOptions = {},
+): SweepSummary {
+  let decoded = 0;
+  let falsePackets = 0;
+  let repaired = 0;
+  let combined = 0;
+  const failedSeeds: number[] = [];
+  for (let k = 0; k < trials; k++) {
+    const seed = firstSeed + k;
+    const o = cameraTrial(TIERS[tierName], seed, options);
     if (o.decoded) decoded++;
     else failedSeeds.push(seed);
     if (o.repairedBits > 0) repaired++;
