@@ -14,6 +14,7 @@ import { openY4M } from '../../src/node/y4m.js';
 import { crc16 } from '../../src/packet/crc16.js';
 import { encodePacket, isBlinkUpError, parsePacket, type Payload } from '../../src/packet/index.js';
 import type { Random } from '../../src/util/random.js';
+import { findSecrets, secretForms } from '../hardening/secret-scan.js';
 import { chunkPlan, hostileStream, randomPayload, type HostileStream } from './hostile-streams.js';
 
 export class FuzzFailure extends Error {
@@ -56,18 +57,14 @@ async function typedOutcomeAsync(what: string, work: () => Promise<unknown>): Pr
 
 const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
-/** The ways a secret can show up in text: as is, as hex of its UTF-8, and (tokens) as the byte-reversed hex sent on the wire. */
-export function secretForms(payload: Payload): string[] {
+/** Every printable form of a payload's secrets (none for the clear packet). */
+function payloadSecretForms(payload: Payload): string[] {
   if (payload.kind === 'clear') return [];
-  const forms: string[] = [];
-  if (payload.password.length >= 4) forms.push(payload.password, hex(new TextEncoder().encode(payload.password)));
-  forms.push(payload.token, payload.token.match(/../g)!.reverse().join(''));
-  return forms;
+  return secretForms({ password: payload.password, token: payload.token, ...(payload.proxy?.password ? { proxyPassword: payload.proxy.password } : {}) });
 }
 
 function expectNoSecret(what: string, text: string, forms: readonly string[]): void {
-  const lower = text.toLowerCase();
-  for (const f of forms) if (lower.includes(f.toLowerCase())) fail(`${what} reveals a secret: ${JSON.stringify(text.slice(0, 200))}`);
+  if (findSecrets(text, forms).length > 0) fail(`${what} reveals a secret: ${JSON.stringify(text.slice(0, 200))}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -122,7 +119,7 @@ export const parsePacketTarget: FuzzTarget = {
   longCases: 1_000_000,
   run(rng) {
     const { bytes, payload } = hostilePacket(rng);
-    const forms = payload ? secretForms(payload) : [];
+    const forms = payload ? payloadSecretForms(payload) : [];
     const { value: parsed, message } = typedOutcome('parsePacket', () => parsePacket(bytes));
     if (message !== undefined) {
       expectNoSecret('parsePacket error', message, forms);
@@ -132,7 +129,7 @@ export const parsePacketTarget: FuzzTarget = {
     const again = typedOutcome('re-encoding a parsed payload', () => parsePacket(encodePacket(p)));
     if (again.message !== undefined) fail(`a parsed payload does not re-encode: ${again.message}`);
     if (JSON.stringify({ ...again.value }) !== JSON.stringify({ ...p })) fail('a parsed payload re-encodes to a different payload');
-    const shownForms = secretForms(p);
+    const shownForms = payloadSecretForms(p);
     expectNoSecret('JSON.stringify(payload)', JSON.stringify(p), shownForms);
     expectNoSecret('String(payload)', String(p), shownForms);
     expectNoSecret('util.inspect(payload)', inspect(p, { depth: 5 }), shownForms);

@@ -15,7 +15,8 @@ export interface Secrets {
 
 /** The strings that must not appear: each secret in every printable form. */
 export function secretForms(s: Secrets): string[] {
-  const text = [s.password, ...(s.proxyPassword ? [s.proxyPassword] : [])];
+  // Texts shorter than four characters would match by chance: they are not searched for.
+  const text = [s.password, s.proxyPassword ?? ''].filter((t) => t.length >= 4);
   const forms: string[] = [];
   for (const t of text) {
     const hex = Buffer.from(t, 'utf8').toString('hex');
