@@ -185,9 +185,10 @@ export class PulseSegmenter {
     const stride = this.stride;
     for (let n = Math.ceil(from / stride) * stride; n < to; n += stride) {
       const s = smooth[n & mask]!;
-      // Noise, measured where the light is dark (PWM ripple and edges live in the bright parts),
-      // on every fourth sample: plenty for a running median, and a quarter of the cost.
-      if ((n & 3) < stride && s < darkBelow && n >= 2) {
+      // Noise, measured where the light is dark (PWM ripple and edges live in the bright parts) —
+      // three dark samples in a row, so that at a camera's few samples per frame an edge is not
+      // taken for noise — on every fourth sample: plenty for a running median.
+      if ((n & 3) < stride && s < darkBelow && n >= 2 && smooth[(n - 1) & mask]! < darkBelow && smooth[(n - 2) & mask]! < darkBelow) {
         const d2 = values[n & mask]! - 2 * values[(n - 1) & mask]! + values[(n - 2) & mask]!;
         const a = d2 < 0 ? -d2 : d2;
         if (median < 0) median = a;
