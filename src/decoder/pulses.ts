@@ -169,7 +169,9 @@ export class PulseSegmenter {
     // Ripple smaller than a few noise sigmas of the smoothed signal is never a pulse.
     const floorH = 4 * this.noise * this.invSqrtWidth;
     const h = span * HYSTERESIS > floorH ? span * HYSTERESIS : floorH;
-    const darkBelow = lo + 0.25 * span;
+    // Dark enough to measure noise in: the bottom tenth of the envelope (a dim grey's edges,
+    // blurred over a camera's few samples, reach well into the bottom quarter).
+    const darkBelow = lo + 0.1 * span;
     const depth = history.pwm ? VALLEY_DEPTH_PWM : VALLEY_DEPTH;
     const riseAbove = lo + RISE_LEVEL * span;
     let rising = this.rising;
