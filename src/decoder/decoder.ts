@@ -19,7 +19,7 @@ import { BLOCK, Conditioner, MAX_ABS_SAMPLE, smoothingLength } from './condition
 import { FrameResult, Framer, FramerState } from './framer.js';
 import { LevelTracker } from './levels.js';
 import { Pulse, PulseSegmenter, type SegmentSink } from './pulses.js';
-import { PulseAssembler } from './timing.js';
+import { FEW_SAMPLES_PER_FRAME, PulseAssembler } from './timing.js';
 import { checkPacket, hardBytes, repairLimits, repairPacket } from './repair.js';
 import { ReportBuilder } from './report.js';
 import { confidence } from './slicer.js';
@@ -307,7 +307,9 @@ export class TriLevelDecoder {
     }
     if (this.onPulseHook) this.emitPulse(framer, before === FramerState.HUNT ? p.top : p.late, startS, endS);
     if (framer.state === FramerState.HUNT) seg.unlock();
-    else seg.lock(GAP_TIMEOUT_PERIODS * levels.period);
+    // At a camera's few samples per frame the gaps never look dark: valleys are judged from the
+    // learned floor there (see PulseSegmenter.lock).
+    else seg.lock(GAP_TIMEOUT_PERIODS * levels.period, levels.period < 2 * FEW_SAMPLES_PER_FRAME ? levels.floor : Number.NaN);
     cond.setFrame(0.5 * framer.clock(levels));
     if (result === FrameResult.PACKET) this.onPacket(framer);
     else if (result === FrameResult.LOST) this.emitLost(st, endS, framer.lostReason);

@@ -109,6 +109,8 @@ export class PulseSegmenter {
   private noiseMedian = -1;
   /** While locked: samples after a peak with no new pulse before the pulse is closed anyway. */
   private gapTimeout = Infinity;
+  /** While locked: the learned valley level (NaN while hunting). */
+  private lockedFloor = Number.NaN;
   /** The open segment started with a cut, not a valley: it holds no pulse of its own. */
   private openEmpty = true;
 
@@ -138,13 +140,20 @@ export class PulseSegmenter {
     return this.noiseMedian > 0 ? this.noiseMedian * D2_MEDIAN_TO_SIGMA : 0;
   }
 
-  /** In sync: close a pulse if no other follows within `gapTimeout` samples of its peak. */
-  lock(gapTimeout: number): void {
+  /**
+   * In sync: close a pulse if no other follows within `gapTimeout` samples of its peak, and
+   * judge a valley's depth from `floor` (the valley level learned from the preamble; NaN: from
+   * the envelope's bottom) when that lies above the envelope's bottom — a camera's blur keeps the
+   * gaps well above black, and only the quiet before the flash shows black.
+   */
+  lock(gapTimeout: number, floor: number): void {
     this.gapTimeout = Math.ceil(gapTimeout);
+    this.lockedFloor = floor;
   }
 
   unlock(): void {
     this.gapTimeout = Infinity;
+    this.lockedFloor = Number.NaN;
   }
 
   /**
@@ -213,7 +222,8 @@ export class PulseSegmenter {
         valley = s;
         valleyAt = n;
       } else if (s > valley + h) {
-        if (peak > -Infinity && valley > lo + depth * (peak - lo)) {
+        const base = this.lockedFloor > lo && !history.pwm ? this.lockedFloor : lo;
+        if (peak > -Infinity && valley > base + depth * (peak - base)) {
           // A shallow dip: ripple inside the same pulse.
           rising = true;
           this.rising = true;

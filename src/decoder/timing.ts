@@ -150,7 +150,10 @@ export class PulseAssembler {
     if (p.period / ref.period < HELD_UP_TO && run.length >= HELD_WHITE_FRAMES * frame) return false;
     // The grey begins a dark frame after the white: half a frame after the white run ends (the
     // run outlasts the white frame by a slow pixel's fall or a camera's blur) is inside that gap.
-    const at = Math.round(run.end + 0.5 * frame);
+    // With a camera's blur a grey can also hide the white after it: then the white run starts
+    // late, and the cut goes half a frame before it.
+    const whiteLate = run.end - run.length - e > 0.75 * ref.period;
+    const at = Math.round(whiteLate ? run.end - run.length - 0.5 * frame : run.end + 0.5 * frame);
     if (at <= p.start || at >= p.end) return false;
     const a = this.ready[this.count++].copyFrom(p);
     a.end = at;
@@ -170,7 +173,7 @@ export class PulseAssembler {
 }
 
 /** Below this many samples per display frame (a camera), a pulse is valued by its brightest sample. */
-const FEW_SAMPLES_PER_FRAME = 4.5;
+export const FEW_SAMPLES_PER_FRAME = 4.5;
 /** Window of the first frame, as fractions of a frame after its start, that `late` reads. */
 const LATE_FROM = 0.25;
 const LATE_TO = 1;
