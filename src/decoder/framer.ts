@@ -17,7 +17,7 @@
 import type { LevelTracker } from './levels.js';
 import type { Pulse } from './pulses.js';
 import { confidence, softValue } from './slicer.js';
-import type { PulseReference } from './timing.js';
+import { FEW_SAMPLES_PER_FRAME, type PulseReference } from './timing.js';
 
 export const FramerState = { HUNT: 0, PREAMBLE: 1, MAGIC: 2, BODY: 3 } as const;
 export type FramerState = (typeof FramerState)[keyof typeof FramerState];
@@ -146,8 +146,12 @@ export class Framer {
   private misses = 0;
   private readonly run = new PreambleRun();
 
+  /** Nominal samples per second. */
+  private readonly sampleRate: number;
+
   /** `sampleRate`: nominal samples per second, for the shortest plausible pulse period. */
   constructor(sampleRate: number) {
+    this.sampleRate = sampleRate;
     this.run.minPeriod = MIN_PERIOD_S * sampleRate;
   }
   /** Start of the transmission (first preamble pulse seen) and end of the last pulse, seconds. */
@@ -163,7 +167,7 @@ export class Framer {
   /** Sum and count of ordinary pulse periods (seconds) during this transmission, for its rate. */
   periodSumS = 0;
   periodCount = 0;
-  private readonly ref: PulseReference = { period: 0, floor: 0, level: 0, locked: false, threshold: Number.NaN, whiteKnown: false };
+  private readonly ref: PulseReference = { period: 0, floor: 0, level: 0, locked: false, threshold: Number.NaN, whiteKnown: false, fewSamples: false };
 
   /** The pulse period the framer believes in, samples: the learned one, or the candidate preamble's (NaN if none). */
   clock(levels: LevelTracker): number {
@@ -184,11 +188,14 @@ export class Framer {
       ref.locked = false;
       ref.threshold = Number.NaN;
       ref.whiteKnown = false;
+      // Until the run has a clock, the sample rate says whether even 120 fps could be well sampled.
+      ref.fewSamples = run.count >= 2 ? run.period < 2 * FEW_SAMPLES_PER_FRAME : this.sampleRate < FEW_SAMPLES_PER_FRAME * 120;
     } else {
       ref.period = levels.period;
       ref.floor = levels.floor;
       ref.level = levels.grey;
       ref.locked = true;
+      ref.fewSamples = levels.period < 2 * FEW_SAMPLES_PER_FRAME;
       // Before the magic's first white, "white" is anything that much brighter than grey.
       ref.whiteKnown = levels.white === levels.white;
       ref.threshold = ref.whiteKnown ? levels.threshold : levels.floor + WHITE_RATIO * (levels.grey - levels.floor);

@@ -30,12 +30,15 @@ export interface PulseReference {
   threshold: number;
   /** White has been seen (the sync magic), so `threshold` lies halfway between grey and white. */
   whiteKnown: boolean;
+  /** Only a few samples per display frame (a camera): see FEW_SAMPLES_PER_FRAME. */
+  fewSamples: boolean;
 }
 
 /** A segment shorter than this many periods is a piece of a pulse. */
 const MERGE_BELOW = 0.6;
 /** A segment below this fraction of the way from floor to grey, and rising less than it from its own valley, is no pulse. */
 const DARK_BELOW = 0.5;
+const HUNT_DARK_BELOW = 0.3;
 /** A pulse cannot start sooner than this many frames after the previous one went dark. */
 const EARLIEST_AFTER_DARK = 0.3;
 /** A segment at least this many periods long may hold two pulses. */
@@ -108,7 +111,10 @@ export class PulseAssembler {
     // after a white on a slow LCD rises little too, but it is as bright as grey — and it comes a
     // frame after the white went dark, where a wobble on the afterglow comes right away.
     const height = ref.level - ref.floor;
-    if (!(seg.peak - seg.floor < DARK_BELOW * height)) return false;
+    // (While hunting a camera stream the run's height may come from a first pulse that rose from
+    // true black, where later ones rise from a blurred valley: only a much smaller rise is a
+    // wobble then.)
+    if (!(seg.peak - seg.floor < (ref.locked || !ref.fewSamples ? DARK_BELOW : HUNT_DARK_BELOW) * height)) return false;
     if (!ref.locked || seg.top < ref.floor + DARK_BELOW * height) return true;
     return seg.edge < this.brightEnd(history) + EARLIEST_AFTER_DARK * 0.5 * ref.period;
   }
