@@ -1,32 +1,46 @@
 /**
  * Robustness sweep: the decode success rate per channel tier of the project's own simulator
  * (src/channel/tiers.ts, the "Done when" conditions of issues 3 and 4). Every trial encodes a
- * random Wi-Fi payload, simulates one capture under that tier's random conditions, decodes it,
- * and counts it decoded only if the exact packet came out. Seeded: a run is reproducible.
+ * random Wi-Fi payload, simulates one capture under that tier's random conditions — a photodiode
+ * capture, or the screen patch's brightness per camera frame (turned back into linear light, as
+ * region brightness does) — decodes it, and counts it decoded only if the exact packet came out.
+ * Seeded: a run is reproducible.
  *
  *   node --import tsx bench/robustness.ts [--trials N] [--tier NAME]
  *
  * Prints a table and one JSON line (for the README and for machines).
  */
 import { TIER_INFO } from '../src/channel/index.js';
-import { photodiodeSweep, type PhotodiodeTrialOptions, type SweepSummary } from '../test/decoder/sweep.js';
+import { cameraSweep, photodiodeSweep, type PhotodiodeTrialOptions, type SweepSummary } from '../test/decoder/sweep.js';
+
+type PhotodiodeTierName = 'typical' | 'hard' | 'swing005';
+type CameraTierName = 'cam240on60' | 'cam120on60' | 'cam60on30' | 'cam60on60';
 
 interface Row {
   readonly name: string;
-  readonly tier: 'typical' | 'hard' | 'swing005';
-  readonly target: number;
-  readonly options: PhotodiodeTrialOptions;
+  readonly tier: PhotodiodeTierName | CameraTierName;
+  readonly options?: PhotodiodeTrialOptions;
   /** First seed; every row of a tier uses the same seeds, so the rows compare like for like. */
   readonly seed: number;
 }
 
 const ROWS: Row[] = [
-  { name: 'typical', tier: 'typical', target: TIER_INFO.typical.target, options: {}, seed: 100_000 },
-  { name: 'hard', tier: 'hard', target: TIER_INFO.hard.target, options: {}, seed: 200_000 },
-  { name: 'swing005', tier: 'swing005', target: TIER_INFO.swing005.target, options: {}, seed: 300_000 },
-  { name: 'swing005 ×3, combining', tier: 'swing005', target: TIER_INFO.swing005.target, options: { repeat: 3 }, seed: 300_000 },
-  { name: 'swing005 ×3, no combining', tier: 'swing005', target: TIER_INFO.swing005.target, options: { repeat: 3, decoder: { combine: false } }, seed: 300_000 },
+  { name: 'typical', tier: 'typical', seed: 100_000 },
+  { name: 'hard', tier: 'hard', seed: 200_000 },
+  { name: 'swing005', tier: 'swing005', seed: 300_000 },
+  { name: 'swing005 ×3, combining', tier: 'swing005', options: { repeat: 3 }, seed: 300_000 },
+  { name: 'swing005 ×3, no combining', tier: 'swing005', options: { repeat: 3, decoder: { combine: false } }, seed: 300_000 },
+  { name: 'cam240on60', tier: 'cam240on60', seed: 400_000 },
+  { name: 'cam120on60', tier: 'cam120on60', seed: 500_000 },
+  { name: 'cam60on30', tier: 'cam60on30', seed: 600_000 },
+  { name: 'cam60on60', tier: 'cam60on60', seed: 700_000 },
 ];
+
+function sweep(row: Row, trials: number): SweepSummary {
+  const tier = row.tier;
+  if (tier === 'typical' || tier === 'hard' || tier === 'swing005') return photodiodeSweep(tier, trials, row.seed, row.options);
+  return cameraSweep(tier, trials, row.seed);
+}
 
 function argument(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -46,7 +60,7 @@ for (const row of ROWS) {
   if (tierArg !== undefined && !row.name.startsWith(tierArg)) continue;
   const n = trials ?? TIER_INFO[row.tier].trials;
   const t0 = performance.now();
-  const summary = photodiodeSweep(row.tier, n, row.seed, row.options);
+  const summary = sweep(row, n);
   results.push({ row, summary, seconds: (performance.now() - t0) / 1000 });
   const pct = (100 * summary.rate).toFixed(1);
   console.error(`  ${row.name}: ${summary.decoded}/${summary.trials} (${pct} %)`);
@@ -60,7 +74,7 @@ for (const { row, summary } of results) {
       pad(String(summary.trials), 8) +
       pad(String(summary.decoded), 9) +
       pad(`${(100 * summary.rate).toFixed(1)} %`, 9) +
-      pad(`${(100 * row.target).toFixed(1)} %`, 8) +
+      pad(`${(100 * TIER_INFO[row.tier].target).toFixed(1)} %`, 8) +
       pad(String(summary.falsePackets), 7) +
       pad(String(summary.repaired), 10) +
       String(summary.combined),
@@ -76,7 +90,7 @@ console.log(
           trials: summary.trials,
           decoded: summary.decoded,
           rate: summary.rate,
-          target: row.target,
+          target: TIER_INFO[row.tier].target,
           falsePackets: summary.falsePackets,
           repaired: summary.repaired,
           combined: summary.combined,
