@@ -47,7 +47,7 @@ const SPLIT_FROM = 1.75;
 const HELD_UP_TO = 2.25;
 /** Beyond this, the gap is no missing valley but missing pulses: left for the framer to reject. */
 const SPLIT_UP_TO = 3.25;
-/** A white run this many frames long is one held white, not a white with a grey behind it. */
+/** A white run this many frames long (and a sample more for a camera's blur) is one held white, not a white with a grey behind it. */
 const HELD_WHITE_FRAMES = 1.5;
 
 export class PulseAssembler {
@@ -153,7 +153,8 @@ export class PulseAssembler {
     // (Before the sync magic has shown white, the threshold is halfway to this pulse.)
     const level = ref.whiteKnown ? ref.threshold : 0.5 * (ref.level + p.late);
     const run = whiteRun(history, e, p.end, level);
-    if (p.period / ref.period < HELD_UP_TO && run.length >= HELD_WHITE_FRAMES * frame) return false;
+    const blur = ref.fewSamples ? 1 : 0;
+    if (p.period / ref.period < HELD_UP_TO && run.length >= HELD_WHITE_FRAMES * frame + blur) return false;
     // The grey begins a dark frame after the white: half a frame after the white run ends (the
     // run outlasts the white frame by a slow pixel's fall or a camera's blur) is inside that gap.
     // With a camera's blur a grey can also hide the white after it: then the white run starts
