@@ -161,7 +161,8 @@ export class PulseAssembler {
     // late, and the cut goes half a frame before it.
     const whiteLate = run.end - run.length - e > 0.75 * ref.period;
     const at = Math.round(whiteLate ? run.end - run.length - 0.5 * frame : run.end + 0.5 * frame);
-    if (at <= p.start || at >= p.end) return false;
+    // Each part must have room for a frame of light, or there was only one pulse after all.
+    if (at - p.start < frame || p.end - at < frame) return false;
     const a = this.ready[this.count++].copyFrom(p);
     a.end = at;
     a.period = at - p.edge;
