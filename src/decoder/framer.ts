@@ -35,6 +35,10 @@ const WHITE_RATIO = 1.35;
 const MIN_GREY_RATIO = 0.5;
 /** The magic after its first 1. */
 const MAGIC_TAIL = [0, 1, 0, 1, 0] as const;
+/** A pulse-to-pulse period beyond this many ordinary periods has a held frame in it. */
+const HELD_PERIOD = 1.3;
+/** Up to this many samples per display frame, every sample mixes two frames (a 60 fps camera on 60 fps flashing). */
+const ONE_SAMPLE_PER_FRAME = 1.5;
 /** A pulse-to-pulse period beyond this many ordinary periods means pulses are missing. */
 const MAX_PERIOD_RATIO = 3.2;
 /**
@@ -250,16 +254,21 @@ export class Framer {
       return FrameResult.NONE;
     }
     this.misses = 0;
-    if (r > WHITE_RATIO) {
+    // At a camera's one sample per frame a grey held a refresh longer fills two samples and
+    // looks brighter; a pulse that long is not taken for the magic's first white.
+    const held = levels.period < 2 * ONE_SAMPLE_PER_FRAME && p.period > HELD_PERIOD * levels.period;
+    if (r > WHITE_RATIO && !held) {
       levels.learnWhite(p.late);
       this.decision = 2;
       this.confidence = 1;
       this.magicPos = 0;
       this.state = FramerState.MAGIC;
-    } else {
+    } else if (!held) {
       this.decision = 1;
       this.greysSeen++;
       levels.track(0, p.late, p.floor, p.peak - p.floor, p.period);
+    } else {
+      this.decision = 1;
     }
     this.notePeriod(p, levels, periodS);
     return FrameResult.NONE;
