@@ -309,7 +309,8 @@ export class TriLevelDecoder {
     if (framer.state === FramerState.HUNT) seg.unlock();
     // At a camera's few samples per frame the gaps never look dark: valleys are judged from the
     // learned floor there (see PulseSegmenter.lock).
-    else seg.lock(GAP_TIMEOUT_PERIODS * levels.period, levels.period < 2 * FEW_SAMPLES_PER_FRAME ? levels.floor : Number.NaN);
+    else if (levels.period < 2 * FEW_SAMPLES_PER_FRAME) seg.lock(GAP_TIMEOUT_PERIODS * levels.period, levels.floor, levels.grey);
+    else seg.lock(GAP_TIMEOUT_PERIODS * levels.period, Number.NaN, Number.NaN);
     cond.setFrame(0.5 * framer.clock(levels));
     if (result === FrameResult.PACKET) this.onPacket(framer);
     else if (result === FrameResult.LOST) this.emitLost(st, endS, framer.lostReason);

@@ -109,8 +109,9 @@ export class PulseSegmenter {
   private noiseMedian = -1;
   /** While locked: samples after a peak with no new pulse before the pulse is closed anyway. */
   private gapTimeout = Infinity;
-  /** While locked: the learned valley level (NaN while hunting). */
+  /** While locked at a camera's few samples per frame: the learned valley and grey levels (else NaN). */
   private lockedFloor = Number.NaN;
+  private lockedGrey = Number.NaN;
   /** The open segment started with a cut, not a valley: it holds no pulse of its own. */
   private openEmpty = true;
 
@@ -141,19 +142,21 @@ export class PulseSegmenter {
   }
 
   /**
-   * In sync: close a pulse if no other follows within `gapTimeout` samples of its peak, and
-   * judge a valley's depth from `floor` (the valley level learned from the preamble; NaN: from
-   * the envelope's bottom) when that lies above the envelope's bottom — a camera's blur keeps the
-   * gaps well above black, and only the quiet before the flash shows black.
+   * In sync: close a pulse if no other follows within `gapTimeout` samples of its peak; and, when
+   * `floor` and `grey` (the valley and grey levels learned from the preamble) are given, judge a
+   * valley's depth from that floor if it lies above the envelope's bottom, and accept a rise
+   * that reaches halfway to grey — a camera's blur keeps the gaps well above black (only the
+   * quiet before the flash shows black), and a dim grey may not rise a fifth of the envelope.
    */
-  lock(gapTimeout: number, floor: number): void {
+  lock(gapTimeout: number, floor: number, grey: number): void {
     this.gapTimeout = Math.ceil(gapTimeout);
     this.lockedFloor = floor;
+    this.lockedGrey = grey;
   }
 
   unlock(): void {
     this.gapTimeout = Infinity;
-    this.lockedFloor = Number.NaN;
+    this.lockedFloor = this.lockedGrey = Number.NaN;
   }
 
   /**
@@ -182,7 +185,8 @@ export class PulseSegmenter {
     // blurred over a camera's few samples, reach well into the bottom quarter).
     const darkBelow = lo + 0.1 * span;
     const depth = history.pwm ? VALLEY_DEPTH_PWM : VALLEY_DEPTH;
-    const riseAbove = lo + RISE_LEVEL * span;
+    const halfGrey = 0.5 * (this.lockedFloor + this.lockedGrey);
+    const riseAbove = halfGrey < lo + RISE_LEVEL * span ? halfGrey : lo + RISE_LEVEL * span;
     let rising = this.rising;
     let peak = this.peak;
     let peakAt = this.peakAt;
