@@ -175,6 +175,12 @@ export class PulseAssembler {
     b.floor = smoothedAt(history, at);
     b.repaired = true;
     remeasure(history, b);
+    // The second part must hold light: if it is dark, the white and its gap were both held.
+    measureLate(b, ref, history);
+    if (b.late < ref.floor + DARK_BELOW * (ref.level - ref.floor)) {
+      this.count -= 2;
+      return false;
+    }
     this.repairs++;
     return true;
   }
