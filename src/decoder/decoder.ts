@@ -36,7 +36,7 @@ import type {
 } from './types.js';
 
 /** While locked, a pulse is closed if nothing follows within this many ordinary periods of its peak. */
-const GAP_TIMEOUT_PERIODS = 2.5;
+const GAP_TIMEOUT_PERIODS = 3.5;
 /** Samples used to estimate the rate when only timestamps are given. */
 const RATE_PROBE = 64;
 /** Saturation is announced above this fraction of a window and re-armed below the second. */
