@@ -126,10 +126,10 @@ export class Conditioner {
 
   /**
    * What the later stages believe a display frame lasts, samples (NaN: unknown). Under PWM the
-   * envelope widens to a third of it.
+   * envelope widens to half of it.
    */
   setFrame(frame: number): void {
-    const w = Math.round(frame / 3);
+    const w = Math.round(frame / 2);
     this.envelopeWidth = w > this.width ? (w < MAX_ENVELOPE ? w : MAX_ENVELOPE) : this.width;
   }
 
@@ -261,7 +261,7 @@ export class Conditioner {
   /**
    * PWM dimming chops a bright frame into bursts the sampler catches or misses; averaging
    * leaves deep ripple. Instead each sample is first replaced by the largest of the last
-   * `envelopeWidth` (at least one PWM period, so a burst's top is in every window; a third of a
+   * `envelopeWidth` (at least one PWM period, so a burst's top is in every window; half a
    * frame once the frame clock is known, so the nodes where the sampler beats with the PWM are
    * bridged too), then lightly averaged.
    */
