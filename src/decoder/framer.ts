@@ -61,7 +61,9 @@ const MIN_LENGTH = 2;
  */
 class PreambleRun {
   count = 0;
+  /** Means over the run: pulse value, smoothed peak and valley, smoothed height. */
   top = 0;
+  peak = 0;
   floor = 0;
   amplitude = 0;
   /** Typical edge-to-edge interval, samples (NaN until two pulses). */
@@ -78,18 +80,18 @@ class PreambleRun {
   /** A segment that is no pulse at all next to the run's (low, and barely rising from its valley). */
   isDark(p: Pulse): boolean {
     if (this.count === 0) return false;
-    const height = this.top - this.floor;
-    return p.top < this.floor + 0.5 * height && p.peak - p.floor < 0.5 * this.amplitude;
+    return p.peak < this.floor + 0.5 * this.amplitude && p.peak - p.floor < 0.5 * this.amplitude;
   }
 
   /** Whether `p` looks like the pulses already in the run. */
   accepts(p: Pulse): boolean {
     if (p.empty || !(p.edge === p.edge)) return false;
     if (this.count === 0) return true;
-    const height = this.top - this.floor;
+    // Alike on the smoothed signal: raw samples of a PWM-dimmed screen scatter far more.
+    const height = this.amplitude;
     if (!(height > 0)) return false;
-    if (Math.abs(p.top - this.top) > 0.3 * height) return false;
-    if (p.top - p.floor < 0.5 * height) return false;
+    if (Math.abs(p.peak - this.peak) > 0.3 * height) return false;
+    if (p.peak - p.floor < 0.5 * height) return false;
     const interval = p.edge - this.lastEdge;
     if (!(interval >= this.minPeriod)) return false;
     if (this.count < 3) return true;
@@ -101,6 +103,7 @@ class PreambleRun {
     if (this.count === 0) this.startS = startS;
     const n = ++this.count;
     this.top += (p.top - this.top) / n;
+    this.peak += (p.peak - this.peak) / n;
     this.floor += (p.floor - this.floor) / n;
     this.amplitude += (p.peak - p.floor - this.amplitude) / n;
     if (n > 1) {
@@ -125,7 +128,7 @@ class PreambleRun {
   clear(): void {
     this.count = 0;
     this.intervalCount = 0;
-    this.top = this.floor = this.amplitude = 0;
+    this.top = this.peak = this.floor = this.amplitude = 0;
     this.period = this.lastEdge = Number.NaN;
   }
 
@@ -171,7 +174,7 @@ export class Framer {
   /** Sum and count of ordinary pulse periods (seconds) during this transmission, for its rate. */
   periodSumS = 0;
   periodCount = 0;
-  private readonly ref: PulseReference = { period: 0, floor: 0, level: 0, locked: false, threshold: Number.NaN, whiteKnown: false, fewSamples: false };
+  private readonly ref: PulseReference = { period: 0, floor: 0, level: 0, amplitude: 0, locked: false, threshold: Number.NaN, whiteKnown: false, fewSamples: false };
 
   /** The pulse period the framer believes in, samples: the learned one, or the candidate preamble's (NaN if none). */
   clock(levels: LevelTracker): number {
@@ -189,6 +192,7 @@ export class Framer {
       ref.period = Number.NaN;
       ref.floor = run.floor;
       ref.level = run.top;
+      ref.amplitude = run.amplitude;
       ref.locked = false;
       ref.threshold = Number.NaN;
       ref.whiteKnown = false;
@@ -198,6 +202,7 @@ export class Framer {
       ref.period = levels.period;
       ref.floor = levels.floor;
       ref.level = levels.grey;
+      ref.amplitude = levels.amplitude;
       ref.locked = true;
       ref.fewSamples = levels.period < 2 * FEW_SAMPLES_PER_FRAME;
       // Before the magic's first white, "white" is anything that much brighter than grey.

@@ -24,6 +24,8 @@ export interface PulseReference {
   period: number;
   floor: number;
   level: number;
+  /** Smoothed height of a (grey) pulse above its valley. */
+  amplitude: number;
   /** The clock is trustworthy enough to split segments by (in sync, not while hunting). */
   locked: boolean;
   /** Grey/white threshold (before white is known: what a pulse must exceed to be taken for white). */
@@ -110,12 +112,13 @@ export class PulseAssembler {
     // A flicker wobble barely rises from its own valley. In sync that is not enough: a dim grey
     // after a white on a slow LCD rises little too, but it is as bright as grey — and it comes a
     // frame after the white went dark, where a wobble on the afterglow comes right away.
-    const height = ref.level - ref.floor;
+    // Rises are compared on the smoothed signal (under PWM the raw bursts stand far higher).
     // (While hunting a camera stream the run's height may come from a first pulse that rose from
     // true black, where later ones rise from a blurred valley: only a much smaller rise is a
     // wobble then.)
-    if (!(seg.peak - seg.floor < (ref.locked || !ref.fewSamples ? DARK_BELOW : HUNT_DARK_BELOW) * height)) return false;
-    if (!ref.locked || seg.top < ref.floor + DARK_BELOW * height) return true;
+    const rise = (ref.locked || !ref.fewSamples ? DARK_BELOW : HUNT_DARK_BELOW) * ref.amplitude;
+    if (!(seg.peak - seg.floor < rise)) return false;
+    if (!ref.locked || seg.top < ref.floor + DARK_BELOW * (ref.level - ref.floor)) return true;
     return seg.edge < this.brightEnd(history) + EARLIEST_AFTER_DARK * 0.5 * ref.period;
   }
 
