@@ -146,7 +146,7 @@ export class TriLevelDecoder {
     const st = this.stages;
     const current = this.levels.learned ? this.levels : null;
     return this.stats.snapshot({
-      black: current ? current.floor : this.seenBlack,
+      black: current ? current.black : this.seenBlack,
       grey: current ? current.grey : this.seenGrey,
       white: current ? current.white : this.seenWhite,
       fullScale: st ? st.cond.fullScale : this.givenFullScale || Number.NaN,
@@ -296,12 +296,14 @@ export class TriLevelDecoder {
     const grey = levels.grey;
     const white = levels.white;
     const result = framer.push(p, levels, startS, endS, periodS);
+    // Black, for the report: the darkest light before the preamble, if the gaps never got there.
+    if (before === FramerState.HUNT && framer.state !== FramerState.HUNT) levels.black = Math.min(levels.floor, seg.bottom);
     this.stats.pulses++;
     if (before === FramerState.BODY && framer.decision !== 0) {
       // Only pulses of a real transmission (past the sync magic) go into the report.
       this.stats.notePeriod(p.period / levels.period, periodS);
       this.stats.noteBit(framer.confidence, p.late - (framer.decision === 2 ? white : grey));
-      this.seenBlack = levels.floor;
+      this.seenBlack = levels.black;
       this.seenGrey = levels.grey;
       this.seenWhite = levels.white;
     }
@@ -394,7 +396,7 @@ export class TriLevelDecoder {
     return {
       minConfidence: nbits > 0 ? min : 0,
       meanConfidence: nbits > 0 ? sum / nbits : 0,
-      black: this.levels.floor,
+      black: this.levels.black,
       grey: this.levels.grey,
       white: this.levels.white,
       fps: f.periodCount > 0 ? (2 * f.periodCount) / f.periodSumS : Number.NaN,

@@ -17,8 +17,10 @@ export class LevelTracker {
   /** Pulse value of grey and white (NaN until learned). */
   grey = Number.NaN;
   white = Number.NaN;
-  /** Smoothed valley between pulses (the darkest level the signal reaches: black, or above it with slow pixels). */
+  /** Smoothed valley between pulses (black, or above it with slow pixels or a camera's blur). */
   floor = Number.NaN;
+  /** Black: the darkest the light was around the preamble (for the report; NaN until learned). */
+  black = Number.NaN;
   /** Smoothed height of a grey pulse above its valley. */
   amplitude = Number.NaN;
   /** Samples from one rising edge to the next, without held frames. */
@@ -33,6 +35,7 @@ export class LevelTracker {
     this.amplitude = amplitude;
     this.period = period;
     this.white = Number.NaN;
+    this.black = floor;
   }
 
   /** Grey-relative height of a pulse value: 0 at the floor, 1 at grey. */
@@ -72,6 +75,6 @@ export class LevelTracker {
   }
 
   reset(): void {
-    this.grey = this.white = this.floor = this.amplitude = this.period = Number.NaN;
+    this.grey = this.white = this.floor = this.black = this.amplitude = this.period = Number.NaN;
   }
 }

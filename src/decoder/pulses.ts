@@ -136,6 +136,11 @@ export class PulseSegmenter {
     this.decay = 1 - Math.exp(-1 / Math.max(1, ENVELOPE_S * sampleRate));
   }
 
+  /** The bottom of the envelope: the darkest the smoothed light has been lately (black). */
+  get bottom(): number {
+    return this.lo;
+  }
+
   /** Sample noise rms measured in the dark gaps, input units (0 until measured). */
   get noise(): number {
     return this.noiseMedian > 0 ? this.noiseMedian * D2_MEDIAN_TO_SIGMA : 0;

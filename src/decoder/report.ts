@@ -23,9 +23,9 @@ const NOMINAL_RATES: readonly { fps: number; refreshesPerFrame: number }[] = [
   { fps: 12, refreshesPerFrame: 5 },
   { fps: 10, refreshesPerFrame: 6 },
 ];
-/** Excess period, in fractions of a period, is binned this finely for counting held frames. */
-const HOLD_BINS = 24;
-const HOLD_BIN_WIDTH = 1 / 12;
+/** Period ratios are binned in steps of 1 / RATIO_STEPS up to RATIO_BINS / RATIO_STEPS. */
+const RATIO_STEPS = 48;
+const RATIO_BINS = 4 * RATIO_STEPS;
 
 /** The nominal flash rate nearest `fps` and its display's refreshes per frame. */
 export function nearestNominalFps(fps: number): { fps: number; refreshesPerFrame: number } {
@@ -54,8 +54,13 @@ export class ReportBuilder {
   private residuals = 0;
   private periodSumS = 0;
   private periodCount = 0;
-  /** Pulses whose period exceeded the ordinary one, binned by the excess (for held-frame counting). */
-  private readonly holdBins = new Float64Array(HOLD_BINS);
+  /**
+   * Every in-sync pulse period, binned by its ratio to the ordinary period (bin b holds ratios
+   * near b / RATIO_STEPS): how many, and their total length in seconds. Held frames and the
+   * exact clock both come out of these.
+   */
+  private readonly ratioCount = new Float64Array(RATIO_BINS);
+  private readonly ratioSumS = new Float64Array(RATIO_BINS);
 
   /** A data bit was decided: its confidence and how far its value lay from its level. */
   noteBit(confidence: number, residual: number): void {
@@ -70,32 +75,42 @@ export class ReportBuilder {
 
   /** A pulse period while in sync: `ratio` to the ordinary period, and its length in seconds. */
   notePeriod(ratio: number, periodS: number): void {
-    if (ratio > 0.8 && ratio < 1.2 && periodS > 0 && periodS < Infinity) {
+    if (!(periodS > 0 && periodS < Infinity && ratio > 0)) return;
+    if (ratio > 0.8 && ratio < 1.2) {
       this.periodSumS += periodS;
       this.periodCount++;
     }
-    const excess = ratio - 1;
-    if (excess > 0.5 * HOLD_BIN_WIDTH && ratio < 3.2) {
-      const bin = Math.min(HOLD_BINS - 1, Math.round(excess / HOLD_BIN_WIDTH));
-      this.holdBins[bin]!++;
+    const bin = Math.round(ratio * RATIO_STEPS);
+    if (bin < RATIO_BINS) {
+      this.ratioCount[bin]!++;
+      this.ratioSumS[bin]! += periodS;
     }
   }
 
-  /** Flash rate from the ordinary periods (a period is one bit: two frames). */
-  get fps(): number {
+  /** Rough flash rate from the ordinary periods (a period is one bit: two frames). */
+  private get roughFps(): number {
     return this.periodCount > 0 ? (2 * this.periodCount) / this.periodSumS : Number.NaN;
   }
 
-  /** Held frames: each long period is one or more refreshes too long. */
-  heldLevels(refreshesPerFrame: number): number {
-    // A period is two frames; one refresh is 1 / (2k) of it.
-    const refresh = 1 / (2 * refreshesPerFrame);
+  /**
+   * The flash rate from every period: each lasted a whole number of refreshes (two frames of k
+   * refreshes, plus any held ones), so refreshes counted over seconds summed gives the rate far
+   * more precisely than the ordinary periods alone. Also the held refreshes counted.
+   */
+  private clock(refreshesPerFrame: number): { fps: number; held: number } {
+    const k = refreshesPerFrame;
+    let refreshes = 0;
+    let seconds = 0;
     let held = 0;
-    for (let b = 1; b < HOLD_BINS; b++) {
-      const refreshes = Math.round((b * HOLD_BIN_WIDTH) / refresh);
-      held += this.holdBins[b]! * refreshes;
+    for (let b = 0; b < RATIO_BINS; b++) {
+      const n = this.ratioCount[b]!;
+      if (n === 0) continue;
+      const perPeriod = Math.max(1, Math.round((b / RATIO_STEPS) * 2 * k));
+      refreshes += n * perPeriod;
+      seconds += this.ratioSumS[b]!;
+      if (perPeriod > 2 * k) held += n * (perPeriod - 2 * k);
     }
-    return held;
+    return { fps: seconds > 0 ? refreshes / k / seconds : Number.NaN, held };
   }
 
   snapshot(inputs: {
@@ -110,8 +125,8 @@ export class ReportBuilder {
   }): SignalReport {
     const { black, grey, white, fullScale, noiseRms } = inputs;
     const swing = white - black;
-    const fps = this.fps;
-    const nominal = nearestNominalFps(fps);
+    const nominal = nearestNominalFps(this.roughFps);
+    const { fps, held } = this.clock(nominal.refreshesPerFrame);
     const rmsResidual = this.residuals > 1 ? Math.sqrt(this.residualSq / this.residuals) : Number.NaN;
     return {
       black,
@@ -133,7 +148,7 @@ export class ReportBuilder {
       // Periods are measured on the sampler's clock: a fast sampler counts too many samples per
       // display frame, so the flash looks slow by the same factor.
       clockErrorPpm: (nominal.fps / fps - 1) * 1e6,
-      heldLevels: this.heldLevels(nominal.refreshesPerFrame),
+      heldLevels: held,
       pulses: this.pulses,
       samples: inputs.samples,
       nonFiniteSamples: inputs.skipped,

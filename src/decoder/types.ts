@@ -48,7 +48,7 @@ export interface PacketQuality {
   /** Smallest and mean bit confidence, 0…1. */
   readonly minConfidence: number;
   readonly meanConfidence: number;
-  /** Grey and white levels and black (darkest between-pulse level) while it was received, input units. */
+  /** Black (the darkest light around the preamble), grey and white while it was received, input units. */
   readonly black: number;
   readonly grey: number;
   readonly white: number;
@@ -106,7 +106,10 @@ export type FailureEvent = Extract<DecodeEvent, { type: 'crc-failure' }>;
 
 /** What the decoder saw: the numbers a hardware designer tunes a receiver circuit with. */
 export interface SignalReport {
-  /** Learned levels, input units (NaN until a preamble was seen). Black is the darkest level between pulses. */
+  /**
+   * Learned levels, input units (NaN until a preamble was seen). Black is the darkest the light
+   * got around the preamble; grey and white are pulse values (under PWM dimming: the bursts' peaks).
+   */
   readonly black: number;
   readonly grey: number;
   readonly white: number;
