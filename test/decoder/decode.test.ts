@@ -101,6 +101,39 @@ describe('decodeSamples on simulated captures', () => {
   });
 });
 
+describe('signal report', () => {
+  it('measures levels, the flash rate, the sampler clock error and held frames', () => {
+    const cap = capture({ fps: 30, samplerClockPpm: 20_000, heldLevelProbability: 0.1, swing: 0.4 }, 61);
+    const r = decodeSamples(cap.samples, { sampleRate: cap.sampleRate, fullScale: cap.fullScale }).report;
+    const truth = cap.truth.nominalCodes;
+    expect(r.packets).toBe(1);
+    expect(r.nominalFps).toBe(30);
+    expect(r.clockErrorPpm).toBeGreaterThan(19_000);
+    expect(r.clockErrorPpm).toBeLessThan(21_000);
+    expect(r.heldLevels).toBeGreaterThan(0.7 * cap.truth.heldLevels);
+    expect(r.heldLevels).toBeLessThan(1.2 * cap.truth.heldLevels);
+    expect(Math.abs(r.black - truth.black)).toBeLessThan(0.1 * (truth.white - truth.black));
+    expect(Math.abs(r.grey - truth.grey)).toBeLessThan(0.1 * (truth.white - truth.black));
+    expect(Math.abs(r.white - truth.white)).toBeLessThan(0.1 * (truth.white - truth.black));
+    expect(r.swingFraction).toBeGreaterThan(0.3);
+    expect(r.swingFraction).toBeLessThan(0.45);
+    expect(r.greyRatio).toBeGreaterThan(0.45);
+    expect(r.greyRatio).toBeLessThan(0.6);
+    expect(r.snrDb).toBeGreaterThan(30);
+    expect(r.marginSigmas).toBeGreaterThan(3);
+    expect(r.minConfidence).toBeGreaterThan(0.3);
+    expect(r.saturationFraction).toBe(0);
+    expect(r.samples).toBe(cap.samples.length);
+  });
+
+  it('reports saturation when the sensor clips', () => {
+    const cap = capture({ swing: 1.2, ambient: 0.3 }, 62);
+    const result = decodeSamples(cap.samples, { sampleRate: cap.sampleRate, fullScale: cap.fullScale });
+    expect(result.events.some((e) => e.type === 'saturation')).toBe(true);
+    expect(result.report.saturationFraction).toBeGreaterThan(0.05);
+  });
+});
+
 describe('TriLevelDecoder options', () => {
   it('refuses a missing or absurd sample rate with OPTION_INVALID', () => {
     expect(() => new TriLevelDecoder({ sampleRate: 0 })).toThrow(expect.objectContaining({ code: 'OPTION_INVALID' }));
