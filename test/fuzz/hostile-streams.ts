@@ -101,7 +101,7 @@ function transmission(rng: Random, scale = 4095): { samples: Float64Array; sent:
   return { samples, sent, rate };
 }
 
-/** One hostile stream of a random kind (or of `kind`). Lengths stay under ~40 000 samples. */
+/** One hostile stream of a random kind (or of `kind`): up to a few hundred thousand samples. */
 export function hostileStream(rng: Random, kind: HostileKind = rng.pick(HOSTILE_KINDS)): HostileStream {
   switch (kind) {
     case 'non-finite': {
