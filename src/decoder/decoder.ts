@@ -3,11 +3,12 @@
  *
  *   samples ─▶ condition ─▶ pulses ─▶ framer (levels, slicer) ─▶ repair ─▶ combine ─▶ events
  *
- * `push` only stages samples; every full block (aligned to the stream, not to the caller's
- * chunks) runs through conditioning and segmentation in tight typed-array loops, and everything
- * else happens once per pulse or once per packet. State is bounded — the history ring, a packet
- * of soft bits, a few combining slots — so memory stays flat however long the stream, and
- * because the blocks are the same whatever the chunking, so is the result.
+ * `push` runs conditioning and segmentation in tight typed-array loops straight over the
+ * caller's arrays, in pieces that end on a fixed grid counted from the start of the stream (a
+ * piece left incomplete at the end of a chunk waits for the next); everything else happens once
+ * per pulse or once per packet. State is bounded — the history ring, a packet of soft bits, a
+ * few combining slots — so memory stays flat however long the stream, and because the pieces
+ * are the same whatever the chunking, so is the result.
  *
  * The library prints nothing. Failure events carry the received bytes, which may hold the
  * password and the enrolment token: callers must not show them without the user's consent.

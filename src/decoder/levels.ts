@@ -5,9 +5,9 @@
  * is followed. The grey level is learned, not assumed: #bf is ≈ 52 % of white's light, the 2014
  * flasher's #9f ≈ 35 %, and a camera sees other ratios again.
  *
- * Two kinds of value are tracked: `grey`/`white` are pulse values (the mean of a pulse's bright
- * part, see pulses.ts), `floor` is the smoothed valley between pulses, and `amplitude` the
- * smoothed height of a grey pulse above its valley, which sets the segmenter's hysteresis.
+ * Two kinds of value are tracked: `grey`/`white` are pulse values (`Pulse.late`, see timing.ts),
+ * `floor` is the smoothed valley between pulses, and `amplitude` the smoothed height of a grey
+ * pulse above its valley — the timing stage's yardstick for what is a pulse at all.
  */
 
 /** How fast levels follow the data: weight of each new pulse (≈ 1/20: a time constant of 20 pulses). */

@@ -8,13 +8,16 @@
  * relative to a slowly forgetting min/max envelope (`lo`, `hi`) of the signal:
  *
  * - a peak ends once the signal falls a small hysteresis (5 % of the envelope) below it;
- * - the minimum after it is a valley only if it lies in the lower half of that pulse's height
- *   above `lo` — the ripple of PWM dimming inside a bright pulse never gets that deep;
+ * - the minimum after it is a valley only if it lies deep enough below that pulse's peak (see
+ *   VALLEY_DEPTH) — the ripple of PWM dimming inside a bright pulse never gets that deep;
  * - the valley is confirmed once the signal rises the hysteresis above it *and* stands a fifth of
  *   the envelope above `lo` — flicker wobbling in a dark gap never gets that bright.
  *
- * A segment runs from one valley to the next: the second half of a gap, a pulse, the first half
- * of the next gap. `measure` summarises its raw samples into a `Pulse`.
+ * The envelope moves once per piece of samples, so these thresholds are constants in the loop;
+ * the loop visits every `stride`-th sample (the smoothing makes nothing narrower), and measures
+ * the sample noise where the light is dark. A segment runs from one valley to the next: the
+ * second half of a gap, a pulse, the first half of the next gap. `measure` summarises its raw
+ * samples into a `Pulse`, and the timing stage (timing.ts) checks it against the pulse clock.
  */
 import { HISTORY, type Conditioner } from './condition.js';
 
@@ -48,9 +51,9 @@ export class Pulse {
   /** Mean of the raw samples in the bright part (above the midpoint of floor and peak). */
   top = 0;
   /**
-   * The same statistic over the second half of the pulse's first frame only (set by the timing
-   * stage once the frame clock is known). A slow LCD is closest to the frame's level just before
-   * it changes, so this value carries least of the previous pulse's afterglow.
+   * The pulse's level as the framer decides on it, set by the timing stage once the frame clock
+   * is known (see `measureLate` in timing.ts): read late in the pulse's first frame, where a slow
+   * LCD carries least of the previous pulse's afterglow.
    */
   late = 0;
   /** Smoothed signal at the valley before the pulse and at the pulse's peak. */

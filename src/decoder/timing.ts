@@ -5,16 +5,18 @@
  *
  * - mains flicker riding on a slow LCD's decay can add a valley inside a dark gap, and deep PWM
  *   ripple one inside a bright pulse. Such a cut leaves a segment that is far too short for the
- *   clock, or dark; it is merged back into the pulse before it.
- * - after a white pulse a slow LCD may still be brighter than the dim grey that follows, so no
- *   valley separates them: one segment holds two pulses and is about two periods long. It is
- *   split where the signal is lowest around the time the second pulse was due. Only a white
- *   first pulse can hide its successor, and two periods may also be one pulse whose bright and
- *   dark frames were both held a refresh longer (then its second frame is still bright), which
- *   the split test checks first.
+ *   clock, or dark, or that starts right after the previous pulse went dark; it is merged with
+ *   its neighbour, and the pulse keeps the edge of the piece that rose most.
+ * - after a white pulse a slow LCD (or a camera's blur) may still be brighter than the dim grey
+ *   that follows, so no valley separates them: one segment holds two pulses and is about two
+ *   periods long. It is cut half a frame after the white's run above the grey/white threshold
+ *   ends (or before it starts, when the grey came first). Two periods may also be one white whose
+ *   bright and dark frames were both held a refresh longer: its white run is then two frames
+ *   long, and the split test checks that first; and a second part without light undoes the cut.
  *
- * The clock is the preamble run's period while hunting and the learned one in sync. One pulse is
- * held back until the next segment shows whether it must be merged.
+ * This stage also values every pulse (`measureLate`). The clock is the preamble run's while
+ * hunting and the learned one in sync. One pulse is held back until the next segment shows
+ * whether it must be merged.
  */
 import type { Conditioner } from './condition.js';
 import { Pulse, remeasure, smoothedAt } from './pulses.js';
