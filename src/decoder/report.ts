@@ -9,14 +9,20 @@ import type { SignalReport } from './types.js';
 /**
  * Flash rates a display shows (each level a whole number of refreshes): SDK 0.3.0's 60, 30 and
  * 20 fps and the other divisions of a 60 Hz screen down to 10 fps, 120 fps on 120 Hz (and 40 fps
- * there), 90 and 45 on 90 Hz — with the refreshes per level of each.
+ * there), 90 and 45 on 90 Hz, 144, 72, 48 and 36 on 144 Hz — with the refreshes per level of
+ * each. Neighbours are at least 6 % apart, so a sampler clock off by up to ±3 % still names the
+ * right one.
  */
 const NOMINAL_RATES: readonly { fps: number; refreshesPerFrame: number }[] = [
+  { fps: 144, refreshesPerFrame: 1 },
   { fps: 120, refreshesPerFrame: 1 },
   { fps: 90, refreshesPerFrame: 1 },
+  { fps: 72, refreshesPerFrame: 2 },
   { fps: 60, refreshesPerFrame: 1 },
+  { fps: 48, refreshesPerFrame: 3 },
   { fps: 45, refreshesPerFrame: 2 },
   { fps: 40, refreshesPerFrame: 3 },
+  { fps: 36, refreshesPerFrame: 4 },
   { fps: 30, refreshesPerFrame: 2 },
   { fps: 20, refreshesPerFrame: 3 },
   { fps: 15, refreshesPerFrame: 4 },

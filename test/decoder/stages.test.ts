@@ -129,6 +129,9 @@ describe('report arithmetic', () => {
     expect(nearestNominalFps(30.6)).toEqual({ fps: 30, refreshesPerFrame: 2 });
     expect(nearestNominalFps(20.3)).toEqual({ fps: 20, refreshesPerFrame: 3 });
     expect(nearestNominalFps(121)).toEqual({ fps: 120, refreshesPerFrame: 1 });
+    expect(nearestNominalFps(70.3)).toEqual({ fps: 72, refreshesPerFrame: 2 }); // 144 Hz panels
+    expect(nearestNominalFps(46.7)).toEqual({ fps: 48, refreshesPerFrame: 3 });
+    expect(nearestNominalFps(43.8)).toEqual({ fps: 45, refreshesPerFrame: 2 });
     expect(nearestNominalFps(Number.NaN).fps).toBeNaN();
   });
 });
