@@ -39,6 +39,15 @@ const PWM_OFF = 0.06;
 const PWM_SCORE_RATE = 0.25;
 /** Widest PWM envelope window, samples. */
 const MAX_ENVELOPE = 64;
+/**
+ * PWM envelope window while the frame clock is unknown, in boxcar widths. Sampled at 1 kHz, PWM
+ * at 240–480 Hz beats with the sampler: at 358 Hz, say, the samples fall on three phases that
+ * creep across the on-time, and with 20–30 % on-time none of them lands in a burst for several
+ * milliseconds — a dark node inside a bright frame that would pass for the gap between two
+ * frames. One and a half widths (6 ms at 1 kHz) bridge most nodes and stay shorter than a
+ * 120 fps frame.
+ */
+const HUNT_ENVELOPE = 1.5;
 /** Bright and dark samples a piece needs before its ripple counts. */
 const MIN_CLASS = 16;
 
@@ -126,10 +135,10 @@ export class Conditioner {
 
   /**
    * What the later stages believe a display frame lasts, samples (NaN: unknown). Under PWM the
-   * envelope widens to half of it.
+   * envelope widens to half of it; unknown, it is `HUNT_ENVELOPE` boxcar widths.
    */
   setFrame(frame: number): void {
-    const w = Math.round(frame / 2);
+    const w = frame > 0 ? Math.round(frame / 2) : Math.round(this.width * HUNT_ENVELOPE);
     this.envelopeWidth = w > this.width ? (w < MAX_ENVELOPE ? w : MAX_ENVELOPE) : this.width;
   }
 

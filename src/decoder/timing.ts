@@ -200,7 +200,7 @@ const LATE_TO = 1;
 /**
  * Sets `p.late`: the level of the pulse's first frame, read as the mean of its largest quarter of
  * samples (after the frame's first quarter: a slow pixel approaches its level from below).
- * Under PWM dimming, the largest quarter of the whole bright part: the bursts' peaks, not their
+ * Under PWM dimming, the largest tenth of the whole bright part: the bursts' peaks, not their
  * average (which depends on how the sampler happens to hit them), scale with the level.
  */
 function measureLate(p: Pulse, ref: PulseReference | null, history: Conditioner): void {
@@ -209,7 +209,7 @@ function measureLate(p: Pulse, ref: PulseReference | null, history: Conditioner)
   if (history.pwm) {
     // A PWM-dimmed OLED has no afterglow to avoid, and the more bursts the better: read the
     // whole bright part of the pulse.
-    p.late = topQuarter(history, p.start, p.end, 0.5 * (p.floor + p.peak));
+    p.late = topShare(history, p.start, p.end, 0.5 * (p.floor + p.peak), PWM_PEAK_SHARE);
     return;
   }
   const frame = 0.5 * ref.period;
@@ -223,19 +223,27 @@ function measureLate(p: Pulse, ref: PulseReference | null, history: Conditioner)
   const from = Math.max(p.start, Math.round(p.edge + LATE_FROM * frame));
   const to = Math.min(p.end, Math.max(from + 1, Math.round(p.edge + LATE_TO * frame)));
   if (from < history.oldest || to > history.count || to <= from) return;
-  p.late = topQuarter(history, from, to, -Infinity);
+  p.late = topShare(history, from, to, -Infinity, SETTLED_SHARE);
 }
 
-/** Scratch for `topQuarter` (a pulse window is at most this many samples long). */
+/** Share of a settled frame's samples that `late` averages: the top quarter. */
+const SETTLED_SHARE = 0.25;
+/**
+ * Share of a PWM-dimmed pulse's bright samples that `late` averages. At 1 kHz a 240–480 Hz PWM
+ * beats with the sampler, and at 20–40 % on-time only about one sample in ten lands on a burst's
+ * top; the rest fall on its flanks, so a wider share reads the beat phase as well as the level.
+ */
+const PWM_PEAK_SHARE = 0.1;
+/** Scratch for `topShare` (a pulse window is at most this many samples long). */
 const TOP_SCRATCH = new Float64Array(256);
 
 /**
- * Mean of the largest quarter (by count) of the samples in [from, to) — only those where the
- * smoothed signal stands at or above `brightFrom`, if that is finite: the level a slow pixel
+ * Mean of the largest `share` (by count, at least one) of the samples in [from, to) — only those
+ * where the smoothed signal stands at or above `brightFrom`, if that is finite: the level a slow pixel
  * settles at, or the peaks of the PWM bursts the sampler caught. Steadier than the single
  * largest sample, and blind to the dips in between. (At most the first 1024 samples count.)
  */
-function topQuarter(history: Conditioner, from: number, to: number, brightFrom: number): number {
+function topShare(history: Conditioner, from: number, to: number, brightFrom: number, share: number): number {
   const values = history.values;
   const smooth = history.smooth;
   const mask = values.length - 1;
@@ -249,7 +257,7 @@ function topQuarter(history: Conditioner, from: number, to: number, brightFrom: 
     for (let i = from; i < end; i++) if (smooth[Math.min(i + lag, last) & mask]! >= brightFrom) n++;
     if (n === 0) return Math.max(values[from & mask]!, values[(to - 1) & mask]!);
   }
-  const k = Math.max(1, n >> 2);
+  const k = Math.max(1, Math.floor(n * share));
   const top = TOP_SCRATCH;
   let size = 0;
   // Keep the k largest in ascending order by insertion: windows are short.
