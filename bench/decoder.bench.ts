@@ -8,6 +8,7 @@
  * Prints both rates, their ratio, and one JSON line.
  */
 import Benchmark from 'benchmark';
+import { runSuite } from './run-suite.js';
 import { simulatePhotodiode } from '../src/channel/index.js';
 import { TriLevelDecoder } from '../src/decoder/index.js';
 import { toLevels } from '../src/line/index.js';
@@ -44,17 +45,6 @@ decodeAll(); // fails loudly before any timing if the input does not decode
 
 // ---- measurement ------------------------------------------------------------------------------
 
-function runSuite(suite: Benchmark.Suite): Promise<Benchmark[]> {
-  return new Promise((resolve, reject) => {
-    suite
-      .on('cycle', (event: Benchmark.Event) => console.log(`  ${String(event.target)}`))
-      .on('error', (event: Benchmark.Event) => reject((event.target as unknown as { error: Error }).error))
-      .on('complete', function (this: Benchmark.Suite) {
-        resolve(this.map((b: Benchmark) => b) as Benchmark[]);
-      })
-      .run({ async: true });
-  });
-}
 
 const DECODER = 'TriLevelDecoder (push + flush)';
 const PLAIN = 'plain loop (sum of the same Float32Array)';

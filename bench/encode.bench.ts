@@ -10,6 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Benchmark from 'benchmark';
+import { runSuite } from './run-suite.js';
 import { PNG } from 'pngjs';
 import { encodePacket } from '../src/packet/encode.js';
 import type { ConfigPayload } from '../src/packet/types.js';
@@ -49,17 +50,6 @@ for (const p of payloads) {
 
 // ---- helpers ---------------------------------------------------------------------------------
 
-function runSuite(suite: Benchmark.Suite): Promise<Benchmark[]> {
-  return new Promise((resolve, reject) => {
-    suite
-      .on('cycle', (event: Benchmark.Event) => console.log(`  ${String(event.target)}`))
-      .on('error', (event: Benchmark.Event) => reject((event.target as unknown as { error: Error }).error))
-      .on('complete', function (this: Benchmark.Suite) {
-        resolve(this.map((b: Benchmark) => b) as Benchmark[]);
-      })
-      .run({ async: true });
-  });
-}
 
 /**
  * Runs a suite `rounds` times and keeps each case's best rate: other processes on a shared

@@ -90,6 +90,11 @@ export function photodiodeSweep(
   firstSeed: number,
   options: PhotodiodeTrialOptions = {},
 ): SweepSummary {
+  return sweep(trials, firstSeed, (seed) => photodiodeTrial(TIERS[tierName], seed, options));
+}
+
+/** Runs `trial` on seeds firstSeed, firstSeed + 1, … and tallies the outcomes. */
+function sweep(trials: number, firstSeed: number, trial: (seed: number) => TrialOutcome): SweepSummary {
   let decoded = 0;
   let falsePackets = 0;
   let repaired = 0;
@@ -97,7 +102,7 @@ export function photodiodeSweep(
   const failedSeeds: number[] = [];
   for (let k = 0; k < trials; k++) {
     const seed = firstSeed + k;
-    const o = photodiodeTrial(TIERS[tierName], seed, options);
+    const o = trial(seed);
     if (o.decoded) decoded++;
     else failedSeeds.push(seed);
     if (o.repairedBits > 0) repaired++;
@@ -143,19 +148,5 @@ export function cameraSweep(
   firstSeed: number,
   options: CameraTrialOptions = {},
 ): SweepSummary {
-  let decoded = 0;
-  let falsePackets = 0;
-  let repaired = 0;
-  let combined = 0;
-  const failedSeeds: number[] = [];
-  for (let k = 0; k < trials; k++) {
-    const seed = firstSeed + k;
-    const o = cameraTrial(TIERS[tierName], seed, options);
-    if (o.decoded) decoded++;
-    else failedSeeds.push(seed);
-    if (o.repairedBits > 0) repaired++;
-    if (o.combined > 1) combined++;
-    falsePackets += o.falsePackets;
-  }
-  return { trials, decoded, rate: decoded / trials, falsePackets, repaired, combined, failedSeeds };
+  return sweep(trials, firstSeed, (seed) => cameraTrial(TIERS[tierName], seed, options));
 }
