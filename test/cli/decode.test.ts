@@ -12,7 +12,7 @@ import { toLevels } from '../../src/line/index.js';
 import { encodePacket } from '../../src/packet/index.js';
 import type { Payload } from '../../src/packet/types.js';
 import { blinkup, runPipeline } from './pipeline.js';
-import { runCli, runInProcess, stderrLines, type CliResult } from './run-cli.js';
+import { runCli, runInProcess, expectUsageError, stderrLines, type CliResult } from './run-cli.js';
 
 interface Fixture {
   file: string;
@@ -273,12 +273,7 @@ describe('bad usage and bad input: exit 2, one line, no stack', () => {
   it.each(cases)('%s', async (_, args, message) => {
     const started = Date.now();
     const r = await runInProcess(args());
-    expect(r.status).toBe(2);
-    expect(r.stdout).toBe('');
-    const lines = stderrLines(r);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^blinkup: /);
-    expect(lines[0]).toMatch(message);
+    expectUsageError(r, message);
     expect(Date.now() - started).toBeLessThan(5000);
   });
 

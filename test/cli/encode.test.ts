@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GOLDEN_VECTORS } from '../packet/vectors.js';
-import { encodeArgs, runCli, runInProcess, stderrLines } from './run-cli.js';
+import { encodeArgs, runCli, runInProcess, expectUsageError, stderrLines } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'blinkup-cli-encode-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -103,12 +103,7 @@ describe('bad usage and bad input: exit 2, one line on stderr, nothing on stdout
     ['an unknown command', ['encrypt'], /unknown command 'encrypt'/],
   ])('%s', async (_, args, message) => {
     const r = await runInProcess(args);
-    expect(r.status).toBe(2);
-    expect(r.stdout).toBe('');
-    const lines = stderrLines(r);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^blinkup: /);
-    expect(lines[0]).toMatch(message);
+    expectUsageError(r, message);
   });
 
   it('the real executable exits 2 with the one line too', async () => {

@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 const BIN = fileURLToPath(new URL('../../bin/blinkup.js', import.meta.url));
 const BUILT = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -40,6 +41,19 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
     );
     child.stdin!.end(options.input ?? '');
   });
+}
+
+/**
+ * The CLI's contract for bad usage or input: exit 2, nothing on stdout, exactly one line
+ * `blinkup: …` on stderr that matches `message`.
+ */
+export function expectUsageError(r: CliResult, message: RegExp): void {
+  expect(r.status).toBe(2);
+  expect(r.stdout).toBe('');
+  const lines = stderrLines(r);
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^blinkup: /);
+  expect(lines[0]).toMatch(message);
 }
 
 /** The lines of stderr (without the final newline). */

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runInProcess, stderrLines } from './run-cli.js';
+import { runInProcess, expectUsageError, stderrLines } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'blinkup-cli-simulate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -166,11 +166,6 @@ describe('bad usage: exit 2, one line', () => {
     ['no payload', ['--seed', '1'], /missing --plan-id/],
   ])('%s', async (_, args, message) => {
     const r = await runInProcess(['simulate', ...args]);
-    expect(r.status).toBe(2);
-    expect(r.stdout).toBe('');
-    const lines = stderrLines(r);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^blinkup: /);
-    expect(lines[0]).toMatch(message);
+    expectUsageError(r, message);
   });
 });

@@ -11,10 +11,10 @@ import { decodeSamples, TriLevelDecoder, type DecodeEvent, type DecoderOptions }
 import { readBinarySamples } from '../../src/node/binary-samples.js';
 import { CsvSampleParser } from '../../src/node/csv-samples.js';
 import { openY4M } from '../../src/node/y4m.js';
-import { crc16 } from '../../src/packet/crc16.js';
 import { encodePacket, isBlinkUpError, parsePacket, type Payload } from '../../src/packet/index.js';
 import type { Random } from '../../src/util/random.js';
 import { findSecrets, secretForms } from '../hardening/secret-scan.js';
+import { withValidFrame } from '../packet/framing.js';
 import { chunkPlan, hostileStream, randomPayload, type HostileStream } from './hostile-streams.js';
 
 export class FuzzFailure extends Error {
@@ -81,7 +81,7 @@ function hostilePacket(rng: Random): { bytes: Uint8Array; payload?: Payload } {
       const n = rng.chance(0.5) ? rng.pick([0, 4, 8, 16, 20]) : rng.int(0, 40);
       parts.push(rng.chance(0.9) ? rng.pick([1, 5, 6, 7, 11, 13]) : rng.int(0, 255), n, ...rng.bytes(n));
     }
-    return { bytes: withValidCrc(Uint8Array.from(parts.slice(0, 255))) };
+    return { bytes: withValidFrame(Uint8Array.from(parts.slice(0, 255))) };
   }
   const payload = randomPayload(rng);
   const packet = encodePacket(payload);
@@ -93,23 +93,13 @@ function hostilePacket(rng: Random): { bytes: Uint8Array; payload?: Payload } {
   if (mode === 3) {
     // Damage, then a CRC that matches the damage: only the structure stands in the way.
     for (let k = rng.int(1, 4); k > 0; k--) bytes[rng.int(1, bytes.length - 3)] = rng.int(0, 255);
-    return { bytes: withValidCrc(bytes.subarray(1, bytes.length - 2)), payload };
+    return { bytes: withValidFrame(bytes.subarray(1, bytes.length - 2)), payload };
   }
   if (mode === 4) return { bytes: bytes.subarray(0, rng.int(0, bytes.length)), payload };
   const extended = new Uint8Array(bytes.length + rng.int(1, 20));
   extended.set(bytes);
   extended.set(rng.bytes(extended.length - bytes.length), bytes.length);
   return { bytes: extended, payload };
-}
-
-function withValidCrc(body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(body.length + 3);
-  out[0] = body.length;
-  out.set(body, 1);
-  const crc = crc16(out, 0, body.length + 1);
-  out[body.length + 1] = crc >>> 8;
-  out[body.length + 2] = crc & 0xff;
-  return out;
 }
 
 export const parsePacketTarget: FuzzTarget = {

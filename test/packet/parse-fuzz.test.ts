@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { encodePacket, isBlinkUpError, parsePacket, type Payload } from '../../src/packet/index.js';
-import { crc16 } from '../../src/packet/crc16.js';
 import { Random } from '../../src/util/random.js';
+import { withValidFrame } from './framing.js';
 import { fromHex, GOLDEN_VECTORS } from './vectors.js';
 
 /** Parses, and fails the test on anything but success or a BlinkUpError. */
@@ -17,17 +17,6 @@ function tryParse(bytes: Uint8Array): Payload | undefined {
     if (!isBlinkUpError(err)) throw new Error(`parsePacket threw ${String(err)} for ${Array.from(bytes).join(',')}`);
     return undefined;
   }
-}
-
-/** Sets L to the length and appends a correct CRC, so the structural checks get exercised. */
-function withValidFrame(body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(body.length + 3);
-  out[0] = body.length;
-  out.set(body, 1);
-  const crc = crc16(out, 0, body.length + 1);
-  out[body.length + 1] = crc >>> 8;
-  out[body.length + 2] = crc & 0xff;
-  return out;
 }
 
 const rng = new Random(0xb11c);
