@@ -9,7 +9,8 @@
  * block's pixels, so neither competes with a flashing patch.
  */
 import type { LumaPlane } from './luma-frames.js';
-import { sumRowLinear, type Roi } from './region.js';
+import { addSegmentSumsLinear } from './linear-sum.js';
+import type { Roi } from './region.js';
 
 /** How a frame is cut into blocks; edge blocks are smaller when the size does not divide. */
 export interface BlockGrid {
@@ -47,13 +48,7 @@ export function blockMeans(luma: LumaPlane, grid: BlockGrid, lut: Float64Array, 
     const y0 = by * size;
     const y1 = Math.min(height, y0 + size);
     rowSums.fill(0);
-    for (let y = y0; y < y1; y++) {
-      const row = y * width;
-      for (let bx = 0; bx < columns; bx++) {
-        const x0 = bx * size;
-        rowSums[bx]! += sumRowLinear(luma, lut, row + x0, row + Math.min(width, x0 + size));
-      }
-    }
+    addSegmentSumsLinear(luma, lut, y0 * width, width, y1 - y0, width, size, rowSums);
     for (let bx = 0; bx < columns; bx++) {
       const area = (Math.min(width, (bx + 1) * size) - bx * size) * (y1 - y0);
       out[by * columns + bx] = rowSums[bx]! / area;

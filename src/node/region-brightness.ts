@@ -13,7 +13,8 @@ import { BlinkUpError } from '../packet/errors.js';
 import { blockArea, blockGridFor, blockMeans, chooseFlashingBlocks, type BlockGrid } from './auto-region.js';
 import { linearLightTable, type LinearLightOptions } from './linear-light.js';
 import type { LumaFrameSource, LumaPlane } from './luma-frames.js';
-import { checkRoi, checkTableFits, cropView, planeView, sumViewLinear, type Roi } from './region.js';
+import { sumRowsLinear } from './linear-sum.js';
+import { checkRoi, checkTableFits, type Roi } from './region.js';
 import type { SampleChunk } from './sample-chunk.js';
 
 export interface RegionBrightnessOptions extends LinearLightOptions {
@@ -158,11 +159,10 @@ export class RegionBrightness {
     return { values, region: this.choice! };
   }
 
-  /** Mean linear light over the chosen rectangles of one frame. */
+  /** Mean linear light over the chosen rectangles of one frame (allocates nothing). */
   private measure(luma: LumaPlane): number {
-    const view = planeView(luma, this.width, this.height);
     let sum = 0;
-    for (const rect of this.rects!) sum += sumViewLinear(cropView(view, rect), this.lut);
+    for (const { x, y, w, h } of this.rects!) sum += sumRowsLinear(luma, this.lut, y * this.width + x, this.width, h, w);
     return sum / this.area;
   }
 

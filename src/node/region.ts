@@ -3,13 +3,13 @@
  * equivalent of a photodiode's reading.
  *
  * ndarray does the geometry (a 2-D view of the flat plane, cropped to the region); the sum
- * itself is a tight loop over each row of the view through the linear-light lookup table,
- * unrolled with four accumulators so the adds don't wait on each other. It runs faster than
- * a plain byte-summing loop over the same pixels.
+ * itself runs along each row of the view through the linear-light table (linear-sum.ts, two
+ * 8-bit pixels per lookup), faster than a plain byte-summing loop over the same pixels.
  */
 import ndarray from 'ndarray';
 import { BlinkUpError } from '../packet/errors.js';
 import { linearLightTable } from './linear-light.js';
+import { sumRowsLinear } from './linear-sum.js';
 import type { LumaPlane } from './luma-frames.js';
 
 /** A rectangle of pixels: left, top, width, height. */
@@ -60,33 +60,12 @@ export function cropView(view: PlaneView, roi: Roi): PlaneView {
   return view.lo(roi.y, roi.x).hi(roi.h, roi.w);
 }
 
-/** Σ lut[data[i]] for i in [start, end): the hot loop. */
-export function sumRowLinear(data: LumaPlane, lut: Float64Array, start: number, end: number): number {
-  let a = 0;
-  let b = 0;
-  let c = 0;
-  let d = 0;
-  let i = start;
-  for (const stop = end - 7; i < stop; i += 8) {
-    a += lut[data[i]!]! + lut[data[i + 4]!]!;
-    b += lut[data[i + 1]!]! + lut[data[i + 5]!]!;
-    c += lut[data[i + 2]!]! + lut[data[i + 6]!]!;
-    d += lut[data[i + 3]!]! + lut[data[i + 7]!]!;
-  }
-  for (; i < end; i++) a += lut[data[i]!]!;
-  return a + b + c + d;
-}
-
 /** Σ of linear light over every pixel of a 2-D view whose rows are contiguous. */
 export function sumViewLinear(view: PlaneView, lut: Float64Array): number {
   const [rows, columns] = view.shape as [number, number];
   const [rowStride, columnStride] = view.stride as [number, number];
   if (columnStride !== 1) throw new BlinkUpError('OPTION_INVALID', 'region sums need contiguous rows');
-  let sum = 0;
-  for (let r = 0, start = view.offset; r < rows; r++, start += rowStride) {
-    sum += sumRowLinear(view.data, lut, start, start + columns);
-  }
-  return sum;
+  return sumRowsLinear(view.data, lut, view.offset, rowStride, rows, columns);
 }
 
 /** Check that `lut` covers every value the plane can hold (8-bit: 256 entries; 16-bit: 65536). */
