@@ -93,6 +93,26 @@ export function sumBytesLinear(bytes: Uint8Array, words: Uint32Array, lut: Float
   return a + b + c + d;
 }
 
+/** sums[k] += the linear light of words [first + k·runLength, first + (k+1)·runLength), for k < runs. */
+function addWordRunSums(words: Uint32Array, pair: Float64Array, first: number, runLength: number, runs: number, sums: Float64Array): void {
+  for (let k = 0, w = first; k < runs; k++) {
+    let a = 0;
+    let b = 0;
+    const stop = w + runLength;
+    for (; w < stop - 1; w += 2) {
+      const w0 = words[w]!;
+      const w1 = words[w + 1]!;
+      a += pair[w0 & 0xffff]! + pair[w0 >>> 16]!;
+      b += pair[w1 & 0xffff]! + pair[w1 >>> 16]!;
+    }
+    if (w < stop) {
+      const w0 = words[w++]!;
+      a += pair[w0 & 0xffff]! + pair[w0 >>> 16]!;
+    }
+    sums[k]! += a + b;
+  }
+}
+
 /** Σ lut[samples[i]] for i in [start, end), one sample at a time (planes above 8 bits). */
 export function sumSamplesLinear(samples: LumaPlane, lut: Float64Array, start: number, end: number): number {
   let a = 0;
@@ -136,8 +156,16 @@ export function addSegmentSumsLinear(luma: LumaPlane, lut: Float64Array, offset:
   if (luma instanceof Uint8Array) {
     const { bytes, words } = bufferWordsOf(luma);
     const pair = pairTableFor(lut);
+    // Pieces of whole words (the usual block grid: sides a multiple of 8, rows 4-byte aligned)
+    // go straight to the word loop; the rest, and a short last piece, through sumBytesLinear.
+    const wholeWords = (segment & 3) === 0 ? Math.floor(columns / segment) : 0;
     for (let r = 0, row = luma.byteOffset + offset; r < rows; r++, row += rowStride) {
-      for (let k = 0, start = row, rowEnd = row + columns; start < rowEnd; k++, start += segment) {
+      let k = 0;
+      if ((row & 3) === 0 && wholeWords > 0) {
+        addWordRunSums(words, pair, row >>> 2, segment >>> 2, wholeWords, sums);
+        k = wholeWords;
+      }
+      for (let start = row + k * segment, rowEnd = row + columns; start < rowEnd; k++, start += segment) {
         sums[k]! += sumBytesLinear(bytes, words, lut, pair, start, Math.min(rowEnd, start + segment));
       }
     }
