@@ -20,6 +20,7 @@
  */
 import type { Conditioner } from './condition.js';
 import { Pulse, remeasure, smoothedAt } from './pulses.js';
+import type { PwmPhaseModel } from './pwm-phase.js';
 
 /** What a pulse is expected to look like: its period, the valley before it, and its (grey) level. */
 export interface PulseReference {
@@ -62,6 +63,12 @@ export class PulseAssembler {
   count = 0;
   /** Segments merged and split so far (the decoder reads and resets these per packet). */
   repairs = 0;
+  /** Values pulses of a PWM-dimmed screen once it has learned the PWM (see pwm-phase.ts). */
+  private readonly pwmModel: PwmPhaseModel;
+
+  constructor(pwmModel: PwmPhaseModel) {
+    this.pwmModel = pwmModel;
+  }
 
   /** Takes the next segment; returns how many pulses are now finished (in `ready`). */
   push(seg: Pulse, ref: PulseReference | null, history: Conditioner): number {
@@ -142,7 +149,7 @@ export class PulseAssembler {
     if (!splittable || !this.split(p, ref, history)) {
       this.ready[this.count++].copyFrom(p);
     }
-    for (let k = first; k < this.count; k++) measureLate(this.ready[k], ref, history);
+    for (let k = first; k < this.count; k++) measureLate(this.ready[k], ref, history, this.pwmModel);
   }
 
   /** Splits a two-period segment into two pulses; false when it is one held pulse. */
@@ -150,7 +157,7 @@ export class PulseAssembler {
     const frame = 0.5 * ref.period;
     const e = Math.round(p.edge);
     if (e < history.oldest || e + 2 * frame >= history.count) return false;
-    measureLate(p, ref, history);
+    measureLate(p, ref, history, this.pwmModel);
     if (!(p.late > ref.threshold)) return false;
     // A white held a refresh longer stays white for two frames; a white with a grey behind it
     // drops below the grey/white threshold after one (plus a slow pixel's fall, or a camera's
@@ -181,7 +188,7 @@ export class PulseAssembler {
     b.repaired = true;
     remeasure(history, b);
     // The second part must hold light: if it is dark, the white and its gap were both held.
-    measureLate(b, ref, history);
+    measureLate(b, ref, history, this.pwmModel);
     if (b.late < ref.floor + DARK_BELOW * (ref.level - ref.floor)) {
       this.count -= 2;
       return false;
@@ -203,9 +210,19 @@ const LATE_TO = 1;
  * Under PWM dimming, the largest tenth of the whole bright part: the bursts' peaks, not their
  * average (which depends on how the sampler happens to hit them), scale with the level.
  */
-function measureLate(p: Pulse, ref: PulseReference | null, history: Conditioner): void {
+function measureLate(p: Pulse, ref: PulseReference | null, history: Conditioner, model: PwmPhaseModel): void {
   p.late = p.top;
   if (ref === null || p.empty || !(p.edge === p.edge) || !(ref.period > 0)) return;
+  if (history.pwm && model.active) {
+    // The PWM's phase is known: the burst template fitted to the pulse's lit samples. It errs
+    // where the sampler's jitter moves samples along steep flanks, the bursts' peaks where the
+    // beat hides them; the mean of the two is steadier than either.
+    const v = model.value(history, p, ref.floor);
+    if (v === v) {
+      p.late = 0.5 * (v + topShare(history, p.start, p.end, 0.5 * (p.floor + p.peak), PWM_PEAK_SHARE));
+      return;
+    }
+  }
   if (history.pwm) {
     // A PWM-dimmed OLED has no afterglow to avoid, and the more bursts the better: read the
     // whole bright part of the pulse.
