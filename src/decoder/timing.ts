@@ -237,8 +237,11 @@ function measureLate(p: Pulse, ref: PulseReference | null, history: Conditioner,
     return;
   }
   // The edge is where the boxcar first rose a little above the valley: where the raw rise began.
-  const from = Math.max(p.start, Math.round(p.edge + LATE_FROM * frame));
-  const to = Math.min(p.end, Math.max(from + 1, Math.round(p.edge + LATE_TO * frame)));
+  // But mains flicker in a long (held) gap can lift the light a little early, and the window
+  // would then read the gap: the pulse cannot have begun much before its rise crossed halfway.
+  const edge = Math.max(p.edge, halfRise(history, p) - LATE_FROM * frame);
+  const from = Math.max(p.start, Math.round(edge + LATE_FROM * frame));
+  const to = Math.min(p.end, Math.max(from + 1, Math.round(edge + LATE_TO * frame)));
   if (from < history.oldest || to > history.count || to <= from) return;
   p.late = topShare(history, from, to, -Infinity, SETTLED_SHARE);
 }
@@ -300,6 +303,14 @@ function topShare(history: Conditioner, from: number, to: number, brightFrom: nu
   let sum = 0;
   for (let j = 0; j < size; j++) sum += top[j]!;
   return sum / size;
+}
+
+/** First sample of `p` whose smoothed light stands halfway from its valley to its peak (−Infinity if none). */
+function halfRise(history: Conditioner, p: Pulse): number {
+  const half = 0.5 * (p.floor + p.peak);
+  const from = Math.max(p.start, history.oldest);
+  for (let i = from; i < p.end; i++) if (smoothedAt(history, i) >= half) return i;
+  return -Infinity;
 }
 
 /** Largest raw sample over [from, to). */
