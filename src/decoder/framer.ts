@@ -119,14 +119,16 @@ class PreambleRun {
   }
 
   /**
-   * Median of the last few intervals: held frames lengthen some and a stray first pulse may
-   * shorten one, but most are ordinary.
+   * The ordinary interval among the last few: held frames lengthen many (a quarter of all frames
+   * on a weak phone, so often half the intervals) and a stray first pulse may shorten one. So
+   * with five or more intervals it is the second shortest, else the median.
    */
   private medianInterval(): number {
     const n = Math.min(this.intervalCount, RUN_INTERVALS);
     const sorted = this.sorted;
     for (let i = 0; i < n; i++) sorted[i] = this.intervals[i]!;
     sorted.subarray(0, n).sort();
+    if (n >= 5) return sorted[1]!;
     return n % 2 === 1 ? sorted[n >> 1]! : 0.5 * (sorted[(n >> 1) - 1]! + sorted[n >> 1]!);
   }
 
