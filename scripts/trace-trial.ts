@@ -24,6 +24,8 @@ if (!TIER_NAMES.includes(tier) || !Number.isInteger(seed)) {
   process.exit(2);
 }
 const verbose = process.argv.includes('-v');
+// Piped into `head`, the trace just stops.
+process.stdout.on('error', () => process.exit(0));
 
 // Exactly as test/decoder/sweep.ts draws the trial.
 const rng = new Random(seed);
