@@ -39,8 +39,11 @@ export interface PulseReference {
   fewSamples: boolean;
 }
 
-/** A segment shorter than this many periods is a piece of a pulse. */
+/** A segment shorter than this many periods is a piece of a pulse… */
 const MERGE_BELOW = 0.6;
+/** …unless it is this far from the floor to grey, the next rises like a pulse, and their edges span more than TWO_PULSES periods. */
+const LIT_AS_GREY = 0.65;
+const TWO_PULSES = 1.4;
 /** A segment below this fraction of the way from floor to grey, and rising less than it from its own valley, is no pulse. */
 const DARK_BELOW = 0.5;
 const HUNT_DARK_BELOW = 0.3;
@@ -117,7 +120,16 @@ export class PulseAssembler {
     // A piece is short by both measures: edge to edge (a dim rise may be found late) and valley
     // to valley (a valley in a flat gap may be found anywhere). False while the period is unknown.
     const p = this.pending;
-    if (p.period < MERGE_BELOW * ref.period && p.end - p.start < MERGE_BELOW * ref.period) return true;
+    if (p.period < MERGE_BELOW * ref.period && p.end - p.start < MERGE_BELOW * ref.period) {
+      // Unless the piece is nearly as bright as grey and the next segment rises like a pulse, and
+      // their edges span well over a period: then the piece is a dim grey after a white whose
+      // rise was found late (the slow pixel's afterglow and a flicker trough hide its start).
+      // (PWM ripple cuts one pulse into pieces too, but their edges span about one period.)
+      const twoPulses = ref.locked && !history.pwm && p.period + seg.period > TWO_PULSES * ref.period;
+      const pieceLit = p.top >= ref.floor + LIT_AS_GREY * (ref.level - ref.floor);
+      const nextRises = seg.peak - seg.floor >= DARK_BELOW * ref.amplitude;
+      return !(twoPulses && pieceLit && nextRises);
+    }
     // A flicker wobble barely rises from its own valley. In sync that is not enough: a dim grey
     // after a white on a slow LCD rises little too, but it is as bright as grey — and it comes a
     // frame after the white went dark, where a wobble on the afterglow comes right away.
