@@ -17,11 +17,14 @@
  *    through the sensor's time constant and the sampler's jitter), phase-binned;
  * 3. values each pulse by a least-squares fit of the template to its lit samples,
  *    `a = Σ (x − floor)·T(phase) / Σ T(phase)²`, so a sample at a dark phase weighs nothing and
- *    one at a burst's top weighs most; and
- * 4. follows the template after every decided pulse (it moves with drift and with a small
- *    error in the measured rate).
+ *    one at a burst's top weighs most;
+ * 4. keeps rate and phase in step with a tracking loop fed by every pulse (`track`: the preamble
+ *    gives the rate to a fraction of a hertz, which would slide the phase a cycle in seconds),
+ *    and sharpens the template with every confidently decided pulse (`adapt`).
  *
  * Values come out in the units of the preamble's grey peaks, as the rest of the decoder expects.
+ * Their errors (jitter on the bursts' flanks, the template's own) grow with the level, which is
+ * why the slicer compares them by ratio while the model is in use (LevelTracker.relativeNoise).
  */
 import { HISTORY, type Conditioner } from './condition.js';
 import type { Pulse } from './pulses.js';
@@ -37,15 +40,15 @@ const MIN_SAMPLES = 48;
 /** Lowest and highest aliased PWM rate searched, fractions of the sample rate. */
 const LOWEST_RATE = 0.01;
 const HIGHEST_RATE = 0.5;
-/** Coarse periodogram steps per 1/span (Hz), then a fine search around the best. */
+/** Coarse periodogram steps per 1/span (Hz), then FINE_STEPS across two coarse steps around the best. */
 const COARSE_STEPS = 3;
+const FINE_STEPS = 24;
 /** Most coarse steps (at high sample rates the grid is coarser than 1/span). */
 const MAX_COARSE_STEPS = 2048;
 /** Most lit samples learned from (the newest pulses are kept). */
 const MAX_LEARN = 1024;
 /** Pulses between two attempts to learn. */
 const RETRY_PULSES = 4;
-const FINE_STEPS = 24;
 /** A periodogram peak must hold this share of the lit samples' variance, or there is no steady PWM. */
 const MIN_PEAK_SHARE = 0.2;
 /** Tracking loop: share of each pulse's phase error taken at once, and into the rate. */
