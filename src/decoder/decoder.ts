@@ -20,6 +20,7 @@ import { BLOCK, Conditioner, MAX_ABS_SAMPLE, smoothingLength } from './condition
 import { FrameResult, Framer, FramerState } from './framer.js';
 import { LevelTracker } from './levels.js';
 import { Pulse, PulseSegmenter, type SegmentSink } from './pulses.js';
+import { PwmPhaseModel } from './pwm-phase.js';
 import { FEW_SAMPLES_PER_FRAME, PulseAssembler } from './timing.js';
 import { checkPacket, hardBytes, repairLimits, repairPacket } from './repair.js';
 import { ReportBuilder } from './report.js';
@@ -38,6 +39,8 @@ import type {
 
 /** While locked, a pulse is closed if nothing follows within this many ordinary periods of its peak. */
 const GAP_TIMEOUT_PERIODS = 3.5;
+/** A decision at least this confident teaches the PWM template (see pwm-phase.ts). */
+const CONFIDENT_DECISION = 0.5;
 /** Samples used to estimate the rate when only timestamps are given. */
 const RATE_PROBE = 64;
 /** Saturation is announced above this fraction of a window and re-armed below the second. */
@@ -308,6 +311,7 @@ export class TriLevelDecoder {
       this.seenGrey = levels.grey;
       this.seenWhite = levels.white;
     }
+    this.followPwm(st, p, before);
     if (this.onPulseHook) this.emitPulse(framer, before === FramerState.HUNT ? p.top : p.late, startS, endS);
     if (framer.state === FramerState.HUNT) seg.unlock();
     // At a camera's few samples per frame the gaps never look dark: valleys are judged from the
@@ -317,6 +321,30 @@ export class TriLevelDecoder {
     cond.setFrame(0.5 * framer.clock(levels));
     if (result === FrameResult.PACKET) this.onPacket(framer);
     else if (result === FrameResult.LOST) this.emitLost(st, endS, framer.lostReason);
+  }
+
+  /**
+   * Remember the preamble's pulses; under PWM dimming learn the PWM's phase model from them
+   * (as soon as the dimming is recognised and enough of them were seen), and let every pulse
+   * after it keep the model in step (see pwm-phase.ts).
+   */
+  private followPwm(st: Stages, p: Pulse, before: FramerState): void {
+    const { framer, pwm, cond } = st;
+    const state = framer.state;
+    if (state === FramerState.HUNT) {
+      pwm.reset();
+      pwm.note(p);
+    } else {
+      if (state === FramerState.PREAMBLE && (before === FramerState.HUNT || framer.decision === 1)) pwm.note(p);
+      if (cond.pwm && pwm.active) {
+        pwm.track(cond, p, this.levels.floor);
+        if (framer.decision !== 0 && framer.confidence >= CONFIDENT_DECISION) {
+          pwm.adapt(cond, p, this.levels.floor, framer.decision === 2 ? this.levels.white : this.levels.grey);
+        }
+      } else if (cond.pwm && state === FramerState.PREAMBLE) pwm.learn(cond, framer.preambleStart, this.levels.floor);
+    }
+    // The model's values carry errors that grow with the level (see LevelTracker.relativeNoise).
+    this.levels.relativeNoise = cond.pwm && pwm.active;
   }
 
   private emitPulse(framer: Framer, value: number, startS: number, endS: number): void {
@@ -431,9 +459,12 @@ class Stages {
   readonly cond: Conditioner;
   readonly seg: PulseSegmenter;
   readonly framer: Framer;
-  readonly timing = new PulseAssembler();
+  readonly pwm: PwmPhaseModel;
+  readonly timing: PulseAssembler;
 
   constructor(rate: number, fullScale: number) {
+    this.pwm = new PwmPhaseModel(rate);
+    this.timing = new PulseAssembler(this.pwm);
     const width = smoothingLength(rate);
     this.cond = new Conditioner(width, rate, fullScale);
     this.seg = new PulseSegmenter(this.cond, rate);

@@ -69,6 +69,8 @@ class PreambleRun {
   /** Typical edge-to-edge interval, samples (NaN until two pulses). */
   period = Number.NaN;
   startS = 0;
+  /** First sample of the run's first pulse. */
+  startIndex = 0;
   private lastEdge = Number.NaN;
   private readonly intervals = new Float64Array(RUN_INTERVALS);
   private readonly sorted = new Float64Array(RUN_INTERVALS);
@@ -100,7 +102,10 @@ class PreambleRun {
   }
 
   add(p: Pulse, startS: number): void {
-    if (this.count === 0) this.startS = startS;
+    if (this.count === 0) {
+      this.startS = startS;
+      this.startIndex = p.start;
+    }
     const n = ++this.count;
     this.top += (p.top - this.top) / n;
     this.peak += (p.peak - this.peak) / n;
@@ -114,14 +119,16 @@ class PreambleRun {
   }
 
   /**
-   * Median of the last few intervals: held frames lengthen some and a stray first pulse may
-   * shorten one, but most are ordinary.
+   * The ordinary interval among the last few: held frames lengthen many (a quarter of all frames
+   * on a weak phone, so often half the intervals) and a stray first pulse may shorten one. So
+   * with five or more intervals it is the second shortest, else the median.
    */
   private medianInterval(): number {
     const n = Math.min(this.intervalCount, RUN_INTERVALS);
     const sorted = this.sorted;
     for (let i = 0; i < n; i++) sorted[i] = this.intervals[i]!;
     sorted.subarray(0, n).sort();
+    if (n >= 5) return sorted[1]!;
     return n % 2 === 1 ? sorted[n >> 1]! : 0.5 * (sorted[(n >> 1) - 1]! + sorted[n >> 1]!);
   }
 
@@ -175,6 +182,11 @@ export class Framer {
   periodSumS = 0;
   periodCount = 0;
   private readonly ref: PulseReference = { period: 0, floor: 0, level: 0, amplitude: 0, locked: false, threshold: Number.NaN, whiteKnown: false, fewSamples: false };
+
+  /** First sample of the preamble run being hunted or locked on. */
+  get preambleStart(): number {
+    return this.run.startIndex;
+  }
 
   /** The pulse period the framer believes in, samples: the learned one, or the candidate preamble's (NaN if none). */
   clock(levels: LevelTracker): number {

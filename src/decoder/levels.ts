@@ -27,6 +27,12 @@ export class LevelTracker {
   period = Number.NaN;
   /** Sample noise rms (kept here by the decoder so the framer can judge pulse heights). */
   noise = 0;
+  /**
+   * The pulse values' errors grow with the level (as under PWM dimming, where the sampler's
+   * jitter on the bursts' flanks and the template's errors scale with the light): grey and
+   * white are then compared by ratio, and the threshold is their geometric mean above the floor.
+   */
+  relativeNoise = false;
 
   /** Learned from a preamble run: mean grey value, valley, smoothed amplitude and typical period. */
   learnPreamble(grey: number, floor: number, amplitude: number, period: number): void {
@@ -48,8 +54,11 @@ export class LevelTracker {
     this.white = value;
   }
 
-  /** Midway between grey and white: above it a pulse is a 1. */
+  /** Midway between grey and white (by ratio above the floor, with relative noise): above it a pulse is a 1. */
   get threshold(): number {
+    if (this.relativeNoise && this.grey > this.floor && this.white > this.grey) {
+      return this.floor + Math.sqrt((this.grey - this.floor) * (this.white - this.floor));
+    }
     return 0.5 * (this.grey + this.white);
   }
 
@@ -76,5 +85,6 @@ export class LevelTracker {
 
   reset(): void {
     this.grey = this.white = this.floor = this.black = this.amplitude = this.period = Number.NaN;
+    this.relativeNoise = false;
   }
 }

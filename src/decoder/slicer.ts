@@ -9,10 +9,23 @@ import type { LevelTracker } from './levels.js';
 /** Soft values are clipped here so one wild pulse cannot outvote several repetitions. */
 export const SOFT_LIMIT = 2;
 
-/** Soft value of a pulse value against the current levels. */
+/**
+ * Soft value of a pulse value against the current levels. With relative noise (see
+ * LevelTracker.relativeNoise) the distances are measured in log ratios above the floor, so a
+ * white read 20 % low is as doubtful as a grey read 20 % high.
+ */
 export function softValue(value: number, levels: LevelTracker): number {
-  const half = levels.halfGap;
-  const s = half > 0 ? (value - levels.threshold) / half : 0;
+  let s: number;
+  const grey = levels.grey - levels.floor;
+  const white = levels.white - levels.floor;
+  if (levels.relativeNoise && grey > 0 && white > grey) {
+    const x = value - levels.floor;
+    const half = 0.5 * Math.log(white / grey);
+    s = x > 0 ? (Math.log(x / grey) - half) / half : -SOFT_LIMIT;
+  } else {
+    const half = levels.halfGap;
+    s = half > 0 ? (value - levels.threshold) / half : 0;
+  }
   return s > SOFT_LIMIT ? SOFT_LIMIT : s < -SOFT_LIMIT ? -SOFT_LIMIT : s === s ? s : 0;
 }
 

@@ -20,6 +20,7 @@
  */
 import type { Conditioner } from './condition.js';
 import { Pulse, remeasure, smoothedAt } from './pulses.js';
+import type { PwmPhaseModel } from './pwm-phase.js';
 
 /** What a pulse is expected to look like: its period, the valley before it, and its (grey) level. */
 export interface PulseReference {
@@ -38,8 +39,11 @@ export interface PulseReference {
   fewSamples: boolean;
 }
 
-/** A segment shorter than this many periods is a piece of a pulse. */
+/** A segment shorter than this many periods is a piece of a pulse… */
 const MERGE_BELOW = 0.6;
+/** …unless it is this far from the floor to grey, the next rises like a pulse, and their edges span more than TWO_PULSES periods. */
+const LIT_AS_GREY = 0.65;
+const TWO_PULSES = 1.4;
 /** A segment below this fraction of the way from floor to grey, and rising less than it from its own valley, is no pulse. */
 const DARK_BELOW = 0.5;
 const HUNT_DARK_BELOW = 0.3;
@@ -62,6 +66,12 @@ export class PulseAssembler {
   count = 0;
   /** Segments merged and split so far (the decoder reads and resets these per packet). */
   repairs = 0;
+  /** Values pulses of a PWM-dimmed screen once it has learned the PWM (see pwm-phase.ts). */
+  private readonly pwmModel: PwmPhaseModel;
+
+  constructor(pwmModel: PwmPhaseModel) {
+    this.pwmModel = pwmModel;
+  }
 
   /** Takes the next segment; returns how many pulses are now finished (in `ready`). */
   push(seg: Pulse, ref: PulseReference | null, history: Conditioner): number {
@@ -110,7 +120,16 @@ export class PulseAssembler {
     // A piece is short by both measures: edge to edge (a dim rise may be found late) and valley
     // to valley (a valley in a flat gap may be found anywhere). False while the period is unknown.
     const p = this.pending;
-    if (p.period < MERGE_BELOW * ref.period && p.end - p.start < MERGE_BELOW * ref.period) return true;
+    if (p.period < MERGE_BELOW * ref.period && p.end - p.start < MERGE_BELOW * ref.period) {
+      // Unless the piece is nearly as bright as grey and the next segment rises like a pulse, and
+      // their edges span well over a period: then the piece is a dim grey after a white whose
+      // rise was found late (the slow pixel's afterglow and a flicker trough hide its start).
+      // (PWM ripple cuts one pulse into pieces too, but their edges span about one period.)
+      const twoPulses = ref.locked && !history.pwm && p.period + seg.period > TWO_PULSES * ref.period;
+      const pieceLit = p.top >= ref.floor + LIT_AS_GREY * (ref.level - ref.floor);
+      const nextRises = seg.peak - seg.floor >= DARK_BELOW * ref.amplitude;
+      return !(twoPulses && pieceLit && nextRises);
+    }
     // A flicker wobble barely rises from its own valley. In sync that is not enough: a dim grey
     // after a white on a slow LCD rises little too, but it is as bright as grey — and it comes a
     // frame after the white went dark, where a wobble on the afterglow comes right away.
@@ -142,7 +161,7 @@ export class PulseAssembler {
     if (!splittable || !this.split(p, ref, history)) {
       this.ready[this.count++].copyFrom(p);
     }
-    for (let k = first; k < this.count; k++) measureLate(this.ready[k], ref, history);
+    for (let k = first; k < this.count; k++) measureLate(this.ready[k], ref, history, this.pwmModel);
   }
 
   /** Splits a two-period segment into two pulses; false when it is one held pulse. */
@@ -150,7 +169,7 @@ export class PulseAssembler {
     const frame = 0.5 * ref.period;
     const e = Math.round(p.edge);
     if (e < history.oldest || e + 2 * frame >= history.count) return false;
-    measureLate(p, ref, history);
+    measureLate(p, ref, history, this.pwmModel);
     if (!(p.late > ref.threshold)) return false;
     // A white held a refresh longer stays white for two frames; a white with a grey behind it
     // drops below the grey/white threshold after one (plus a slow pixel's fall, or a camera's
@@ -181,7 +200,7 @@ export class PulseAssembler {
     b.repaired = true;
     remeasure(history, b);
     // The second part must hold light: if it is dark, the white and its gap were both held.
-    measureLate(b, ref, history);
+    measureLate(b, ref, history, this.pwmModel);
     if (b.late < ref.floor + DARK_BELOW * (ref.level - ref.floor)) {
       this.count -= 2;
       return false;
@@ -203,9 +222,19 @@ const LATE_TO = 1;
  * Under PWM dimming, the largest tenth of the whole bright part: the bursts' peaks, not their
  * average (which depends on how the sampler happens to hit them), scale with the level.
  */
-function measureLate(p: Pulse, ref: PulseReference | null, history: Conditioner): void {
+function measureLate(p: Pulse, ref: PulseReference | null, history: Conditioner, model: PwmPhaseModel): void {
   p.late = p.top;
   if (ref === null || p.empty || !(p.edge === p.edge) || !(ref.period > 0)) return;
+  if (history.pwm && model.active) {
+    // The PWM's phase is known: the burst template fitted to the pulse's lit samples. It errs
+    // where the sampler's jitter moves samples along steep flanks, the bursts' peaks where the
+    // beat hides them; the mean of the two is steadier than either.
+    const v = model.value(history, p, ref.floor);
+    if (v === v) {
+      p.late = 0.5 * (v + topShare(history, p.start, p.end, 0.5 * (p.floor + p.peak), PWM_PEAK_SHARE));
+      return;
+    }
+  }
   if (history.pwm) {
     // A PWM-dimmed OLED has no afterglow to avoid, and the more bursts the better: read the
     // whole bright part of the pulse.
@@ -220,8 +249,11 @@ function measureLate(p: Pulse, ref: PulseReference | null, history: Conditioner)
     return;
   }
   // The edge is where the boxcar first rose a little above the valley: where the raw rise began.
-  const from = Math.max(p.start, Math.round(p.edge + LATE_FROM * frame));
-  const to = Math.min(p.end, Math.max(from + 1, Math.round(p.edge + LATE_TO * frame)));
+  // But mains flicker in a long (held) gap can lift the light a little early, and the window
+  // would then read the gap: the pulse cannot have begun much before its rise crossed halfway.
+  const edge = Math.max(p.edge, halfRise(history, p) - LATE_FROM * frame);
+  const from = Math.max(p.start, Math.round(edge + LATE_FROM * frame));
+  const to = Math.min(p.end, Math.max(from + 1, Math.round(edge + LATE_TO * frame)));
   if (from < history.oldest || to > history.count || to <= from) return;
   p.late = topShare(history, from, to, -Infinity, SETTLED_SHARE);
 }
@@ -283,6 +315,14 @@ function topShare(history: Conditioner, from: number, to: number, brightFrom: nu
   let sum = 0;
   for (let j = 0; j < size; j++) sum += top[j]!;
   return sum / size;
+}
+
+/** First sample of `p` whose smoothed light stands halfway from its valley to its peak (−Infinity if none). */
+function halfRise(history: Conditioner, p: Pulse): number {
+  const half = 0.5 * (p.floor + p.peak);
+  const from = Math.max(p.start, history.oldest);
+  for (let i = from; i < p.end; i++) if (smoothedAt(history, i) >= half) return i;
+  return -Infinity;
 }
 
 /** Largest raw sample over [from, to). */
