@@ -20,6 +20,8 @@ export const MAX_ABS_SAMPLE = 1e15;
 /** History kept, samples (a power of two). Bounds the longest pulse the decoder can measure. */
 export const HISTORY = 1 << 13;
 const MASK = HISTORY - 1;
+/** Where `smooth` starts in the conditioner's buffer (a local constant: the compiler folds it, not an export). */
+const SMOOTH_AT = HISTORY;
 /** Samples processed together. Blocks are aligned to the stream, never to the caller's chunks. */
 export const BLOCK = 256;
 
@@ -75,10 +77,15 @@ export function inferFullScale(max: number): number {
 }
 
 export class Conditioner {
+  /**
+   * `values` then `smooth` in one buffer: the hot loop writes both, and each array it touches
+   * costs it checks on every sample.
+   */
+  private readonly rings = new Float64Array(2 * HISTORY);
   /** Raw samples, ring-indexed by `index & (HISTORY − 1)`. */
-  readonly values = new Float64Array(HISTORY);
+  readonly values = this.rings.subarray(0, HISTORY);
   /** The boxcar-smoothed signal, same indexing: `smooth[i]` is the mean of samples i − width + 1 … i. */
-  readonly smooth = new Float64Array(HISTORY);
+  readonly smooth = this.rings.subarray(SMOOTH_AT);
   /** Time of each sample, seconds, same indexing. */
   readonly times = new Float64Array(HISTORY);
   /** Samples kept so far; the next one gets this index. */
@@ -182,7 +189,13 @@ export class Conditioner {
    * index it returns, or `to`).
    */
   private take(source: ArrayLike<number>, from: number, to: number): number {
-    if (!this.pwm) return this.storeSmoothBox(source, from, to);
+    if (!this.pwm) {
+      if (this.storeSmoothBox(source, from, to)) return to;
+      // Rare: a sample that is not a number. Smooth the samples before it again.
+      const end = firstNotNumber(source, from, to);
+      this.storeSmoothBox(source, from, end);
+      return end;
+    }
     const start = this.count;
     const end = this.store(source, from, to);
     this.smoothPwm(start);
@@ -240,30 +253,29 @@ export class Conditioner {
   /**
    * The usual path, in one pass: stores each sample, runs the boxcar over it, and gathers the
    * piece's extremes and the ripple statistics that tell PWM dimming apart (see `notePwm`).
-   * Stops at the first sample that is not a number and returns its index (or `to`).
+   * Checking every sample for being a number would cost as much again, so the check is made
+   * once, afterwards: a NaN or ±Infinity leaves the running sum non-finite for good, and an
+   * absurd magnitude shows in the extremes. Then nothing is kept (the slots written lie beyond
+   * `count`, where nothing reads) and false is returned.
    */
-  private storeSmoothBox(source: ArrayLike<number>, from: number, to: number): number {
-    const values = this.values;
-    const smooth = this.smooth;
+  private storeSmoothBox(source: ArrayLike<number>, from: number, to: number): boolean {
+    const rings = this.rings;
     const width = this.width;
     const inv = 1 / width;
-    const limit = MAX_ABS_SAMPLE;
     const piece = this.piece;
     const mid = piece.mid;
     let { low, high, rawMin, rawMax, brightRipple, bright, darkRipple } = piece;
     let count = this.count;
     let sum = this.sum;
-    let previous = values[(count - 1) & MASK]!;
-    let i = from;
-    for (; i < to; i++) {
+    let previous = rings[(count - 1) & MASK]!;
+    for (let i = from; i < to; i++) {
       const x = +source[i]!;
-      if (!(x >= -limit && x <= limit)) break;
       const slot = count & MASK;
-      values[slot] = x;
+      rings[slot] = x;
       // Before the first `width` samples the slot leaving the boxcar was never written: 0.
-      sum += x - values[(count - width) & MASK]!;
+      sum += x - rings[(count - width) & MASK]!;
       const y = count >= width ? sum * inv : sum / (count + 1);
-      smooth[slot] = y;
+      rings[SMOOTH_AT + slot] = y;
       count++;
       if (y < low) low = y;
       if (y > high) high = y;
@@ -279,10 +291,11 @@ export class Conditioner {
         darkRipple += ripple;
       }
     }
+    if (!(sum - sum === 0 && rawMin >= -MAX_ABS_SAMPLE && rawMax <= MAX_ABS_SAMPLE)) return false;
     this.count = count;
     this.sum = sum;
     piece.keep(low, high, rawMin, rawMax, brightRipple, bright, darkRipple);
-    return i;
+    return true;
   }
 
   /**
@@ -419,6 +432,13 @@ export class Conditioner {
   get oldest(): number {
     return this.count > HISTORY ? this.count - HISTORY : 0;
   }
+}
+
+/** Index of the first of `source[from, to)` that is not a number to keep (or `to`). */
+function firstNotNumber(source: ArrayLike<number>, from: number, to: number): number {
+  let i = from;
+  while (i < to && +source[i]! >= -MAX_ABS_SAMPLE && +source[i]! <= MAX_ABS_SAMPLE) i++;
+  return i;
 }
 
 /** What the smoothing loops gather over one piece: they load it into locals and keep it back. */

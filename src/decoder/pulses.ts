@@ -59,9 +59,6 @@ export class Pulse {
   /** Smoothed signal at the valley before the pulse and at the pulse's peak. */
   floor = 0;
   peak = 0;
-  /** Sum and count of all raw samples in the segment (its light, for energy measures). */
-  sum = 0;
-  count = 0;
   /** The segment holds no pulse (it started with a cut: a timeout, a length limit, the stream start). */
   empty = false;
   /** Timing merged or split this pulse: its edge and period are estimates, not measurements. */
@@ -76,8 +73,6 @@ export class Pulse {
     this.late = o.late;
     this.floor = o.floor;
     this.peak = o.peak;
-    this.sum = o.sum;
-    this.count = o.count;
     this.empty = o.empty;
     this.repaired = o.repaired;
     return this;
@@ -386,28 +381,32 @@ export class PulseSegmenter {
 }
 
 /**
- * Raw samples [start, end) → sum, count, and the mean of the samples at or above `mid`: the
- * bright part of the pulse. Taking only those makes the value immune to how long the pulse is.
+ * Raw samples [start, end) → the mean of the samples at or above `mid`: the bright part of the
+ * pulse (or, if none is that bright, the largest). Taking only those makes the value immune to
+ * how long the pulse is.
  */
 export function measureRange(history: Conditioner, start: number, end: number, mid: number, out: Pulse): void {
   const values = history.values;
   const mask = HISTORY - 1;
-  let sum = 0;
   let topSum = 0;
   let topCount = 0;
-  let max = -Infinity;
   for (let i = start; i < end; i++) {
     const x = values[i & mask]!;
-    sum += x;
-    max = Math.max(max, x);
     if (x >= mid) {
       topSum += x;
       topCount++;
     }
   }
-  out.sum = sum;
-  out.count = end - start;
-  out.top = topCount > 0 ? topSum / topCount : end > start ? max : mid;
+  if (topCount > 0) out.top = topSum / topCount;
+  else if (end > start) out.top = largest(values, start, end);
+  else out.top = mid;
+}
+
+/** Largest of the ring's samples [start, end). */
+function largest(values: Float64Array, start: number, end: number): number {
+  let max = -Infinity;
+  for (let i = start; i < end; i++) max = Math.max(max, values[i & (HISTORY - 1)]!);
+  return max;
 }
 
 /**
