@@ -38,6 +38,10 @@ const RISE_LEVEL = 0.2;
 const ENVELOPE_S = 1;
 /** A segment longer than this (samples) is cut anyway: there is no pulse in it. */
 export const MAX_SEGMENT = HISTORY >> 1;
+/** Ring index mask (a module constant, which the compiler folds into the loops; imports it does not). */
+const MASK = HISTORY - 1;
+/** The same limit as MAX_SEGMENT, for the hot loop. */
+const SEGMENT_LIMIT = HISTORY >> 1;
 
 /** One segment between two valleys, summarised. Reused: copy what you keep. */
 export class Pulse {
@@ -172,7 +176,6 @@ export class PulseSegmenter {
     const history = this.history;
     const values = history.values;
     const smooth = history.smooth;
-    const mask = HISTORY - 1;
     // The envelope moves once per piece, towards the piece's own extremes: thresholds are then
     // constants in the loop below, which is what makes it fast.
     const k = 1 - Math.pow(1 - this.decay, to - from);
@@ -190,7 +193,7 @@ export class PulseSegmenter {
     const depth = history.pwm ? VALLEY_DEPTH_PWM : VALLEY_DEPTH;
     const halfGrey = 0.5 * (this.lockedFloor + this.lockedGrey);
     const riseAbove = halfGrey < lo + RISE_LEVEL * span ? halfGrey : lo + RISE_LEVEL * span;
-    let rising = this.rising;
+    let rising = this.rising === true;
     let peak = this.peak;
     let peakAt = this.peakAt;
     let valley = this.valley;
@@ -202,12 +205,12 @@ export class PulseSegmenter {
     // visiting every `stride`-th sample (on a grid fixed to the stream) misses no valley.
     const stride = this.stride;
     for (let n = Math.ceil(from / stride) * stride; n < to; n += stride) {
-      const s = smooth[n & mask]!;
+      const s = smooth[n & MASK]!;
       // Noise, measured where the light is dark (PWM ripple and edges live in the bright parts) —
       // three dark samples in a row, so that at a camera's few samples per frame an edge is not
       // taken for noise — on every fourth sample: plenty for a running median.
-      if ((n & 3) < stride && s < darkBelow && n >= 2 && smooth[(n - 1) & mask]! < darkBelow && smooth[(n - 2) & mask]! < darkBelow) {
-        const d2 = values[n & mask]! - 2 * values[(n - 1) & mask]! + values[(n - 2) & mask]!;
+      if ((n & 3) < stride && s < darkBelow && n >= 2 && smooth[(n - 1) & MASK]! < darkBelow && smooth[(n - 2) & MASK]! < darkBelow) {
+        const d2 = values[n & MASK]! - 2 * values[(n - 1) & MASK]! + values[(n - 2) & MASK]!;
         const a = d2 < 0 ? -d2 : d2;
         if (median < 0) median = a;
         else if (a > median) median = median > 0 ? median * (1 + NOISE_STEP) : a * NOISE_STEP;
@@ -279,7 +282,7 @@ export class PulseSegmenter {
     this.valley = valley;
     this.valleyAt = valleyAt;
     this.noiseMedian = median;
-    this.last = smooth[(to - 1) & mask]!;
+    this.last = smooth[(to - 1) & MASK]!;
   }
 
 
@@ -288,7 +291,7 @@ export class PulseSegmenter {
    * timeout (only while falling after a real pulse), or at the length limit.
    */
   private deadline(): number {
-    const cut = this.segmentStart + MAX_SEGMENT;
+    const cut = this.segmentStart + SEGMENT_LIMIT;
     if (this.rising || this.openEmpty) return cut;
     const timeout = this.peakAt + this.gapTimeout + 1;
     return timeout < cut ? timeout : cut;
@@ -303,13 +306,12 @@ export class PulseSegmenter {
    */
   private risingEdge(n: number, h: number): number {
     const smooth = this.history.smooth;
-    const mask = HISTORY - 1;
     const level = this.valley + 0.5 * h;
     const low = this.valley + 0.25 * h;
     let edge = n;
     for (let k = n; k > this.valleyAt; k--) {
-      const now = smooth[k & mask]!;
-      const before = smooth[(k - 1) & mask]!;
+      const now = smooth[k & MASK]!;
+      const before = smooth[(k - 1) & MASK]!;
       if (before <= level && now > level) edge = k - 1 + (level - before) / (now - before);
       if (before <= low) break;
     }
@@ -387,11 +389,10 @@ export class PulseSegmenter {
  */
 export function measureRange(history: Conditioner, start: number, end: number, mid: number, out: Pulse): void {
   const values = history.values;
-  const mask = HISTORY - 1;
   let topSum = 0;
   let topCount = 0;
   for (let i = start; i < end; i++) {
-    const x = values[i & mask]!;
+    const x = values[i & MASK]!;
     if (x >= mid) {
       topSum += x;
       topCount++;
@@ -405,7 +406,7 @@ export function measureRange(history: Conditioner, start: number, end: number, m
 /** Largest of the ring's samples [start, end). */
 function largest(values: Float64Array, start: number, end: number): number {
   let max = -Infinity;
-  for (let i = start; i < end; i++) max = Math.max(max, values[i & (HISTORY - 1)]!);
+  for (let i = start; i < end; i++) max = Math.max(max, values[i & MASK]!);
   return max;
 }
 
@@ -416,12 +417,11 @@ function largest(values: Float64Array, start: number, end: number): number {
  */
 export function remeasure(history: Conditioner, out: Pulse): Pulse {
   const smooth = history.smooth;
-  const mask = HISTORY - 1;
   const { start, end } = out;
   const lag = (history.width - 1) >> 1;
   // The smoothed signal centred on raw sample i is smooth[i + lag].
   let max = -Infinity;
-  for (let i = start + lag; i < end + lag && i < history.count; i++) if (smooth[i & mask]! > max) max = smooth[i & mask]!;
+  for (let i = start + lag; i < end + lag && i < history.count; i++) if (smooth[i & MASK]! > max) max = smooth[i & MASK]!;
   out.peak = max;
   measureRange(history, start, end, 0.5 * (out.floor + max), out);
   return out;
