@@ -254,16 +254,22 @@ export class PulseSegmenter {
         this.valley = valley;
         this.valleyAt = valleyAt;
         if (closed === 1) {
-          this.close(valleyAt, this.risingEdge(n, h), valley, false);
+          this.boundaryEdge = this.risingEdge(n, h);
+          this.boundaryValley = valley;
+          this.close(valleyAt, false);
           rising = true;
           peak = s;
           peakAt = n;
         } else if (closed === 2) {
           // The light stayed dark far longer than a gap: the pulse before was the last one.
-          this.close(valleyAt, Infinity, valley, true);
+          this.boundaryEdge = Infinity;
+          this.boundaryValley = valley;
+          this.close(valleyAt, true);
           peak = -Infinity;
         } else {
-          this.close(n, Number.NaN, s, true);
+          this.boundaryEdge = Number.NaN;
+          this.boundaryValley = s;
+          this.close(n, true);
           rising = false;
           valley = s;
           valleyAt = n;
@@ -321,7 +327,9 @@ export class PulseSegmenter {
   /** End of stream: the open segment ends with the last sample. */
   finish(n: number, sink: SegmentSink): void {
     if (n <= this.segmentStart) return;
-    this.close(n + this.lag, Infinity, this.rising ? this.last : this.valley, true);
+    this.boundaryEdge = Infinity;
+    this.boundaryValley = this.rising ? this.last : this.valley;
+    this.close(n + this.lag, true);
     this.rising = false;
     this.valley = Infinity;
     this.peak = -Infinity;
@@ -333,14 +341,16 @@ export class PulseSegmenter {
     return (this.history.width - 1) >> 1;
   }
 
-  /** Closes the open segment at smoothed index `valleyAt`; `cut`: what follows holds no pulse of its own. */
-  private close(valleyAt: number, edge: number, valley: number, cut: boolean): void {
+  /**
+   * Closes the open segment at smoothed index `valleyAt` (its `boundaryEdge` and `boundaryValley`
+   * already set: numbers passed to a call that is not inlined get boxed); `cut`: what follows
+   * holds no pulse of its own.
+   */
+  private close(valleyAt: number, cut: boolean): void {
     let at = valleyAt - this.lag;
     if (at <= this.segmentStart) at = this.segmentStart + 1;
     this.boundaryAt = at;
-    this.boundaryEdge = edge;
-    this.boundaryValley = valley;
-    this.boundaryPeak = this.peak > -Infinity ? this.peak : valley;
+    this.boundaryPeak = this.peak > -Infinity ? this.peak : this.boundaryValley;
     this.boundaryEmpty = this.openEmpty;
     this.openEmpty = cut;
   }
