@@ -255,8 +255,8 @@ export class Conditioner {
    * piece's extremes and the ripple statistics that tell PWM dimming apart (see `notePwm`).
    * Checking every sample for being a number would cost as much again, so the check is made
    * once, afterwards: a NaN or ±Infinity leaves the running sum non-finite for good, and an
-   * absurd magnitude shows in the extremes. Then nothing is kept (the slots written lie beyond
-   * `count`, where nothing reads) and false is returned.
+   * absurd magnitude shows in the extremes. Then nothing is kept and false is returned: the
+   * slots written lie in the BLOCK ahead of `count`, which `oldest` leaves out of the history.
    */
   private storeSmoothBox(source: ArrayLike<number>, from: number, to: number): boolean {
     const rings = this.rings;
@@ -428,9 +428,12 @@ export class Conditioner {
     return a + f * (this.time(i + 1) - a);
   }
 
-  /** Oldest index still in the history. */
+  /**
+   * Oldest index still in the history. The last BLOCK slots of the ring (those next to be
+   * written) do not count: a piece rejected by `storeSmoothBox` may have written there.
+   */
   get oldest(): number {
-    return this.count > HISTORY ? this.count - HISTORY : 0;
+    return this.count > HISTORY - BLOCK ? this.count - (HISTORY - BLOCK) : 0;
   }
 }
 
