@@ -17,7 +17,7 @@
 /** Largest magnitude accepted as a sample. */
 export const MAX_ABS_SAMPLE = 1e15;
 
-/** History kept, samples (a power of two). Bounds the longest pulse the decoder can measure. */
+/** Ring size, samples (a power of two): the history kept, less a BLOCK (see `oldest`). Bounds the longest pulse the decoder can measure. */
 export const HISTORY = 1 << 13;
 const MASK = HISTORY - 1;
 /** Where `smooth` starts in the conditioner's buffer (a local constant: the compiler folds it, not an export). */

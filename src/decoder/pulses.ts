@@ -36,12 +36,14 @@ const VALLEY_DEPTH_PWM = 0.35;
 const RISE_LEVEL = 0.2;
 /** The envelope forgets with this time constant, seconds: long enough to remember black through a run of white pulses. */
 const ENVELOPE_S = 1;
-/** A segment longer than this (samples) is cut anyway: there is no pulse in it. */
-export const MAX_SEGMENT = HISTORY >> 1;
-/** Ring index mask (a module constant, which the compiler folds into the loops; imports it does not). */
+/**
+ * The ring's index mask, and the longest segment (samples: a longer one is cut anyway, there is
+ * no pulse in it). Module constants, which the compiler folds into the loops; it does not fold
+ * exported or imported bindings.
+ */
 const MASK = HISTORY - 1;
-/** The same limit as MAX_SEGMENT, for the hot loop. */
 const SEGMENT_LIMIT = HISTORY >> 1;
+export const MAX_SEGMENT = SEGMENT_LIMIT;
 
 /** One segment between two valleys, summarised. Reused: copy what you keep. */
 export class Pulse {
@@ -193,7 +195,7 @@ export class PulseSegmenter {
     const depth = history.pwm ? VALLEY_DEPTH_PWM : VALLEY_DEPTH;
     const halfGrey = 0.5 * (this.lockedFloor + this.lockedGrey);
     const riseAbove = halfGrey < lo + RISE_LEVEL * span ? halfGrey : lo + RISE_LEVEL * span;
-    let rising = this.rising === true;
+    let rising = this.rising === true; // typed as a boolean for the compiler (a field's type it does not know)
     let peak = this.peak;
     let peakAt = this.peakAt;
     let valley = this.valley;
