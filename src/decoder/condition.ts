@@ -17,9 +17,11 @@
 /** Largest magnitude accepted as a sample. */
 export const MAX_ABS_SAMPLE = 1e15;
 
-/** History kept, samples (a power of two). Bounds the longest pulse the decoder can measure. */
+/** Ring size, samples (a power of two): the history kept, less a BLOCK (see `oldest`). Bounds the longest pulse the decoder can measure. */
 export const HISTORY = 1 << 13;
 const MASK = HISTORY - 1;
+/** Where `smooth` starts in the conditioner's buffer (a local constant: the compiler folds it, not an export). */
+const SMOOTH_AT = HISTORY;
 /** Samples processed together. Blocks are aligned to the stream, never to the caller's chunks. */
 export const BLOCK = 256;
 
@@ -75,10 +77,15 @@ export function inferFullScale(max: number): number {
 }
 
 export class Conditioner {
+  /**
+   * `values` then `smooth` in one buffer: the hot loop writes both, and each array it touches
+   * costs it checks on every sample.
+   */
+  private readonly rings = new Float64Array(2 * HISTORY);
   /** Raw samples, ring-indexed by `index & (HISTORY − 1)`. */
-  readonly values = new Float64Array(HISTORY);
+  readonly values = this.rings.subarray(0, HISTORY);
   /** The boxcar-smoothed signal, same indexing: `smooth[i]` is the mean of samples i − width + 1 … i. */
-  readonly smooth = new Float64Array(HISTORY);
+  readonly smooth = this.rings.subarray(SMOOTH_AT);
   /** Time of each sample, seconds, same indexing. */
   readonly times = new Float64Array(HISTORY);
   /** Samples kept so far; the next one gets this index. */
@@ -107,9 +114,10 @@ export class Conditioner {
   /** Extremes of the smoothed signal over the last piece processed. */
   lastPieceMin = Infinity;
   lastPieceMax = -Infinity;
-  /** Raw extremes of the last piece. */
-  private pieceRawMax = -Infinity;
-  private pieceRawMin = Infinity;
+  /** What the smoothing loops gather over the piece being processed. */
+  private readonly piece = new PieceStats();
+  /** The valid samples of a piece that took the general path, in order (see `process`). */
+  private readonly kept = new Float64Array(BLOCK);
   /** PWM dimming detected (see `notePwm`), its running score, and the last envelope value. */
   pwm = false;
   /** Window of the PWM envelope, samples (see `smoothPwm`). */
@@ -155,16 +163,19 @@ export class Conditioner {
    */
   process(chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, to: number): boolean {
     const first = this.count;
+    this.piece.begin(this.lastPieceMin, this.lastPieceMax);
     let i = from;
-    // While every sample so far came on the nominal clock, times are implicit: the fast path.
-    if (times === null && this.implicitTimes) i = this.store(chunk, from, to);
+    // While every sample so far came on the nominal clock, times are implicit: the fast path,
+    // straight from the caller's array, until a sample that is not a number.
+    if (times === null && this.implicitTimes) {
+      i = this.take(chunk, from, to);
+      this.offered += i - from;
+    }
     if (i < to) {
       if (this.implicitTimes) this.makeTimesExplicit();
-      this.storeTimed(chunk, times, i, to);
+      this.take(this.kept, 0, this.storeTimed(chunk, times, i, to));
     }
-    if (this.pwm) this.smoothPwm(first);
-    else this.smoothBox(first);
-    this.afterPiece(first);
+    this.endPiece(first);
     if (this.offered % SATURATION_WINDOW === 0) {
       this.recentSaturation = this.saturatedInWindow / SATURATION_WINDOW;
       this.saturatedInWindow = 0;
@@ -174,86 +185,104 @@ export class Conditioner {
   }
 
   /**
-   * The fast path: stores samples until the first one that is not a number (whose index it
-   * returns, or `to`). Times are not stored: sample i was taken at i / sampleRate.
+   * Stores and smooths `source[from, to)` until the first sample that is not a number (whose
+   * index it returns, or `to`).
    */
-  private store(chunk: ArrayLike<number>, from: number, to: number): number {
+  private take(source: ArrayLike<number>, from: number, to: number): number {
+    if (!this.pwm) {
+      if (this.storeSmoothBox(source, from, to)) return to;
+      // Rare: a sample that is not a number. Smooth the samples before it again.
+      const end = firstNotNumber(source, from, to);
+      this.storeSmoothBox(source, from, end);
+      return end;
+    }
+    const start = this.count;
+    const end = this.store(source, from, to);
+    this.smoothPwm(start);
+    return end;
+  }
+
+  /** Stores samples until the first one that is not a number (whose index it returns, or `to`). */
+  private store(source: ArrayLike<number>, from: number, to: number): number {
     const values = this.values;
     const limit = MAX_ABS_SAMPLE;
     let count = this.count;
     let i = from;
     for (; i < to; i++) {
-      const x = +chunk[i]!;
+      const x = +source[i]!;
       if (!(x >= -limit && x <= limit)) break;
       values[count & MASK] = x;
       count++;
     }
-    this.offered += i - from;
     this.count = count;
     return i;
   }
 
-  /** The general path: explicit times (given, or the nominal clock), skipping what is not a number. */
-  private storeTimed(chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, to: number): void {
-    const values = this.values;
+  /**
+   * The general path: explicit times (given, or the nominal clock), skipping what is not a
+   * number. Stores the times of the valid samples and copies their values to `kept`; returns
+   * how many there are.
+   */
+  private storeTimed(chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, to: number): number {
+    const kept = this.kept;
     const stamps = this.times;
     const dt = this.dt;
     const limit = MAX_ABS_SAMPLE;
     let offered = this.offered;
-    let count = this.count;
     let lastTime = this.lastTime;
     let origin = this.origin;
-    let skipped = 0;
+    let n = 0;
     for (let i = from; i < to; i++) {
       const x = +chunk[i]!;
       const index = offered++;
       let t = times === null ? origin + index * dt : +times[i]!;
-      if (!(x >= -limit && x <= limit) || !(t >= -limit && t <= limit)) {
-        skipped++;
-        continue;
-      }
+      if (!(x >= -limit && x <= limit) || !(t >= -limit && t <= limit)) continue;
       if (times !== null) origin = t - index * dt; // samples pushed later without times continue this clock
       if (t < lastTime) t = lastTime; // timestamps never run backwards downstream
       lastTime = t;
-      values[count & MASK] = x;
-      stamps[count & MASK] = t;
-      count++;
+      stamps[(this.count + n) & MASK] = t;
+      kept[n++] = x;
     }
+    this.skipped += to - from - n;
     this.offered = offered;
-    this.count = count;
     this.lastTime = lastTime;
     this.origin = origin;
-    this.skipped += skipped;
+    return n;
   }
 
   /**
-   * The boxcar over samples [first, count): the usual smoothing. Also gathers the piece's
-   * extremes and the ripple statistics that tell PWM dimming apart (see `notePwm`).
+   * The usual path, in one pass: stores each sample, runs the boxcar over it, and gathers the
+   * piece's extremes and the ripple statistics that tell PWM dimming apart (see `notePwm`).
+   * Checking every sample for being a number would cost as much again, so the check is made
+   * once, afterwards: a NaN or ±Infinity leaves the running sum non-finite for good, and an
+   * absurd magnitude shows in the extremes. Then nothing is kept and false is returned: the
+   * slots written lie in the BLOCK ahead of `count`, which `oldest` leaves out of the history.
    */
-  private smoothBox(first: number): void {
-    const values = this.values;
-    const smooth = this.smooth;
+  private storeSmoothBox(source: ArrayLike<number>, from: number, to: number): boolean {
+    const rings = this.rings;
     const width = this.width;
     const inv = 1 / width;
-    const mid = 0.5 * (this.lastPieceMin + this.lastPieceMax);
+    const piece = this.piece;
+    const mid = piece.mid;
+    let { low, high, rawMin, rawMax, brightRipple, bright, darkRipple } = piece;
+    let count = this.count;
     let sum = this.sum;
-    let low = Infinity;
-    let high = -Infinity;
-    let rawMax = -Infinity;
-    let rawMin = Infinity;
-    let brightRipple = 0;
-    let bright = 0;
-    let darkRipple = 0;
-    for (let n = first; n < this.count; n++) {
-      const x = values[n & MASK]!;
-      sum += x - (n >= width ? values[(n - width) & MASK]! : 0);
-      const y = n >= width ? sum * inv : sum / (n + 1);
-      smooth[n & MASK] = y;
-      low = Math.min(low, y);
-      high = Math.max(high, y);
-      rawMax = Math.max(rawMax, x);
-      rawMin = Math.min(rawMin, x);
-      const d = x - values[(n - 1) & MASK]!;
+    let previous = rings[(count - 1) & MASK]!;
+    for (let i = from; i < to; i++) {
+      const x = +source[i]!;
+      const slot = count & MASK;
+      rings[slot] = x;
+      // Before the first `width` samples the slot leaving the boxcar was never written: 0.
+      sum += x - rings[(count - width) & MASK]!;
+      const y = count >= width ? sum * inv : sum / (count + 1);
+      rings[SMOOTH_AT + slot] = y;
+      count++;
+      if (y < low) low = y;
+      if (y > high) high = y;
+      if (x < rawMin) rawMin = x;
+      if (x > rawMax) rawMax = x;
+      const d = x - previous;
+      previous = x;
       const ripple = d < 0 ? -d : d;
       if (y > mid) {
         brightRipple += ripple;
@@ -262,9 +291,11 @@ export class Conditioner {
         darkRipple += ripple;
       }
     }
+    if (!(sum - sum === 0 && rawMin >= -MAX_ABS_SAMPLE && rawMax <= MAX_ABS_SAMPLE)) return false;
+    this.count = count;
     this.sum = sum;
-    this.notePiece(first, low, high, rawMin, rawMax);
-    this.notePwm(brightRipple, bright, darkRipple, this.count - first - bright, rawMax - rawMin);
+    piece.keep(low, high, rawMin, rawMax, brightRipple, bright, darkRipple);
+    return true;
   }
 
   /**
@@ -272,21 +303,16 @@ export class Conditioner {
    * leaves deep ripple. Instead each sample is first replaced by the largest of the last
    * `envelopeWidth` (at least one PWM period, so a burst's top is in every window; half a
    * frame once the frame clock is known, so the nodes where the sampler beats with the PWM are
-   * bridged too), then lightly averaged.
+   * bridged too), then lightly averaged. Smooths the stored samples [first, count).
    */
   private smoothPwm(first: number): void {
     const values = this.values;
     const smooth = this.smooth;
     const width = this.envelopeWidth;
-    const mid = 0.5 * (this.lastPieceMin + this.lastPieceMax);
+    const piece = this.piece;
+    const mid = piece.mid;
+    let { low, high, rawMin, rawMax, brightRipple, bright, darkRipple } = piece;
     let previous = this.lastEnvelope;
-    let low = Infinity;
-    let high = -Infinity;
-    let rawMax = -Infinity;
-    let rawMin = Infinity;
-    let brightRipple = 0;
-    let bright = 0;
-    let darkRipple = 0;
     for (let n = first; n < this.count; n++) {
       const x = values[n & MASK]!;
       let envelope = x;
@@ -294,10 +320,10 @@ export class Conditioner {
       const y = n > 0 ? 0.5 * (envelope + previous) : envelope;
       previous = envelope;
       smooth[n & MASK] = y;
-      low = Math.min(low, y);
-      high = Math.max(high, y);
-      rawMax = Math.max(rawMax, x);
-      rawMin = Math.min(rawMin, x);
+      if (y < low) low = y;
+      if (y > high) high = y;
+      if (x < rawMin) rawMin = x;
+      if (x > rawMax) rawMax = x;
       const d = x - values[(n - 1) & MASK]!;
       const ripple = d < 0 ? -d : d;
       if (y > mid) {
@@ -308,16 +334,19 @@ export class Conditioner {
       }
     }
     this.lastEnvelope = previous;
-    this.notePiece(first, low, high, rawMin, rawMax);
-    this.notePwm(brightRipple, bright, darkRipple, this.count - first - bright, rawMax - rawMin);
+    piece.keep(low, high, rawMin, rawMax, brightRipple, bright, darkRipple);
   }
 
-  private notePiece(first: number, low: number, high: number, rawMin: number, rawMax: number): void {
-    if (this.count === first) return;
-    this.lastPieceMin = low;
-    this.lastPieceMax = high;
-    this.pieceRawMax = rawMax;
-    this.pieceRawMin = rawMin;
+  /** The piece [first, count) is stored and smoothed: its extremes, the PWM test, bookkeeping. */
+  private endPiece(first: number): void {
+    const piece = this.piece;
+    const n = this.count - first;
+    if (n > 0) {
+      this.lastPieceMin = piece.low;
+      this.lastPieceMax = piece.high;
+    }
+    this.notePwm(piece.brightRipple, piece.bright, piece.darkRipple, n - piece.bright, piece.rawMax - piece.rawMin);
+    this.afterPiece(first);
   }
 
   /**
@@ -353,7 +382,7 @@ export class Conditioner {
   /** Per-piece bookkeeping: range, saturation, exact re-summing. */
   private afterPiece(first: number): void {
     if (this.count === first) return;
-    const max = this.pieceRawMax;
+    const max = this.piece.rawMax;
     if (max > this.max) {
       this.max = max;
       if (!(this.givenFullScale > 0)) this.ceiling = inferFullScale(max) * (1 - SATURATION_MARGIN);
@@ -399,8 +428,51 @@ export class Conditioner {
     return a + f * (this.time(i + 1) - a);
   }
 
-  /** Oldest index still in the history. */
+  /**
+   * Oldest index still in the history. The last BLOCK slots of the ring (those next to be
+   * written) do not count: a piece rejected by `storeSmoothBox` may have written there.
+   */
   get oldest(): number {
-    return this.count > HISTORY ? this.count - HISTORY : 0;
+    return this.count > HISTORY - BLOCK ? this.count - (HISTORY - BLOCK) : 0;
+  }
+}
+
+/** Index of the first of `source[from, to)` that is not a number to keep (or `to`). */
+function firstNotNumber(source: ArrayLike<number>, from: number, to: number): number {
+  let i = from;
+  while (i < to && +source[i]! >= -MAX_ABS_SAMPLE && +source[i]! <= MAX_ABS_SAMPLE) i++;
+  return i;
+}
+
+/** What the smoothing loops gather over one piece: they load it into locals and keep it back. */
+class PieceStats {
+  /** Midpoint of the previous piece's smoothed extremes: samples above it count as bright. */
+  mid = 0;
+  /** Extremes of the smoothed signal and of the raw samples. */
+  low = Infinity;
+  high = -Infinity;
+  rawMin = Infinity;
+  rawMax = -Infinity;
+  /** Sum of |sample-to-sample jump| over bright and over dark samples, and the bright count. */
+  brightRipple = 0;
+  bright = 0;
+  darkRipple = 0;
+
+  begin(lastMin: number, lastMax: number): void {
+    this.mid = 0.5 * (lastMin + lastMax);
+    this.low = this.rawMin = Infinity;
+    this.high = this.rawMax = -Infinity;
+    this.brightRipple = this.darkRipple = 0;
+    this.bright = 0;
+  }
+
+  keep(low: number, high: number, rawMin: number, rawMax: number, brightRipple: number, bright: number, darkRipple: number): void {
+    this.low = low;
+    this.high = high;
+    this.rawMin = rawMin;
+    this.rawMax = rawMax;
+    this.brightRipple = brightRipple;
+    this.bright = bright;
+    this.darkRipple = darkRipple;
   }
 }

@@ -36,8 +36,14 @@ const VALLEY_DEPTH_PWM = 0.35;
 const RISE_LEVEL = 0.2;
 /** The envelope forgets with this time constant, seconds: long enough to remember black through a run of white pulses. */
 const ENVELOPE_S = 1;
-/** A segment longer than this (samples) is cut anyway: there is no pulse in it. */
-export const MAX_SEGMENT = HISTORY >> 1;
+/**
+ * The ring's index mask, and the longest segment (samples: a longer one is cut anyway, there is
+ * no pulse in it). Module constants, which the compiler folds into the loops; it does not fold
+ * exported or imported bindings.
+ */
+const MASK = HISTORY - 1;
+const SEGMENT_LIMIT = HISTORY >> 1;
+export const MAX_SEGMENT = SEGMENT_LIMIT;
 
 /** One segment between two valleys, summarised. Reused: copy what you keep. */
 export class Pulse {
@@ -59,9 +65,6 @@ export class Pulse {
   /** Smoothed signal at the valley before the pulse and at the pulse's peak. */
   floor = 0;
   peak = 0;
-  /** Sum and count of all raw samples in the segment (its light, for energy measures). */
-  sum = 0;
-  count = 0;
   /** The segment holds no pulse (it started with a cut: a timeout, a length limit, the stream start). */
   empty = false;
   /** Timing merged or split this pulse: its edge and period are estimates, not measurements. */
@@ -76,8 +79,6 @@ export class Pulse {
     this.late = o.late;
     this.floor = o.floor;
     this.peak = o.peak;
-    this.sum = o.sum;
-    this.count = o.count;
     this.empty = o.empty;
     this.repaired = o.repaired;
     return this;
@@ -177,7 +178,6 @@ export class PulseSegmenter {
     const history = this.history;
     const values = history.values;
     const smooth = history.smooth;
-    const mask = HISTORY - 1;
     // The envelope moves once per piece, towards the piece's own extremes: thresholds are then
     // constants in the loop below, which is what makes it fast.
     const k = 1 - Math.pow(1 - this.decay, to - from);
@@ -195,7 +195,7 @@ export class PulseSegmenter {
     const depth = history.pwm ? VALLEY_DEPTH_PWM : VALLEY_DEPTH;
     const halfGrey = 0.5 * (this.lockedFloor + this.lockedGrey);
     const riseAbove = halfGrey < lo + RISE_LEVEL * span ? halfGrey : lo + RISE_LEVEL * span;
-    let rising = this.rising;
+    let rising = this.rising === true; // typed as a boolean for the compiler (a field's type it does not know)
     let peak = this.peak;
     let peakAt = this.peakAt;
     let valley = this.valley;
@@ -207,12 +207,12 @@ export class PulseSegmenter {
     // visiting every `stride`-th sample (on a grid fixed to the stream) misses no valley.
     const stride = this.stride;
     for (let n = Math.ceil(from / stride) * stride; n < to; n += stride) {
-      const s = smooth[n & mask]!;
+      const s = smooth[n & MASK]!;
       // Noise, measured where the light is dark (PWM ripple and edges live in the bright parts) —
       // three dark samples in a row, so that at a camera's few samples per frame an edge is not
       // taken for noise — on every fourth sample: plenty for a running median.
-      if ((n & 3) < stride && s < darkBelow && n >= 2 && smooth[(n - 1) & mask]! < darkBelow && smooth[(n - 2) & mask]! < darkBelow) {
-        const d2 = values[n & mask]! - 2 * values[(n - 1) & mask]! + values[(n - 2) & mask]!;
+      if ((n & 3) < stride && s < darkBelow && n >= 2 && smooth[(n - 1) & MASK]! < darkBelow && smooth[(n - 2) & MASK]! < darkBelow) {
+        const d2 = values[n & MASK]! - 2 * values[(n - 1) & MASK]! + values[(n - 2) & MASK]!;
         const a = d2 < 0 ? -d2 : d2;
         if (median < 0) median = a;
         else if (a > median) median = median > 0 ? median * (1 + NOISE_STEP) : a * NOISE_STEP;
@@ -256,16 +256,22 @@ export class PulseSegmenter {
         this.valley = valley;
         this.valleyAt = valleyAt;
         if (closed === 1) {
-          this.close(valleyAt, this.risingEdge(n, h), valley, false);
+          this.boundaryEdge = this.risingEdge(n, h);
+          this.boundaryValley = valley;
+          this.close(valleyAt, false);
           rising = true;
           peak = s;
           peakAt = n;
         } else if (closed === 2) {
           // The light stayed dark far longer than a gap: the pulse before was the last one.
-          this.close(valleyAt, Infinity, valley, true);
+          this.boundaryEdge = Infinity;
+          this.boundaryValley = valley;
+          this.close(valleyAt, true);
           peak = -Infinity;
         } else {
-          this.close(n, Number.NaN, s, true);
+          this.boundaryEdge = Number.NaN;
+          this.boundaryValley = s;
+          this.close(n, true);
           rising = false;
           valley = s;
           valleyAt = n;
@@ -284,7 +290,7 @@ export class PulseSegmenter {
     this.valley = valley;
     this.valleyAt = valleyAt;
     this.noiseMedian = median;
-    this.last = smooth[(to - 1) & mask]!;
+    this.last = smooth[(to - 1) & MASK]!;
   }
 
 
@@ -293,7 +299,7 @@ export class PulseSegmenter {
    * timeout (only while falling after a real pulse), or at the length limit.
    */
   private deadline(): number {
-    const cut = this.segmentStart + MAX_SEGMENT;
+    const cut = this.segmentStart + SEGMENT_LIMIT;
     if (this.rising || this.openEmpty) return cut;
     const timeout = this.peakAt + this.gapTimeout + 1;
     return timeout < cut ? timeout : cut;
@@ -308,13 +314,12 @@ export class PulseSegmenter {
    */
   private risingEdge(n: number, h: number): number {
     const smooth = this.history.smooth;
-    const mask = HISTORY - 1;
     const level = this.valley + 0.5 * h;
     const low = this.valley + 0.25 * h;
     let edge = n;
     for (let k = n; k > this.valleyAt; k--) {
-      const now = smooth[k & mask]!;
-      const before = smooth[(k - 1) & mask]!;
+      const now = smooth[k & MASK]!;
+      const before = smooth[(k - 1) & MASK]!;
       if (before <= level && now > level) edge = k - 1 + (level - before) / (now - before);
       if (before <= low) break;
     }
@@ -324,7 +329,9 @@ export class PulseSegmenter {
   /** End of stream: the open segment ends with the last sample. */
   finish(n: number, sink: SegmentSink): void {
     if (n <= this.segmentStart) return;
-    this.close(n + this.lag, Infinity, this.rising ? this.last : this.valley, true);
+    this.boundaryEdge = Infinity;
+    this.boundaryValley = this.rising ? this.last : this.valley;
+    this.close(n + this.lag, true);
     this.rising = false;
     this.valley = Infinity;
     this.peak = -Infinity;
@@ -336,14 +343,16 @@ export class PulseSegmenter {
     return (this.history.width - 1) >> 1;
   }
 
-  /** Closes the open segment at smoothed index `valleyAt`; `cut`: what follows holds no pulse of its own. */
-  private close(valleyAt: number, edge: number, valley: number, cut: boolean): void {
+  /**
+   * Closes the open segment at smoothed index `valleyAt` (its `boundaryEdge` and `boundaryValley`
+   * already set: numbers passed to a call that is not inlined get boxed); `cut`: what follows
+   * holds no pulse of its own.
+   */
+  private close(valleyAt: number, cut: boolean): void {
     let at = valleyAt - this.lag;
     if (at <= this.segmentStart) at = this.segmentStart + 1;
     this.boundaryAt = at;
-    this.boundaryEdge = edge;
-    this.boundaryValley = valley;
-    this.boundaryPeak = this.peak > -Infinity ? this.peak : valley;
+    this.boundaryPeak = this.peak > -Infinity ? this.peak : this.boundaryValley;
     this.boundaryEmpty = this.openEmpty;
     this.openEmpty = cut;
   }
@@ -386,28 +395,42 @@ export class PulseSegmenter {
 }
 
 /**
- * Raw samples [start, end) → sum, count, and the mean of the samples at or above `mid`: the
- * bright part of the pulse. Taking only those makes the value immune to how long the pulse is.
+ * Raw samples [start, end) → the mean of the samples at or above `mid`: the bright part of the
+ * pulse (or, if none is that bright, the largest). Taking only those makes the value immune to
+ * how long the pulse is.
  */
 export function measureRange(history: Conditioner, start: number, end: number, mid: number, out: Pulse): void {
   const values = history.values;
-  const mask = HISTORY - 1;
-  let sum = 0;
   let topSum = 0;
   let topCount = 0;
-  let max = -Infinity;
-  for (let i = start; i < end; i++) {
-    const x = values[i & mask]!;
-    sum += x;
-    max = Math.max(max, x);
-    if (x >= mid) {
-      topSum += x;
+  // Two samples a turn: the ring's checks are paid once for both. (Sums in the same order.)
+  let i = start;
+  for (; i + 1 < end; i += 2) {
+    const a = values[i & MASK]!;
+    const b = values[(i + 1) & MASK]!;
+    if (a >= mid) {
+      topSum += a;
+      topCount++;
+    }
+    if (b >= mid) {
+      topSum += b;
       topCount++;
     }
   }
-  out.sum = sum;
-  out.count = end - start;
-  out.top = topCount > 0 ? topSum / topCount : end > start ? max : mid;
+  if (i < end && values[i & MASK]! >= mid) {
+    topSum += values[i & MASK]!;
+    topCount++;
+  }
+  if (topCount > 0) out.top = topSum / topCount;
+  else if (end > start) out.top = largest(values, start, end);
+  else out.top = mid;
+}
+
+/** Largest of the ring's samples [start, end). */
+function largest(values: Float64Array, start: number, end: number): number {
+  let max = -Infinity;
+  for (let i = start; i < end; i++) max = Math.max(max, values[i & MASK]!);
+  return max;
 }
 
 /**
@@ -417,12 +440,11 @@ export function measureRange(history: Conditioner, start: number, end: number, m
  */
 export function remeasure(history: Conditioner, out: Pulse): Pulse {
   const smooth = history.smooth;
-  const mask = HISTORY - 1;
   const { start, end } = out;
   const lag = (history.width - 1) >> 1;
   // The smoothed signal centred on raw sample i is smooth[i + lag].
   let max = -Infinity;
-  for (let i = start + lag; i < end + lag && i < history.count; i++) if (smooth[i & mask]! > max) max = smooth[i & mask]!;
+  for (let i = start + lag; i < end + lag && i < history.count; i++) if (smooth[i & MASK]! > max) max = smooth[i & MASK]!;
   out.peak = max;
   measureRange(history, start, end, 0.5 * (out.floor + max), out);
   return out;
