@@ -129,6 +129,13 @@ describe('the decoder uses the stage at camera rates', () => {
     expect(s.falsePackets).toBe(0);
   });
 
+  it('joins the two paths when both fail: their errors fall on different bits (240 fps, PWM-dimmed OLED)', () => {
+    // Seed 400 066: the pulse path misreads 2 bits, the stage 4 others, each too many to repair.
+    const s = cameraSweep('cam240on60', 1, 400_066);
+    expect(s.decoded).toBe(1);
+    expect(s.falsePackets).toBe(0);
+  });
+
   it('decodes a clip whatever the chunking (the stage runs as samples arrive)', () => {
     const clip = film(TIERS.cam60on60, 700_000);
     const whole = decodeSamples(clip.values, { sampleRate: clip.rate });
