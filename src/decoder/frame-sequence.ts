@@ -19,6 +19,10 @@
  * - a Viterbi search over refreshes, whose states are the last four refresh levels and how long the
  *   newest level has lasted, keeps only sequences the line code allows (dark and bright frames
  *   alternate, a frame lasts n or n + 1 refreshes) and scores each sample by its squared error;
+ * - the model is first fitted to the preamble (grey only); the sync magic's three whites then
+ *   teach white, and the search runs again from the preamble with the taught model: no body bit
+ *   is handed over before (a white dimmer than expected is found by its fitted light, as the
+ *   framer finds the magic's first white);
  * - decisions are taken `DELAY` refreshes late, when the survivors have merged. A bit's soft value
  *   compares the decided sequence with the same sequence with that frame's grey and white swapped:
  *   +1 when the samples sit on the decided prediction, 0 halfway — the slicer's scale, so repair
@@ -26,6 +30,8 @@
  *
  * Everything is preallocated from the plan; per sample the work is a few dozen multiply-adds.
  */
+import { HISTORY } from './condition.js';
+
 /** Where the samples are: the conditioner's history (the last HISTORY samples by absolute index). */
 export interface SampleHistory {
   value(index: number): number;
@@ -75,6 +81,10 @@ const FIT_RATE = 0.1;
 const LOST_FIT = 50;
 /** A preamble frame this many times brighter than grey is the magic's first white (as in framer.ts). */
 const WHITE_RATIO = 1.35;
+/** White frames in the sync magic: once this many are decided, white is known well enough to decode. */
+const MAGIC_WHITES = 3;
+/** A replay reads the samples again from the start: they must still be in the conditioner's history. */
+const MAX_REPLAY = HISTORY >> 1;
 /** Bits decided after a preamble locked before the sync magic must have ended. */
 const MAX_SYNC_BITS = 48;
 /** Soft values are clipped like the slicer's. */
@@ -93,13 +103,19 @@ export interface SequencePlan {
  * are `bitPeriod` samples long, or null when the samples do not fall on a 60 Hz refresh grid.
  */
 export function planSequence(sampleRate: number, bitPeriod: number): SequencePlan | null {
-  const perRefresh = sampleRate / REFRESH_HZ;
-  const slots = Math.round(perRefresh);
-  if (slots < 1 || slots > MAX_SLOTS || Math.abs(perRefresh - slots) > RATE_TOLERANCE * slots) return null;
+  const slots = slotsPerRefresh(sampleRate);
+  if (slots === 0) return null;
   const refreshes = (0.5 * bitPeriod) / slots;
   const n = Math.round(refreshes);
   if (n < 1 || n > MAX_REFRESHES_PER_FRAME || Math.abs(refreshes - n) > FRAME_TOLERANCE) return null;
   return { slots, refreshesPerFrame: n };
+}
+
+/** Samples per 60 Hz refresh when a sample rate puts a whole number (1–4) of them in each, else 0. */
+export function slotsPerRefresh(sampleRate: number): number {
+  const perRefresh = sampleRate / REFRESH_HZ;
+  const slots = Math.round(perRefresh);
+  return slots >= 1 && slots <= MAX_SLOTS && Math.abs(perRefresh - slots) <= RATE_TOLERANCE * slots ? slots : 0;
 }
 
 /** Where decided bits go. Return false to stop the stage. */
@@ -242,8 +258,10 @@ export class FrameSequenceDecoder {
   private allowWhite = true;
   /** First sample the search runs from; whether it has been rerun once the magic was learned, or is about to be. */
   private start = 0;
-  private replayed = false;
   private replayNow = false;
+  /** White frames decided so far, and whether enough have taught the model (no body bit leaves before). */
+  private whitesLearned = 0;
+  private taught = false;
   /** White has been seen (decided, or discovered in a frame taken for grey). */
   private whiteSeen = false;
   /** Bright frames decided before the body (the search gives up after MAX_SYNC_BITS). */
@@ -281,7 +299,8 @@ export class FrameSequenceDecoder {
     this.noise = (0.1 * amplitude) ** 2;
     this.updateLight();
     this.start = from;
-    this.replayed = this.replayNow = this.whiteSeen = false;
+    this.replayNow = this.whiteSeen = this.taught = false;
+    this.whitesLearned = 0;
     for (let pass = 0; pass < TRAINING_PASSES; pass++) {
       this.restart(from, TRAINING_DELAY, TRAINING_STEP, false);
       this.run(history, to, null);
@@ -308,9 +327,7 @@ export class FrameSequenceDecoder {
     while (this.next < to) {
       if (this.slot === 0 && this.step > 0 && this.atRefreshStart(history, sink)) {
         if (!this.replayNow) return;
-        // The sync magic has taught white: decode again from the preamble with that model.
         this.replayNow = false;
-        this.replayed = true;
         this.restart(this.start, DELAY, STEP, true);
       }
       this.observe(history.value(this.next), this.slot);
@@ -431,7 +448,7 @@ export class FrameSequenceDecoder {
   private decide(history: SampleHistory, d: number, k: number, sink: SequenceSink | null, last: number): boolean {
     const t = this.trellis;
     const state = this.path[k]!;
-    this.learn(history, d, t.history[state]!, t.position[state] === BODY);
+    this.learn(history, d, t.history[state]!, this.taught && t.position[state] === BODY);
     if (this.lost || sink === null) return !this.lost;
     const newest = t.history[state]! % 3;
     if (t.run[state] !== 1 || newest === BLACK) return true;
@@ -440,11 +457,16 @@ export class FrameSequenceDecoder {
       return false;
     }
     if (t.position[state] !== PREAMBLE) this.whiteSeen = true;
-    if (t.position[state] === MAGIC_DONE && !this.replayed) {
-      this.replayNow = true;
-      return false;
+    if (newest === WHITE && ++this.whitesLearned === MAGIC_WHITES && !this.taught) {
+      // White is known now (the magic's, or failing that the body's first): decode again from
+      // the preamble with it, unless the start has left the history meanwhile.
+      this.taught = true;
+      if (this.next - this.start < MAX_REPLAY) {
+        this.replayNow = true;
+        return false;
+      }
     }
-    if (t.position[state] !== BODY) {
+    if (t.position[state] !== BODY || !this.taught) {
       // Still before the body: a search that never finds the sync magic gives up.
       if (++this.brightBeforeBody > MAX_SYNC_BITS) this.lost = true;
       return !this.lost;
@@ -545,7 +567,11 @@ export class FrameSequenceDecoder {
     return level === WHITE ? 1 : level === GREY ? this.grey : 0;
   }
 
-  /** Normalised LMS on the samples of refresh `d`, whose decided levels are `code`; noise and fit follow the errors (a bad fit in the body ends it). */
+  /**
+   * Normalised LMS on the samples of refresh `d`, whose decided levels are `code`; noise and fit
+   * follow the errors. Until the body (of a taught model) the steps are large: the bits are known,
+   * and white must be learned fast. A bad fit in the body ends it.
+   */
   private learn(history: SampleHistory, d: number, code: number, inBody: boolean): void {
     const l0 = this.lightOf(code % 3);
     const l1 = this.lightOf(Math.floor(code / 3) % 3);
