@@ -18,7 +18,8 @@ import { BlinkUpError, ErrorCode } from '../packet/errors.js';
 import { protectBytes } from '../packet/redact.js';
 import { RepetitionCombiner } from './combine.js';
 import { BLOCK, Conditioner, MAX_ABS_SAMPLE, smoothingLength } from './condition.js';
-import { FrameSequenceDecoder, planSequence, type SequenceSink } from './frame-sequence.js';
+import { FrameSequenceDecoder, planSequence, slotsPerRefresh, type SequencePlan, type SequenceSink, type SequenceStart } from './frame-sequence.js';
+import { PreambleWatch } from './preamble-watch.js';
 import { FrameResult, Framer, FramerState, MAX_PACKET_BITS, MIN_PREAMBLE } from './framer.js';
 import { LevelTracker } from './levels.js';
 import { Pulse, PulseSegmenter, type SegmentSink } from './pulses.js';
@@ -246,6 +247,7 @@ export class TriLevelDecoder {
     this.levels.noise = seg.noise;
     seg.process(first, cond.count, this.sink);
     if (this.sequence) this.runSequence(st);
+    else if (st.watch && !this.timed && st.watch.scan(cond, cond.count, seg.noise)) this.startSequenceAtBreak(st, st.watch);
     if (windowDone) this.checkSaturation(st);
   }
 
@@ -361,11 +363,32 @@ export class TriLevelDecoder {
     // The last pulses of the run are surely preamble (its first may be a stray bump before it).
     const from = Math.round(lockedAt.start - SEQUENCE_TRAINING_BITS * levels.period);
     if (plan === null || from < st.cond.oldest) return;
+    this.beginSequence(st, plan, from, st.cond.count, { floor: levels.floor, grey: levels.grey }, st.framer.startS);
+  }
+
+  /**
+   * The watch saw a preamble end where the pulse path had not locked (see preamble-watch.ts):
+   * the stage learns from the preamble's last bits, taking their valleys and peaks as first guess.
+   */
+  private startSequenceAtBreak(st: Stages, watch: PreambleWatch): void {
+    const cond = st.cond;
+    if (watch.from < cond.oldest) return;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = watch.from; i < watch.to; i++) {
+      const x = cond.value(i);
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    }
+    this.beginSequence(st, watch.plan!, watch.from, watch.to, { floor: lo, grey: hi }, cond.time(watch.from));
+  }
+
+  private beginSequence(st: Stages, plan: SequencePlan, from: number, to: number, start: SequenceStart, startS: number): void {
     const sequence = new FrameSequenceDecoder(plan);
-    sequence.begin(st.cond, from, st.cond.count, { floor: levels.floor, grey: levels.grey });
+    sequence.begin(st.cond, from, to, start);
     this.sequence = sequence;
     st.sequenceFramer.reset();
-    st.sequenceFramer.startS = st.framer.startS;
+    st.sequenceFramer.startS = startS;
     st.sequenceFramer.periodSumS = st.sequenceFramer.periodCount = 0;
     this.lastBitStart = Number.NaN;
     this.runSequence(st);
@@ -374,7 +397,12 @@ export class TriLevelDecoder {
   private runSequence(st: Stages): void {
     const sequence = this.sequence!;
     sequence.run(st.cond, st.cond.count, this.sequenceSink);
-    if (sequence.lost) this.sequence = null;
+    if (sequence.lost) this.endSequence(st);
+  }
+
+  private endSequence(st: Stages): void {
+    this.sequence = null;
+    st.watch?.rearm(st.cond.count);
   }
 
   /** One bit from the frame-sequence stage (its bright frame is samples [first, last]); false ends the stage. */
@@ -392,7 +420,7 @@ export class TriLevelDecoder {
     this.lastBitStart = first;
     const result = framer.pushBit(soft, cond.time(last));
     if (result === FrameResult.NONE) return true;
-    this.sequence = null;
+    this.endSequence(st);
     if (result === FrameResult.PACKET) this.onSequencePacket(framer);
     return false;
   }
@@ -532,6 +560,8 @@ class Stages {
   readonly framer: Framer;
   /** Body bookkeeping of the frame-sequence stage's bits. */
   readonly sequenceFramer: Framer;
+  /** At a camera's whole number of samples per 60 Hz refresh: sees preambles the pulse path missed. */
+  readonly watch: PreambleWatch | null;
   readonly timing = new PulseAssembler();
 
   constructor(rate: number, fullScale: number) {
@@ -540,6 +570,8 @@ class Stages {
     this.seg = new PulseSegmenter(this.cond, rate);
     this.framer = new Framer(rate);
     this.sequenceFramer = new Framer(rate);
+    const slots = slotsPerRefresh(rate);
+    this.watch = slots > 0 ? new PreambleWatch(slots) : null;
   }
 }
 

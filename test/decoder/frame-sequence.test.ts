@@ -129,6 +129,12 @@ describe('the decoder uses the stage at camera rates', () => {
     expect(s.falsePackets).toBe(0);
   });
 
+  it('starts from the preamble watch where the pulse path never locked on the preamble (60 fps camera)', () => {
+    // Seeds 700 017 and 700 043: the pulse path's hunt misses the blurred preamble; the watch sees it end.
+    expect(cameraSweep('cam60on60', 1, 700_017).decoded).toBe(1);
+    expect(cameraSweep('cam60on60', 1, 700_043).decoded).toBe(1);
+  });
+
   it('joins the two paths when both fail: their errors fall on different bits (240 fps, PWM-dimmed OLED)', () => {
     // Seed 400 066: the pulse path misreads 2 bits, the stage 4 others, each too many to repair.
     const s = cameraSweep('cam240on60', 1, 400_066);
