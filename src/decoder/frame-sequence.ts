@@ -43,9 +43,9 @@ const GREY = 1;
 const WHITE = 2;
 /** Refresh rate assumed for the display (nearly every phone and monitor), Hz. */
 export const REFRESH_HZ = 60;
-/** Refreshes a sample's prediction reads: the next, its own, and two before. */
+/** Refreshes a sample's prediction reads: the next, its own, and two before (a third before gained nothing in the sweeps). */
 const TAPS = 4;
-const HISTORIES = 81; // 3^TAPS
+const HISTORIES = 3 ** TAPS;
 /** Most camera samples per refresh handled here (240 fps on 60 Hz), and most refreshes per flash level. */
 const MAX_SLOTS = 4;
 const MAX_REFRESHES_PER_FRAME = 3;
@@ -237,6 +237,8 @@ export class FrameSequenceDecoder {
   /** Per history code: its TAPS light values (recomputed when γ moves) and the current slot's prediction. */
   private readonly light = new Float64Array(HISTORIES * TAPS);
   private readonly prediction = new Float64Array(HISTORIES);
+  /** Scratch: the light of each tap's refresh for the sample being learned from. */
+  private readonly regressors = new Float64Array(TAPS);
   /** Path metrics (current and scratch), backpointers per refresh step (a ring). */
   private metric: Float64Array;
   private scratch: Float64Array;
@@ -244,7 +246,7 @@ export class FrameSequenceDecoder {
   private readonly depth: number;
   /** The decided path of one traceback: states of steps d … d + delay. */
   private readonly path: Int16Array;
-  /** Levels of refreshes d − 2 … d + delay + 1 along that path. */
+  /** Levels of refreshes d − TAPS + 2 … d + delay + 1 along that path. */
   private readonly levels: Uint8Array;
   /** First sample of refresh 0, next sample to run, refresh steps taken, samples into the refresh. */
   private origin = 0;
@@ -279,7 +281,7 @@ export class FrameSequenceDecoder {
     this.depth = DELAY + 2;
     this.back = new Int16Array(this.depth * s);
     this.path = new Int16Array(DELAY + 1);
-    this.levels = new Uint8Array(DELAY + 4);
+    this.levels = new Uint8Array(DELAY + TAPS);
   }
 
   /**
@@ -401,14 +403,12 @@ export class FrameSequenceDecoder {
     const w = this.weight;
     const base = q * TAPS;
     const c = this.offset[q]!;
-    const w0 = w[base]!;
-    const w1 = w[base + 1]!;
-    const w2 = w[base + 2]!;
-    const w3 = w[base + 3]!;
     const light = this.light;
     for (let h = 0; h < HISTORIES; h++) {
       const l = h * TAPS;
-      pred[h] = c + w0 * light[l]! + w1 * light[l + 1]! + w2 * light[l + 2]! + w3 * light[l + 3]!;
+      let sum = c;
+      for (let k = 0; k < TAPS; k++) sum += w[base + k]! * light[l + k]!;
+      pred[h] = sum;
     }
     const scale = 0.5 / this.noise;
     const metric = this.metric;
@@ -471,7 +471,7 @@ export class FrameSequenceDecoder {
       if (++this.brightBeforeBody > MAX_SYNC_BITS) this.lost = true;
       return !this.lost;
     }
-    // The bright frame: refreshes d + 1 … d + len along the path (levels index j ↔ refresh d − 2 + j − k).
+    // The bright frame: refreshes d + 1 … d + len along the path (levels index j ↔ refresh d − TAPS + 2 + j − k).
     const at = k + TAPS - 1; // index of refresh d + 1 in `levels`
     const end = k + (last - d) + TAPS - 1; // last index filled
     let len = 1;
@@ -491,16 +491,16 @@ export class FrameSequenceDecoder {
     const lv = this.levels;
     let better = 0;
     let scale = 0;
-    // Samples of refreshes r − 1 … r + len + 1 read the frame (TAPS: one after, two before).
-    for (let m = r - 1; m <= r + len + 1; m++) {
+    // Samples of refreshes r − 1 … r + len + TAPS − 3 read the frame (one tap after, the rest before).
+    for (let m = r - 1; m <= r + len + TAPS - 3; m++) {
       const j = at + (m - r);
-      if (j - 2 < 0 || j + 1 > end) continue;
+      if (j - (TAPS - 2) < 0 || j + 1 > end) continue;
       for (let q = 0; q < this.slots; q++) {
         const i = this.origin + m * this.slots + q;
         if (i >= this.next) continue;
         const y = history.value(i);
-        const a = this.predict(q, lv[j + 1]!, lv[j]!, lv[j - 1]!, lv[j - 2]!, -1, 0, 0);
-        const b = this.predict(q, lv[j + 1]!, lv[j]!, lv[j - 1]!, lv[j - 2]!, m, r, len, other);
+        const a = this.predict(q, j, m, r, 0, BLACK);
+        const b = this.predict(q, j, m, r, len, other);
         const ea = y - a;
         const eb = y - b;
         better += eb * eb - ea * ea;
@@ -523,15 +523,15 @@ export class FrameSequenceDecoder {
     while (at + len <= end && len <= this.plan.refreshesPerFrame && lv[at + len] === GREY) len++;
     let ru = 0;
     let uu = 0;
-    for (let m = r - 1; m <= r + len + 1; m++) {
+    for (let m = r - 1; m <= r + len + TAPS - 3; m++) {
       const j = at + (m - r);
-      if (j - 2 < 0 || j + 1 > end) continue;
+      if (j - (TAPS - 2) < 0 || j + 1 > end) continue;
       for (let q = 0; q < this.slots; q++) {
         const i = this.origin + m * this.slots + q;
         if (i >= this.next) continue;
         // The frame's light at 0, and the weight its light has in this sample.
-        const rest = this.predict(q, lv[j + 1]!, lv[j]!, lv[j - 1]!, lv[j - 2]!, m, r, len, BLACK);
-        const u = this.predict(q, lv[j + 1]!, lv[j]!, lv[j - 1]!, lv[j - 2]!, m, r, len, WHITE) - rest;
+        const rest = this.predict(q, j, m, r, len, BLACK);
+        const u = this.predict(q, j, m, r, len, WHITE) - rest;
         ru += (history.value(i) - rest) * u;
         uu += u * u;
       }
@@ -548,19 +548,19 @@ export class FrameSequenceDecoder {
   }
 
   /**
-   * Prediction for slot `q` from the four levels (next, own, one and two before); when `swapTo`
-   * is given, the refreshes of [r, r + len) take that level instead (m is the sample's refresh).
+   * Prediction for a sample in slot `q` of refresh `m`, whose own refresh is `levels[j]`: the
+   * levels along the decided path, except that refreshes [r, r + len) show `swapTo`.
    */
-  private predict(q: number, l0: number, l1: number, l2: number, l3: number, m: number, r: number, len: number, swapTo = -1): number {
-    if (swapTo >= 0) {
-      if (m + 1 >= r && m + 1 < r + len) l0 = swapTo;
-      if (m >= r && m < r + len) l1 = swapTo;
-      if (m - 1 >= r && m - 1 < r + len) l2 = swapTo;
-      if (m - 2 >= r && m - 2 < r + len) l3 = swapTo;
-    }
+  private predict(q: number, j: number, m: number, r: number, len: number, swapTo: number): number {
     const w = this.weight;
     const b = q * TAPS;
-    return this.offset[q]! + w[b]! * this.lightOf(l0) + w[b + 1]! * this.lightOf(l1) + w[b + 2]! * this.lightOf(l2) + w[b + 3]! * this.lightOf(l3);
+    let sum = this.offset[q]!;
+    for (let k = 0; k < TAPS; k++) {
+      const refresh = m + 1 - k;
+      const level = refresh >= r && refresh < r + len ? swapTo : this.levels[j + 1 - k]!;
+      sum += w[b + k]! * this.lightOf(level);
+    }
+    return sum;
   }
 
   private lightOf(level: number): number {
@@ -573,30 +573,34 @@ export class FrameSequenceDecoder {
    * and white must be learned fast. A bad fit in the body ends it.
    */
   private learn(history: SampleHistory, d: number, code: number, inBody: boolean): void {
-    const l0 = this.lightOf(code % 3);
-    const l1 = this.lightOf(Math.floor(code / 3) % 3);
-    const l2 = this.lightOf(Math.floor(code / 9) % 3);
-    const l3 = this.lightOf(Math.floor(code / 27) % 3);
-    const norm = 1 + l0 * l0 + l1 * l1 + l2 * l2 + l3 * l3;
+    const x = this.regressors;
+    let norm = 1;
+    let white = false;
+    for (let k = 0; k < TAPS; k++) {
+      x[k] = this.lightOf(levelAt(code, k));
+      norm += x[k]! * x[k]!;
+      if (x[k] === 1) white = true;
+    }
     const w = this.weight;
     for (let q = 0; q < this.slots; q++) {
       const i = this.origin + d * this.slots + q;
       const y = history.value(i);
       const b = q * TAPS;
-      const pred = this.offset[q]! + w[b]! * l0 + w[b + 1]! * l1 + w[b + 2]! * l2 + w[b + 3]! * l3;
+      let pred = this.offset[q]!;
+      for (let k = 0; k < TAPS; k++) pred += w[b + k]! * x[k]!;
       const e = y - pred;
       const mu = ((inBody ? this.learnRate : SYNC_STEP) * e) / norm;
       this.offset[q] = this.offset[q]! + mu;
-      w[b] = w[b]! + mu * l0;
-      w[b + 1] = w[b + 1]! + mu * l1;
-      w[b + 2] = w[b + 2]! + mu * l2;
-      w[b + 3] = w[b + 3]! + mu * l3;
+      for (let k = 0; k < TAPS; k++) w[b + k] = w[b + k]! + mu * x[k]!;
       // γ (only where white is seen too: grey alone cannot tell γ from the weights): how much of
       // the prediction is grey light, against the white amplitude of this slot.
-      if (this.allowWhite && (l0 === 1 || l1 === 1 || l2 === 1 || l3 === 1)) {
+      if (this.allowWhite && white) {
         let greyWeight = 0;
-        for (let k = 0; k < TAPS; k++) if (Math.floor(code / 3 ** k) % 3 === GREY) greyWeight += w[b + k]!;
-        const amplitude = w[b]! + w[b + 1]! + w[b + 2]! + w[b + 3]!;
+        let amplitude = 0;
+        for (let k = 0; k < TAPS; k++) {
+          if (levelAt(code, k) === GREY) greyWeight += w[b + k]!;
+          amplitude += w[b + k]!;
+        }
         if (greyWeight !== 0 && amplitude > 0) {
           const rate = inBody ? GREY_STEP : SYNC_GREY_STEP;
           this.grey = Math.min(0.9, Math.max(0.1, this.grey + (rate * e * greyWeight) / (amplitude * amplitude)));
