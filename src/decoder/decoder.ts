@@ -20,11 +20,11 @@ import { RepetitionCombiner } from './combine.js';
 import { BLOCK, Conditioner, MAX_ABS_SAMPLE, smoothingLength } from './condition.js';
 import { FrameSequenceDecoder, planSequence, slotsPerRefresh, type SequencePlan, type SequenceSink, type SequenceStart } from './frame-sequence.js';
 import { PreambleWatch } from './preamble-watch.js';
-import { FrameResult, Framer, FramerState, MAX_PACKET_BITS, MIN_PREAMBLE } from './framer.js';
+import { FrameResult, Framer, FramerState, MIN_PREAMBLE } from './framer.js';
 import { LevelTracker } from './levels.js';
 import { Pulse, PulseSegmenter, type SegmentSink } from './pulses.js';
 import { FEW_SAMPLES_PER_FRAME, PulseAssembler } from './timing.js';
-import { checkPacket, hardBytes, repairLimits, repairPacket, type Repaired } from './repair.js';
+import { checkPacket, hardBytes, repairLimits, repairPacket } from './repair.js';
 import { ReportBuilder } from './report.js';
 import { confidence } from './slicer.js';
 import type {
@@ -88,8 +88,6 @@ export class TriLevelDecoder {
    * once, and only the pulse path reports failures.
    */
   private sequence: FrameSequenceDecoder | null = null;
-  /** The last failed copy of either path, for the other path's copy of the same transmission. */
-  private readonly otherOpinion = new OtherOpinion();
   /** The last packet reported (bytes and time span), so that the two paths never report one transmission twice. */
   private lastPacket: PacketEvent | null = null;
   private readonly sequenceSink: SequenceSink = { onBit: (soft, first, last) => this.sequenceBit(soft, first, last) };
@@ -438,7 +436,7 @@ export class TriLevelDecoder {
       this.emitPacket({ type: 'packet', payload: check.payload, bytes, ...base, repairedBits: 0 }, framer.byteAt(0));
       return;
     }
-    const repaired = repairPacket(framer.soft, nbits, this.repair) ?? this.otherOpinion.join(framer.soft, nbits, framer, true, this.repair);
+    const repaired = repairPacket(framer.soft, nbits, this.repair);
     if (repaired) this.emitPacket({ type: 'packet', payload: repaired.payload, bytes: repaired.bytes, ...base, repairedBits: repaired.flips }, framer.byteAt(0));
   }
 
@@ -482,7 +480,7 @@ export class TriLevelDecoder {
       this.emitPacket({ type: 'packet', payload: check.payload, bytes, ...base, repairedBits: 0, combined: 1 }, length);
       return;
     }
-    const repaired = repairPacket(soft, nbits, this.repair) ?? this.otherOpinion.join(soft, nbits, framer, false, this.repair);
+    const repaired = repairPacket(soft, nbits, this.repair);
     if (repaired) {
       this.emitPacket({ type: 'packet', payload: repaired.payload, bytes: repaired.bytes, ...base, repairedBits: repaired.flips, combined: 1 }, length);
       return;
@@ -572,45 +570,6 @@ class Stages {
     this.sequenceFramer = new Framer(rate);
     const slots = slotsPerRefresh(rate);
     this.watch = slots > 0 ? new PreambleWatch(slots) : null;
-  }
-}
-
-/**
- * At camera rates the pulse path and the frame-sequence stage each decode the same
- * transmission, and their errors fall on different bits (one misjudges a pulse, the other a
- * frame's mix). When both fail, their soft bits added up are one better copy: checked, and
- * repaired under the usual limits, like repetitions in the combiner. Holds the last failure.
- */
-class OtherOpinion {
-  private readonly soft = new Float32Array(MAX_PACKET_BITS);
-  private readonly sum = new Float32Array(MAX_PACKET_BITS);
-  private bits = 0;
-  private startS = 0;
-  private endS = 0;
-  private fromSequence = false;
-
-  /**
-   * `soft` (of `nbits`, spanning the framer's startS…endS) failed on its own: joined with the other
-   * path's failed copy of the same transmission, the packet if that checks or is repaired (else
-   * null, and this copy is kept for the other path).
-   */
-  join(soft: Float32Array, nbits: number, span: { readonly startS: number; readonly endS: number }, fromSequence: boolean, limits: RepairOptions): Repaired | null {
-    const other = this.bits === nbits && this.fromSequence !== fromSequence && this.startS <= span.endS && span.startS <= this.endS;
-    if (other) {
-      const sum = this.sum;
-      for (let i = 0; i < nbits; i++) sum[i] = 0.5 * (this.soft[i]! + soft[i]!);
-      this.bits = 0;
-      const bytes = hardBytes(sum, nbits);
-      const check = checkPacket(bytes);
-      if (check.ok) return { payload: check.payload, bytes, flips: 0 };
-      return repairPacket(sum, nbits, limits);
-    }
-    this.soft.set(soft.subarray(0, nbits));
-    this.bits = nbits;
-    this.startS = span.startS;
-    this.endS = span.endS;
-    this.fromSequence = fromSequence;
-    return null;
   }
 }
 

@@ -13,7 +13,8 @@
  *   refreshes, or one more when the display held it (levels are delayed, never skipped);
  * - a sample in slot q of refresh m is predicted as c[q] + Σk g[q][k]·light(x[m+1−k]), k = 0…3:
  *   the refresh after it (a late row or a long exposure reaches into it), its own and two before.
- *   light(black) = 0, light(white) = 1, light(grey) = γ. The weights are learned (normalised LMS
+ *   light(black) = 0, light(white) = 1, light(grey) = γ, plus a small learned correction for each
+ *   change of level (a slow LCD's unequal rise and fall). The weights are learned (normalised LMS
  *   on decided levels), so the phase, exposure, shutter and pixel response never need modelling,
  *   and clock drift is followed as the weights move;
  * - a Viterbi search over refreshes, whose states are the last four refresh levels and how long the
@@ -63,6 +64,9 @@ const TRAINING_PASSES = 3;
 /** LMS step sizes (normalised) while training and while decoding. */
 const TRAINING_STEP = 0.3;
 const STEP = 0.05;
+/** Step sizes of the changing refreshes' corrections, in the body and while in sync (slow: they are small). */
+const PAIR_STEP = 0.005;
+const SYNC_PAIR_STEP = 0.02;
 /** Steps while the known preamble and magic are decided (they teach white fast). */
 const SYNC_STEP = 0.2;
 /** Step size of the grey level γ, in the body and while in sync. */
@@ -232,6 +236,13 @@ export class FrameSequenceDecoder {
   private readonly offset = new Float64Array(MAX_SLOTS);
   private readonly weight = new Float64Array(MAX_SLOTS * TAPS);
   private grey = GREY_GUESS;
+  /**
+   * Per (level before, level) pair: what a refresh's light differs from its level's (negative:
+   * a slow pixel still rising; positive: still glowing from the level before). An LCD rises and
+   * falls at different speeds, which no weighting of fixed levels can say. 0 for a level held;
+   * the oldest tap reads levels plain.
+   */
+  private readonly transition = new Float64Array(9);
   private noise = 0;
   private fit = 0;
   /** Per history code: its TAPS light values (recomputed when γ moves) and the current slot's prediction. */
@@ -298,6 +309,7 @@ export class FrameSequenceDecoder {
       for (let k = 0; k < TAPS; k++) this.weight[q * TAPS + k] = k === 1 ? amplitude / GREY_GUESS : 0;
     }
     this.grey = GREY_GUESS;
+    this.transition.fill(0);
     this.noise = (0.1 * amplitude) ** 2;
     this.updateLight();
     this.start = from;
@@ -542,6 +554,7 @@ export class FrameSequenceDecoder {
     const w = this.weight;
     for (let k = 0; k < this.slots * TAPS; k++) w[k] = w[k]! * light;
     this.grey /= light;
+    for (let k = 0; k < 9; k++) this.transition[k] = this.transition[k]! / light;
     this.updateLight();
     this.whiteSeen = true;
     return true;
@@ -558,13 +571,23 @@ export class FrameSequenceDecoder {
     for (let k = 0; k < TAPS; k++) {
       const refresh = m + 1 - k;
       const level = refresh >= r && refresh < r + len ? swapTo : this.levels[j + 1 - k]!;
-      sum += w[b + k]! * this.lightOf(level);
+      if (k === TAPS - 1) {
+        sum += w[b + k]! * this.lightOf(level);
+        continue;
+      }
+      const before = refresh - 1 >= r && refresh - 1 < r + len ? swapTo : this.levels[j - k]!;
+      sum += w[b + k]! * this.pairLight(before, level);
     }
     return sum;
   }
 
   private lightOf(level: number): number {
     return level === WHITE ? 1 : level === GREY ? this.grey : 0;
+  }
+
+  /** Light of a refresh showing `level` after one showing `before`: a slow pixel is still on its way. */
+  private pairLight(before: number, level: number): number {
+    return this.lightOf(level) + this.transition[before * 3 + level]!;
   }
 
   /**
@@ -577,7 +600,7 @@ export class FrameSequenceDecoder {
     let norm = 1;
     let white = false;
     for (let k = 0; k < TAPS; k++) {
-      x[k] = this.lightOf(levelAt(code, k));
+      x[k] = k === TAPS - 1 ? this.lightOf(levelAt(code, k)) : this.pairLight(levelAt(code, k + 1), levelAt(code, k));
       norm += x[k]! * x[k]!;
       if (x[k] === 1) white = true;
     }
@@ -592,6 +615,15 @@ export class FrameSequenceDecoder {
       const mu = ((inBody ? this.learnRate : SYNC_STEP) * e) / norm;
       this.offset[q] = this.offset[q]! + mu;
       for (let k = 0; k < TAPS; k++) w[b + k] = w[b + k]! + mu * x[k]!;
+      // The corrections of the refreshes that changed level.
+      let ww = 1e-12;
+      for (let k = 0; k < TAPS; k++) ww += w[b + k]! * w[b + k]!;
+      const step = ((inBody ? PAIR_STEP : SYNC_PAIR_STEP) * e) / ww;
+      for (let k = 0; k < TAPS - 1; k++) {
+        const before = levelAt(code, k + 1);
+        const level = levelAt(code, k);
+        if (before !== level) this.transition[before * 3 + level] = this.transition[before * 3 + level]! + step * w[b + k]!;
+      }
       // γ (only where white is seen too: grey alone cannot tell γ from the weights): how much of
       // the prediction is grey light, against the white amplitude of this slot.
       if (this.allowWhite && white) {
@@ -617,7 +649,7 @@ export class FrameSequenceDecoder {
   private updateLight(): void {
     const light = this.light;
     for (let h = 0; h < HISTORIES; h++) {
-      for (let k = 0; k < TAPS; k++) light[h * TAPS + k] = this.lightOf(levelAt(h, k));
+      for (let k = 0; k < TAPS; k++) light[h * TAPS + k] = k === TAPS - 1 ? this.lightOf(levelAt(h, k)) : this.pairLight(levelAt(h, k + 1), levelAt(h, k));
     }
   }
 }
