@@ -2,7 +2,8 @@
  * The streaming tri-level receiver: wires the stages together.
  *
  *   samples ─▶ condition ─▶ pulses ─▶ framer (levels, slicer) ─▶ repair ─▶ combine ─▶ events
- *                         └─▶ frame sequence (a camera, once a preamble locked) ─▶ framer ─▶ repair ─▶ events
+ *                         └─▶ frame sequence (a camera: from a preamble's lock, or where the
+ *                             preamble watch saw one end) ─▶ framer ─▶ repair ─▶ events
  *
  * `push` runs conditioning and segmentation in tight typed-array loops straight over the
  * caller's arrays, in pieces that end on a fixed grid counted from the start of the stream (a
@@ -83,7 +84,8 @@ export class TriLevelDecoder {
   private timed = false;
   /**
    * The frame-sequence stage (see frame-sequence.ts) while it decodes a transmission: from a
-   * preamble's lock at a camera's few samples per refresh until its packet ends. It is a second
+   * preamble's lock (or the end of a preamble the watch saw) at a camera's few samples per
+   * refresh until its packet ends. It is a second
    * opinion beside the pulse path, which carries on as ever: a packet either finds is reported
    * once, and only the pulse path reports failures.
    */
@@ -410,8 +412,8 @@ export class TriLevelDecoder {
     if (framer.state !== FramerState.BODY) framer.startBody();
     const cond = st.cond;
     // Bit to bit without a held frame: the flash rate, for the packet's quality.
-    const bitPeriod = first - this.lastBitStart;
-    if (Math.abs(bitPeriod - this.levels.period) < 0.25 * this.levels.period) {
+    const plan = this.sequence!.plan;
+    if (first - this.lastBitStart === 2 * plan.slots * plan.refreshesPerFrame) {
       framer.periodSumS += cond.time(first) - cond.time(this.lastBitStart);
       framer.periodCount++;
     }

@@ -17,9 +17,10 @@
  *   change of level (a slow LCD's unequal rise and fall). The weights are learned (normalised LMS
  *   on decided levels), so the phase, exposure, shutter and pixel response never need modelling,
  *   and clock drift is followed as the weights move;
- * - a Viterbi search over refreshes, whose states are the last four refresh levels and how long the
- *   newest level has lasted, keeps only sequences the line code allows (dark and bright frames
- *   alternate, a frame lasts n or n + 1 refreshes) and scores each sample by its squared error;
+ * - a Viterbi search over refreshes, whose states are the last four refresh levels, how long the
+ *   newest level has lasted and how far into the known preamble and sync magic the sequence is,
+ *   keeps only sequences the line code allows (dark and bright frames alternate, a frame lasts n
+ *   or n + 1 refreshes) and scores each sample by its squared error;
  * - the model is first fitted to the preamble (grey only); the sync magic's three whites then
  *   teach white, and the search runs again from the preamble with the taught model: no body bit
  *   is handed over before (a white dimmer than expected is found by its fitted light, as the
@@ -27,9 +28,10 @@
  * - decisions are taken `DELAY` refreshes late, when the survivors have merged. A bit's soft value
  *   compares the decided sequence with the same sequence with that frame's grey and white swapped:
  *   +1 when the samples sit on the decided prediction, 0 halfway — the slicer's scale, so repair
- *   and combining work on these bits as on any other.
+ *   works on these bits as on any other.
  *
- * Everything is preallocated from the plan; per sample the work is a few dozen multiply-adds.
+ * Everything is preallocated from the plan (a ring of backpointers `DELAY` refreshes deep); per
+ * sample the work is a few hundred multiply-adds (81 level histories, about a hundred states).
  */
 import { HISTORY } from './condition.js';
 
