@@ -2,6 +2,8 @@
  * The streaming tri-level receiver: wires the stages together.
  *
  *   samples ─▶ condition ─▶ pulses ─▶ framer (levels, slicer) ─▶ repair ─▶ combine ─▶ events
+ *                         └─▶ frame sequence (a camera: from a preamble's lock, or where the
+ *                             preamble watch saw one end) ─▶ framer ─▶ repair ─▶ events
  *
  * `push` runs conditioning and segmentation in tight typed-array loops straight over the
  * caller's arrays, in pieces that end on a fixed grid counted from the start of the stream (a
@@ -17,7 +19,9 @@ import { BlinkUpError, ErrorCode } from '../packet/errors.js';
 import { protectBytes } from '../packet/redact.js';
 import { RepetitionCombiner } from './combine.js';
 import { BLOCK, Conditioner, MAX_ABS_SAMPLE, smoothingLength } from './condition.js';
-import { FrameResult, Framer, FramerState } from './framer.js';
+import { FrameSequenceDecoder, planSequence, slotsPerRefresh, type SequencePlan, type SequenceSink, type SequenceStart } from './frame-sequence.js';
+import { PreambleWatch } from './preamble-watch.js';
+import { FrameResult, Framer, FramerState, MIN_PREAMBLE } from './framer.js';
 import { LevelTracker } from './levels.js';
 import { Pulse, PulseSegmenter, type SegmentSink } from './pulses.js';
 import { PwmPhaseModel } from './pwm-phase.js';
@@ -46,6 +50,8 @@ const RATE_PROBE = 64;
 /** Saturation is announced above this fraction of a window and re-armed below the second. */
 const SATURATION_ON = 0.02;
 const SATURATION_OFF = 0.005;
+/** Preamble bits before the lock that the frame-sequence stage learns from. */
+const SEQUENCE_TRAINING_BITS = MIN_PREAMBLE - 2;
 /** Plausible sample rates, Hz. */
 const MIN_RATE = 1;
 const MAX_RATE = 1e7;
@@ -77,6 +83,21 @@ export class TriLevelDecoder {
   private seenBlack = Number.NaN;
   private seenGrey = Number.NaN;
   private seenWhite = Number.NaN;
+  /** Some samples came with timestamps (the frame-sequence stage needs a steady sample clock). */
+  private timed = false;
+  /**
+   * The frame-sequence stage (see frame-sequence.ts) while it decodes a transmission: from a
+   * preamble's lock (or the end of a preamble the watch saw) at a camera's few samples per
+   * refresh until its packet ends. It is a second
+   * opinion beside the pulse path, which carries on as ever: a packet either finds is reported
+   * once, and only the pulse path reports failures.
+   */
+  private sequence: FrameSequenceDecoder | null = null;
+  /** The last packet reported (bytes and time span), so that the two paths never report one transmission twice. */
+  private lastPacket: PacketEvent | null = null;
+  private readonly sequenceSink: SequenceSink = { onBit: (soft, first, last) => this.sequenceBit(soft, first, last) };
+  /** First sample of the frame-sequence stage's last bit. */
+  private lastBitStart = Number.NaN;
 
   constructor(options: DecoderOptions = {}) {
     const rate = options.sampleRate;
@@ -108,6 +129,7 @@ export class TriLevelDecoder {
     this.out = out;
     if (chunk === null || chunk === undefined || typeof chunk.length !== 'number') return out;
     const timed = times !== undefined && times !== null && typeof times.length === 'number';
+    if (timed) this.timed = true;
     if (!timed && !(this.rate > 0)) {
       throw new BlinkUpError(ErrorCode.OPTION_INVALID, 'samples without timestamps need the sampleRate option');
     }
@@ -132,6 +154,10 @@ export class TriLevelDecoder {
     if (!st) return out;
     if (this.pending.count > 0) this.runPending(st);
     st.framer.ending = true;
+    if (this.sequence) {
+      this.sequence.finish(st.cond, this.sequenceSink);
+      this.sequence = null;
+    }
     st.seg.finish(st.cond.count, this.sink);
     const n = st.timing.flush(st.framer.reference(this.levels), st.cond);
     for (let k = 0; k < n; k++) this.onPulse(st, st.timing.ready[k]);
@@ -173,6 +199,9 @@ export class TriLevelDecoder {
     this.skippedEarly = 0;
     this.saturationAnnounced = false;
     this.seenBlack = this.seenGrey = this.seenWhite = Number.NaN;
+    this.timed = false;
+    this.sequence = null;
+    this.lastPacket = null;
   }
 
   /**
@@ -220,6 +249,8 @@ export class TriLevelDecoder {
     const windowDone = cond.process(chunk, times, from, to);
     this.levels.noise = seg.noise;
     seg.process(first, cond.count, this.sink);
+    if (this.sequence) this.runSequence(st);
+    else if (st.watch && !this.timed && st.watch.scan(cond, cond.count, seg.noise)) this.startSequenceAtBreak(st, st.watch);
     if (windowDone) this.checkSaturation(st);
   }
 
@@ -312,7 +343,7 @@ export class TriLevelDecoder {
       this.seenWhite = levels.white;
     }
     this.followPwm(st, p, before);
-    if (this.onPulseHook) this.emitPulse(framer, before === FramerState.HUNT ? p.top : p.late, startS, endS);
+    if (this.onPulseHook) this.emitPulse(before === FramerState.HUNT ? p.top : p.late, startS, endS, framer.decision, framer.confidence);
     if (framer.state === FramerState.HUNT) seg.unlock();
     // At a camera's few samples per frame the gaps never look dark: valleys are judged from the
     // learned floor there (see PulseSegmenter.lock).
@@ -321,6 +352,7 @@ export class TriLevelDecoder {
     cond.setFrame(0.5 * framer.clock(levels));
     if (result === FrameResult.PACKET) this.onPacket(framer);
     else if (result === FrameResult.LOST) this.emitLost(st, endS, framer.lostReason);
+    else if (before === FramerState.HUNT && framer.state === FramerState.PREAMBLE && !this.sequence) this.startSequence(st, p);
   }
 
   /**
@@ -347,15 +379,106 @@ export class TriLevelDecoder {
     this.levels.relativeNoise = cond.pwm && pwm.active;
   }
 
-  private emitPulse(framer: Framer, value: number, startS: number, endS: number): void {
+  /**
+   * A preamble just locked. At a camera's one to four samples per 60 Hz refresh (and a steady
+   * sample clock) the frame-sequence stage decodes the transmission too: it learns from the
+   * preamble so far, then finds the sync magic and the bits on its own.
+   */
+  private startSequence(st: Stages, lockedAt: Pulse): void {
+    const levels = this.levels;
+    if (this.timed || !(levels.period < 2 * FEW_SAMPLES_PER_FRAME)) return;
+    const plan = planSequence(this.rate, levels.period);
+    // The last pulses of the run are surely preamble (its first may be a stray bump before it).
+    const from = Math.round(lockedAt.start - SEQUENCE_TRAINING_BITS * levels.period);
+    if (plan === null || from < st.cond.oldest) return;
+    this.beginSequence(st, plan, from, st.cond.count, { floor: levels.floor, grey: levels.grey }, st.framer.startS);
+  }
+
+  /**
+   * The watch saw a preamble end where the pulse path had not locked (see preamble-watch.ts):
+   * the stage learns from the preamble's last bits, taking their valleys and peaks as first guess.
+   */
+  private startSequenceAtBreak(st: Stages, watch: PreambleWatch): void {
+    const cond = st.cond;
+    if (watch.from < cond.oldest) return;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = watch.from; i < watch.to; i++) {
+      const x = cond.value(i);
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    }
+    this.beginSequence(st, watch.plan!, watch.from, watch.to, { floor: lo, grey: hi }, cond.time(watch.from));
+  }
+
+  private beginSequence(st: Stages, plan: SequencePlan, from: number, to: number, start: SequenceStart, startS: number): void {
+    const sequence = new FrameSequenceDecoder(plan);
+    sequence.begin(st.cond, from, to, start);
+    this.sequence = sequence;
+    st.sequenceFramer.reset();
+    st.sequenceFramer.startS = startS;
+    st.sequenceFramer.periodSumS = st.sequenceFramer.periodCount = 0;
+    this.lastBitStart = Number.NaN;
+    this.runSequence(st);
+  }
+
+  private runSequence(st: Stages): void {
+    const sequence = this.sequence!;
+    sequence.run(st.cond, st.cond.count, this.sequenceSink);
+    if (sequence.lost) this.endSequence(st);
+  }
+
+  private endSequence(st: Stages): void {
+    this.sequence = null;
+    st.watch?.rearm(st.cond.count);
+  }
+
+  /** One bit from the frame-sequence stage (its bright frame is samples [first, last]); false ends the stage. */
+  private sequenceBit(soft: number, first: number, last: number): boolean {
+    const st = this.stages!;
+    const framer = st.sequenceFramer;
+    if (framer.state !== FramerState.BODY) framer.startBody();
+    const cond = st.cond;
+    // Bit to bit without a held frame: the flash rate, for the packet's quality.
+    const plan = this.sequence!.plan;
+    if (first - this.lastBitStart === 2 * plan.slots * plan.refreshesPerFrame) {
+      framer.periodSumS += cond.time(first) - cond.time(this.lastBitStart);
+      framer.periodCount++;
+    }
+    this.lastBitStart = first;
+    const result = framer.pushBit(soft, cond.time(last));
+    if (result === FrameResult.NONE) return true;
+    this.endSequence(st);
+    if (result === FrameResult.PACKET) this.onSequencePacket(framer);
+    return false;
+  }
+
+  /** A whole packet from the frame-sequence stage: reported if it checks (or is repaired) and the pulse path has not reported it. */
+  private onSequencePacket(framer: Framer): void {
+    const nbits = framer.bits;
+    const last = this.lastPacket;
+    if (last !== null && last.startS <= framer.endS && framer.startS <= last.endS) return;
+    const bytes = hardBytes(framer.soft, nbits);
+    const check = checkPacket(bytes);
+    const quality = this.quality(framer, framer.soft, nbits);
+    const base = { startS: framer.startS, endS: framer.endS, quality, combined: 1 };
+    if (check.ok) {
+      this.emitPacket({ type: 'packet', payload: check.payload, bytes, ...base, repairedBits: 0 }, framer.byteAt(0));
+      return;
+    }
+    const repaired = repairPacket(framer.soft, nbits, this.repair);
+    if (repaired) this.emitPacket({ type: 'packet', payload: repaired.payload, bytes: repaired.bytes, ...base, repairedBits: repaired.flips }, framer.byteAt(0));
+  }
+
+  private emitPulse(value: number, startS: number, endS: number, decision: 0 | 1 | 2, confidence: number): void {
     const l = this.levels;
     try {
       this.onPulseHook!({
         startS,
         endS,
         value,
-        decision: framer.decision,
-        confidence: framer.confidence,
+        decision,
+        confidence,
         black: l.floor,
         grey: l.grey,
         white: l.white,
@@ -373,6 +496,9 @@ export class TriLevelDecoder {
 
   /** The framer collected a whole packet: check, repair, combine, report. */
   private onPacket(framer: Framer): void {
+    const last = this.lastPacket;
+    // The frame-sequence stage may have reported this transmission already.
+    if (last !== null && last.startS <= framer.endS && framer.startS <= last.endS) return;
     const nbits = framer.bits;
     const soft = framer.soft;
     const length = framer.byteAt(0);
@@ -409,6 +535,7 @@ export class TriLevelDecoder {
 
   private emitPacket(event: PacketEvent, length: number): void {
     protectBytes(event.bytes); // printing the event must not print the secrets
+    this.lastPacket = event;
     this.stats.packets++;
     this.combiner.forget(length);
     this.out.push(event);
@@ -461,6 +588,10 @@ class Stages {
   readonly framer: Framer;
   readonly pwm: PwmPhaseModel;
   readonly timing: PulseAssembler;
+  /** Body bookkeeping of the frame-sequence stage's bits. */
+  readonly sequenceFramer: Framer;
+  /** At a camera's whole number of samples per 60 Hz refresh: sees preambles the pulse path missed. */
+  readonly watch: PreambleWatch | null;
 
   constructor(rate: number, fullScale: number) {
     this.pwm = new PwmPhaseModel(rate);
@@ -469,6 +600,9 @@ class Stages {
     this.cond = new Conditioner(width, rate, fullScale);
     this.seg = new PulseSegmenter(this.cond, rate);
     this.framer = new Framer(rate);
+    this.sequenceFramer = new Framer(rate);
+    const slots = slotsPerRefresh(rate);
+    this.watch = slots > 0 ? new PreambleWatch(slots) : null;
   }
 }
 

@@ -311,11 +311,29 @@ export class Framer {
   private body(p: Pulse, levels: LevelTracker, endS: number, periodS: number): FrameResult {
     if (p.empty) return this.lose('no pulse where a bit was due');
     const soft = softValue(p.late, levels);
-    this.decide(soft);
-    this.soft[this.bits++] = soft;
     levels.track(soft > 0 ? 1 : 0, p.late, p.floor, p.peak - p.floor, p.repaired ? Number.NaN : p.period);
     this.notePeriod(p, levels, periodS);
     if (p.repaired) this.timingRepairs++;
+    const result = this.pushBit(soft, endS);
+    if (result !== FrameResult.NONE) return result;
+    if (!(p.period < MAX_PERIOD_RATIO * levels.period)) {
+      return this.lose(this.ending ? 'the stream ended before the packet did' : 'the pulses stopped before the packet ended');
+    }
+    return FrameResult.NONE;
+  }
+
+  /** The sync magic was found by another stage (frame-sequence.ts): bits follow. */
+  startBody(): void {
+    this.state = FramerState.BODY;
+    this.bits = 0;
+    this.timingRepairs = 0;
+    this.expected = 8;
+  }
+
+  /** One soft bit of the body (ending at `endS`): length byte, then the packet. */
+  pushBit(soft: number, endS: number): FrameResult {
+    this.decide(soft);
+    this.soft[this.bits++] = soft;
     this.endS = endS;
     if (this.bits === 8) {
       const length = this.byteAt(0);
@@ -326,9 +344,6 @@ export class Framer {
       this.state = FramerState.HUNT;
       this.run.clear();
       return FrameResult.PACKET;
-    }
-    if (!(p.period < MAX_PERIOD_RATIO * levels.period)) {
-      return this.lose(this.ending ? 'the stream ended before the packet did' : 'the pulses stopped before the packet ended');
     }
     return FrameResult.NONE;
   }

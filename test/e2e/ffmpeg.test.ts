@@ -3,14 +3,13 @@
  * `ffmpeg -i clip.mp4 -f yuv4mpegpipe - | blinkup decode -` must read the payload back — the
  * path a user takes with a phone video. Two sources of frames:
  *
- *   - the encoder's PNG export at 15 fps, each frame shown for eight frames of a 120 fps video
+ *   - the encoder's PNG export at 30 fps, each frame shown for four frames of a 120 fps video
  *     (ffmpeg repeats them), with half a second of black before and after as a recording has;
  *   - the camera simulator filming 30 fps flashing at 120 fps (rolling shutter, exposure mixing,
  *     gamma, noise: four frames per level), written as Y4M and re-encoded by ffmpeg.
  *
- * Both oversample the flashing enough for the camera path to decode reliably; a 60 fps video of
- * 60 fps flashing (one sample per level) is the hard case the decoder's robustness sweeps
- * measure instead.
+ * Both sample each flash level four times; a 60 fps camera filming 60 fps flashing (one mixed
+ * sample per level) is the hard case the decoder's robustness sweeps measure instead.
  *
  * ffmpeg is /usr/bin/ffmpeg (BLINKUP_FFMPEG_PATH overrides). Where it is missing the tests skip
  * with a visible message, unless BLINKUP_REQUIRE_SYSTEM_TOOLS=1 (CI) turns the skip into a failure.
@@ -54,12 +53,12 @@ function decodeVideo(clip: string, ...decodeArgs: string[]): ReturnType<typeof r
 const H264 = ['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-crf', '18'];
 
 describe.runIf(shouldRunFfmpegTests())('ffmpeg: frames → H.264 → yuv4mpegpipe → blinkup decode -', () => {
-  it('the PNG frame export, each frame held for eight video frames', async () => {
+  it('the PNG frame export, each frame held for four video frames', async () => {
     const frames = join(dir, 'frames');
-    const encoded = await runCli(['encode', ...PAYLOAD_ARGS, '--fps', '15', '--size', '64x48', '--out', frames]);
+    const encoded = await runCli(['encode', ...PAYLOAD_ARGS, '--fps', '30', '--size', '64x48', '--out', frames]);
     expect(encoded.status, encoded.stderr).toBe(0);
     const clip = join(dir, 'export.mp4');
-    ffmpeg('-framerate', '15', '-i', join(frames, 'frame-%05d.png'), '-vf', 'tpad=start_duration=0.5:stop_duration=0.5:color=black', '-r', '120', ...H264, clip);
+    ffmpeg('-framerate', '30', '-i', join(frames, 'frame-%05d.png'), '-vf', 'tpad=start_duration=0.5:stop_duration=0.5:color=black', '-r', '120', ...H264, clip);
     expect(statSync(clip).size).toBeGreaterThan(10_000);
 
     const json = await decodeVideo(clip, '--json', '--show-secrets');

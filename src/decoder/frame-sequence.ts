@@ -1,0 +1,657 @@
+/**
+ * Stage 5b — frame-sequence estimation, for a camera's one to four samples per display refresh.
+ *
+ * A camera sample integrates light over its exposure, and a rolling shutter spreads the patch's
+ * rows over time while the display writes its rows over a refresh: every sample is a weighted mix
+ * of the few refreshes around it, and a slow LCD adds the afterglow of the refresh before. Pulses
+ * then no longer stand apart, but the mix is linear and its weights change only with the slowly
+ * drifting phase between the two clocks. So instead of cutting pulses, this stage estimates the
+ * sequence of display levels itself:
+ *
+ * - the time axis is the display's refresh grid, assumed 60 Hz and `slots` camera samples long
+ *   (a slot is a sample's place in its refresh); a flash level lasts `refreshesPerFrame`
+ *   refreshes, or one more when the display held it (levels are delayed, never skipped);
+ * - a sample in slot q of refresh m is predicted as c[q] + Σk g[q][k]·light(x[m+1−k]), k = 0…3:
+ *   the refresh after it (a late row or a long exposure reaches into it), its own and two before.
+ *   light(black) = 0, light(white) = 1, light(grey) = γ, plus a small learned correction for each
+ *   change of level (a slow LCD's unequal rise and fall). The weights are learned (normalised LMS
+ *   on decided levels), so the phase, exposure, shutter and pixel response never need modelling,
+ *   and clock drift is followed as the weights move;
+ * - a Viterbi search over refreshes, whose states are the last four refresh levels, how long the
+ *   newest level has lasted and how far into the known preamble and sync magic the sequence is,
+ *   keeps only sequences the line code allows (dark and bright frames alternate, a frame lasts n
+ *   or n + 1 refreshes) and scores each sample by its squared error;
+ * - the model is first fitted to the preamble (grey only); the sync magic's three whites then
+ *   teach white, and the search runs again from the preamble with the taught model: no body bit
+ *   is handed over before (a white dimmer than expected is found by its fitted light, as the
+ *   framer finds the magic's first white);
+ * - decisions are taken `DELAY` refreshes late, when the survivors have merged. A bit's soft value
+ *   compares the decided sequence with the same sequence with that frame's grey and white swapped:
+ *   +1 when the samples sit on the decided prediction, 0 halfway — the slicer's scale, so repair
+ *   works on these bits as on any other.
+ *
+ * Everything is preallocated from the plan (a ring of backpointers `DELAY` refreshes deep); per
+ * sample the work is a few hundred multiply-adds (81 level histories, about a hundred states).
+ */
+import { HISTORY } from './condition.js';
+
+/** Where the samples are: the conditioner's history (the last HISTORY samples by absolute index). */
+export interface SampleHistory {
+  value(index: number): number;
+}
+
+/** Display levels as the line code numbers them. */
+const BLACK = 0;
+const GREY = 1;
+const WHITE = 2;
+/** Refresh rate assumed for the display (nearly every phone and monitor), Hz. */
+export const REFRESH_HZ = 60;
+/** Refreshes a sample's prediction reads: the next, its own, and two before (a third before gained nothing in the sweeps). */
+const TAPS = 4;
+const HISTORIES = 3 ** TAPS;
+/** Most camera samples per refresh handled here (240 fps on 60 Hz), and most refreshes per flash level. */
+const MAX_SLOTS = 4;
+const MAX_REFRESHES_PER_FRAME = 3;
+/** How far a sample rate may sit from a whole number of samples per refresh. */
+const RATE_TOLERANCE = 0.01;
+/** How far the measured flash frame may sit from a whole number of refreshes. */
+const FRAME_TOLERANCE = 0.35;
+/** A level is held one refresh longer with about this probability (CHANNEL.md: 0–5 %, up to 25 %). */
+const HOLD_PROBABILITY = 0.05;
+/** Refreshes between the newest sample and a decision: long enough for the survivors to merge. */
+const DELAY = 24;
+/** Decision delay while learning from the preamble (it is short, and its pattern simple). */
+const TRAINING_DELAY = 6;
+const TRAINING_PASSES = 3;
+/** LMS step sizes (normalised) while training and while decoding. */
+const TRAINING_STEP = 0.3;
+const STEP = 0.05;
+/** Step sizes of the changing refreshes' corrections, in the body and while in sync (slow: they are small). */
+const PAIR_STEP = 0.005;
+const SYNC_PAIR_STEP = 0.02;
+/** Steps while the known preamble and magic are decided (they teach white fast). */
+const SYNC_STEP = 0.2;
+/** Step size of the grey level γ, in the body and while in sync. */
+const GREY_STEP = 0.02;
+const SYNC_GREY_STEP = 0.1;
+/**
+ * Starting guess of γ, grey light / white light: #9f's 0.35, the darkest grey in use (#bf ≈ 0.52,
+ * and a camera's mixing of rows raises the ratio further). White is then expected bright, so a
+ * dimmer white is first taken for grey — until `WHITE_RATIO` finds it (see `discoverWhite`).
+ */
+const GREY_GUESS = 0.35;
+/** Rates at which the noise variance and the recent fit are followed, per sample. */
+const NOISE_RATE = 0.01;
+const FIT_RATE = 0.1;
+/** The signal has gone (the transmission ended or the screen left the view) when the recent fit is this much worse than the noise. */
+const LOST_FIT = 50;
+/** A preamble frame this many times brighter than grey is the magic's first white (as in framer.ts). */
+const WHITE_RATIO = 1.35;
+/** White frames in the sync magic: once this many are decided, white is known well enough to decode. */
+const MAGIC_WHITES = 3;
+/** A replay reads the samples again from the start: they must still be in the conditioner's history. */
+const MAX_REPLAY = HISTORY >> 1;
+/** Bits decided after a preamble locked before the sync magic must have ended. */
+const MAX_SYNC_BITS = 48;
+/** Soft values are clipped like the slicer's. */
+const SOFT_LIMIT = 2;
+
+/** How a stream maps onto the refresh grid. */
+export interface SequencePlan {
+  /** Camera samples per display refresh (1–4). */
+  readonly slots: number;
+  /** Refreshes per flash level without holds (1 at 60 fps on 60 Hz, 2 at 30 fps, 3 at 20 fps). */
+  readonly refreshesPerFrame: number;
+}
+
+/**
+ * The plan for a stream of `sampleRate` samples per second whose bits (a dark and a bright frame)
+ * are `bitPeriod` samples long, or null when the samples do not fall on a 60 Hz refresh grid.
+ */
+export function planSequence(sampleRate: number, bitPeriod: number): SequencePlan | null {
+  const slots = slotsPerRefresh(sampleRate);
+  if (slots === 0) return null;
+  const refreshes = (0.5 * bitPeriod) / slots;
+  const n = Math.round(refreshes);
+  if (n < 1 || n > MAX_REFRESHES_PER_FRAME || Math.abs(refreshes - n) > FRAME_TOLERANCE) return null;
+  return { slots, refreshesPerFrame: n };
+}
+
+/** Samples per 60 Hz refresh when a sample rate puts a whole number (1–4) of them in each, else 0. */
+export function slotsPerRefresh(sampleRate: number): number {
+  const perRefresh = sampleRate / REFRESH_HZ;
+  const slots = Math.round(perRefresh);
+  return slots >= 1 && slots <= MAX_SLOTS && Math.abs(perRefresh - slots) <= RATE_TOLERANCE * slots ? slots : 0;
+}
+
+/** Where decided bits go. Return false to stop the stage. */
+export interface SequenceSink {
+  /** One bit: its soft value (slicer scale) and the first and last sample of its bright frame. */
+  onBit(soft: number, first: number, last: number): boolean;
+}
+
+/** What the pulse path has learned when the preamble locks: the valley and grey pulse values, input units. */
+export interface SequenceStart {
+  readonly floor: number;
+  readonly grey: number;
+}
+
+/**
+ * Where a state stands in the transmission's known start: the preamble's zeros, the sync magic's
+ * tail after its first 1 (1 0 1 0 1 0: positions 1–5 have seen that many of its bits), the last
+ * magic bit, then the body. Bits are known until the body, so the search cannot misplace the
+ * magic's whites, and the body's first bit is where the path says the magic ended.
+ */
+const PREAMBLE = 0;
+const MAGIC_DONE = 6;
+const BODY = 7;
+const POSITIONS = 8;
+/** The magic's tail: the bit each position expects next (position 0 may also stay in the preamble). */
+const MAGIC_NEXT = [1, 0, 1, 0, 1, 0] as const;
+/** −log prior of the magic starting at a given bright frame: a lone bright frame must look white to start it. */
+const MAGIC_START_COST = Math.log(20);
+
+/** The trellis of one plan: states, allowed transitions and their costs. */
+class Trellis {
+  /** Per state: code of its four refresh levels (newest first, base 3), the newest level's length, its position. */
+  readonly history: Uint8Array;
+  readonly run: Uint8Array;
+  readonly position: Uint8Array;
+  readonly size: number;
+  /** Transitions: from, to, cost (−log probability); `white` marks a switch to white. */
+  readonly from: Int16Array;
+  readonly to: Int16Array;
+  readonly cost: Float64Array;
+  readonly white: Uint8Array;
+
+  constructor(n: number) {
+    // Enumerate the recurrent states: start anywhere plausible, then keep applying transitions
+    // until the set stops changing (states that only a wrong start could reach drop out).
+    const key = (h: number, r: number, p: number): number => (h * 8 + r) * POSITIONS + p;
+    const next = (h: number, r: number, p: number, out: number[][]): void => {
+      const newest = h % 3;
+      const shifted = (h * 3) % HISTORIES;
+      if (r < n + 1) out.push([shifted + newest, r + 1, p, r < n ? 0 : -Math.log(HOLD_PROBABILITY), 0]);
+      if (r < n) return;
+      const stay = r === n ? -Math.log(1 - HOLD_PROBABILITY) : 0;
+      if (newest !== BLACK) {
+        out.push([shifted + BLACK, 1, p, stay, 0]);
+        return;
+      }
+      // A bright frame: a bit, as the position allows.
+      if (p === PREAMBLE) {
+        out.push([shifted + GREY, 1, PREAMBLE, stay, 0]);
+        out.push([shifted + WHITE, 1, 1, stay + MAGIC_START_COST, 1]);
+      } else if (p < MAGIC_DONE) {
+        const bit = MAGIC_NEXT[p]!;
+        out.push([shifted + (bit ? WHITE : GREY), 1, p + 1, stay, bit]);
+      } else {
+        out.push([shifted + GREY, 1, BODY, stay, 0]);
+        out.push([shifted + WHITE, 1, BODY, stay, 1]);
+      }
+    };
+    let set = new Set<number>();
+    for (let h = 0; h < HISTORIES; h++) for (let r = 1; r <= n + 1; r++) for (let p = 0; p < POSITIONS; p++) set.add(key(h, r, p));
+    const decode = (k: number): [number, number, number] => [Math.floor(k / (8 * POSITIONS)), Math.floor(k / POSITIONS) % 8, k % POSITIONS];
+    for (let pass = 0; pass < 2 * TAPS * (n + 1); pass++) {
+      const image = new Set<number>();
+      const out: number[][] = [];
+      for (const k of set) next(...decode(k), out);
+      for (const [h, r, p] of out) image.add(key(h!, r!, p!));
+      const stable = image.size === set.size;
+      set = image;
+      if (stable) break;
+    }
+    // A search starts in the preamble; later positions are reached from it.
+    const keys = [...set].sort((a, b) => a - b);
+    const index = new Map(keys.map((k, i) => [k, i]));
+    this.size = keys.length;
+    this.history = Uint8Array.from(keys, (k) => decode(k)[0]);
+    this.run = Uint8Array.from(keys, (k) => decode(k)[1]);
+    this.position = Uint8Array.from(keys, (k) => decode(k)[2]);
+    const edges: number[][] = [];
+    for (const k of keys) {
+      const out: number[][] = [];
+      next(...decode(k), out);
+      for (const [h, r, p, c, w] of out) {
+        const to = index.get(key(h!, r!, p!));
+        if (to !== undefined) edges.push([index.get(k)!, to, c!, w!]);
+      }
+    }
+    this.from = Int16Array.from(edges, (e) => e[0]!);
+    this.to = Int16Array.from(edges, (e) => e[1]!);
+    this.cost = Float64Array.from(edges, (e) => e[2]!);
+    this.white = Uint8Array.from(edges, (e) => e[3]!);
+  }
+}
+
+/** Level of refresh `k` back (0 = newest) in a history code. */
+function levelAt(history: number, k: number): number {
+  return Math.floor(history / 3 ** k) % 3;
+}
+
+export class FrameSequenceDecoder {
+  readonly plan: SequencePlan;
+  private readonly trellis: Trellis;
+  private readonly slots: number;
+  /** Model: per slot an offset and TAPS weights; γ the light of grey. */
+  private readonly offset = new Float64Array(MAX_SLOTS);
+  private readonly weight = new Float64Array(MAX_SLOTS * TAPS);
+  private grey = GREY_GUESS;
+  /**
+   * Per (level before, level) pair: what a refresh's light differs from its level's (negative:
+   * a slow pixel still rising; positive: still glowing from the level before). An LCD rises and
+   * falls at different speeds, which no weighting of fixed levels can say. 0 for a level held;
+   * the oldest tap reads levels plain.
+   */
+  private readonly transition = new Float64Array(9);
+  private noise = 0;
+  private fit = 0;
+  /** Per history code: its TAPS light values (recomputed when γ moves) and the current slot's prediction. */
+  private readonly light = new Float64Array(HISTORIES * TAPS);
+  private readonly prediction = new Float64Array(HISTORIES);
+  /** Scratch: the light of each tap's refresh for the sample being learned from. */
+  private readonly regressors = new Float64Array(TAPS);
+  /** Path metrics (current and scratch), backpointers per refresh step (a ring). */
+  private metric: Float64Array;
+  private scratch: Float64Array;
+  private readonly back: Int16Array;
+  private readonly depth: number;
+  /** The decided path of one traceback: states of steps d … d + delay. */
+  private readonly path: Int16Array;
+  /** Levels of refreshes d − TAPS + 2 … d + delay + 1 along that path. */
+  private readonly levels: Uint8Array;
+  /** First sample of refresh 0, next sample to run, refresh steps taken, samples into the refresh. */
+  private origin = 0;
+  private next = 0;
+  private step = 0;
+  private slot = 0;
+  /** Steps already decided (decisions are made in order). */
+  private decided = 0;
+  private delay = DELAY;
+  private learnRate = STEP;
+  private allowWhite = true;
+  /** First sample the search runs from; whether it has been rerun once the magic was learned, or is about to be. */
+  private start = 0;
+  private replayNow = false;
+  /** White frames decided so far, and whether enough have taught the model (no body bit leaves before). */
+  private whitesLearned = 0;
+  private taught = false;
+  /** White has been seen (decided, or discovered in a frame taken for grey). */
+  private whiteSeen = false;
+  /** Bright frames decided before the body (the search gives up after MAX_SYNC_BITS). */
+  private brightBeforeBody = 0;
+  /** The model no longer explains the signal (set while running; the caller ends the packet). */
+  lost = false;
+
+  constructor(plan: SequencePlan) {
+    this.plan = plan;
+    this.slots = plan.slots;
+    this.trellis = new Trellis(plan.refreshesPerFrame);
+    const s = this.trellis.size;
+    this.metric = new Float64Array(s);
+    this.scratch = new Float64Array(s);
+    this.depth = DELAY + 2;
+    this.back = new Int16Array(this.depth * s);
+    this.path = new Int16Array(DELAY + 1);
+    this.levels = new Uint8Array(DELAY + TAPS);
+  }
+
+  /**
+   * Learns the model from the preamble samples [from, to) (grey pulses only) and restarts at
+   * `from`, ready for `run`. `start` gives the pulse path's floor and grey as a first guess.
+   */
+  begin(history: SampleHistory, from: number, to: number, start: SequenceStart): void {
+    // A first guess the preamble then refines: the valley as the offset, and grey as far above it
+    // as the pulse path saw.
+    const black = start.floor;
+    const amplitude = Math.max(start.grey - start.floor, 1e-9);
+    for (let q = 0; q < this.slots; q++) {
+      this.offset[q] = black;
+      for (let k = 0; k < TAPS; k++) this.weight[q * TAPS + k] = k === 1 ? amplitude / GREY_GUESS : 0;
+    }
+    this.grey = GREY_GUESS;
+    this.transition.fill(0);
+    this.noise = (0.1 * amplitude) ** 2;
+    this.updateLight();
+    this.start = from;
+    this.replayNow = this.whiteSeen = this.taught = false;
+    this.whitesLearned = 0;
+    for (let pass = 0; pass < TRAINING_PASSES; pass++) {
+      this.restart(from, TRAINING_DELAY, TRAINING_STEP, false);
+      this.run(history, to, null);
+    }
+    this.restart(from, DELAY, STEP, true);
+  }
+
+  private restart(from: number, delay: number, rate: number, allowWhite: boolean): void {
+    this.origin = this.next = from;
+    this.step = this.slot = this.decided = 0;
+    this.delay = delay;
+    this.learnRate = rate;
+    this.allowWhite = allowWhite;
+    const t = this.trellis;
+    for (let k = 0; k < t.size; k++) this.metric[k] = t.position[k] === PREAMBLE ? 0 : Infinity;
+    this.brightBeforeBody = 0;
+    this.fit = this.noise;
+    this.lost = false;
+  }
+
+  /** Runs samples up to `to` (exclusive), handing decided bits to `sink` (null: learn only). */
+  run(history: SampleHistory, to: number, sink: SequenceSink | null): void {
+    const slots = this.slots;
+    while (this.next < to) {
+      if (this.slot === 0 && this.step > 0 && this.atRefreshStart(history, sink)) {
+        if (!this.replayNow) return;
+        this.replayNow = false;
+        this.restart(this.start, DELAY, STEP, true);
+      }
+      this.observe(history.value(this.next), this.slot);
+      this.next++;
+      if (++this.slot === slots) {
+        this.slot = 0;
+        this.step++;
+      }
+    }
+  }
+
+  /** End of stream: decides the remaining steps from the best final state. */
+  finish(history: SampleHistory, sink: SequenceSink): void {
+    if (this.step === 0 && this.slot === 0) return;
+    const last = this.slot === 0 ? this.step - 1 : this.step;
+    const best = this.best();
+    // Trace back to the first undecided step, then decide forwards.
+    const count = last - this.decided;
+    if (count < 0 || count > this.delay) return;
+    this.trace(best, last, count);
+    for (let k = 0; k <= count; k++) {
+      if (!this.decide(history, this.decided, k, sink, last)) return;
+      this.decided++;
+    }
+  }
+
+  /** At the start of a refresh: decide the step `delay` back, then extend the trellis by a refresh. */
+  private atRefreshStart(history: SampleHistory, sink: SequenceSink | null): boolean {
+    const last = this.step - 1;
+    const d = last - this.delay;
+    if (d >= this.decided) {
+      this.trace(this.best(), last, this.delay);
+      const stop = !this.decide(history, d, 0, sink, last);
+      this.decided = d + 1;
+      if (stop) return true;
+    }
+    this.extend();
+    return false;
+  }
+
+  /** Viterbi add-compare-select into the next refresh; metrics renormalised to a minimum of 0. */
+  private extend(): void {
+    const t = this.trellis;
+    const old = this.metric;
+    const now = this.scratch;
+    now.fill(Infinity);
+    const back = this.back;
+    const row = (this.step % this.depth) * t.size;
+    const allowWhite = this.allowWhite;
+    for (let e = 0; e < t.from.length; e++) {
+      if (!allowWhite && t.white[e] === 1) continue;
+      const from = t.from[e]!;
+      const m = old[from]! + t.cost[e]!;
+      const to = t.to[e]!;
+      if (m < now[to]!) {
+        now[to] = m;
+        back[row + to] = from;
+      }
+    }
+    let min = Infinity;
+    for (let s = 0; s < t.size; s++) if (now[s]! < min) min = now[s]!;
+    for (let s = 0; s < t.size; s++) now[s] = now[s]! - min;
+    this.metric = now;
+    this.scratch = old;
+  }
+
+  /** Adds one sample's squared error (in noise units) to every state. */
+  private observe(y: number, q: number): void {
+    const t = this.trellis;
+    const pred = this.prediction;
+    const w = this.weight;
+    const base = q * TAPS;
+    const c = this.offset[q]!;
+    const light = this.light;
+    for (let h = 0; h < HISTORIES; h++) {
+      const l = h * TAPS;
+      let sum = c;
+      for (let k = 0; k < TAPS; k++) sum += w[base + k]! * light[l + k]!;
+      pred[h] = sum;
+    }
+    const scale = 0.5 / this.noise;
+    const metric = this.metric;
+    for (let s = 0; s < t.size; s++) {
+      const e = y - pred[t.history[s]!]!;
+      metric[s] = metric[s]! + e * e * scale;
+    }
+  }
+
+  private best(): number {
+    const metric = this.metric;
+    let best = 0;
+    for (let s = 1; s < metric.length; s++) if (metric[s]! < metric[best]!) best = s;
+    return best;
+  }
+
+  /** Traces back `count` steps from `state` at step `last`: path[0 … count] = states of steps last − count … last. */
+  private trace(state: number, last: number, count: number): void {
+    const t = this.trellis;
+    let s = state;
+    this.path[count] = s;
+    for (let k = count; k > 0; k--) {
+      s = this.back[((last - count + k) % this.depth) * t.size + s]!;
+      this.path[k - 1] = s;
+    }
+    // Refresh levels along the path: the first state's four, then each later state's newest.
+    const first = t.history[this.path[0]!]!;
+    for (let k = 0; k < TAPS; k++) this.levels[k] = levelAt(first, TAPS - 1 - k);
+    for (let k = 1; k <= count; k++) this.levels[TAPS - 1 + k] = t.history[this.path[k]!]! % 3;
+  }
+
+  /**
+   * The decision for step `d` (path index `k`; the path runs to step `last`): learn from its
+   * samples, and if a bright frame starts in the refresh after it, hand over its bit.
+   * Returns false when the sink wants to stop.
+   */
+  private decide(history: SampleHistory, d: number, k: number, sink: SequenceSink | null, last: number): boolean {
+    const t = this.trellis;
+    const state = this.path[k]!;
+    this.learn(history, d, t.history[state]!, this.taught && t.position[state] === BODY);
+    if (this.lost || sink === null) return !this.lost;
+    const newest = t.history[state]! % 3;
+    if (t.run[state] !== 1 || newest === BLACK) return true;
+    if (t.position[state] === PREAMBLE && !this.whiteSeen && this.discoverWhite(history, d + 1, k + TAPS - 1, k + (last - d) + TAPS - 1)) {
+      this.replayNow = true;
+      return false;
+    }
+    if (t.position[state] !== PREAMBLE) this.whiteSeen = true;
+    if (newest === WHITE && ++this.whitesLearned === MAGIC_WHITES && !this.taught) {
+      // White is known now (the magic's, or failing that the body's first): decode again from
+      // the preamble with it, unless the start has left the history meanwhile.
+      this.taught = true;
+      if (this.next - this.start < MAX_REPLAY) {
+        this.replayNow = true;
+        return false;
+      }
+    }
+    if (t.position[state] !== BODY || !this.taught) {
+      // Still before the body: a search that never finds the sync magic gives up.
+      if (++this.brightBeforeBody > MAX_SYNC_BITS) this.lost = true;
+      return !this.lost;
+    }
+    // The bright frame: refreshes d + 1 … d + len along the path (levels index j ↔ refresh d − TAPS + 2 + j − k).
+    const at = k + TAPS - 1; // index of refresh d + 1 in `levels`
+    const end = k + (last - d) + TAPS - 1; // last index filled
+    let len = 1;
+    while (at + len <= end && len <= this.plan.refreshesPerFrame && this.levels[at + len] === newest) len++;
+    const soft = this.softBit(history, d + 1, at, len, end, newest);
+    const first = this.origin + (d + 1) * this.slots;
+    return sink.onBit(soft, first, first + len * this.slots - 1);
+  }
+
+  /**
+   * Soft value of the bright frame of `len` refreshes starting at refresh `r` (index `at` in
+   * `levels`): how much better the samples it touches fit the decided level than the other
+   * bright level, in units of the difference the swap makes (1 = on the decided prediction).
+   */
+  private softBit(history: SampleHistory, r: number, at: number, len: number, end: number, level: number): number {
+    const other = level === WHITE ? GREY : WHITE;
+    const lv = this.levels;
+    let better = 0;
+    let scale = 0;
+    // Samples of refreshes r − 1 … r + len + TAPS − 3 read the frame (one tap after, the rest before).
+    for (let m = r - 1; m <= r + len + TAPS - 3; m++) {
+      const j = at + (m - r);
+      if (j - (TAPS - 2) < 0 || j + 1 > end) continue;
+      for (let q = 0; q < this.slots; q++) {
+        const i = this.origin + m * this.slots + q;
+        if (i >= this.next) continue;
+        const y = history.value(i);
+        const a = this.predict(q, j, m, r, 0, BLACK);
+        const b = this.predict(q, j, m, r, len, other);
+        const ea = y - a;
+        const eb = y - b;
+        better += eb * eb - ea * ea;
+        scale += (a - b) * (a - b);
+      }
+    }
+    const magnitude = scale > 0 ? Math.min(SOFT_LIMIT, Math.max(0, better / scale)) : 0;
+    return level === WHITE ? magnitude : -magnitude;
+  }
+
+  /**
+   * Whether the preamble frame starting at refresh `r` (index `at` in `levels`, filled to `end`)
+   * taken for grey is really much brighter: the sync magic's first white, dimmer than the
+   * model's white. Its light is fitted by least squares with everything else as decided; if it
+   * is `WHITE_RATIO` times grey or more, white is rescaled to it (grey predictions unchanged).
+   */
+  private discoverWhite(history: SampleHistory, r: number, at: number, end: number): boolean {
+    const lv = this.levels;
+    let len = 1;
+    while (at + len <= end && len <= this.plan.refreshesPerFrame && lv[at + len] === GREY) len++;
+    let ru = 0;
+    let uu = 0;
+    for (let m = r - 1; m <= r + len + TAPS - 3; m++) {
+      const j = at + (m - r);
+      if (j - (TAPS - 2) < 0 || j + 1 > end) continue;
+      for (let q = 0; q < this.slots; q++) {
+        const i = this.origin + m * this.slots + q;
+        if (i >= this.next) continue;
+        // The frame's light at 0, and the weight its light has in this sample.
+        const rest = this.predict(q, j, m, r, len, BLACK);
+        const u = this.predict(q, j, m, r, len, WHITE) - rest;
+        ru += (history.value(i) - rest) * u;
+        uu += u * u;
+      }
+    }
+    if (!(uu > 0)) return false;
+    const light = ru / uu; // in units of the model's white
+    if (!(light > WHITE_RATIO * this.grey && light < 1)) return false;
+    const w = this.weight;
+    for (let k = 0; k < this.slots * TAPS; k++) w[k] = w[k]! * light;
+    this.grey /= light;
+    for (let k = 0; k < 9; k++) this.transition[k] = this.transition[k]! / light;
+    this.updateLight();
+    this.whiteSeen = true;
+    return true;
+  }
+
+  /**
+   * Prediction for a sample in slot `q` of refresh `m`, whose own refresh is `levels[j]`: the
+   * levels along the decided path, except that refreshes [r, r + len) show `swapTo`.
+   */
+  private predict(q: number, j: number, m: number, r: number, len: number, swapTo: number): number {
+    const w = this.weight;
+    const b = q * TAPS;
+    let sum = this.offset[q]!;
+    for (let k = 0; k < TAPS; k++) {
+      const refresh = m + 1 - k;
+      const level = refresh >= r && refresh < r + len ? swapTo : this.levels[j + 1 - k]!;
+      if (k === TAPS - 1) {
+        sum += w[b + k]! * this.lightOf(level);
+        continue;
+      }
+      const before = refresh - 1 >= r && refresh - 1 < r + len ? swapTo : this.levels[j - k]!;
+      sum += w[b + k]! * this.pairLight(before, level);
+    }
+    return sum;
+  }
+
+  private lightOf(level: number): number {
+    return level === WHITE ? 1 : level === GREY ? this.grey : 0;
+  }
+
+  /** Light of a refresh showing `level` after one showing `before`: a slow pixel is still on its way. */
+  private pairLight(before: number, level: number): number {
+    return this.lightOf(level) + this.transition[before * 3 + level]!;
+  }
+
+  /**
+   * Normalised LMS on the samples of refresh `d`, whose decided levels are `code`; noise and fit
+   * follow the errors. Until the body (of a taught model) the steps are large: the bits are known,
+   * and white must be learned fast. A bad fit in the body ends it.
+   */
+  private learn(history: SampleHistory, d: number, code: number, inBody: boolean): void {
+    const x = this.regressors;
+    let norm = 1;
+    let white = false;
+    for (let k = 0; k < TAPS; k++) {
+      x[k] = k === TAPS - 1 ? this.lightOf(levelAt(code, k)) : this.pairLight(levelAt(code, k + 1), levelAt(code, k));
+      norm += x[k]! * x[k]!;
+      if (x[k] === 1) white = true;
+    }
+    const w = this.weight;
+    for (let q = 0; q < this.slots; q++) {
+      const i = this.origin + d * this.slots + q;
+      const y = history.value(i);
+      const b = q * TAPS;
+      let pred = this.offset[q]!;
+      for (let k = 0; k < TAPS; k++) pred += w[b + k]! * x[k]!;
+      const e = y - pred;
+      const mu = ((inBody ? this.learnRate : SYNC_STEP) * e) / norm;
+      this.offset[q] = this.offset[q]! + mu;
+      for (let k = 0; k < TAPS; k++) w[b + k] = w[b + k]! + mu * x[k]!;
+      // The corrections of the refreshes that changed level.
+      let ww = 1e-12;
+      for (let k = 0; k < TAPS; k++) ww += w[b + k]! * w[b + k]!;
+      const step = ((inBody ? PAIR_STEP : SYNC_PAIR_STEP) * e) / ww;
+      for (let k = 0; k < TAPS - 1; k++) {
+        const before = levelAt(code, k + 1);
+        const level = levelAt(code, k);
+        if (before !== level) this.transition[before * 3 + level] = this.transition[before * 3 + level]! + step * w[b + k]!;
+      }
+      // γ (only where white is seen too: grey alone cannot tell γ from the weights): how much of
+      // the prediction is grey light, against the white amplitude of this slot.
+      if (this.allowWhite && white) {
+        let greyWeight = 0;
+        let amplitude = 0;
+        for (let k = 0; k < TAPS; k++) {
+          if (levelAt(code, k) === GREY) greyWeight += w[b + k]!;
+          amplitude += w[b + k]!;
+        }
+        if (greyWeight !== 0 && amplitude > 0) {
+          const rate = inBody ? GREY_STEP : SYNC_GREY_STEP;
+          this.grey = Math.min(0.9, Math.max(0.1, this.grey + (rate * e * greyWeight) / (amplitude * amplitude)));
+        }
+      }
+      const e2 = e * e;
+      this.noise += NOISE_RATE * (e2 - this.noise);
+      this.fit += FIT_RATE * (e2 - this.fit);
+      if (inBody && this.fit > LOST_FIT * this.noise) this.lost = true;
+    }
+    this.updateLight();
+  }
+
+  private updateLight(): void {
+    const light = this.light;
+    for (let h = 0; h < HISTORIES; h++) {
+      for (let k = 0; k < TAPS; k++) light[h * TAPS + k] = k === TAPS - 1 ? this.lightOf(levelAt(h, k)) : this.pairLight(levelAt(h, k + 1), levelAt(h, k));
+    }
+  }
+}
