@@ -121,15 +121,18 @@ class PreambleRun {
   /**
    * The ordinary interval among the last few: held frames lengthen many (a quarter of all frames
    * on a weak phone, so often half the intervals) and a stray first pulse may shorten one. So
-   * with five or more intervals it is the second shortest, else the median.
+   * with five or more intervals it is the second shortest, else the median. Not at a camera's
+   * few samples per frame, though: there intervals are whole samples that jitter by one, and
+   * the second shortest is a sample short — the median is the better guess.
    */
   private medianInterval(): number {
     const n = Math.min(this.intervalCount, RUN_INTERVALS);
     const sorted = this.sorted;
     for (let i = 0; i < n; i++) sorted[i] = this.intervals[i]!;
     sorted.subarray(0, n).sort();
-    if (n >= 5) return sorted[1]!;
-    return n % 2 === 1 ? sorted[n >> 1]! : 0.5 * (sorted[(n >> 1) - 1]! + sorted[n >> 1]!);
+    const median = n % 2 === 1 ? sorted[n >> 1]! : 0.5 * (sorted[(n >> 1) - 1]! + sorted[n >> 1]!);
+    if (n >= 5 && median >= 2 * FEW_SAMPLES_PER_FRAME) return sorted[1]!;
+    return median;
   }
 
   clear(): void {
