@@ -49,6 +49,8 @@ console.log('noise (1 kHz):');
 for (const [kind, c] of Object.entries(r.noise)) console.log(row(kind, c));
 console.log('level sequences through the simulator (typical or hard channel):');
 for (const [kind, c] of Object.entries(r.sequences)) console.log(row(kind, c));
+console.log('level sequences filmed by a camera (the four camera tiers, linear-light brightness per frame):');
+for (const [kind, c] of Object.entries(r.cameraSequences)) console.log(row(kind, c));
 console.log(`total: ${r.falseAccepts} false accepts; ${r.framed} framed transmissions put to the CRC and structure checks (${(r.ms / 1000).toFixed(0)} s)`);
 console.log(
   `weak genuine captures: ${g.transmissions} transmissions, ${g.framed} framed, ${g.right} right packets, ${g.wrong} wrong packets, ${g.decodedTrials}/${g.trials} captures decoded (${(g.ms / 1000).toFixed(0)} s)`,
@@ -63,6 +65,7 @@ console.log(
     framed: r.framed,
     noise: r.noise,
     levelSequences: r.sequences,
+    filmedLevelSequences: r.cameraSequences,
     genuine: { trials: g.trials, transmissions: g.transmissions, framed: g.framed, right: g.right, wrong: g.wrong, decodedTrials: g.decodedTrials },
     seconds: Math.round((r.ms + g.ms) / 1000),
   }),

@@ -11,6 +11,7 @@ describe('false accepts', () => {
     const r = measureFalseAccepts({ noiseSamples: 1_000_000, sequences: 300, seed: 606 });
     for (const kind of NOISE_KINDS) expect(r.noise[kind].inputs, kind).toBeGreaterThan(0);
     for (const kind of SEQUENCE_KINDS) expect(r.sequences[kind].inputs, kind).toBeGreaterThan(0);
+    for (const kind of SEQUENCE_KINDS) expect(r.cameraSequences[kind].inputs, `filmed ${kind}`).toBeGreaterThan(0);
     // The checks were put to the test: the preamble kinds made the decoder frame packets.
     expect(r.sequences['preamble-random-bits'].framed + r.sequences['preamble-wrong-crc'].framed).toBeGreaterThan(100);
     expect(r.falseAccepts, JSON.stringify(r)).toBe(0);

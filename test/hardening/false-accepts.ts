@@ -18,14 +18,20 @@
  *   times, where only the CRC (10 bits in effect, see crc16.test.ts), the repair's limits and
  *   the combiner's care are left.
  *
+ * A quarter of the level sequences are filmed instead: the brightness of the screen patch per
+ * frame of a camera (one of the four camera tiers of issue 4), turned back into linear light —
+ * at those rates the decoder also runs its frame-sequence stage, which knows the preamble and
+ * sync magic and so must be kept as honest as the pulse path.
+ *
  * Every stream also counts what the decoder framed (packets and CRC failures), so the figure
  * says how many times the checks were actually put to the test.
  */
-import { simulatePhotodiode, TIERS, type PhotodiodeChannelOptions } from '../../src/channel/index.js';
+import { simulateCameraBrightness, simulatePhotodiode, TIERS, type PhotodiodeChannelOptions } from '../../src/channel/index.js';
 import { TriLevelDecoder, type DecodeEvent } from '../../src/decoder/index.js';
 import { PREAMBLE, TRAILER_FRAMES, toLevels } from '../../src/line/index.js';
 import { encodePacket } from '../../src/packet/index.js';
 import { Random } from '../../src/util/random.js';
+import { srgbCodeToLinear } from '../../src/util/srgb.js';
 import { randomPayload } from '../fuzz/hostile-streams.js';
 
 export const NOISE_KINDS = ['gaussian', 'uniform', 'random-walk', 'square', 'pulse-train'] as const;
@@ -46,6 +52,8 @@ export interface FalseAcceptResult {
   readonly seed: number;
   readonly noise: Record<NoiseKind, KindCount>;
   readonly sequences: Record<SequenceKind, KindCount>;
+  /** The same kinds of level sequence, filmed by a camera. */
+  readonly cameraSequences: Record<SequenceKind, KindCount>;
   readonly noiseSamples: number;
   readonly sequenceCount: number;
   readonly falseAccepts: number;
@@ -193,6 +201,15 @@ function channelFor(rng: Random, repeat: number): Partial<PhotodiodeChannelOptio
   return { ...tier, repeat, simulationRateHz, leadInS: 0.3, leadOutS: 0.3 };
 }
 
+const CAMERA_TIERS = [TIERS.cam240on60, TIERS.cam120on60, TIERS.cam60on30, TIERS.cam60on60] as const;
+
+/** A level sequence filmed under one of the camera tiers: linear-light brightness per camera frame. */
+function filmed(levels: Uint8Array, repeat: number, rng: Random, seed: number): { samples: Float64Array; sampleRate: number } {
+  const tier = CAMERA_TIERS[rng.int(0, CAMERA_TIERS.length - 1)]!;
+  const clip = simulateCameraBrightness(levels, { ...tier(rng), repeat }, seed);
+  return { samples: Float64Array.from(clip.values, srgbCodeToLinear), sampleRate: clip.fps };
+}
+
 /** Runs one input through a fresh decoder (repair and combining on, as by default); counts what it framed and accepted. */
 function decodeInto(count: KindCount, samples: Float32Array | Float64Array, sampleRate: number): void {
   const decoder = new TriLevelDecoder({ sampleRate });
@@ -224,6 +241,7 @@ export function measureFalseAccepts(o: MeasureOptions): FalseAcceptResult {
   const start = performance.now();
   const noise = emptyCounts(NOISE_KINDS);
   const sequences = emptyCounts(SEQUENCE_KINDS);
+  const cameraSequences = emptyCounts(SEQUENCE_KINDS);
   const rng = new Random(o.seed);
   const work = o.noiseSamples / 1000 + o.sequences * 15; // rough cost units for progress
   let done = 0;
@@ -238,16 +256,23 @@ export function measureFalseAccepts(o: MeasureOptions): FalseAcceptResult {
   for (let s = 0; s < o.sequences; s++) {
     const kind = SEQUENCE_KINDS[s % SEQUENCE_KINDS.length]!;
     const { levels, repeat } = levelSequence(kind, rng);
-    const capture = simulatePhotodiode(levels, channelFor(rng, repeat), o.seed + s);
-    decodeInto(sequences[kind], capture.samples, capture.sampleRate);
+    // Every fourth round of the kinds is filmed by a camera.
+    if (Math.floor(s / SEQUENCE_KINDS.length) % 4 === 3) {
+      const clip = filmed(levels, repeat, rng, o.seed + s);
+      decodeInto(cameraSequences[kind], clip.samples, clip.sampleRate);
+    } else {
+      const capture = simulatePhotodiode(levels, channelFor(rng, repeat), o.seed + s);
+      decodeInto(sequences[kind], capture.samples, capture.sampleRate);
+    }
     done += 15;
     if (s % 50 === 49) o.onProgress?.(done / work);
   }
-  const all = [...Object.values(noise), ...Object.values(sequences)];
+  const all = [...Object.values(noise), ...Object.values(sequences), ...Object.values(cameraSequences)];
   return {
     seed: o.seed,
     noise,
     sequences,
+    cameraSequences,
     noiseSamples: o.noiseSamples,
     sequenceCount: o.sequences,
     falseAccepts: all.reduce((sum, c) => sum + c.falseAccepts, 0),
