@@ -19,7 +19,7 @@ import { SlowDrift } from './drift.js';
 import { LightIntegral } from './light-integral.js';
 import { Stream, streamRandom } from './seeding.js';
 import { firstAtOrAfter } from './sorted.js';
-import { linearToSrgb } from '../util/srgb.js';
+import { linearToSrgb, srgbCodeToLinear } from '../util/srgb.js';
 import { checkBoolean, checkInteger, checkRange, optionError, withDefaults } from './validate.js';
 
 /** A rectangle as fractions of the frame's width and height. */
@@ -188,6 +188,13 @@ export interface CameraTruth {
 export interface CameraBrightness {
   /** Mean 8-bit gamma-encoded value of the patch, one per frame. */
   readonly values: Float32Array;
+  /**
+   * Mean linear light of the patch's pixels, one per frame: what region brightness measures
+   * (it undoes the gamma of every pixel, then averages). Not the linear light of `values`: when
+   * a rolling shutter puts two display frames in one camera frame, the mean of the codes turned
+   * into light is darker than the light of the pixels averaged.
+   */
+  readonly linear: Float32Array;
   /** Nominal frame rate (what the video file claims), fps. */
   readonly fps: number;
   /** Per-frame timestamps by the camera's clock, s (only when `timestamps` was set). */
@@ -366,17 +373,25 @@ export function simulateCameraBrightness(levels: Uint8Array, options?: Partial<C
   // Averaging N pixels divides their independent noise by √N.
   const meanNoise = opts.pixelNoise / Math.sqrt((y1 - y0) * (x1 - x0));
   const values = new Float32Array(truth.frameStartS.length);
+  const linear = new Float32Array(truth.frameStartS.length);
   for (let f = 0; f < values.length; f++) {
     const start = truth.frameStartS[f]!;
     const gain = model.aeGain(start);
     let sum = 0;
+    let light = 0;
     for (let k = 0; k < rows; k++) {
       const row = y0 + Math.floor(((k + 0.5) * (y1 - y0)) / rows);
-      sum += encode8(exposure.patchRow(start, row, gain));
+      const code = encode8(exposure.patchRow(start, row, gain));
+      sum += code;
+      light += srgbCodeToLinear(code);
     }
-    values[f] = sum / rows + (meanNoise > 0 ? meanNoise * noise.normal() : 0);
+    const mean = sum / rows;
+    const n = meanNoise > 0 ? meanNoise * noise.normal() : 0;
+    values[f] = mean + n;
+    // The same noise, carried into light at the slope of the transfer curve where the patch is.
+    linear[f] = light / rows + (srgbCodeToLinear(mean + n) - srgbCodeToLinear(mean));
   }
-  const result = { values, fps: opts.cameraFps, truth, options: opts };
+  const result = { values, linear, fps: opts.cameraFps, truth, options: opts };
   if (!opts.timestamps) return result;
   const times = new Float64Array(model.slots.length);
   for (let f = 0; f < times.length; f++) times[f] = model.slots[f]! / opts.cameraFps;

@@ -114,6 +114,26 @@ describe('camera: frames and timing', () => {
     expect(worst).toBeLessThan(1);
   });
 
+  it('the fast path gives the mean linear light of the rendered pixels, as region brightness measures it', () => {
+    // A rolling shutter and a display scan put two display frames in many camera frames: there
+    // the light of the mean code is darker than the mean light of the pixels.
+    const opts = { cameraFps: 240, fps: 60, pixelNoise: 0.5 };
+    const fast = simulateCameraBrightness(levels, opts, 4);
+    const clip = cameraFrames(levels, opts, 4);
+    const p = clip.truth.patchPixels;
+    let worst = 0;
+    let gamut = 0;
+    for (const frame of clip) {
+      let light = 0;
+      for (let y = p.y0; y < p.y1; y++) for (let x = p.x0; x < p.x1; x++) light += srgbCodeToLinear(frame.luma[y * clip.width + x]!);
+      light /= (p.y1 - p.y0) * (p.x1 - p.x0);
+      worst = Math.max(worst, Math.abs(light - fast.linear[frame.index]!));
+      gamut = Math.max(gamut, Math.abs(srgbCodeToLinear(fast.values[frame.index]!) - fast.linear[frame.index]!));
+    }
+    expect(worst).toBeLessThan(0.004);
+    expect(gamut, 'the mean code, turned into light, differs where frames mix').toBeGreaterThan(4 * worst);
+  });
+
   it('frame count and timestamps follow the camera clock; dropped frames leave gaps', () => {
     const ppm = 2000;
     const c = simulateCameraBrightness(levels, { cameraFps: 30, fps: 30, cameraClockPpm: ppm, dropRate: 0.1, timestamps: true }, 5);

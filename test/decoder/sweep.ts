@@ -9,7 +9,6 @@ import { toLevels } from '../../src/line/index.js';
 import { encodePacket } from '../../src/packet/index.js';
 import type { ConfigPayload } from '../../src/packet/types.js';
 import { Random } from '../../src/util/random.js';
-import { srgbCodeToLinear } from '../../src/util/srgb.js';
 
 const HEX = '0123456789abcdef';
 const PRINTABLE = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_.!';
@@ -116,7 +115,7 @@ export interface CameraTrialOptions {
   /** Decoder options (sampleRate comes from the clip). */
   readonly decoder?: Omit<DecoderOptions, 'sampleRate'>;
   /**
-   * Undo the camera's sRGB encoding first, as region brightness does (default true); false feeds
+   * Feed the patch's mean linear light, as region brightness measures it (default true); false feeds
    * the gamma-encoded 8-bit means as they are.
    */
   readonly linear?: boolean;
@@ -130,7 +129,7 @@ export function cameraTrial(tier: CameraTier, seed: number, options: CameraTrial
   const rng = new Random(seed);
   const packet = encodePacket(randomPayload(rng));
   const clip = simulateCameraBrightness(toLevels(packet), { ...tier(rng), repeat: 1 }, seed);
-  const values = options.linear === false ? clip.values : clip.values.map((v) => srgbCodeToLinear(v));
+  const values = options.linear === false ? clip.values : clip.linear;
   const result = decodeSamples(values, { ...options.decoder, sampleRate: clip.fps });
   const good = result.packets.find((p) => sameBytes(p.bytes, packet));
   return {

@@ -31,7 +31,6 @@ import { TriLevelDecoder, type DecodeEvent } from '../../src/decoder/index.js';
 import { PREAMBLE, TRAILER_FRAMES, toLevels } from '../../src/line/index.js';
 import { encodePacket } from '../../src/packet/index.js';
 import { Random } from '../../src/util/random.js';
-import { srgbCodeToLinear } from '../../src/util/srgb.js';
 import { randomPayload } from '../fuzz/hostile-streams.js';
 
 export const NOISE_KINDS = ['gaussian', 'uniform', 'random-walk', 'square', 'pulse-train'] as const;
@@ -207,7 +206,7 @@ const CAMERA_TIERS = [TIERS.cam240on60, TIERS.cam120on60, TIERS.cam60on30, TIERS
 function filmed(levels: Uint8Array, repeat: number, rng: Random, seed: number): { samples: Float64Array; sampleRate: number } {
   const tier = CAMERA_TIERS[rng.int(0, CAMERA_TIERS.length - 1)]!;
   const clip = simulateCameraBrightness(levels, { ...tier(rng), repeat }, seed);
-  return { samples: Float64Array.from(clip.values, srgbCodeToLinear), sampleRate: clip.fps };
+  return { samples: Float64Array.from(clip.linear), sampleRate: clip.fps };
 }
 
 /** Runs one input through a fresh decoder (repair and combining on, as by default); counts what it framed and accepted. */
