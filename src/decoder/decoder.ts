@@ -20,7 +20,6 @@ import { protectBytes } from '../packet/redact.js';
 import { RepetitionCombiner } from './combine.js';
 import { BLOCK, Conditioner, MAX_ABS_SAMPLE, smoothingLength } from './condition.js';
 import { FrameSequenceDecoder, planSequence, slotsPerRefresh, type SequencePlan, type SequenceSink, type SequenceStart } from './frame-sequence.js';
-import { OtherOpinion } from './other-opinion.js';
 import { PreambleWatch } from './preamble-watch.js';
 import { FrameResult, Framer, FramerState, MIN_PREAMBLE } from './framer.js';
 import { LevelTracker } from './levels.js';
@@ -94,8 +93,6 @@ export class TriLevelDecoder {
    * once, and only the pulse path reports failures.
    */
   private sequence: FrameSequenceDecoder | null = null;
-  /** The last failed copy of either path, for the other path's copy of the same transmission. */
-  private readonly otherOpinion = new OtherOpinion();
   /** The last packet reported (bytes and time span), so that the two paths never report one transmission twice. */
   private lastPacket: PacketEvent | null = null;
   private readonly sequenceSink: SequenceSink = { onBit: (soft, first, last) => this.sequenceBit(soft, first, last) };
@@ -205,7 +202,6 @@ export class TriLevelDecoder {
     this.timed = false;
     this.sequence = null;
     this.lastPacket = null;
-    this.otherOpinion.reset();
   }
 
   /**
@@ -470,7 +466,7 @@ export class TriLevelDecoder {
       this.emitPacket({ type: 'packet', payload: check.payload, bytes, ...base, repairedBits: 0 }, framer.byteAt(0));
       return;
     }
-    const repaired = repairPacket(framer.soft, nbits, this.repair) ?? this.otherOpinion.join(framer.soft, nbits, framer, true, this.repair);
+    const repaired = repairPacket(framer.soft, nbits, this.repair);
     if (repaired) this.emitPacket({ type: 'packet', payload: repaired.payload, bytes: repaired.bytes, ...base, repairedBits: repaired.flips }, framer.byteAt(0));
   }
 
@@ -514,7 +510,7 @@ export class TriLevelDecoder {
       this.emitPacket({ type: 'packet', payload: check.payload, bytes, ...base, repairedBits: 0, combined: 1 }, length);
       return;
     }
-    const repaired = repairPacket(soft, nbits, this.repair) ?? this.otherOpinion.join(soft, nbits, framer, false, this.repair);
+    const repaired = repairPacket(soft, nbits, this.repair);
     if (repaired) {
       this.emitPacket({ type: 'packet', payload: repaired.payload, bytes: repaired.bytes, ...base, repairedBits: repaired.flips, combined: 1 }, length);
       return;

@@ -85,20 +85,8 @@ const NOISE_RATE = 0.01;
 const FIT_RATE = 0.1;
 /** The signal has gone (the transmission ended or the screen left the view) when the recent fit is this much worse than the noise. */
 const LOST_FIT = 50;
-/**
- * A preamble frame this many times brighter than the preamble's greys is the magic's first white
- * (as in framer.ts). Where a refresh has samples enough, its light is compared with the greys'
- * fitted light rather than the model's γ: a frame's fit carries the model's errors (PWM ripple
- * beating with the camera, a pixel's unequal rise and fall), and the greys' fits carry the same.
- */
+/** A preamble frame this many times brighter than grey is the magic's first white (as in framer.ts). */
 const WHITE_RATIO = 1.35;
-/** Rate at which the greys' fitted light is followed, per frame (a PWM beat or auto-exposure moves it slowly). */
-const GREY_FIT_RATE = 0.25;
-/**
- * Samples per refresh from which the greys' fit is the reference: with fewer, every sample is a
- * mix of neighbouring refreshes and one frame's fit swings too far to judge another by it.
- */
-const GREY_FIT_SLOTS = 4;
 /** White frames in the sync magic: once this many are decided, white is known well enough to decode. */
 const MAGIC_WHITES = 3;
 /** A replay reads the samples again from the start: they must still be in the conditioner's history. */
@@ -291,15 +279,6 @@ export class FrameSequenceDecoder {
   private taught = false;
   /** White has been seen (decided, or discovered in a frame taken for grey). */
   private whiteSeen = false;
-  /**
-   * Refresh of the first white found (decided, or discovered), counted from `start`; −1 before.
-   * A replay from the preamble with the taught model switches to white no earlier than one frame
-   * before it: a model taught on a slow LCD's whites (their afterglow folded into the weights) can
-   * fit a preamble grey as a white, and the first pass, with grey alone to go by, knew better.
-   */
-  private firstWhite = -1;
-  /** Recent fitted light of preamble frames taken for grey (see `discoverWhite`); NaN before the first. */
-  private greyFit = Number.NaN;
   /** Bright frames decided before the body (the search gives up after MAX_SYNC_BITS). */
   private brightBeforeBody = 0;
   /** The model no longer explains the signal (set while running; the caller ends the packet). */
@@ -337,8 +316,6 @@ export class FrameSequenceDecoder {
     this.updateLight();
     this.start = from;
     this.replayNow = this.whiteSeen = this.taught = false;
-    this.greyFit = Number.NaN;
-    this.firstWhite = -1;
     this.whitesLearned = 0;
     for (let pass = 0; pass < TRAINING_PASSES; pass++) {
       this.restart(from, TRAINING_DELAY, TRAINING_STEP, false);
@@ -415,7 +392,7 @@ export class FrameSequenceDecoder {
     now.fill(Infinity);
     const back = this.back;
     const row = (this.step % this.depth) * t.size;
-    const allowWhite = this.allowWhite && (this.firstWhite < 0 || this.step >= this.firstWhite - this.plan.refreshesPerFrame);
+    const allowWhite = this.allowWhite;
     for (let e = 0; e < t.from.length; e++) {
       if (!allowWhite && t.white[e] === 1) continue;
       const from = t.from[e]!;
@@ -490,12 +467,10 @@ export class FrameSequenceDecoder {
     const newest = t.history[state]! % 3;
     if (t.run[state] !== 1 || newest === BLACK) return true;
     if (t.position[state] === PREAMBLE && !this.whiteSeen && this.discoverWhite(history, d + 1, k + TAPS - 1, k + (last - d) + TAPS - 1)) {
-      if (this.firstWhite < 0) this.firstWhite = d + 1;
       this.replayNow = true;
       return false;
     }
     if (t.position[state] !== PREAMBLE) this.whiteSeen = true;
-    if (newest === WHITE && this.firstWhite < 0) this.firstWhite = d + 1;
     if (newest === WHITE && ++this.whitesLearned === MAGIC_WHITES && !this.taught) {
       // White is known now (the magic's, or failing that the body's first): decode again from
       // the preamble with it, unless the start has left the history meanwhile.
@@ -554,9 +529,7 @@ export class FrameSequenceDecoder {
    * Whether the preamble frame starting at refresh `r` (index `at` in `levels`, filled to `end`)
    * taken for grey is really much brighter: the sync magic's first white, dimmer than the
    * model's white. Its light is fitted by least squares with everything else as decided; if it
-   * is `WHITE_RATIO` times grey or more (γ, or at `GREY_FIT_SLOTS` samples per refresh the recent
-   * greys' fitted light), white is rescaled to it (grey predictions unchanged); else the frame's
-   * light joins the greys'.
+   * is `WHITE_RATIO` times grey or more, white is rescaled to it (grey predictions unchanged).
    */
   private discoverWhite(history: SampleHistory, r: number, at: number, end: number): boolean {
     const lv = this.levels;
@@ -579,11 +552,7 @@ export class FrameSequenceDecoder {
     }
     if (!(uu > 0)) return false;
     const light = ru / uu; // in units of the model's white
-    const greys = Number.isNaN(this.greyFit) || this.slots < GREY_FIT_SLOTS ? this.grey : this.greyFit;
-    if (!(light > WHITE_RATIO * greys && light < 1)) {
-      this.greyFit = Number.isNaN(this.greyFit) ? light : this.greyFit + GREY_FIT_RATE * (light - this.greyFit);
-      return false;
-    }
+    if (!(light > WHITE_RATIO * this.grey && light < 1)) return false;
     const w = this.weight;
     for (let k = 0; k < this.slots * TAPS; k++) w[k] = w[k]! * light;
     this.grey /= light;
