@@ -244,7 +244,10 @@ export class PulseSegmenter {
             peak = s;
             peakAt = n;
           }
-        } else if (s > riseAbove) {
+        } else if (s > riseAbove || s > valley + 0.5 * (this.lockedGrey - valley)) {
+          // Halfway to grey from the learned floor, or from this valley: after a run of whites a
+          // slow LCD's afterglow lifts the learned floor nearly to grey, and a grey after a true
+          // dip must still count (NaN unless locked at a camera's rates: no effect elsewhere).
           closed = 1;
         }
       }
