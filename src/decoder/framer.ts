@@ -47,6 +47,8 @@ const MAX_PERIOD_RATIO = 3.2;
  * (16.7 ms) with the edge jitter of PWM dimming.
  */
 export const MIN_PERIOD_S = 0.0105;
+/** Longest pulse period while hunting, seconds: two frames at 10 fps, each held a refresh longer. */
+const MAX_HUNT_PERIOD_S = 0.25;
 /** A preamble pulse must stand this many noise sigmas above its valley. */
 const MIN_PULSE_SNR = 5;
 /** Longest packet: L = 255 entry bytes, plus L itself and the CRC. */
@@ -245,6 +247,13 @@ export class Framer {
     if (run.isDark(p)) return FrameResult.NONE;
     if (run.accepts(p)) run.add(p, startS);
     else run.restart(p, startS);
+    // Light that stops (the end of a transmission, the pause before a repeat) ends the run: a
+    // stale run of bright pulses would make the timing stage merge the next preamble's dimmer
+    // greys as dark pieces (see PulseAssembler.continues).
+    if (!(p.period < MAX_PERIOD_RATIO * run.period) && !(p.period < MAX_HUNT_PERIOD_S * this.sampleRate)) {
+      run.clear();
+      return FrameResult.NONE;
+    }
     if (run.count >= MIN_PREAMBLE && run.period >= run.minPeriod && run.amplitude > MIN_PULSE_SNR * levels.noise) {
       levels.learnPreamble(run.top, run.floor, run.amplitude, run.period);
       this.startS = run.startS;
