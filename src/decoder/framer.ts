@@ -29,6 +29,8 @@ export type FrameResult = (typeof FrameResult)[keyof typeof FrameResult];
 export const MIN_PREAMBLE = 10;
 /** The preamble's clock is the median of this many recent intervals. */
 const RUN_INTERVALS = 7;
+/** The clock is at least this fraction of the shortest mean of three intervals in a row (see PreambleRun.medianInterval). */
+const JITTER_FLOOR = 0.85;
 /** A pulse this many grey heights above the floor is white (#bf white ≈ 1.9 grey, #9f ≈ 2.9). */
 const WHITE_RATIO = 1.35;
 /** Below this many grey heights a pulse is no grey pulse. */
@@ -121,17 +123,30 @@ class PreambleRun {
   }
 
   /**
-   * The ordinary interval among the last few: held frames lengthen many (a quarter of all frames
+   * The ordinary interval among the last few. Held frames lengthen many (a quarter of all frames
    * on a weak phone, so often half the intervals) and a stray first pulse may shorten one. So
-   * with five or more intervals it is the second shortest, else the median.
+   * with five or more intervals it is the second shortest, else the median. But at 120 fps a dim
+   * rise wobbling with flicker on a slow LCD jitters its edge by a quarter of a period, shortening
+   * one interval and lengthening the next, so the second shortest comes out far too short; over
+   * three intervals the jitter of the inner edges cancels. So the clock is no shorter than
+   * JITTER_FLOOR of the shortest mean of three intervals in a row (which is at most one held frame
+   * per window too long, where the second shortest is right).
    */
   private medianInterval(): number {
     const n = Math.min(this.intervalCount, RUN_INTERVALS);
     const sorted = this.sorted;
     for (let i = 0; i < n; i++) sorted[i] = this.intervals[i]!;
     sorted.subarray(0, n).sort();
-    if (n >= 5) return sorted[1]!;
-    return n % 2 === 1 ? sorted[n >> 1]! : 0.5 * (sorted[(n >> 1) - 1]! + sorted[n >> 1]!);
+    if (n < 5) return n % 2 === 1 ? sorted[n >> 1]! : 0.5 * (sorted[(n >> 1) - 1]! + sorted[n >> 1]!);
+    // The ring in order of arrival: the oldest of the last n intervals first.
+    const newest = this.intervalCount - 1;
+    let shortestWindow = Infinity;
+    for (let k = newest - n + 1; k + 2 <= newest; k++) {
+      let sum = 0;
+      for (let j = k; j < k + 3; j++) sum += this.intervals[j % RUN_INTERVALS]!;
+      if (sum < shortestWindow) shortestWindow = sum;
+    }
+    return Math.max(sorted[1]!, (JITTER_FLOOR * shortestWindow) / 3);
   }
 
   clear(): void {
