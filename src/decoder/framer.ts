@@ -198,7 +198,7 @@ export class Framer {
   /** Sum and count of ordinary pulse periods (seconds) during this transmission, for its rate. */
   periodSumS = 0;
   periodCount = 0;
-  private readonly ref: PulseReference = { period: 0, floor: 0, level: 0, amplitude: 0, locked: false, threshold: Number.NaN, whiteKnown: false, fewSamples: false };
+  private readonly ref: PulseReference = { period: 0, floor: 0, level: 0, amplitude: 0, locked: false, threshold: Number.NaN, whiteKnown: false, fewSamples: false, maxGap: Infinity };
 
   /** First sample of the preamble run being hunted or locked on. */
   get preambleStart(): number {
@@ -209,6 +209,13 @@ export class Framer {
   clock(levels: LevelTracker): number {
     if (this.state !== FramerState.HUNT) return levels.period;
     return this.run.count >= 3 ? this.run.period : Number.NaN;
+  }
+
+  /** Longest pulse period a preamble run can hold, samples: beyond it the light paused. */
+  private huntGap(): number {
+    const longest = MAX_HUNT_PERIOD_S * this.sampleRate;
+    const relative = MAX_PERIOD_RATIO * this.run.period;
+    return relative > longest ? relative : longest;
   }
 
   /** What the next pulse should look like (for the timing stage), or null while nothing is known. */
@@ -225,6 +232,7 @@ export class Framer {
       ref.locked = false;
       ref.threshold = Number.NaN;
       ref.whiteKnown = false;
+      ref.maxGap = this.huntGap();
       // Until the run has a clock, the sample rate says whether even 120 fps could be well sampled.
       ref.fewSamples = run.count >= 2 ? run.period < 2 * FEW_SAMPLES_PER_FRAME : this.sampleRate < FEW_SAMPLES_PER_FRAME * 120;
     } else {
@@ -265,7 +273,7 @@ export class Framer {
     // Light that stops (the end of a transmission, the pause before a repeat) ends the run: a
     // stale run of bright pulses would make the timing stage merge the next preamble's dimmer
     // greys as dark pieces (see PulseAssembler.continues).
-    if (!(p.period < MAX_PERIOD_RATIO * run.period) && !(p.period < MAX_HUNT_PERIOD_S * this.sampleRate)) {
+    if (!(p.period <= this.huntGap())) {
       run.clear();
       return FrameResult.NONE;
     }

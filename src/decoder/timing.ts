@@ -37,6 +37,8 @@ export interface PulseReference {
   whiteKnown: boolean;
   /** Only a few samples per display frame (a camera): see FEW_SAMPLES_PER_FRAME. */
   fewSamples: boolean;
+  /** While hunting: a segment rising this many samples after the pending pulse's edge is no piece of it. */
+  maxGap: number;
 }
 
 /** A segment shorter than this many periods is a piece of a pulse… */
@@ -120,6 +122,8 @@ export class PulseAssembler {
   /** Whether `seg` is a piece of the pending pulse rather than a pulse of its own. */
   private continues(seg: Pulse, ref: PulseReference, history: Conditioner): boolean {
     if (this.pending.empty) return false;
+    // Light that rises after a pause (the next transmission) is never a piece of the pulse before it.
+    if (!ref.locked && seg.edge - this.pending.edge > ref.maxGap) return false;
     // A piece is short by both measures: edge to edge (a dim rise may be found late) and valley
     // to valley (a valley in a flat gap may be found anywhere). False while the period is unknown.
     const p = this.pending;
