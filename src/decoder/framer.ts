@@ -51,6 +51,8 @@ const MAX_PERIOD_RATIO = 3.2;
 export const MIN_PERIOD_S = 0.0105;
 /** Longest pulse period while hunting, seconds: two frames at 10 fps, each held a refresh longer. */
 const MAX_HUNT_PERIOD_S = 0.25;
+/** While hunting (well sampled), a segment rising less than this share of the run's height from its valley is no pulse. */
+const WOBBLE_RISE = 0.35;
 /** A preamble pulse must stand this many noise sigmas above its valley. */
 const MIN_PULSE_SNR = 5;
 /** Longest packet: L = 255 entry bytes, plus L itself and the CRC. */
@@ -83,10 +85,18 @@ class PreambleRun {
   /** Shortest period accepted, samples. */
   minPeriod = 0;
 
-  /** A segment that is no pulse at all next to the run's (low, and barely rising from its valley). */
-  isDark(p: Pulse): boolean {
+  /**
+   * A segment that is no pulse at all next to the run's: low, and barely rising from its valley;
+   * or, well sampled, rising less than about a third of the run's height from its valley wherever that
+   * is (mains flicker on a slow LCD's decay, whose gaps never get dark: it would otherwise start a
+   * run of its own and ping-pong with the preamble's pulses). A camera's blur lifts the valleys of
+   * real pulses that much, so there only the first rule holds.
+   */
+  isDark(p: Pulse, fewSamples: boolean): boolean {
     if (this.count === 0) return false;
-    return p.peak < this.floor + 0.5 * this.amplitude && p.peak - p.floor < 0.5 * this.amplitude;
+    const rise = p.peak - p.floor;
+    if (!fewSamples && rise < WOBBLE_RISE * this.amplitude) return true;
+    return p.peak < this.floor + 0.5 * this.amplitude && rise < 0.5 * this.amplitude;
   }
 
   /** Whether `p` looks like the pulses already in the run. */
@@ -123,21 +133,25 @@ class PreambleRun {
   }
 
   /**
-   * The ordinary interval among the last few. Held frames lengthen many (a quarter of all frames
+   * The ordinary interval among the last few: held frames lengthen many (a quarter of all frames
    * on a weak phone, so often half the intervals) and a stray first pulse may shorten one. So
-   * with five or more intervals it is the second shortest, else the median. But at 120 fps a dim
-   * rise wobbling with flicker on a slow LCD jitters its edge by a quarter of a period, shortening
-   * one interval and lengthening the next, so the second shortest comes out far too short; over
-   * three intervals the jitter of the inner edges cancels. So the clock is no shorter than
-   * JITTER_FLOOR of the shortest mean of three intervals in a row (which is at most one held frame
-   * per window too long, where the second shortest is right).
+   * with five or more intervals it is the second shortest, else the median. Not at a camera's
+   * few samples per frame, though: there intervals are whole samples that jitter by one, and
+   * the second shortest is a sample short — the median is the better guess.
+   *
+   * And at 120 fps a dim rise wobbling with mains flicker on a slow LCD jitters its edge by a
+   * quarter of a period, shortening one interval and lengthening the next, so the second shortest
+   * comes out far too short. Over three intervals in a row the inner edges' jitter cancels, so the
+   * clock is no shorter than JITTER_FLOOR of their shortest mean (which is at most one held frame
+   * too long per window where the second shortest is right).
    */
   private medianInterval(): number {
     const n = Math.min(this.intervalCount, RUN_INTERVALS);
     const sorted = this.sorted;
     for (let i = 0; i < n; i++) sorted[i] = this.intervals[i]!;
     sorted.subarray(0, n).sort();
-    if (n < 5) return n % 2 === 1 ? sorted[n >> 1]! : 0.5 * (sorted[(n >> 1) - 1]! + sorted[n >> 1]!);
+    const median = n % 2 === 1 ? sorted[n >> 1]! : 0.5 * (sorted[(n >> 1) - 1]! + sorted[n >> 1]!);
+    if (n < 5 || median < 2 * FEW_SAMPLES_PER_FRAME) return median;
     // The ring in order of arrival: the oldest of the last n intervals first.
     const newest = this.intervalCount - 1;
     let shortestWindow = Infinity;
@@ -211,6 +225,15 @@ export class Framer {
     return this.run.count >= 3 ? this.run.period : Number.NaN;
   }
 
+  /**
+   * While hunting: only a few samples per display frame (a camera)? Until the run has a clock,
+   * the sample rate says whether even 120 fps could be well sampled.
+   */
+  private fewSamples(): boolean {
+    const run = this.run;
+    return run.count >= 2 ? run.period < 2 * FEW_SAMPLES_PER_FRAME : this.sampleRate < FEW_SAMPLES_PER_FRAME * 120;
+  }
+
   /** Longest pulse period a preamble run can hold, samples: beyond it the light paused. */
   private huntGap(): number {
     const longest = MAX_HUNT_PERIOD_S * this.sampleRate;
@@ -233,8 +256,7 @@ export class Framer {
       ref.threshold = Number.NaN;
       ref.whiteKnown = false;
       ref.maxGap = this.huntGap();
-      // Until the run has a clock, the sample rate says whether even 120 fps could be well sampled.
-      ref.fewSamples = run.count >= 2 ? run.period < 2 * FEW_SAMPLES_PER_FRAME : this.sampleRate < FEW_SAMPLES_PER_FRAME * 120;
+      ref.fewSamples = this.fewSamples();
     } else {
       ref.period = levels.period;
       ref.floor = levels.floor;
@@ -267,7 +289,7 @@ export class Framer {
 
   private hunt(p: Pulse, levels: LevelTracker, startS: number): FrameResult {
     const run = this.run;
-    if (run.isDark(p)) return FrameResult.NONE;
+    if (run.isDark(p, this.fewSamples())) return FrameResult.NONE;
     if (run.accepts(p)) run.add(p, startS);
     else run.restart(p, startS);
     // Light that stops (the end of a transmission, the pause before a repeat) ends the run: a
