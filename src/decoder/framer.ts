@@ -51,8 +51,6 @@ const MAX_PERIOD_RATIO = 3.2;
 export const MIN_PERIOD_S = 0.0105;
 /** Longest pulse period while hunting, seconds: two frames at 10 fps, each held a refresh longer. */
 const MAX_HUNT_PERIOD_S = 0.25;
-/** While hunting (well sampled), a segment rising less than this share of the run's height from its valley is no pulse. */
-const WOBBLE_RISE = 0.35;
 /** A preamble pulse must stand this many noise sigmas above its valley. */
 const MIN_PULSE_SNR = 5;
 /** Longest packet: L = 255 entry bytes, plus L itself and the CRC. */
@@ -85,18 +83,10 @@ class PreambleRun {
   /** Shortest period accepted, samples. */
   minPeriod = 0;
 
-  /**
-   * A segment that is no pulse at all next to the run's: low, and barely rising from its valley;
-   * or, well sampled, rising less than about a third of the run's height from its valley wherever that
-   * is (mains flicker on a slow LCD's decay, whose gaps never get dark: it would otherwise start a
-   * run of its own and ping-pong with the preamble's pulses). A camera's blur lifts the valleys of
-   * real pulses that much, so there only the first rule holds.
-   */
-  isDark(p: Pulse, fewSamples: boolean): boolean {
+  /** A segment that is no pulse at all next to the run's (low, and barely rising from its valley). */
+  isDark(p: Pulse): boolean {
     if (this.count === 0) return false;
-    const rise = p.peak - p.floor;
-    if (!fewSamples && rise < WOBBLE_RISE * this.amplitude) return true;
-    return p.peak < this.floor + 0.5 * this.amplitude && rise < 0.5 * this.amplitude;
+    return p.peak < this.floor + 0.5 * this.amplitude && p.peak - p.floor < 0.5 * this.amplitude;
   }
 
   /** Whether `p` looks like the pulses already in the run. */
@@ -289,7 +279,7 @@ export class Framer {
 
   private hunt(p: Pulse, levels: LevelTracker, startS: number): FrameResult {
     const run = this.run;
-    if (run.isDark(p, this.fewSamples())) return FrameResult.NONE;
+    if (run.isDark(p)) return FrameResult.NONE;
     if (run.accepts(p)) run.add(p, startS);
     else run.restart(p, startS);
     // Light that stops (the end of a transmission, the pause before a repeat) ends the run: a
