@@ -29,6 +29,8 @@ export type FrameResult = (typeof FrameResult)[keyof typeof FrameResult];
 export const MIN_PREAMBLE = 10;
 /** The preamble's clock is the median of this many recent intervals. */
 const RUN_INTERVALS = 7;
+/** The clock is at least this fraction of the shortest mean of three intervals in a row (see PreambleRun.medianInterval). */
+const JITTER_FLOOR = 0.85;
 /** A pulse this many grey heights above the floor is white (#bf white ≈ 1.9 grey, #9f ≈ 2.9). */
 const WHITE_RATIO = 1.35;
 /** Below this many grey heights a pulse is no grey pulse. */
@@ -47,6 +49,8 @@ const MAX_PERIOD_RATIO = 3.2;
  * (16.7 ms) with the edge jitter of PWM dimming.
  */
 export const MIN_PERIOD_S = 0.0105;
+/** Longest pulse period while hunting, seconds: two frames at 10 fps, each held a refresh longer. */
+const MAX_HUNT_PERIOD_S = 0.25;
 /** A preamble pulse must stand this many noise sigmas above its valley. */
 const MIN_PULSE_SNR = 5;
 /** Longest packet: L = 255 entry bytes, plus L itself and the CRC. */
@@ -124,6 +128,12 @@ class PreambleRun {
    * with five or more intervals it is the second shortest, else the median. Not at a camera's
    * few samples per frame, though: there intervals are whole samples that jitter by one, and
    * the second shortest is a sample short — the median is the better guess.
+   *
+   * And at 120 fps a dim rise wobbling with mains flicker on a slow LCD jitters its edge by a
+   * quarter of a period, shortening one interval and lengthening the next, so the second shortest
+   * comes out far too short. Over three intervals in a row the inner edges' jitter cancels, so the
+   * clock is no shorter than JITTER_FLOOR of their shortest mean (which is at most one held frame
+   * too long per window where the second shortest is right).
    */
   private medianInterval(): number {
     const n = Math.min(this.intervalCount, RUN_INTERVALS);
@@ -131,8 +141,16 @@ class PreambleRun {
     for (let i = 0; i < n; i++) sorted[i] = this.intervals[i]!;
     sorted.subarray(0, n).sort();
     const median = n % 2 === 1 ? sorted[n >> 1]! : 0.5 * (sorted[(n >> 1) - 1]! + sorted[n >> 1]!);
-    if (n >= 5 && median >= 2 * FEW_SAMPLES_PER_FRAME) return sorted[1]!;
-    return median;
+    if (n < 5 || median < 2 * FEW_SAMPLES_PER_FRAME) return median;
+    // The ring in order of arrival: the oldest of the last n intervals first.
+    const newest = this.intervalCount - 1;
+    let shortestWindow = Infinity;
+    for (let k = newest - n + 1; k + 2 <= newest; k++) {
+      let sum = 0;
+      for (let j = k; j < k + 3; j++) sum += this.intervals[j % RUN_INTERVALS]!;
+      if (sum < shortestWindow) shortestWindow = sum;
+    }
+    return Math.max(sorted[1]!, (JITTER_FLOOR * shortestWindow) / 3);
   }
 
   clear(): void {
@@ -184,7 +202,7 @@ export class Framer {
   /** Sum and count of ordinary pulse periods (seconds) during this transmission, for its rate. */
   periodSumS = 0;
   periodCount = 0;
-  private readonly ref: PulseReference = { period: 0, floor: 0, level: 0, amplitude: 0, locked: false, threshold: Number.NaN, whiteKnown: false, fewSamples: false };
+  private readonly ref: PulseReference = { period: 0, floor: 0, level: 0, amplitude: 0, locked: false, threshold: Number.NaN, whiteKnown: false, fewSamples: false, maxGap: Infinity };
 
   /** First sample of the preamble run being hunted or locked on. */
   get preambleStart(): number {
@@ -195,6 +213,22 @@ export class Framer {
   clock(levels: LevelTracker): number {
     if (this.state !== FramerState.HUNT) return levels.period;
     return this.run.count >= 3 ? this.run.period : Number.NaN;
+  }
+
+  /**
+   * While hunting: only a few samples per display frame (a camera)? Until the run has a clock,
+   * the sample rate says whether even 120 fps could be well sampled.
+   */
+  private fewSamples(): boolean {
+    const run = this.run;
+    return run.count >= 2 ? run.period < 2 * FEW_SAMPLES_PER_FRAME : this.sampleRate < FEW_SAMPLES_PER_FRAME * 120;
+  }
+
+  /** Longest pulse period a preamble run can hold, samples: beyond it the light paused. */
+  private huntGap(): number {
+    const longest = MAX_HUNT_PERIOD_S * this.sampleRate;
+    const relative = MAX_PERIOD_RATIO * this.run.period;
+    return relative > longest ? relative : longest;
   }
 
   /** What the next pulse should look like (for the timing stage), or null while nothing is known. */
@@ -211,8 +245,8 @@ export class Framer {
       ref.locked = false;
       ref.threshold = Number.NaN;
       ref.whiteKnown = false;
-      // Until the run has a clock, the sample rate says whether even 120 fps could be well sampled.
-      ref.fewSamples = run.count >= 2 ? run.period < 2 * FEW_SAMPLES_PER_FRAME : this.sampleRate < FEW_SAMPLES_PER_FRAME * 120;
+      ref.maxGap = this.huntGap();
+      ref.fewSamples = this.fewSamples();
     } else {
       ref.period = levels.period;
       ref.floor = levels.floor;
@@ -248,6 +282,13 @@ export class Framer {
     if (run.isDark(p)) return FrameResult.NONE;
     if (run.accepts(p)) run.add(p, startS);
     else run.restart(p, startS);
+    // Light that stops (the end of a transmission, the pause before a repeat) ends the run: a
+    // stale run of bright pulses would make the timing stage merge the next preamble's dimmer
+    // greys as dark pieces (see PulseAssembler.continues).
+    if (!(p.period <= this.huntGap())) {
+      run.clear();
+      return FrameResult.NONE;
+    }
     if (run.count >= MIN_PREAMBLE && run.period >= run.minPeriod && run.amplitude > MIN_PULSE_SNR * levels.noise) {
       levels.learnPreamble(run.top, run.floor, run.amplitude, run.period);
       this.startS = run.startS;

@@ -37,6 +37,8 @@ export interface PulseReference {
   whiteKnown: boolean;
   /** Only a few samples per display frame (a camera): see FEW_SAMPLES_PER_FRAME. */
   fewSamples: boolean;
+  /** While hunting: a segment rising this many samples after the pending pulse's edge is no piece of it. */
+  maxGap: number;
 }
 
 /** A segment shorter than this many periods is a piece of a pulse… */
@@ -66,6 +68,8 @@ export class PulseAssembler {
   count = 0;
   /** Segments merged and split so far (the decoder reads and resets these per packet). */
   repairs = 0;
+  /** Last sample of the last released pulse still in its upper half (−Infinity after an empty one). */
+  private lastBrightEnd = -Infinity;
   /** Values pulses of a PWM-dimmed screen once it has learned the PWM (see pwm-phase.ts). */
   private readonly pwmModel: PwmPhaseModel;
 
@@ -112,11 +116,14 @@ export class PulseAssembler {
     this.hasPending = false;
     this.count = 0;
     this.repairs = 0;
+    this.lastBrightEnd = -Infinity;
   }
 
   /** Whether `seg` is a piece of the pending pulse rather than a pulse of its own. */
   private continues(seg: Pulse, ref: PulseReference, history: Conditioner): boolean {
     if (this.pending.empty) return false;
+    // Light that rises after a pause (the next transmission) is never a piece of the pulse before it.
+    if (!ref.locked && seg.edge - this.pending.edge > ref.maxGap) return false;
     // A piece is short by both measures: edge to edge (a dim rise may be found late) and valley
     // to valley (a valley in a flat gap may be found anywhere). False while the period is unknown.
     const p = this.pending;
@@ -125,10 +132,13 @@ export class PulseAssembler {
       // their edges span well over a period: then the piece is a dim grey after a white whose
       // rise was found late (the slow pixel's afterglow and a flicker trough hide its start).
       // (PWM ripple cuts one pulse into pieces too, but their edges span about one period.)
+      // A real grey comes a dark frame after the white before it; a piece that rises right as
+      // the white fades is that white's afterglow cut by flicker.
       const twoPulses = ref.locked && !history.pwm && p.period + seg.period > TWO_PULSES * ref.period;
       const pieceLit = p.top >= ref.floor + LIT_AS_GREY * (ref.level - ref.floor);
       const nextRises = seg.peak - seg.floor >= DARK_BELOW * ref.amplitude;
-      return !(twoPulses && pieceLit && nextRises);
+      const afterDark = p.edge >= this.lastBrightEnd + EARLIEST_AFTER_DARK * 0.5 * ref.period;
+      return !(twoPulses && pieceLit && nextRises && afterDark);
     }
     // A flicker wobble barely rises from its own valley. In sync that is not enough: a dim grey
     // after a white on a slow LCD rises little too, but it is as bright as grey — and it comes a
@@ -140,16 +150,9 @@ export class PulseAssembler {
     const rise = (ref.locked || !ref.fewSamples ? DARK_BELOW : HUNT_DARK_BELOW) * ref.amplitude;
     if (!(seg.peak - seg.floor < rise)) return false;
     if (!ref.locked || seg.top < ref.floor + DARK_BELOW * (ref.level - ref.floor)) return true;
-    return seg.edge < this.brightEnd(history) + EARLIEST_AFTER_DARK * 0.5 * ref.period;
+    return seg.edge < brightEnd(history, this.pending) + EARLIEST_AFTER_DARK * 0.5 * ref.period;
   }
 
-  /** Last sample of the pending pulse whose smoothed light is still in its upper half. */
-  private brightEnd(history: Conditioner): number {
-    const p = this.pending;
-    const mid = 0.5 * (p.floor + p.peak);
-    for (let i = p.end - 1; i > p.start; i--) if (smoothedAt(history, i) >= mid) return i;
-    return p.start;
-  }
 
   private release(ref: PulseReference | null, history: Conditioner): void {
     this.hasPending = false;
@@ -162,6 +165,8 @@ export class PulseAssembler {
       this.ready[this.count++].copyFrom(p);
     }
     for (let k = first; k < this.count; k++) measureLate(this.ready[k], ref, history, this.pwmModel);
+    const last = this.ready[this.count - 1];
+    this.lastBrightEnd = last.empty ? -Infinity : brightEnd(history, last);
   }
 
   /** Splits a two-period segment into two pulses; false when it is one held pulse. */
@@ -315,6 +320,14 @@ function topShare(history: Conditioner, from: number, to: number, brightFrom: nu
   let sum = 0;
   for (let j = 0; j < size; j++) sum += top[j]!;
   return sum / size;
+}
+
+/** Last sample of `p` whose smoothed light is still in its upper half (its start if none). */
+function brightEnd(history: Conditioner, p: Pulse): number {
+  const mid = 0.5 * (p.floor + p.peak);
+  const from = Math.max(p.start, history.oldest);
+  for (let i = p.end - 1; i > from; i--) if (smoothedAt(history, i) >= mid) return i;
+  return p.start;
 }
 
 /** First sample of `p` whose smoothed light stands halfway from its valley to its peak (−Infinity if none). */

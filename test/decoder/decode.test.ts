@@ -4,8 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decodeSamples, TriLevelDecoder } from '../../src/decoder/index.js';
+import { simulatePhotodiode, TIERS } from '../../src/channel/index.js';
+import { toLevels } from '../../src/line/index.js';
 import { encodePacket } from '../../src/packet/index.js';
+import { Random } from '../../src/util/random.js';
 import { BASIC, capture, goldenVectors, hexToBytes, sameBytes } from './helpers.js';
+import { randomPayload } from './sweep.js';
 
 describe('decodeSamples on simulated captures', () => {
   it('decodes the basic Wi-Fi packet from a typical capture, with its payload and timing', () => {
@@ -59,6 +63,17 @@ describe('decodeSamples on simulated captures', () => {
     const starts = result.packets.map((p) => p.startS);
     for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThan(10);
     expect(result.report.packets).toBe(4);
+  });
+
+  it('frames every copy of a weak repeated transmission: the pause between copies ends the hunt', () => {
+    // swing 0.05, 120 fps LCD, grey #9f, strong flicker: the copies fail their CRC, but each one
+    // must be framed. (A stale run of the last copy's whites once made the next preamble's greys
+    // look like dark pieces, merged them away, and only the first copy was ever found.)
+    const rng = new Random(300_035);
+    const packet = encodePacket(randomPayload(rng));
+    const cap = simulatePhotodiode(toLevels(packet), { ...TIERS.swing005(rng), repeat: 3 }, 300_035);
+    const result = decodeSamples(cap.samples, { sampleRate: cap.sampleRate });
+    expect(result.packets.length + result.failures.length).toBe(3);
   });
 
   it('decodes from timestamps alone (no sample rate), with jitter and stalls', () => {
