@@ -4,7 +4,7 @@
  * suite (small sweeps) and bench/robustness.ts (≥ 200 trials per tier).
  */
 import { simulateCameraBrightness, simulatePhotodiode, TIERS, type CameraTier, type PhotodiodeTier } from '../../src/channel/index.js';
-import { decodeSamples, type DecoderOptions } from '../../src/decoder/index.js';
+import { decodeSamples, type DecoderOptions, type PacketEvent } from '../../src/decoder/index.js';
 import { toLevels } from '../../src/line/index.js';
 import { encodePacket } from '../../src/packet/index.js';
 import type { ConfigPayload } from '../../src/packet/types.js';
@@ -52,6 +52,17 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
+/** A trial's outcome: was the sent packet among those decoded, and how; any other packet is false. */
+function score(packets: readonly PacketEvent[], sent: Uint8Array): TrialOutcome {
+  const good = packets.find((p) => sameBytes(p.bytes, sent));
+  return {
+    decoded: good !== undefined,
+    falsePackets: packets.filter((p) => !sameBytes(p.bytes, sent)).length,
+    repairedBits: good?.repairedBits ?? 0,
+    combined: good?.combined ?? 0,
+  };
+}
+
 /** One trial of a photodiode tier; everything follows from `seed`. */
 export function photodiodeTrial(tier: PhotodiodeTier, seed: number, options: PhotodiodeTrialOptions = {}): TrialOutcome {
   const rng = new Random(seed);
@@ -62,13 +73,7 @@ export function photodiodeTrial(tier: PhotodiodeTier, seed: number, options: Pho
     ...options.decoder,
     ...(capture.times ? { times: capture.times } : { sampleRate: capture.sampleRate }),
   });
-  const good = result.packets.find((p) => sameBytes(p.bytes, packet));
-  return {
-    decoded: good !== undefined,
-    falsePackets: result.packets.filter((p) => !sameBytes(p.bytes, packet)).length,
-    repairedBits: good?.repairedBits ?? 0,
-    combined: good?.combined ?? 0,
-  };
+  return score(result.packets, packet);
 }
 
 export interface SweepSummary {
@@ -131,13 +136,7 @@ export function cameraTrial(tier: CameraTier, seed: number, options: CameraTrial
   const clip = simulateCameraBrightness(toLevels(packet), { ...tier(rng), repeat: 1 }, seed);
   const values = options.linear === false ? clip.values : clip.linear;
   const result = decodeSamples(values, { ...options.decoder, sampleRate: clip.fps });
-  const good = result.packets.find((p) => sameBytes(p.bytes, packet));
-  return {
-    decoded: good !== undefined,
-    falsePackets: result.packets.filter((p) => !sameBytes(p.bytes, packet)).length,
-    repairedBits: good?.repairedBits ?? 0,
-    combined: good?.combined ?? 0,
-  };
+  return score(result.packets, packet);
 }
 
 /** `trials` camera trials of a named tier with seeds firstSeed, firstSeed + 1, … */
