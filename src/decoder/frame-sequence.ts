@@ -502,25 +502,17 @@ export class FrameSequenceDecoder {
    */
   private softBit(history: SampleHistory, r: number, at: number, len: number, end: number, level: number): number {
     const other = level === WHITE ? GREY : WHITE;
-    const lv = this.levels;
     let better = 0;
     let scale = 0;
-    // Samples of refreshes r − 1 … r + len + TAPS − 3 read the frame (one tap after, the rest before).
-    for (let m = r - 1; m <= r + len + TAPS - 3; m++) {
-      const j = at + (m - r);
-      if (j - (TAPS - 2) < 0 || j + 1 > end) continue;
-      for (let q = 0; q < this.slots; q++) {
-        const i = this.origin + m * this.slots + q;
-        if (i >= this.next) continue;
-        const y = history.value(i);
-        const a = this.predict(q, j, m, r, 0, BLACK);
-        const b = this.predict(q, j, m, r, len, other);
-        const ea = y - a;
-        const eb = y - b;
-        better += eb * eb - ea * ea;
-        scale += (a - b) * (a - b);
-      }
-    }
+    this.eachSampleReading(r, at, len, end, (i, q, j, m) => {
+      const y = history.value(i);
+      const a = this.predict(q, j, m, r, 0, BLACK);
+      const b = this.predict(q, j, m, r, len, other);
+      const ea = y - a;
+      const eb = y - b;
+      better += eb * eb - ea * ea;
+      scale += (a - b) * (a - b);
+    });
     const magnitude = scale > 0 ? Math.min(SOFT_LIMIT, Math.max(0, better / scale)) : 0;
     return level === WHITE ? magnitude : -magnitude;
   }
@@ -537,19 +529,13 @@ export class FrameSequenceDecoder {
     while (at + len <= end && len <= this.plan.refreshesPerFrame && lv[at + len] === GREY) len++;
     let ru = 0;
     let uu = 0;
-    for (let m = r - 1; m <= r + len + TAPS - 3; m++) {
-      const j = at + (m - r);
-      if (j - (TAPS - 2) < 0 || j + 1 > end) continue;
-      for (let q = 0; q < this.slots; q++) {
-        const i = this.origin + m * this.slots + q;
-        if (i >= this.next) continue;
-        // The frame's light at 0, and the weight its light has in this sample.
-        const rest = this.predict(q, j, m, r, len, BLACK);
-        const u = this.predict(q, j, m, r, len, WHITE) - rest;
-        ru += (history.value(i) - rest) * u;
-        uu += u * u;
-      }
-    }
+    this.eachSampleReading(r, at, len, end, (i, q, j, m) => {
+      // The frame's light at 0, and the weight its light has in this sample.
+      const rest = this.predict(q, j, m, r, len, BLACK);
+      const u = this.predict(q, j, m, r, len, WHITE) - rest;
+      ru += (history.value(i) - rest) * u;
+      uu += u * u;
+    });
     if (!(uu > 0)) return false;
     const light = ru / uu; // in units of the model's white
     if (!(light > WHITE_RATIO * this.grey && light < 1)) return false;
@@ -560,6 +546,23 @@ export class FrameSequenceDecoder {
     this.updateLight();
     this.whiteSeen = true;
     return true;
+  }
+
+  /**
+   * Visits every sample taken so far that reads the frame shown on refreshes [r, r + len) (index
+   * `at` in `levels`, filled to `end`): the samples of refreshes r − 1 … r + len + TAPS − 3 (one
+   * tap after the frame, the rest before), with their slot `q`, refresh `m` and the index `j` of
+   * that refresh in `levels`.
+   */
+  private eachSampleReading(r: number, at: number, len: number, end: number, visit: (i: number, q: number, j: number, m: number) => void): void {
+    for (let m = r - 1; m <= r + len + TAPS - 3; m++) {
+      const j = at + (m - r);
+      if (j - (TAPS - 2) < 0 || j + 1 > end) continue;
+      for (let q = 0; q < this.slots; q++) {
+        const i = this.origin + m * this.slots + q;
+        if (i < this.next) visit(i, q, j, m);
+      }
+    }
   }
 
   /**
