@@ -384,8 +384,8 @@ export class Conditioner {
     if (this.count === first) return;
     const max = this.piece.rawMax;
     if (max > this.max) {
+      if (!(this.givenFullScale > 0)) this.rescale(max);
       this.max = max;
-      if (!(this.givenFullScale > 0)) this.ceiling = inferFullScale(max) * (1 - SATURATION_MARGIN);
     }
     // Counting saturated samples needs a pass only when the piece reached the ceiling.
     if (max >= this.ceiling) {
@@ -400,6 +400,21 @@ export class Conditioner {
       for (let i = this.count - this.width; i < this.count; i++) sum += this.values[i & MASK]!;
       this.sum = sum;
     }
+  }
+
+  /**
+   * A new largest value when full scale is inferred. Samples near the top of a guessed range
+   * (ambient light at 250 passes for an 8-bit ADC's top) were not saturated once a larger value
+   * shows the range is wider: that evidence is dropped rather than reported.
+   */
+  private rescale(max: number): void {
+    const fullScale = inferFullScale(max);
+    if (fullScale !== inferFullScale(this.max)) {
+      this.saturated = 0;
+      this.saturatedInWindow = 0;
+      this.recentSaturation = 0;
+    }
+    this.ceiling = fullScale * (1 - SATURATION_MARGIN);
   }
 
   /** Sample `index` (must be within the last HISTORY samples). */

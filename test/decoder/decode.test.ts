@@ -147,6 +147,24 @@ describe('signal report', () => {
     expect(result.events.some((e) => e.type === 'saturation')).toBe(true);
     expect(result.report.saturationFraction).toBeGreaterThan(0.05);
   });
+
+  it('reports saturation when the sensor clips and full scale is not given', () => {
+    const cap = capture({ swing: 1.2, ambient: 0.3 }, 62);
+    const result = decodeSamples(cap.samples, { sampleRate: cap.sampleRate });
+    expect(result.events.some((e) => e.type === 'saturation')).toBe(true);
+    expect(result.report.saturationFraction).toBeGreaterThan(0.05);
+  });
+
+  it('drops saturation evidence measured against a guessed full scale that a larger value disproves', () => {
+    // A 12-bit ADC whose room light alone reads 244–250 (ambient is relative to the swing):
+    // until the flash starts, full scale is guessed as 255 (8-bit) and the room light sits at
+    // its top (steady room light: no mains flicker to lift it past 255 early).
+    const cap = capture({ adcBits: 12, ambient: 0.2, swing: 0.3, flickerDepth: 0 }, 63);
+    const result = decodeSamples(cap.samples, { sampleRate: cap.sampleRate });
+    expect(result.packets).toHaveLength(1);
+    expect(result.report.fullScale).toBe(4095);
+    expect(result.report.saturationFraction).toBe(0);
+  });
 });
 
 describe('TriLevelDecoder options', () => {
