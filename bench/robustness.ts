@@ -10,11 +10,9 @@
  *
  * Prints a table and one JSON line (for the README and for machines).
  */
-import { TIER_INFO } from '../src/channel/index.js';
+import { PHOTODIODE_TIER_NAMES, TIER_INFO, type CameraTierName, type PhotodiodeTierName } from '../src/channel/index.js';
 import { cameraSweep, photodiodeSweep, type PhotodiodeTrialOptions, type SweepSummary } from '../test/decoder/sweep.js';
 
-type PhotodiodeTierName = 'typical' | 'hard' | 'swing005';
-type CameraTierName = 'cam240on60' | 'cam120on60' | 'cam60on30' | 'cam60on60';
 
 interface Row {
   readonly name: string;
@@ -30,6 +28,10 @@ const ROWS: Row[] = [
   { name: 'swing005', tier: 'swing005', seed: 300_000 },
   { name: 'swing005 ×3, combining', tier: 'swing005', options: { repeat: 3 }, seed: 300_000 },
   { name: 'swing005 ×3, no combining', tier: 'swing005', options: { repeat: 3, decoder: { combine: false } }, seed: 300_000 },
+  // Beyond the issues: the edges of CHANNEL.md's ranges, one at a time.
+  { name: 'flicker', tier: 'flicker', seed: 800_000 },
+  { name: 'pwmwide', tier: 'pwmwide', seed: 810_000 },
+  { name: 'slowlcd', tier: 'slowlcd', seed: 820_000 },
   { name: 'cam240on60', tier: 'cam240on60', seed: 400_000 },
   { name: 'cam120on60', tier: 'cam120on60', seed: 500_000 },
   { name: 'cam60on30', tier: 'cam60on30', seed: 600_000 },
@@ -38,8 +40,12 @@ const ROWS: Row[] = [
 
 function sweep(row: Row, trials: number): SweepSummary {
   const tier = row.tier;
-  if (tier === 'typical' || tier === 'hard' || tier === 'swing005') return photodiodeSweep(tier, trials, row.seed, row.options);
+  if (isPhotodiodeTier(tier)) return photodiodeSweep(tier, trials, row.seed, row.options);
   return cameraSweep(tier, trials, row.seed);
+}
+
+function isPhotodiodeTier(tier: PhotodiodeTierName | CameraTierName): tier is PhotodiodeTierName {
+  return (PHOTODIODE_TIER_NAMES as readonly string[]).includes(tier);
 }
 
 function argument(name: string): string | undefined {

@@ -17,5 +17,5 @@ export type { AdcOptions } from './adc.js';
 export { srgbToLinear, linearToSrgb, srgbCodeToLinear } from '../util/srgb.js';
 export { simulateCameraBrightness, cameraFrames, resolveCameraOptions, CAMERA_DEFAULTS, CAMERA_CHANNEL_DEFAULTS } from './camera.js';
 export type { CameraOptions, CameraChannelOptions, CameraBrightness, CameraClip, CameraFrame, CameraTruth, FilmedTransmission, PatchRect } from './camera.js';
-export { TIERS, TIER_INFO, FLASH_RATES, typical, hard, swing005, cam240on60, cam120on60, cam60on30, cam60on60 } from './tiers.js';
-export type { TierName, TierInfo, PhotodiodeTier, CameraTier } from './tiers.js';
+export { TIERS, TIER_INFO, FLASH_RATES, PHOTODIODE_TIER_NAMES, CAMERA_TIER_NAMES, typical, hard, swing005, flicker, pwmwide, slowlcd, cam240on60, cam120on60, cam60on30, cam60on60 } from './tiers.js';
+export type { TierName, TierInfo, PhotodiodeTier, CameraTier, PhotodiodeTierName, CameraTierName } from './tiers.js';

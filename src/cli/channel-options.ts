@@ -8,14 +8,14 @@
  */
 import { Option, type Command } from 'commander';
 import type { CameraChannelOptions, PhotodiodeChannelOptions } from '../channel/index.js';
-import { TIERS } from '../channel/tiers.js';
+import { CAMERA_TIER_NAMES, PHOTODIODE_TIER_NAMES, TIERS } from '../channel/tiers.js';
 import { BlinkUpError, ErrorCode, isBlinkUpError } from '../packet/errors.js';
 import { Random } from '../util/random.js';
 import { usageError } from './errors.js';
 import { parseDecimal, parseDecimalPair, parseInteger, parseSignedDecimal, parseSize } from './parse-options.js';
 
-export const PHOTODIODE_TIERS = ['typical', 'hard', 'swing005'] as const;
-export const CAMERA_TIERS = ['cam240on60', 'cam120on60', 'cam60on30', 'cam60on60'] as const;
+export const PHOTODIODE_TIERS = PHOTODIODE_TIER_NAMES;
+export const CAMERA_TIERS = CAMERA_TIER_NAMES;
 export type TierChoice = (typeof PHOTODIODE_TIERS)[number] | (typeof CAMERA_TIERS)[number];
 
 /** Greys a flasher shows: #bf (SDK 0.3.0) or #9f (the 2014 flasher). */

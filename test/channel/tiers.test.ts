@@ -90,6 +90,43 @@ describe('photodiode tiers match issue 3', () => {
   });
 });
 
+describe('edge tiers reach the ends of CHANNEL.md\'s ranges, one at a time', () => {
+  it('flicker: 500–1000 lux of room light, 50–100 % deep, on an otherwise typical channel', () => {
+    const xs = draw(TIERS.flicker, 4);
+    for (let seed = 0; seed < 50; seed++) {
+      const [o, t] = [TIERS.flicker(new Random(seed)), TIERS.typical(new Random(seed))];
+      expect({ ...o, ambient: 0, flickerDepth: 0 }).toEqual({ ...t, ambient: 0, flickerDepth: 0 });
+    }
+    within(values(xs, 'ambient'), 0.33, 0.67);
+    within(values(xs, 'flickerDepth'), 0.5, 1);
+    expect(Math.max(...(values(xs, 'flickerDepth') as number[]))).toBeGreaterThan(0.95);
+  });
+
+  it('pwmwide: OLED PWM from 240 to 4320 Hz, 10–100 % on-time, spread over the octaves', () => {
+    const xs = draw(TIERS.pwmwide, 5);
+    for (const o of xs) {
+      resolvePhotodiodeOptions(o);
+      expect(o.panel).toBe('oled');
+    }
+    within(values(xs, 'pwmHz'), 240, 4320);
+    within(values(xs, 'pwmDuty'), 0.1, 1);
+    const octaves = new Set(xs.map((o) => Math.floor(Math.log2(o.pwmHz! / 240))));
+    expect(octaves).toEqual(new Set([0, 1, 2, 3, 4]));
+  });
+
+  it('slowlcd: a 60 Hz LCD with 14–23 ms fall and 3–10 ms rise at 20, 30 and 60 fps', () => {
+    const xs = draw(TIERS.slowlcd, 6);
+    for (const o of xs) {
+      resolvePhotodiodeOptions(o);
+      expect(o.panel).toBe('lcd');
+      expect(o.refreshHz).toBe(60);
+    }
+    within(values(xs, 'lcdFallMs'), 14, 23);
+    within(values(xs, 'lcdRiseMs'), 3, 10);
+    expect(new Set(values(xs, 'fps'))).toEqual(new Set([20, 30, 60]));
+  });
+});
+
 describe('camera tiers match issue 4', () => {
   const expected = { cam240on60: [240, 60], cam120on60: [120, 60], cam60on30: [60, 30], cam60on60: [60, 60] } as const;
 

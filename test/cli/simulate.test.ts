@@ -149,7 +149,7 @@ describe('bad usage: exit 2, one line', () => {
     ['--camera-fps without --camera', [...WIRED, '--camera-fps', '240'], /--camera-fps applies only with --camera/],
     ['a camera tier without --camera', [...WIRED, '--tier', 'cam60on60'], /--tier cam60on60 is a camera tier: add --camera/],
     ['a photodiode tier with --camera', [...WIRED, '--camera', '--tier', 'hard'], /--tier hard is a photodiode tier; with --camera use cam240on60/],
-    ['an unknown tier', [...WIRED, '--tier', 'easy'], /Allowed choices are typical, hard, swing005, cam240on60/],
+    ['an unknown tier', [...WIRED, '--tier', 'easy'], /Allowed choices are typical, hard, swing005, flicker, pwmwide, slowlcd, cam240on60/],
     ['two panels', [...WIRED, '--lcd', '3,10', '--oled'], /--lcd and --oled describe different panels/],
     ['a half pair', [...WIRED, '--pwm', '240'], /--pwm .* expected two numbers separated by a comma, e.g. 240,0.5/],
     ['a probability above 0.95', [...WIRED, '--hold', '2'], /--hold \(heldLevelProbability\) must be a number in \[0, 0\.95\] \(got 2\)/],

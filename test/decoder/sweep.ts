@@ -3,7 +3,7 @@
  * one tier's random conditions, decode, and score against what was sent. Shared by the vitest
  * suite (small sweeps) and bench/robustness.ts (≥ 200 trials per tier).
  */
-import { simulateCameraBrightness, simulatePhotodiode, TIERS, type CameraTier, type PhotodiodeTier } from '../../src/channel/index.js';
+import { simulateCameraBrightness, simulatePhotodiode, TIERS, type CameraTier, type CameraTierName, type PhotodiodeTier, type PhotodiodeTierName } from '../../src/channel/index.js';
 import { decodeSamples, type DecoderOptions, type PacketEvent } from '../../src/decoder/index.js';
 import { toLevels } from '../../src/line/index.js';
 import { encodePacket } from '../../src/packet/index.js';
@@ -89,7 +89,7 @@ export interface SweepSummary {
 
 /** `trials` photodiode trials of a named tier with seeds firstSeed, firstSeed + 1, … */
 export function photodiodeSweep(
-  tierName: 'typical' | 'hard' | 'swing005',
+  tierName: PhotodiodeTierName,
   trials: number,
   firstSeed: number,
   options: PhotodiodeTrialOptions = {},
@@ -141,7 +141,7 @@ export function cameraTrial(tier: CameraTier, seed: number, options: CameraTrial
 
 /** `trials` camera trials of a named tier with seeds firstSeed, firstSeed + 1, … */
 export function cameraSweep(
-  tierName: 'cam240on60' | 'cam120on60' | 'cam60on30' | 'cam60on60',
+  tierName: CameraTierName,
   trials: number,
   firstSeed: number,
   options: CameraTrialOptions = {},

@@ -48,7 +48,9 @@ Outputs:
   --camera    y4m (default; to stdout unless --out names a file) or png (frames and a times file
               in the --out folder)
 
-Tiers: typical, hard, swing005 (photodiode); cam240on60, cam120on60, cam60on30, cam60on60 (camera).
+Tiers: typical, hard, swing005 (the photodiode conditions of the robustness benchmark); flicker,
+       pwmwide, slowlcd (the edges of room light, PWM dimming and slow LCDs); cam240on60,
+       cam120on60, cam60on30, cam60on60 (camera).
 
 Examples:
   $ blinkup simulate --ssid HomeNetwork --password-file wifi.txt --plan-id 0123456789abcdef \\
