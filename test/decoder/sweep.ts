@@ -124,6 +124,13 @@ export interface CameraTrialOptions {
    * the gamma-encoded 8-bit means as they are.
    */
   readonly linear?: boolean;
+  /**
+   * Frames the camera drops (phones under load, variable-frame-rate video): a fraction of frames
+   * missing, delivered either with timestamps that show the gaps (a PNG folder with a times file)
+   * or as a constant-rate stream with the previous frame repeated in each empty slot (what
+   * `ffmpeg -f yuv4mpegpipe` makes of a variable-frame-rate clip).
+   */
+  readonly drops?: { readonly rate: number; readonly as: 'timestamps' | 'repeats' };
 }
 
 /**
@@ -133,10 +140,25 @@ export interface CameraTrialOptions {
 export function cameraTrial(tier: CameraTier, seed: number, options: CameraTrialOptions = {}): TrialOutcome {
   const rng = new Random(seed);
   const packet = encodePacket(randomPayload(rng));
-  const clip = simulateCameraBrightness(toLevels(packet), { ...tier(rng), repeat: 1 }, seed);
+  const drops = options.drops;
+  const clip = simulateCameraBrightness(toLevels(packet), { ...tier(rng), repeat: 1, ...(drops ? { dropRate: drops.rate, timestamps: true } : {}) }, seed);
   const values = options.linear === false ? clip.values : clip.linear;
-  const result = decodeSamples(values, { ...options.decoder, sampleRate: clip.fps });
+  const result =
+    drops?.as === 'timestamps'
+      ? decodeSamples(values, { ...options.decoder, times: clip.times! })
+      : decodeSamples(drops ? repeatIntoEmptySlots(values, clip.times!, clip.fps) : values, { ...options.decoder, sampleRate: clip.fps });
   return score(result.packets, packet);
+}
+
+/** A constant-rate stream from frames with gaps: each empty slot holds the frame before it again. */
+function repeatIntoEmptySlots(values: ArrayLike<number>, times: ArrayLike<number>, fps: number): Float64Array {
+  const out: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const slots = i === 0 ? 1 : Math.max(1, Math.round((times[i]! - times[i - 1]!) * fps));
+    for (let k = 1; k < slots; k++) out.push(values[i - 1]!);
+    out.push(values[i]!);
+  }
+  return Float64Array.from(out);
 }
 
 /** `trials` camera trials of a named tier with seeds firstSeed, firstSeed + 1, … */
