@@ -28,6 +28,11 @@ export function signed(n: number): string {
   return n > 0 ? `+${n}` : String(n);
 }
 
+/** The sampler's clock error as the report gives it (NaN: too few samples per refresh to measure). */
+export function clockText(ppm: number): string {
+  return Number.isFinite(ppm) ? `sampler clock ${signed(Math.round(ppm))} ppm` : 'sampler clock not measurable at under 4 samples per refresh';
+}
+
 export function plural(n: number, word: string): string {
   return n === 1 ? word : `${word}s`;
 }

@@ -5,7 +5,7 @@
  */
 import type { SignalReport } from '../decoder/types.js';
 import type { FlickerEstimate } from './flicker-meter.js';
-import { fixed, level, percent, plural, signed } from './format.js';
+import { clockText, fixed, level, percent, plural, signed } from './format.js';
 import type { Advice } from './signal-advice.js';
 
 export interface AnalysisFacts {
@@ -48,7 +48,7 @@ export function renderAnalysis(f: AnalysisFacts): string {
       `Noise     ${level(r.noiseRms)} rms, SNR ${fixed(r.snrDb, 1)} dB`,
       `Margin    grey/white gap ${fixed(r.greyWhiteSeparation, 2)} of the swing, ${fixed(r.marginSigmas, 1)} σ of pulse scatter; bit confidence ${fixed(r.minConfidence, 2)} min, ${fixed(r.meanConfidence, 2)} mean`,
       `Clipping  ${percent(r.saturationFraction)} of samples at the top of the range`,
-      `Timing    ${fixed(r.fps, 2)} fps flashing (nominal ${r.nominalFps}), sampler clock ${signed(Math.round(r.clockErrorPpm))} ppm, ${r.heldLevels} held ${plural(r.heldLevels, 'level')} in ${r.pulses} pulses`,
+      `Timing    ${fixed(r.fps, 2)} fps flashing (nominal ${r.nominalFps}), ${clockText(r.clockErrorPpm)}, ${r.heldLevels} held ${plural(r.heldLevels, 'level')} in ${r.pulses} pulses`,
     );
   } else {
     out.push(

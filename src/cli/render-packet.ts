@@ -6,7 +6,7 @@
 import type { SignalReport } from '../decoder/types.js';
 import { REDACTED } from '../packet/redact.js';
 import type { RegionChoice } from '../node/region-brightness.js';
-import { fixed, level, percent, plural, signed } from './format.js';
+import { clockText, fixed, level, percent, plural, signed } from './format.js';
 import type { FailureView, PacketView } from './packet-view.js';
 
 const LABEL_WIDTH = 10;
@@ -75,7 +75,7 @@ export function renderSignal(r: SignalReport, input: { samples: number; duration
         (Number.isFinite(r.marginSigmas) ? `, margin ${fixed(r.marginSigmas, 1)} σ` : ''),
     );
     lines.push(
-      `  flashing at ${fixed(r.fps, 2)} fps (nominal ${r.nominalFps}, sampler clock ${signed(Math.round(r.clockErrorPpm))} ppm), ` +
+      `  flashing at ${fixed(r.fps, 2)} fps (nominal ${r.nominalFps}, ${clockText(r.clockErrorPpm)}), ` +
         `${r.heldLevels} held ${plural(r.heldLevels, 'level')}, saturation ${percent(r.saturationFraction)}`,
     );
   } else {

@@ -136,6 +136,11 @@ export class Conditioner {
     if (fullScale > 0) this.ceiling = fullScale * (1 - SATURATION_MARGIN);
   }
 
+  /** Nominal time between samples, s. */
+  get sampleInterval(): number {
+    return this.dt;
+  }
+
   /** The full scale used for fractions: given, or inferred from the largest value seen. */
   get fullScale(): number {
     return this.givenFullScale > 0 ? this.givenFullScale : inferFullScale(this.max);

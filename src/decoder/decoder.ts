@@ -184,6 +184,7 @@ export class TriLevelDecoder {
       saturated: st ? st.cond.saturated : 0,
       samples: st ? st.cond.count : 0,
       skipped: (st ? st.cond.skipped : 0) + this.skippedEarly,
+      sampleIntervalS: st ? st.cond.sampleInterval : Number.NaN,
     });
   }
 

@@ -29,6 +29,12 @@ const NOMINAL_RATES: readonly { fps: number; refreshesPerFrame: number }[] = [
   { fps: 12, refreshesPerFrame: 5 },
   { fps: 10, refreshesPerFrame: 6 },
 ];
+/**
+ * Below this many samples per display refresh one period's length cannot say how many refreshes
+ * it lasted (a sample either way is a quarter refresh or more), so held frames and the clock
+ * cannot be told apart period by period.
+ */
+const MIN_SAMPLES_PER_REFRESH = 4;
 /** Period ratios are binned in steps of 1 / RATIO_STEPS up to RATIO_BINS / RATIO_STEPS. */
 const RATIO_STEPS = 48;
 const RATIO_BINS = 4 * RATIO_STEPS;
@@ -119,6 +125,26 @@ export class ReportBuilder {
     return { fps: seconds > 0 ? refreshes / k / seconds : Number.NaN, held };
   }
 
+  /**
+   * Held frames when periods are too coarse to count one by one (a camera at 2 samples per
+   * refresh): the periods' total length, in refreshes of the nominal rate, less two frames per
+   * period. Quantisation errors average out in the total, but a clock error cannot be told from
+   * held frames any more: the clock is taken as exact, and the caller reports it unmeasured.
+   */
+  private clockAssumedExact(nominal: { fps: number; refreshesPerFrame: number }): { fps: number; held: number } {
+    const k = nominal.refreshesPerFrame;
+    let periods = 0;
+    let seconds = 0;
+    for (let b = 0; b < RATIO_BINS; b++) {
+      periods += this.ratioCount[b]!;
+      seconds += this.ratioSumS[b]!;
+    }
+    if (!(seconds > 0)) return { fps: Number.NaN, held: 0 };
+    const refreshes = Math.round(seconds * nominal.fps * k);
+    const held = Math.max(0, refreshes - 2 * k * periods);
+    return { fps: (2 * k * periods + held) / k / seconds, held };
+  }
+
   snapshot(inputs: {
     black: number;
     grey: number;
@@ -128,11 +154,15 @@ export class ReportBuilder {
     saturated: number;
     samples: number;
     skipped: number;
+    /** Time between samples, s (nominal, or as the timestamps run). */
+    sampleIntervalS: number;
   }): SignalReport {
     const { black, grey, white, fullScale, noiseRms } = inputs;
     const swing = white - black;
     const nominal = nearestNominalFps(this.roughFps);
-    const { fps, held } = this.clock(nominal.refreshesPerFrame);
+    const samplesPerRefresh = 1 / (inputs.sampleIntervalS * nominal.fps * nominal.refreshesPerFrame);
+    const coarse = samplesPerRefresh < MIN_SAMPLES_PER_REFRESH;
+    const { fps, held } = coarse ? this.clockAssumedExact(nominal) : this.clock(nominal.refreshesPerFrame);
     const rmsResidual = this.residuals > 1 ? Math.sqrt(this.residualSq / this.residuals) : Number.NaN;
     return {
       black,
@@ -153,7 +183,7 @@ export class ReportBuilder {
       nominalFps: nominal.fps,
       // Periods are measured on the sampler's clock: a fast sampler counts too many samples per
       // display frame, so the flash looks slow by the same factor.
-      clockErrorPpm: (nominal.fps / fps - 1) * 1e6,
+      clockErrorPpm: coarse ? Number.NaN : (nominal.fps / fps - 1) * 1e6,
       heldLevels: held,
       pulses: this.pulses,
       samples: inputs.samples,

@@ -132,7 +132,11 @@ export interface SignalReport {
   readonly meanConfidence: number;
   /** Fraction of samples at the sensor's ceiling. */
   readonly saturationFraction: number;
-  /** Measured flash rate, frames per second, the nominal rate it is nearest, and the sampler clock error vs that rate. */
+  /**
+   * Measured flash rate, frames per second, the nominal rate it is nearest, and the sampler clock
+   * error vs that rate. Below 4 samples per display refresh (a camera) the clock cannot be told
+   * from held frames: it is taken as exact for `fps` and `heldLevels`, and `clockErrorPpm` is NaN.
+   */
   readonly fps: number;
   readonly nominalFps: number;
   readonly clockErrorPpm: number;

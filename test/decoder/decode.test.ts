@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decodeSamples, TriLevelDecoder } from '../../src/decoder/index.js';
-import { simulatePhotodiode, TIERS } from '../../src/channel/index.js';
+import { simulateCameraBrightness, simulatePhotodiode, TIERS } from '../../src/channel/index.js';
 import { toLevels } from '../../src/line/index.js';
 import { encodePacket } from '../../src/packet/index.js';
 import { Random } from '../../src/util/random.js';
@@ -117,6 +117,22 @@ describe('decodeSamples on simulated captures', () => {
 });
 
 describe('signal report', () => {
+  it('at a camera\'s 2 samples per refresh, counts held frames from the total time and does not guess a clock', () => {
+    const rng = new Random(64);
+    const packet = encodePacket(randomPayload(rng));
+    const clip = simulateCameraBrightness(toLevels(packet), { ...TIERS.cam120on60(rng), heldLevelProbability: 0.05, repeat: 1 }, 64);
+    const result = decodeSamples(clip.linear, { sampleRate: clip.fps });
+    expect(result.packets).toHaveLength(1);
+    const r = result.report;
+    expect(r.nominalFps).toBe(60);
+    expect(Number.isNaN(r.clockErrorPpm)).toBe(true);
+    expect(r.fps).toBeGreaterThan(59);
+    expect(r.fps).toBeLessThan(61);
+    // Period by period, a sample either way (a quarter of a bit) passed for a held frame.
+    expect(r.heldLevels).toBeGreaterThan(0.6 * clip.truth.heldLevels);
+    expect(r.heldLevels).toBeLessThan(1.4 * clip.truth.heldLevels);
+  });
+
   it('measures levels, the flash rate, the sampler clock error and held frames', () => {
     const cap = capture({ fps: 30, samplerClockPpm: 20_000, heldLevelProbability: 0.1, swing: 0.4 }, 61);
     const r = decodeSamples(cap.samples, { sampleRate: cap.sampleRate, fullScale: cap.fullScale }).report;
