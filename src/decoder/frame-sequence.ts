@@ -21,10 +21,11 @@
  *   newest level has lasted and how far into the known preamble and sync magic the sequence is,
  *   keeps only sequences the line code allows (dark and bright frames alternate, a frame lasts n
  *   or n + 1 refreshes) and scores each sample by its squared error;
- * - the model is first fitted to the preamble (grey only); the sync magic's three whites then
- *   teach white, and the search runs again from the preamble with the taught model: no body bit
- *   is handed over before (a white dimmer than expected is found by its fitted light, as the
- *   framer finds the magic's first white);
+ * - the model is first fitted to the preamble (grey only); once the sync magic's three whites
+ *   are decided, the model is refitted by least squares on every sample of the sync (whose levels
+ *   are then known), and the search runs again from the preamble with it: no body bit is handed
+ *   over before (a white dimmer than expected is found by its fitted light, as the framer finds
+ *   the magic's first white);
  * - decisions are taken `DELAY` refreshes late, when the survivors have merged. A bit's soft value
  *   compares the decided sequence with the same sequence with that frame's grey and white swapped:
  *   +1 when the samples sit on the decided prediction, 0 halfway — the slicer's scale, so repair
@@ -34,6 +35,7 @@
  * sample the work is a few hundred multiply-adds (81 level histories, about a hundred states).
  */
 import { HISTORY } from './condition.js';
+import { NormalEquations } from './least-squares.js';
 
 /** Where the samples are: the conditioner's history (the last HISTORY samples by absolute index). */
 export interface SampleHistory {
@@ -95,6 +97,10 @@ const MAX_REPLAY = HISTORY >> 1;
 const MAX_SYNC_BITS = 48;
 /** Soft values are clipped like the slicer's. */
 const SOFT_LIMIT = 2;
+/** Rounds of the alternating least-squares refit on the sync (each solves the weights, then the corrections). */
+const REFIT_ROUNDS = 6;
+/** Unknowns of the refit: the nine changing-refresh corrections, or one slot's offset and weights. */
+const REFIT_UNKNOWNS = 9;
 
 /** How a stream maps onto the refresh grid. */
 export interface SequencePlan {
@@ -283,6 +289,14 @@ export class FrameSequenceDecoder {
   private brightBeforeBody = 0;
   /** The model no longer explains the signal (set while running; the caller ends the packet). */
   lost = false;
+  /** Per refresh step since the search's start: the decided history code (the sync's known levels, for `refitSync`). */
+  private readonly decidedCodes = new Uint8Array(MAX_REPLAY + DELAY + TAPS);
+  /** Sample noise the preamble left (a floor for the refit's residual: the sync is too short to measure it). */
+  private trainedNoise = 0;
+  /** Scratch of the refit: its normal equations, unknowns and regressors. */
+  private readonly equations = new NormalEquations(REFIT_UNKNOWNS);
+  private readonly unknowns = new Float64Array(REFIT_UNKNOWNS);
+  private readonly row = new Float64Array(REFIT_UNKNOWNS);
 
   constructor(plan: SequencePlan) {
     this.plan = plan;
@@ -321,6 +335,7 @@ export class FrameSequenceDecoder {
       this.restart(from, TRAINING_DELAY, TRAINING_STEP, false);
       this.run(history, to, null);
     }
+    this.trainedNoise = this.noise;
     this.restart(from, DELAY, STEP, true);
   }
 
@@ -462,6 +477,7 @@ export class FrameSequenceDecoder {
   private decide(history: SampleHistory, d: number, k: number, sink: SequenceSink | null, last: number): boolean {
     const t = this.trellis;
     const state = this.path[k]!;
+    if (d < this.decidedCodes.length) this.decidedCodes[d] = t.history[state]!;
     this.learn(history, d, t.history[state]!, this.taught && t.position[state] === BODY);
     if (this.lost || sink === null) return !this.lost;
     const newest = t.history[state]! % 3;
@@ -476,6 +492,7 @@ export class FrameSequenceDecoder {
       // the preamble with it, unless the start has left the history meanwhile.
       this.taught = true;
       if (this.next - this.start < MAX_REPLAY) {
+        this.refitSync(history, d + 1);
         this.replayNow = true;
         return false;
       }
@@ -649,6 +666,95 @@ export class FrameSequenceDecoder {
       if (inBody && this.fit > LOST_FIT * this.noise) this.lost = true;
     }
     this.updateLight();
+  }
+
+  /**
+   * Refits the model by least squares on the first `steps` decided refreshes, whose levels the
+   * sync makes known. The preamble alone cannot teach the model: a black there always follows a
+   * grey, so a slow LCD's afterglow is indistinguishable from a higher black, and the step-by-step
+   * learning puts it into the offset. The magic's whites separate the two, but three of them move
+   * a gradient learner too little; a fit on all the sync's samples at once settles it. The model
+   * is bilinear (weights × light of the levels), so the fit alternates: the offsets and weights of
+   * each slot with the lights fixed, then the changing-refresh corrections with the weights fixed,
+   * each damped towards the values it starts from. γ stays as learned: a bright frame always
+   * follows a black one, so where it appears its light and its rise correction are one number, and
+   * γ alone shows only in the oldest tap and in held greys — too weakly for a fit on a short sync
+   * (it would trade γ against the correction and drift far off).
+   */
+  private refitSync(history: SampleHistory, steps: number): void {
+    const n = Math.min(steps, this.decidedCodes.length);
+    if (n <= TAPS) return;
+    for (let round = 0; round < REFIT_ROUNDS; round++) {
+      this.refitWeights(history, n);
+      this.refitCorrections(history, n);
+    }
+    // The residual says how well the model now explains the sync; the preamble's noise is a floor.
+    let sum = 0;
+    for (let d = 0; d < n; d++) {
+      const code = this.decidedCodes[d]!;
+      for (let q = 0; q < this.slots; q++) {
+        const e = history.value(this.origin + d * this.slots + q) - this.predictCode(q, code);
+        sum += e * e;
+      }
+    }
+    this.noise = Math.max(this.trainedNoise, sum / (n * this.slots));
+  }
+
+  /** Least-squares offset and tap weights of each slot, the lights of the levels fixed. */
+  private refitWeights(history: SampleHistory, n: number): void {
+    const eq = this.equations;
+    const a = this.row;
+    const x = this.unknowns;
+    const light = this.light;
+    for (let q = 0; q < this.slots; q++) {
+      eq.reset(1 + TAPS);
+      for (let d = 0; d < n; d++) {
+        const l = this.decidedCodes[d]! * TAPS;
+        a[0] = 1;
+        for (let k = 0; k < TAPS; k++) a[1 + k] = light[l + k]!;
+        eq.add(a, history.value(this.origin + d * this.slots + q));
+      }
+      x[0] = this.offset[q]!;
+      for (let k = 0; k < TAPS; k++) x[1 + k] = this.weight[q * TAPS + k]!;
+      if (!eq.solveInto(x)) continue;
+      this.offset[q] = x[0]!;
+      for (let k = 0; k < TAPS; k++) this.weight[q * TAPS + k] = x[1 + k]!;
+    }
+  }
+
+  /** Least-squares changing-refresh corrections, everything else fixed. */
+  private refitCorrections(history: SampleHistory, n: number): void {
+    const eq = this.equations;
+    const a = this.row;
+    const x = this.unknowns;
+    eq.reset(9);
+    for (let d = 0; d < n; d++) {
+      const code = this.decidedCodes[d]!;
+      for (let q = 0; q < this.slots; q++) {
+        // What the sample says about the corrections once the offset and the levels' plain light are taken out.
+        let y = history.value(this.origin + d * this.slots + q) - this.offset[q]!;
+        a.fill(0);
+        for (let k = 0; k < TAPS; k++) {
+          const w = this.weight[q * TAPS + k]!;
+          const level = levelAt(code, k);
+          y -= w * this.lightOf(level);
+          const before = k < TAPS - 1 ? levelAt(code, k + 1) : level;
+          if (before !== level) a[before * 3 + level] = a[before * 3 + level]! + w;
+        }
+        eq.add(a, y);
+      }
+    }
+    x.set(this.transition);
+    if (!eq.solveInto(x)) return;
+    this.transition.set(x.subarray(0, 9));
+    this.updateLight();
+  }
+
+  /** The model's prediction for a sample in slot `q` whose refreshes' levels are `code`. */
+  private predictCode(q: number, code: number): number {
+    let sum = this.offset[q]!;
+    for (let k = 0; k < TAPS; k++) sum += this.weight[q * TAPS + k]! * this.light[code * TAPS + k]!;
+    return sum;
   }
 
   private updateLight(): void {
