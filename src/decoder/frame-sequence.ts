@@ -21,10 +21,12 @@
  *   newest level has lasted and how far into the known preamble and sync magic the sequence is,
  *   keeps only sequences the line code allows (dark and bright frames alternate, a frame lasts n
  *   or n + 1 refreshes) and scores each sample by its squared error;
- * - the model is first fitted to the preamble (grey only); the sync magic's three whites then
- *   teach white, and the search runs again from the preamble with the taught model: no body bit
- *   is handed over before (a white dimmer than expected is found by its fitted light, as the
- *   framer finds the magic's first white);
+ * - the model is first fitted to the preamble (grey only); once the sync magic's three whites
+ *   are decided, the model is refitted by least squares on every sample of the sync (whose levels
+ *   are then known) and the search runs again from the preamble with it: no body bit is handed
+ *   over before (a white dimmer than expected is found by its fitted light, as the framer finds
+ *   the magic's first white). If the same frames read as preamble greys fit as well, the whites
+ *   were greys: the search runs again for a magic after them;
  * - decisions are taken `DELAY` refreshes late, when the survivors have merged. A bit's soft value
  *   compares the decided sequence with the same sequence with that frame's grey and white swapped:
  *   +1 when the samples sit on the decided prediction, 0 halfway — the slicer's scale, so repair
@@ -34,6 +36,7 @@
  * sample the work is a few hundred multiply-adds (81 level histories, about a hundred states).
  */
 import { HISTORY } from './condition.js';
+import { NormalEquations } from './least-squares.js';
 
 /** Where the samples are: the conditioner's history (the last HISTORY samples by absolute index). */
 export interface SampleHistory {
@@ -95,6 +98,18 @@ const MAX_REPLAY = HISTORY >> 1;
 const MAX_SYNC_BITS = 48;
 /** Soft values are clipped like the slicer's. */
 const SOFT_LIMIT = 2;
+/**
+ * How much better the decided magic's whites must explain the sync than the same frames read as
+ * preamble greys (ratio of mean squared residuals). Genuine magics score 3–10⁴ across the camera
+ * tiers, whites found among preamble greys 0–1.1.
+ */
+const MAGIC_EVIDENCE = 2;
+/** Magics rejected before the stage gives up on a transmission (each costs a replay of the sync). */
+const MAX_REJECTIONS = 8;
+/** Rounds of the alternating least-squares refit on the sync (each solves the weights, then the corrections). */
+const REFIT_ROUNDS = 6;
+/** Unknowns of the refit: the nine changing-refresh corrections, or one slot's offset and weights. */
+const REFIT_UNKNOWNS = 9;
 
 /** How a stream maps onto the refresh grid. */
 export interface SequencePlan {
@@ -158,11 +173,12 @@ class Trellis {
   readonly run: Uint8Array;
   readonly position: Uint8Array;
   readonly size: number;
-  /** Transitions: from, to, cost (−log probability); `white` marks a switch to white. */
+  /** Transitions: from, to, cost (−log probability); `white` marks a switch to white, `magicStart` the magic's first white. */
   readonly from: Int16Array;
   readonly to: Int16Array;
   readonly cost: Float64Array;
   readonly white: Uint8Array;
+  readonly magicStart: Uint8Array;
 
   constructor(n: number) {
     // Enumerate the recurrent states: start anywhere plausible, then keep applying transitions
@@ -222,7 +238,27 @@ class Trellis {
     this.to = Int16Array.from(edges, (e) => e[1]!);
     this.cost = Float64Array.from(edges, (e) => e[2]!);
     this.white = Uint8Array.from(edges, (e) => e[3]!);
+    this.magicStart = Uint8Array.from(edges, (e) => (this.position[e[0]!] === PREAMBLE && this.position[e[1]!] === 1 ? 1 : 0));
   }
+}
+
+/** A copy of the model's parameters (to try a fit on other labels and go back). */
+class ModelState {
+  readonly offset = new Float64Array(MAX_SLOTS);
+  readonly weight = new Float64Array(MAX_SLOTS * TAPS);
+  readonly transition = new Float64Array(9);
+  grey = 0;
+  noise = 0;
+}
+
+/** A history code with every white level read as grey. */
+function greyed(code: number): number {
+  let out = 0;
+  for (let k = TAPS - 1; k >= 0; k--) {
+    const level = levelAt(code, k);
+    out = out * 3 + (level === WHITE ? GREY : level);
+  }
+  return out;
 }
 
 /** Level of refresh `k` back (0 = newest) in a history code. */
@@ -281,8 +317,26 @@ export class FrameSequenceDecoder {
   private whiteSeen = false;
   /** Bright frames decided before the body (the search gives up after MAX_SYNC_BITS). */
   private brightBeforeBody = 0;
+  /** Step of the state that started the magic on the current pass, and the first step a magic may start at (after one rejected). */
+  private magicStep = 0;
+  private firstMagicStep = 0;
+  /** Magics rejected so far (see `refitSync`). */
+  private rejections = 0;
   /** The model no longer explains the signal (set while running; the caller ends the packet). */
   lost = false;
+  /** Per refresh step since the search's start: the decided history code (the sync's known levels, for `refitSync`). */
+  private readonly decidedCodes = new Uint8Array(MAX_REPLAY + DELAY + TAPS);
+  /** The same with whites read as grey (the hypothesis that the magic was not there), and a saved model. */
+  private readonly greyCodes = new Uint8Array(MAX_REPLAY + DELAY + TAPS);
+  private readonly saved = new ModelState();
+  /** The model fitted to the sync read as preamble greys: the search's model after a rejected magic. */
+  private readonly greyModel = new ModelState();
+  /** Sample noise the preamble left (a floor for the refit's residual: the sync is too short to measure it). */
+  private trainedNoise = 0;
+  /** Scratch of the refit: its normal equations, unknowns and regressors. */
+  private readonly equations = new NormalEquations(REFIT_UNKNOWNS);
+  private readonly unknowns = new Float64Array(REFIT_UNKNOWNS);
+  private readonly row = new Float64Array(REFIT_UNKNOWNS);
 
   constructor(plan: SequencePlan) {
     this.plan = plan;
@@ -321,6 +375,8 @@ export class FrameSequenceDecoder {
       this.restart(from, TRAINING_DELAY, TRAINING_STEP, false);
       this.run(history, to, null);
     }
+    this.trainedNoise = this.noise;
+    this.firstMagicStep = this.rejections = 0;
     this.restart(from, DELAY, STEP, true);
   }
 
@@ -393,8 +449,10 @@ export class FrameSequenceDecoder {
     const back = this.back;
     const row = (this.step % this.depth) * t.size;
     const allowWhite = this.allowWhite;
+    const magicAllowed = this.step >= this.firstMagicStep;
     for (let e = 0; e < t.from.length; e++) {
       if (!allowWhite && t.white[e] === 1) continue;
+      if (!magicAllowed && t.magicStart[e] === 1) continue;
       const from = t.from[e]!;
       const m = old[from]! + t.cost[e]!;
       const to = t.to[e]!;
@@ -462,6 +520,7 @@ export class FrameSequenceDecoder {
   private decide(history: SampleHistory, d: number, k: number, sink: SequenceSink | null, last: number): boolean {
     const t = this.trellis;
     const state = this.path[k]!;
+    if (d < this.decidedCodes.length) this.decidedCodes[d] = t.history[state]!;
     this.learn(history, d, t.history[state]!, this.taught && t.position[state] === BODY);
     if (this.lost || sink === null) return !this.lost;
     const newest = t.history[state]! % 3;
@@ -471,12 +530,15 @@ export class FrameSequenceDecoder {
       return false;
     }
     if (t.position[state] !== PREAMBLE) this.whiteSeen = true;
+    if (t.position[state] === 1) this.magicStep = d;
     if (newest === WHITE && ++this.whitesLearned === MAGIC_WHITES && !this.taught) {
       // White is known now (the magic's, or failing that the body's first): decode again from
-      // the preamble with it, unless the start has left the history meanwhile.
+      // the preamble with it, unless the start has left the history meanwhile. If the whites
+      // turn out to be greys, search again for a magic after the one found.
       this.taught = true;
       if (this.next - this.start < MAX_REPLAY) {
-        this.replayNow = true;
+        this.replayNow = this.refitSync(history, d + 1) || this.rejectMagic();
+        this.lost = !this.replayNow;
         return false;
       }
     }
@@ -649,6 +711,147 @@ export class FrameSequenceDecoder {
       if (inBody && this.fit > LOST_FIT * this.noise) this.lost = true;
     }
     this.updateLight();
+  }
+
+  /**
+   * Refits the model by least squares on the first `steps` decided refreshes, whose levels the
+   * sync makes known. The preamble alone cannot teach the model: a black there always follows a
+   * grey, so a slow LCD's afterglow is indistinguishable from a higher black, and the step-by-step
+   * learning puts it into the offset. The magic's whites separate the two, but three of them move
+   * a gradient learner too little; a fit on all the sync's samples at once settles it. The model
+   * is bilinear (weights × light of the levels), so the fit alternates: the offsets and weights of
+   * each slot with the lights fixed, then the changing-refresh corrections with the weights fixed,
+   * each damped towards the values it starts from. γ stays as learned: a bright frame always
+   * follows a black one, so where it appears its light and its rise correction are one number, and
+   * γ alone shows only in the oldest tap and in held greys — too weakly for a fit on a short sync
+   * (it would trade γ against the correction and drift far off).
+   *
+   * The known structure also tests the search's find: the same frames are fitted as if every
+   * white were a preamble grey. Whites that are really greys fit no better than that (anything
+   * the preamble model could not explain, a held black on a slow LCD say, can make the search
+   * take greys for the magic); true whites fit far better. Returns whether the decided magic
+   * explains the sync `MAGIC_EVIDENCE` times better.
+   */
+  private refitSync(history: SampleHistory, steps: number): boolean {
+    const n = Math.min(steps, this.decidedCodes.length);
+    if (n <= TAPS) return true;
+    // The same refreshes with every white read as grey: what the preamble alone would look like.
+    for (let d = 0; d < n; d++) this.greyCodes[d] = greyed(this.decidedCodes[d]!);
+    this.saveModel(this.saved);
+    const asGrey = this.fitTo(history, this.greyCodes, n);
+    this.saveModel(this.greyModel);
+    this.restoreModel(this.saved);
+    const asDecided = this.fitTo(history, this.decidedCodes, n);
+    this.noise = Math.max(this.trainedNoise, asDecided);
+    return asGrey >= MAGIC_EVIDENCE * asDecided;
+  }
+
+  /**
+   * The magic found was preamble greys (see `refitSync`): the search runs again from the
+   * preamble, the magic starting no earlier than after that one, with the model fitted to the
+   * sync read as greys — the best model of the preamble so far, since it has seen whatever made
+   * the search take greys for whites (a held black, say, showing how far below the preamble's
+   * blacks a slow LCD's true black lies). False after `MAX_REJECTIONS`: the signal is not a
+   * transmission this stage can follow.
+   */
+  private rejectMagic(): boolean {
+    if (++this.rejections > MAX_REJECTIONS) return false;
+    this.restoreModel(this.greyModel);
+    this.firstMagicStep = this.magicStep + 1;
+    this.taught = this.whiteSeen = false;
+    this.whitesLearned = 0;
+    return true;
+  }
+
+  /** Least-squares fit of the model to the first `n` refreshes labelled `codes`; returns the mean squared residual. */
+  private fitTo(history: SampleHistory, codes: Uint8Array, n: number): number {
+    for (let round = 0; round < REFIT_ROUNDS; round++) {
+      this.refitWeights(history, codes, n);
+      this.refitCorrections(history, codes, n);
+    }
+    let sum = 0;
+    for (let d = 0; d < n; d++) {
+      const code = codes[d]!;
+      for (let q = 0; q < this.slots; q++) {
+        const e = history.value(this.origin + d * this.slots + q) - this.predictCode(q, code);
+        sum += e * e;
+      }
+    }
+    return sum / (n * this.slots);
+  }
+
+  private saveModel(into: ModelState): void {
+    into.offset.set(this.offset);
+    into.weight.set(this.weight);
+    into.transition.set(this.transition);
+    into.grey = this.grey;
+    into.noise = this.noise;
+  }
+
+  private restoreModel(from: ModelState): void {
+    this.offset.set(from.offset);
+    this.weight.set(from.weight);
+    this.transition.set(from.transition);
+    this.grey = from.grey;
+    this.noise = from.noise;
+    this.updateLight();
+  }
+
+  /** Least-squares offset and tap weights of each slot, the lights of the levels fixed. */
+  private refitWeights(history: SampleHistory, codes: Uint8Array, n: number): void {
+    const eq = this.equations;
+    const a = this.row;
+    const x = this.unknowns;
+    const light = this.light;
+    for (let q = 0; q < this.slots; q++) {
+      eq.reset(1 + TAPS);
+      for (let d = 0; d < n; d++) {
+        const l = codes[d]! * TAPS;
+        a[0] = 1;
+        for (let k = 0; k < TAPS; k++) a[1 + k] = light[l + k]!;
+        eq.add(a, history.value(this.origin + d * this.slots + q));
+      }
+      x[0] = this.offset[q]!;
+      for (let k = 0; k < TAPS; k++) x[1 + k] = this.weight[q * TAPS + k]!;
+      if (!eq.solveInto(x)) continue;
+      this.offset[q] = x[0]!;
+      for (let k = 0; k < TAPS; k++) this.weight[q * TAPS + k] = x[1 + k]!;
+    }
+  }
+
+  /** Least-squares changing-refresh corrections, everything else fixed. */
+  private refitCorrections(history: SampleHistory, codes: Uint8Array, n: number): void {
+    const eq = this.equations;
+    const a = this.row;
+    const x = this.unknowns;
+    eq.reset(9);
+    for (let d = 0; d < n; d++) {
+      const code = codes[d]!;
+      for (let q = 0; q < this.slots; q++) {
+        // What the sample says about the corrections once the offset and the levels' plain light are taken out.
+        let y = history.value(this.origin + d * this.slots + q) - this.offset[q]!;
+        a.fill(0);
+        for (let k = 0; k < TAPS; k++) {
+          const w = this.weight[q * TAPS + k]!;
+          const level = levelAt(code, k);
+          y -= w * this.lightOf(level);
+          const before = k < TAPS - 1 ? levelAt(code, k + 1) : level;
+          if (before !== level) a[before * 3 + level] = a[before * 3 + level]! + w;
+        }
+        eq.add(a, y);
+      }
+    }
+    x.set(this.transition);
+    if (!eq.solveInto(x)) return;
+    this.transition.set(x.subarray(0, 9));
+    this.updateLight();
+  }
+
+  /** The model's prediction for a sample in slot `q` whose refreshes' levels are `code`. */
+  private predictCode(q: number, code: number): number {
+    let sum = this.offset[q]!;
+    for (let k = 0; k < TAPS; k++) sum += this.weight[q * TAPS + k]! * this.light[code * TAPS + k]!;
+    return sum;
   }
 
   private updateLight(): void {

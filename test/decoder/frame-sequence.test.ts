@@ -142,6 +142,18 @@ describe('the decoder uses the stage at camera rates', () => {
     expect(cameraSweep('cam60on60', 1, 700_043).decoded).toBe(1);
   });
 
+  it('learns a slow LCD\'s afterglow from the whole sync, not the preamble alone (120 fps camera)', () => {
+    // Seed 500 044: a 13 ms fall and grey #9f; the preamble's blacks glow at two thirds of grey, and only
+    // a least-squares fit on the sync tells that glow from the black level.
+    expect(cameraSweep('cam120on60', 1, 500_044).decoded).toBe(1);
+  });
+
+  it('rejects a magic found among preamble greys and finds the real one (120 fps camera)', () => {
+    // Seed 500 098: a held black in a slow LCD's preamble falls far below its other blacks; the
+    // first search explains it with whites, and only the sync fit shows they were greys.
+    expect(cameraSweep('cam120on60', 1, 500_098).decoded).toBe(1);
+  });
+
   it('decodes a clip whatever the chunking (the stage runs as samples arrive)', () => {
     const clip = film(TIERS.cam60on60, 700_000);
     const whole = decodeSamples(clip.values, { sampleRate: clip.rate });
