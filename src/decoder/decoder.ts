@@ -349,6 +349,10 @@ export class TriLevelDecoder {
     // At a camera's few samples per frame the gaps never look dark: valleys are judged from the
     // learned floor there (see PulseSegmenter.lock).
     else if (levels.period < 2 * FEW_SAMPLES_PER_FRAME) seg.lock(GAP_TIMEOUT_PERIODS * levels.period, levels.floor, levels.grey);
+    // Under PWM dimming the sampler's beat can dim a grey frame to a third of its height, and
+    // leave a node inside a held white that dips as deep: rises and valleys are judged against
+    // the learned grey pulse's smoothed height (PulseSegmenter.lock), not the white's envelope.
+    else if (cond.pwm) seg.lock(GAP_TIMEOUT_PERIODS * levels.period, levels.floor, levels.floor + levels.amplitude);
     else seg.lock(GAP_TIMEOUT_PERIODS * levels.period, Number.NaN, Number.NaN);
     cond.setFrame(0.5 * framer.clock(levels));
     if (result === FrameResult.PACKET) this.onPacket(framer);

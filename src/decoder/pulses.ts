@@ -11,7 +11,9 @@
  * - the minimum after it is a valley only if it lies deep enough below that pulse's peak (see
  *   VALLEY_DEPTH) — the ripple of PWM dimming inside a bright pulse never gets that deep;
  * - the valley is confirmed once the signal rises the hysteresis above it *and* stands a fifth of
- *   the envelope above `lo` — flicker wobbling in a dark gap never gets that bright.
+ *   the envelope above `lo` — flicker wobbling in a dark gap never gets that bright;
+ * - in sync, at a camera's rates or under PWM dimming, both are judged against the learned floor
+ *   and grey instead (see `lock`).
  *
  * The envelope moves once per piece of samples, so these thresholds are constants in the loop;
  * the loop visits every `stride`-th sample (the smoothing makes nothing narrower), and measures
@@ -34,6 +36,19 @@ const VALLEY_DEPTH = 0.62;
 const VALLEY_DEPTH_PWM = 0.35;
 /** A pulse starts only once the signal stands this fraction of the envelope above its bottom. */
 const RISE_LEVEL = 0.2;
+/**
+ * …or, locked under PWM dimming, this fraction of the way from the learned floor to grey (in
+ * place of halfway, as at a camera's rates: see `lock`). The envelope is white's there, and a
+ * grey frame whose samples the beat put on the bursts' flanks reaches only a third to half of
+ * grey's height — not a fifth of the envelope's.
+ */
+const PWM_RISE_SHARE = 1 / 3;
+/**
+ * Locked under PWM dimming, a valley must also lie below this fraction of the way from the
+ * learned floor to grey: an OLED goes dark between frames at once, while the node where the
+ * sampler beats with the bursts of a (held) bright frame stays well above the floor.
+ */
+const PWM_VALLEY_SHARE = 0.5;
 /** The envelope forgets with this time constant, seconds: long enough to remember black through a run of white pulses. */
 const ENVELOPE_S = 1;
 /**
@@ -156,6 +171,8 @@ export class PulseSegmenter {
    * valley's depth from that floor if it lies above the envelope's bottom, and accept a rise
    * that reaches halfway to grey — a camera's blur keeps the gaps well above black (only the
    * quiet before the flash shows black), and a dim grey may not rise a fifth of the envelope.
+   * Under PWM dimming (`grey` then the smoothed grey peak) the rise need reach only a third of
+   * the way (PWM_RISE_SHARE), and a valley must lie below halfway (PWM_VALLEY_SHARE).
    */
   lock(gapTimeout: number, floor: number, grey: number): void {
     this.gapTimeout = Math.ceil(gapTimeout);
@@ -193,8 +210,10 @@ export class PulseSegmenter {
     // blurred over a camera's few samples, reach well into the bottom quarter).
     const darkBelow = lo + 0.1 * span;
     const depth = history.pwm ? VALLEY_DEPTH_PWM : VALLEY_DEPTH;
-    const halfGrey = 0.5 * (this.lockedFloor + this.lockedGrey);
-    const riseAbove = halfGrey < lo + RISE_LEVEL * span ? halfGrey : lo + RISE_LEVEL * span;
+    const riseShare = history.pwm ? PWM_RISE_SHARE : 0.5;
+    const pwmDip = history.pwm ? this.lockedFloor + PWM_VALLEY_SHARE * (this.lockedGrey - this.lockedFloor) : Number.NaN;
+    const riseToGrey = this.lockedFloor + riseShare * (this.lockedGrey - this.lockedFloor);
+    const riseAbove = riseToGrey < lo + RISE_LEVEL * span ? riseToGrey : lo + RISE_LEVEL * span;
     let rising = this.rising === true; // typed as a boolean for the compiler (a field's type it does not know)
     let peak = this.peak;
     let peakAt = this.peakAt;
@@ -235,8 +254,8 @@ export class PulseSegmenter {
         valleyAt = n;
       } else if (s > valley + h) {
         const base = this.lockedFloor > lo && !history.pwm ? this.lockedFloor : lo;
-        if (peak > -Infinity && valley > base + depth * (peak - base)) {
-          // A shallow dip: ripple inside the same pulse.
+        if (peak > -Infinity && (valley > base + depth * (peak - base) || valley > pwmDip)) {
+          // A shallow dip: ripple inside the same pulse (or, under PWM, a beat node in it).
           rising = true;
           this.rising = true;
           deadline = this.deadline();
@@ -244,10 +263,11 @@ export class PulseSegmenter {
             peak = s;
             peakAt = n;
           }
-        } else if (s > riseAbove || s > valley + 0.5 * (this.lockedGrey - valley)) {
+        } else if (s > riseAbove || s > valley + riseShare * (this.lockedGrey - valley)) {
           // Halfway to grey from the learned floor, or from this valley: after a run of whites a
           // slow LCD's afterglow lifts the learned floor nearly to grey, and a grey after a true
-          // dip must still count (NaN unless locked at a camera's rates: no effect elsewhere).
+          // dip must still count (a third of the way under PWM; NaN unless locked at a camera's
+          // rates or under PWM: no effect elsewhere).
           closed = 1;
         }
       }

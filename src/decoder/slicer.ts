@@ -4,7 +4,7 @@
  * coin toss. Its sign is the bit, its magnitude (capped at 1) the bit's confidence, and the soft
  * values themselves are what repetition combining adds up.
  */
-import type { LevelTracker } from './levels.js';
+import { PWM_THRESHOLD_SHARE, type LevelTracker } from './levels.js';
 
 /** Soft values are clipped here so one wild pulse cannot outvote several repetitions. */
 export const SOFT_LIMIT = 2;
@@ -12,7 +12,9 @@ export const SOFT_LIMIT = 2;
 /**
  * Soft value of a pulse value against the current levels. With relative noise (see
  * LevelTracker.relativeNoise) the distances are measured in log ratios above the floor, so a
- * white read 20 % low is as doubtful as a grey read 20 % high.
+ * white read 20 % low is as doubtful as a grey read 20 % high; and as the threshold then lies
+ * nearer grey (PWM_THRESHOLD_SHARE of the way), each side is scaled by its own distance, so
+ * that grey still reads −1 and white +1.
  */
 export function softValue(value: number, levels: LevelTracker): number {
   let s: number;
@@ -20,8 +22,9 @@ export function softValue(value: number, levels: LevelTracker): number {
   const white = levels.white - levels.floor;
   if (levels.relativeNoise && grey > 0 && white > grey) {
     const x = value - levels.floor;
-    const half = 0.5 * Math.log(white / grey);
-    s = x > 0 ? (Math.log(x / grey) - half) / half : -SOFT_LIMIT;
+    const span = Math.log(white / grey);
+    const above = x > 0 ? Math.log(x / grey) - PWM_THRESHOLD_SHARE * span : -Infinity;
+    s = above >= 0 ? above / ((1 - PWM_THRESHOLD_SHARE) * span) : above / (PWM_THRESHOLD_SHARE * span);
   } else {
     const half = levels.halfGap;
     s = half > 0 ? (value - levels.threshold) / half : 0;

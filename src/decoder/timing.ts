@@ -149,7 +149,10 @@ export class PulseAssembler {
     // wobble then.)
     const rise = (ref.locked || !ref.fewSamples ? DARK_BELOW : HUNT_DARK_BELOW) * ref.amplitude;
     if (!(seg.peak - seg.floor < rise)) return false;
-    if (!ref.locked || seg.top < ref.floor + DARK_BELOW * (ref.level - ref.floor)) return true;
+    if (!ref.locked) return true;
+    // Under PWM dimming a grey frame the sampler's beat caught on the bursts' flanks is dim too:
+    // there only the timing tells (the raw samples' level says little, see measureLate).
+    if (!history.pwm && seg.top < ref.floor + DARK_BELOW * (ref.level - ref.floor)) return true;
     return seg.edge < brightEnd(history, this.pending) + EARLIEST_AFTER_DARK * 0.5 * ref.period;
   }
 
