@@ -281,9 +281,9 @@ export class Conditioner {
       if (y > high) high = y;
       if (x < rawMin) rawMin = x;
       if (x > rawMax) rawMax = x;
-      // Math.abs, not a comparison: the jump's sign is noise, and a branch on it is mispredicted half the time.
-      const ripple = Math.abs(x - previous);
+      const d = x - previous;
       previous = x;
+      const ripple = d < 0 ? -d : d;
       if (y > mid) {
         brightRipple += ripple;
         bright++;
@@ -324,7 +324,8 @@ export class Conditioner {
       if (y > high) high = y;
       if (x < rawMin) rawMin = x;
       if (x > rawMax) rawMax = x;
-      const ripple = Math.abs(x - values[(n - 1) & MASK]!);
+      const d = x - values[(n - 1) & MASK]!;
+      const ripple = d < 0 ? -d : d;
       if (y > mid) {
         brightRipple += ripple;
         bright++;

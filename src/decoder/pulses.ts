@@ -216,7 +216,7 @@ export class PulseSegmenter {
       // taken for noise — on every fourth sample: plenty for a running median.
       if ((n & 3) < stride && s < darkBelow && n >= 2 && smooth[(n - 1) & MASK]! < darkBelow && smooth[(n - 2) & MASK]! < darkBelow) {
         const d2 = values[n & MASK]! - 2 * values[(n - 1) & MASK]! + values[(n - 2) & MASK]!;
-        const a = Math.abs(d2); // not a branch on the sign of noise
+        const a = d2 < 0 ? -d2 : d2;
         if (median < 0) median = a;
         else if (a > median) median = median > 0 ? median * (1 + NOISE_STEP) : a * NOISE_STEP;
         else if (a < median) median *= 1 - NOISE_STEP;
