@@ -113,6 +113,9 @@ const NOISE_STEP = 0.04;
 export class PulseSegmenter {
   private readonly history: Conditioner;
   private readonly decay: number;
+  /** The envelope's step for the last piece length (see `envelopeStep`). */
+  private stepLength = 0;
+  private step = 0;
   private readonly invSqrtWidth: number;
   /** Every how many samples the zig-zag looks at the smoothed signal. */
   private readonly stride: number;
@@ -197,7 +200,7 @@ export class PulseSegmenter {
     const smooth = history.smooth;
     // The envelope moves once per piece, towards the piece's own extremes: thresholds are then
     // constants in the loop below, which is what makes it fast.
-    const k = 1 - Math.pow(1 - this.decay, to - from);
+    const k = this.envelopeStep(to - from);
     const top = history.lastPieceMax;
     const bottom = history.lastPieceMin;
     const hi = (this.hi = top > this.hi ? top : this.hi - (this.hi - top) * k);
@@ -316,6 +319,13 @@ export class PulseSegmenter {
     this.last = smooth[(to - 1) & MASK]!;
   }
 
+
+  /** How far the envelope moves towards a piece of `n` samples: 1 − (1 − decay)^n (kept for whole pieces: pow is slow). */
+  private envelopeStep(n: number): number {
+    if (n === this.stepLength) return this.step;
+    this.stepLength = n;
+    return (this.step = 1 - Math.pow(1 - this.decay, n));
+  }
 
   /**
    * The first sample at which the open segment must be closed without a valley: after the gap

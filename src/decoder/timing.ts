@@ -329,7 +329,15 @@ function topShare(history: Conditioner, from: number, to: number, brightFrom: nu
 function brightEnd(history: Conditioner, p: Pulse): number {
   const mid = 0.5 * (p.floor + p.peak);
   const from = Math.max(p.start, history.oldest);
-  for (let i = p.end - 1; i > from; i--) if (smoothedAt(history, i) >= mid) return i;
+  // As `smoothedAt(history, i) >= mid` for each i, walking back, with the ring read directly.
+  const smooth = history.smooth;
+  const mask = smooth.length - 1;
+  const lag = (history.width - 1) >> 1;
+  const last = history.count - 1;
+  for (let i = p.end - 1; i > from; i--) {
+    const at = i + lag;
+    if (smooth[(at < last ? at : last) & mask]! >= mid) return i;
+  }
   return p.start;
 }
 
@@ -337,7 +345,15 @@ function brightEnd(history: Conditioner, p: Pulse): number {
 function halfRise(history: Conditioner, p: Pulse): number {
   const half = 0.5 * (p.floor + p.peak);
   const from = Math.max(p.start, history.oldest);
-  for (let i = from; i < p.end; i++) if (smoothedAt(history, i) >= half) return i;
+  // As `smoothedAt(history, i) >= half` for each i, with the ring read directly.
+  const smooth = history.smooth;
+  const mask = smooth.length - 1;
+  const lag = (history.width - 1) >> 1;
+  const last = history.count - 1;
+  for (let i = from; i < p.end; i++) {
+    const at = i + lag;
+    if (smooth[(at < last ? at : last) & mask]! >= half) return i;
+  }
   return -Infinity;
 }
 
