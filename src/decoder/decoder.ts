@@ -577,7 +577,9 @@ export class TriLevelDecoder {
       this.emitPacket({ type: 'packet', payload: combined.payload, bytes: combinedBytes, ...base, repairedBits: 0, combined: copies }, length);
       return;
     }
-    const fixed = repairPacket(meanSoft(sum, weight, nbits), nbits, this.repair);
+    // The summed soft bits are the copies' joint evidence (two copies agreeing weakly are surer
+    // than either), so repair judges which bits are sure or in doubt on the sum.
+    const fixed = repairPacket(sum, nbits, this.repair);
     if (fixed) {
       this.emitPacket({ type: 'packet', payload: fixed.payload, bytes: fixed.bytes, ...base, repairedBits: fixed.flips, combined: copies }, length);
     }
@@ -669,13 +671,6 @@ class Stages {
     const slots = slotsPerRefresh(rate);
     this.watch = slots > 0 ? new PreambleWatch(slots) : null;
   }
-}
-
-/** Summed soft bits scaled back to one copy's range (per bit, by the copies that gave it), so repair's confidence limits apply. */
-function meanSoft(sum: Float32Array, weight: Float32Array, nbits: number): Float32Array {
-  const out = new Float32Array(nbits);
-  for (let i = 0; i < nbits; i++) out[i] = weight[i]! > 0 ? sum[i]! / weight[i]! : 0;
-  return out;
 }
 
 /** One-shot decoding of a whole capture. */
