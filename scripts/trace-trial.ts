@@ -3,8 +3,10 @@
  * every pulse the slicer judged next to what was really on screen — for finding out why a
  * seed of bench/robustness.ts fails.
  *
- *   node --import tsx scripts/trace-trial.ts <typical|hard|swing005> <seed> [-v]
+ *   node --import tsx scripts/trace-trial.ts <typical|hard|swing005> <seed> [-v] [--repeat N]
  *
+ * With --repeat N the packet is flashed N times (as `photodiodeTrial(…, { repeat: N })` does) and
+ * each pulse is judged against the copy on screen at its time.
  * A pulse line ends with `<<<<` when its decision contradicts the frame under its middle, and
  * with `BRIGHTS[…]` when it spans other than one bright frame (timing merged or split wrongly).
  * Bit numbers count from the length byte's first bit (negative: preamble and sync magic).
@@ -20,17 +22,23 @@ const TIER_NAMES = ['typical', 'hard', 'swing005'] as const;
 const tier = process.argv[2] as (typeof TIER_NAMES)[number];
 const seed = Number(process.argv[3]);
 if (!TIER_NAMES.includes(tier) || !Number.isInteger(seed)) {
-  console.error('usage: trace-trial.ts <typical|hard|swing005> <seed> [-v]');
+  console.error('usage: trace-trial.ts <typical|hard|swing005> <seed> [-v] [--repeat N]');
   process.exit(2);
 }
 const verbose = process.argv.includes('-v');
+const repeatAt = process.argv.indexOf('--repeat');
+const repeat = repeatAt >= 0 ? Number(process.argv[repeatAt + 1]) : 1;
+if (!(Number.isInteger(repeat) && repeat >= 1)) {
+  console.error('--repeat needs a whole number of copies ≥ 1');
+  process.exit(2);
+}
 // Piped into `head`, the trace just stops.
 process.stdout.on('error', () => process.exit(0));
 
 // Exactly as test/decoder/sweep.ts draws the trial.
 const rng = new Random(seed);
 const packet = encodePacket(randomPayload(rng));
-const channel = { ...TIERS[tier](rng), repeat: 1, timestamps: false };
+const channel = { ...TIERS[tier](rng), repeat, timestamps: false };
 const round = (_key: string, v: unknown): unknown => (typeof v === 'number' ? Math.round(v * 1000) / 1000 : v);
 console.log(JSON.stringify(channel, round));
 const levels = toLevels(packet);
@@ -38,11 +46,16 @@ const capture = simulatePhotodiode(levels, channel, seed);
 const { truth } = capture;
 console.log('codes', JSON.stringify(truth.nominalCodes, round), 'held levels', truth.heldLevels);
 
-const sent = truth.transmissions[0]!;
 /** Sampler seconds → true seconds. */
 const trueTime = (s: number): number => (s * capture.sampleRate) / truth.trueSampleRate;
-/** Index of the frame on screen at true time t. */
-function frameAt(t: number): number {
+/** The copy on screen at true time t (the last one begun). */
+function copyAt(t: number): (typeof truth.transmissions)[number] {
+  let copy = truth.transmissions[0]!;
+  for (const c of truth.transmissions) if (c.startS <= t) copy = c;
+  return copy;
+}
+/** Index of the frame of `sent` on screen at true time t. */
+function frameAt(sent: (typeof truth.transmissions)[number], t: number): number {
   let j = -1;
   for (let k = 0; k < sent.levelStartS.length - 1; k++) if (sent.levelStartS[k]! <= t) j = k;
   return j;
@@ -57,7 +70,8 @@ const result = decodeSamples(capture.samples, {
     if (!verbose) return;
     const a = trueTime(p.startS);
     const b = trueTime(p.endS);
-    const middle = frameAt(0.5 * (a + b));
+    const sent = copyAt(0.5 * (a + b));
+    const middle = frameAt(sent, 0.5 * (a + b));
     const onScreen = levels[middle] ?? -1;
     const brights: number[] = [];
     for (let k = 0; k < sent.levelStartS.length - 1; k++) {

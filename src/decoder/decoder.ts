@@ -17,18 +17,20 @@
  */
 import { BlinkUpError, ErrorCode } from '../packet/errors.js';
 import { protectBytes } from '../packet/redact.js';
-import { RepetitionCombiner } from './combine.js';
+import { slipHint } from './align.js';
+import { MAX_MISSING_BITS, RepetitionCombiner } from './combine.js';
 import { BLOCK, Conditioner, MAX_ABS_SAMPLE, smoothingLength } from './condition.js';
 import { FrameSequenceDecoder, planSequence, slotsPerRefresh, type SequencePlan, type SequenceSink, type SequenceStart } from './frame-sequence.js';
 import { PreambleWatch } from './preamble-watch.js';
-import { FrameResult, Framer, FramerState, MIN_PREAMBLE } from './framer.js';
+import { FrameResult, Framer, FramerState, MAX_PACKET_BITS, MIN_PREAMBLE } from './framer.js';
 import { LevelTracker } from './levels.js';
 import { Pulse, PulseSegmenter, type SegmentSink } from './pulses.js';
 import { PwmPhaseModel } from './pwm-phase.js';
 import { FEW_SAMPLES_PER_FRAME, PulseAssembler } from './timing.js';
 import { checkPacket, hardBytes, repairLimits, repairPacket } from './repair.js';
 import { ReportBuilder } from './report.js';
-import { confidence } from './slicer.js';
+import { confidence, softValue } from './slicer.js';
+import { FailedCopy, type CopyInfo } from './failed-copy.js';
 import type {
   DecodeEvent,
   DecodeResult,
@@ -43,6 +45,8 @@ import type {
 
 /** While locked, a pulse is closed if nothing follows within this many ordinary periods of its peak. */
 const GAP_TIMEOUT_PERIODS = 3.5;
+/** A pulse whose next one starts within this many bit periods is not the last of its transmission (the trailer is 3 periods dark). */
+const CONTINUING_PERIODS = 2.5;
 /** A decision at least this confident teaches the PWM template (see pwm-phase.ts). */
 const CONFIDENT_DECISION = 0.5;
 /** Samples used to estimate the rate when only timestamps are given. */
@@ -71,6 +75,10 @@ export class TriLevelDecoder {
   private readonly pending = new PendingPiece();
   private readonly levels = new LevelTracker();
   private readonly combiner = new RepetitionCombiner();
+  /** Per bit of the packet the pulse path is receiving: what its pulse's timing says about slips (see align.ts). */
+  private readonly slipHints = new Uint8Array(MAX_PACKET_BITS);
+  /** The last failed copy, taking the pulses after it before it is combined. */
+  private readonly failedCopy = new FailedCopy();
   private stats = new ReportBuilder();
   private readonly segment = new Pulse();
   /** Where the segmenter hands each closed segment. */
@@ -164,6 +172,7 @@ export class TriLevelDecoder {
     if (st.framer.state === FramerState.BODY) {
       this.emitLost(st, st.cond.time(st.cond.count - 1), 'the stream ended before the packet did');
     }
+    this.combineFailedCopy();
     st.framer.reset();
     st.timing.reset();
     this.levels.reset();
@@ -196,6 +205,7 @@ export class TriLevelDecoder {
     this.pending.count = 0;
     this.levels.reset();
     this.combiner.reset();
+    this.failedCopy.take();
     this.stats = new ReportBuilder();
     this.skippedEarly = 0;
     this.saturationAnnounced = false;
@@ -331,11 +341,14 @@ export class TriLevelDecoder {
     // Levels as they were when the pulse was judged (the framer nudges them afterwards).
     const grey = levels.grey;
     const white = levels.white;
+    const continues = p.period < CONTINUING_PERIODS * levels.period;
+    if (this.failedCopy.open) this.extendFailedCopy(p, continues);
     const result = framer.push(p, levels, startS, endS, periodS);
     // Black, for the report: the darkest light before the preamble, if the gaps never got there.
     if (before === FramerState.HUNT && framer.state !== FramerState.HUNT) levels.black = Math.min(levels.floor, seg.bottom);
     this.stats.pulses++;
     if (before === FramerState.BODY && framer.decision !== 0) {
+      this.slipHints[framer.bits - 1] = slipHint(p.period / levels.period, (p.end - p.start) / levels.period);
       // Only pulses of a real transmission (past the sync magic) go into the report.
       this.stats.notePeriod(p.period / levels.period, periodS);
       this.stats.noteBit(framer.confidence, p.late - (framer.decision === 2 ? white : grey));
@@ -355,7 +368,7 @@ export class TriLevelDecoder {
     else if (cond.pwm) seg.lock(GAP_TIMEOUT_PERIODS * levels.period, levels.floor, levels.floor + levels.amplitude);
     else seg.lock(GAP_TIMEOUT_PERIODS * levels.period, Number.NaN, Number.NaN);
     cond.setFrame(0.5 * framer.clock(levels));
-    if (result === FrameResult.PACKET) this.onPacket(framer);
+    if (result === FrameResult.PACKET) this.onPacket(framer, continues);
     else if (result === FrameResult.LOST) this.emitLost(st, endS, framer.lostReason);
     else if (before === FramerState.HUNT && framer.state === FramerState.PREAMBLE && !this.sequence) this.startSequence(st, p);
   }
@@ -497,10 +510,16 @@ export class TriLevelDecoder {
   private emitLost(st: Stages, atS: number, reason: string): void {
     this.stats.syncLosses++;
     this.out.push({ type: 'sync-lost', atS, reason, bitsReceived: st.framer.bits });
+    this.combineFailedCopy();
+    this.combinePartial(st, atS);
   }
 
-  /** The framer collected a whole packet: check, repair, combine, report. */
-  private onPacket(framer: Framer): void {
+  /**
+   * The framer collected a whole packet: check, repair, combine, report. `continues`: its last
+   * pulse is followed by another at the bit rate (it may have read an extra pulse).
+   */
+  private onPacket(framer: Framer, continues: boolean): void {
+    this.combineFailedCopy();
     const last = this.lastPacket;
     // The frame-sequence stage may have reported this transmission already.
     if (last !== null && last.startS <= framer.endS && framer.startS <= last.endS) return;
@@ -524,7 +543,38 @@ export class TriLevelDecoder {
     const failure: FailureEvent = { type: 'crc-failure', bytes: protectBytes(bytes), ...base, reason: check.reason, code: check.code };
     this.out.push(failure);
     if (!this.combine) return;
-    const { sum, copies } = this.combiner.add(length, soft, nbits);
+    this.failedCopy.hold(length, soft, this.slipHints, nbits, base, continues);
+    if (!this.failedCopy.open) this.combineFailedCopy();
+  }
+
+  /** One more pulse after a failed copy: its bit may be the copy's last (see failed-copy.ts). */
+  private extendFailedCopy(p: Pulse, continues: boolean): void {
+    const levels = this.levels;
+    const hint = slipHint(p.period / levels.period, (p.end - p.start) / levels.period);
+    if (this.failedCopy.extend(softValue(p.late, levels), hint, continues)) this.combineFailedCopy();
+  }
+
+  /** The failed copy held, if any, goes to the combiner. */
+  private combineFailedCopy(): void {
+    const copy = this.failedCopy;
+    const info = copy.take();
+    if (info !== null) this.combineCopy(copy.length, copy.soft, copy.bits, copy.nbits, info, copy.hints);
+  }
+
+  /**
+   * Adds a failed copy (`bits` of the `nbits` its length byte announced) to the copies of the
+   * same length before it, and reports their consensus if it checks (or is repaired).
+   */
+  private combineCopy(
+    length: number,
+    soft: Float32Array,
+    bits: number,
+    nbits: number,
+    base: CopyInfo,
+    hints: Uint8Array,
+  ): void {
+    if (!this.combine) return;
+    const { sum, weight, copies } = this.combiner.add(length, soft, nbits, bits, hints);
     if (copies < 2) return;
     const combinedBytes = hardBytes(sum, nbits);
     const combined = checkPacket(combinedBytes);
@@ -532,10 +582,27 @@ export class TriLevelDecoder {
       this.emitPacket({ type: 'packet', payload: combined.payload, bytes: combinedBytes, ...base, repairedBits: 0, combined: copies }, length);
       return;
     }
-    const fixed = repairPacket(normalised(sum, nbits, copies), nbits, this.repair);
+    // The summed soft bits are the copies' joint evidence (two copies agreeing weakly are surer
+    // than either), so repair judges which bits are sure or in doubt on the sum.
+    const fixed = repairPacket(sum, nbits, this.repair);
     if (fixed) {
       this.emitPacket({ type: 'packet', payload: fixed.payload, bytes: fixed.bytes, ...base, repairedBits: fixed.flips, combined: copies }, length);
     }
+  }
+
+  /**
+   * Sync was lost inside a packet. A copy that got within a few bits of its end most likely
+   * missed a pulse or two (merged with a neighbour): it still tells the combiner most of the packet.
+   */
+  private combinePartial(st: Stages, atS: number): void {
+    const framer = st.framer;
+    const bits = framer.bits;
+    if (bits < 8) return;
+    const length = framer.byteAt(0);
+    const nbits = (length + 3) * 8;
+    if (bits >= nbits || bits < nbits - MAX_MISSING_BITS) return;
+    const base = { startS: framer.startS, endS: atS, quality: this.quality(framer, framer.soft, bits) };
+    this.combineCopy(length, framer.soft, bits, nbits, base, this.slipHints);
   }
 
   private emitPacket(event: PacketEvent, length: number): void {
@@ -609,13 +676,6 @@ class Stages {
     const slots = slotsPerRefresh(rate);
     this.watch = slots > 0 ? new PreambleWatch(slots) : null;
   }
-}
-
-/** Summed soft bits scaled back to one copy's range, so repair's confidence limits apply. */
-function normalised(sum: Float32Array, nbits: number, copies: number): Float32Array {
-  const out = new Float32Array(nbits);
-  for (let i = 0; i < nbits; i++) out[i] = sum[i]! / copies;
-  return out;
 }
 
 /** One-shot decoding of a whole capture. */
