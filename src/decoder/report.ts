@@ -128,6 +128,7 @@ export class ReportBuilder {
     saturated: number;
     samples: number;
     skipped: number;
+    missingFrames: number;
   }): SignalReport {
     const { black, grey, white, fullScale, noiseRms } = inputs;
     const swing = white - black;
@@ -158,6 +159,7 @@ export class ReportBuilder {
       pulses: this.pulses,
       samples: inputs.samples,
       nonFiniteSamples: inputs.skipped,
+      missingFrames: inputs.missingFrames,
       packets: this.packets,
       failures: this.failures,
       syncLosses: this.syncLosses,
