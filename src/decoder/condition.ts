@@ -137,8 +137,10 @@ export class Conditioner {
   private readonly frames: boolean;
   /** Per ring slot: 1 where a camera frame was missing and its value is only interpolated. */
   private readonly restored = new Uint8Array(HISTORY);
-  /** The last camera frame received (a frame equal to it is a copy). */
+  /** The last camera frame received (a frame equal to it is a copy), and the copies of it held back since, with their times. */
   private lastFrame = Number.NaN;
+  private copies = 0;
+  private readonly copyTimes = new Float64Array(MAX_MISSING_FRAMES);
   /** Camera frames restored on the grid (dropped by the camera, or copies of the frame before). */
   missingFrames = 0;
   /** A camera frame arrived off the frame grid: the frames do not sit on a steady clock. */
@@ -279,13 +281,12 @@ export class Conditioner {
    * (ffmpeg's Y4M of a variable-frame-rate clip), as the previous frame repeated. A region's mean
    * over a new frame never equals the last one exactly (pixel noise sees to that), so an exact
    * repeat is taken for a copy and skipped — except at the ends of the range, where a clipped
-   * patch does repeat. When a frame comes k frame periods after the last, the k − 1 missing ones
-   * are restored between them (see `restoreMissing`). Returns how many samples are in `kept`.
+   * patch does repeat, and in a run longer than `MAX_MISSING_FRAMES`: a still picture (a video
+   * made from slower frames holds each one for several), whose copies are put back as they were.
+   * When a frame comes k frame periods after the last, the k − 1 missing ones are restored
+   * between them (see `restoreMissing`). Returns how many samples are in `kept`.
    */
   private storeFrames(chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, to: number): number {
-    const kept = this.kept;
-    const stamps = this.times;
-    const restored = this.restored;
     const limit = MAX_ABS_SAMPLE;
     let n = 0;
     for (let i = from; i < to; i++) {
@@ -297,17 +298,32 @@ export class Conditioner {
         continue;
       }
       if (times !== null) this.origin = t - index * this.dt;
-      if (x === this.lastFrame && x > 0 && x < this.ceiling) continue;
       if (t < this.lastTime) t = this.lastTime;
-      n = this.restoreMissing(t, x, n);
-      this.lastTime = t;
-      this.lastFrame = x;
-      const slot = (this.count + n) & MASK;
-      stamps[slot] = t;
-      restored[slot] = 0;
-      kept[n++] = x;
+      if (x === this.lastFrame && x > 0 && x < this.ceiling) {
+        if (++this.copies <= MAX_MISSING_FRAMES) {
+          this.copyTimes[this.copies - 1] = t;
+          continue;
+        }
+        // A still picture: the copies held back were real frames too.
+        if (this.copies === MAX_MISSING_FRAMES + 1) for (const held of this.copyTimes) n = this.keepFrame(held, x, n);
+        n = this.keepFrame(t, x, n);
+        continue;
+      }
+      this.copies = 0;
+      n = this.keepFrame(t, x, this.restoreMissing(t, x, n));
     }
     return n;
+  }
+
+  /** Stores camera frame `x` at time `t` as observed; returns the new count in `kept`. */
+  private keepFrame(t: number, x: number, n: number): number {
+    this.lastTime = t;
+    this.lastFrame = x;
+    const slot = (this.count + n) & MASK;
+    this.times[slot] = t;
+    this.restored[slot] = 0;
+    this.kept[n] = x;
+    return n + 1;
   }
 
   /**

@@ -65,6 +65,14 @@ describe('camera frames on the conditioner', () => {
     expect(cond.missingFrames).toBe(2);
   });
 
+  it('keeps a still picture: a run of copies longer than a camera drops is real frames', () => {
+    const cond = new Conditioner(1, RATE, 0, true);
+    const still = [0.1, ...Array<number>(8).fill(0.3), 0.2];
+    cond.process(still, null, 0, still.length);
+    expect(read(cond)).toEqual({ values: still, missing: still.map(() => false) });
+    expect(cond.time(5)).toBeCloseTo(5 / RATE, 12);
+  });
+
   it('keeps repeats at the ends of the range (a clipped or black patch does repeat)', () => {
     const cond = new Conditioner(1, RATE, 1, true);
     cond.process([0, 0, 0.5, 1, 1], null, 0, 5);
