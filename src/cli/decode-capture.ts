@@ -56,6 +56,8 @@ export async function decodeCapture(capture: Capture, options: DecodeRunOptions 
     const fullScale = options.fullScale ?? capture.fullScale;
     decoder ??= new TriLevelDecoder({
       ...(capture.sampleRate !== undefined ? { sampleRate: capture.sampleRate } : {}),
+      // A video's frames: a frame the camera dropped is no observation (a photodiode's repeated codes are real).
+      source: capture.camera ? 'camera' : 'photodiode',
       ...(fullScale !== undefined ? { fullScale } : {}),
       ...(options.onPulse ? { onPulse: options.onPulse } : {}),
     });
@@ -64,7 +66,7 @@ export async function decodeCapture(capture: Capture, options: DecodeRunOptions 
     take(decoder.push(chunk.values, chunk.times));
   }
   // Every reader throws on an empty input, so a decoder exists here; the fallback is for safety.
-  decoder ??= new TriLevelDecoder({ sampleRate: capture.sampleRate ?? 1 });
+  decoder ??= new TriLevelDecoder({ sampleRate: capture.sampleRate ?? 1, source: capture.camera ? 'camera' : 'photodiode' });
   take(decoder.flush());
   return {
     ...run,

@@ -11,7 +11,9 @@
  * - a boxcar of about 4 ms smooths the signal for pulse segmentation: it spans one period of
  *   240 Hz PWM (two of 480 Hz), so dimming ripple largely cancels, yet it is short enough that a
  *   120 fps frame keeps its full contrast;
- * - the input range is watched for the report: full scale (given or inferred) and saturation.
+ * - the input range is watched for the report: full scale (given or inferred) and saturation;
+ * - camera frames keep their place on the frame grid when the camera dropped some (see
+ *   `storeFrames`): a missing frame is restored by interpolation and marked as no observation.
  */
 
 /** Largest magnitude accepted as a sample. */
@@ -52,6 +54,11 @@ const MAX_ENVELOPE = 64;
 const HUNT_ENVELOPE = 1.5;
 /** Bright and dark samples a piece needs before its ripple counts. */
 const MIN_CLASS = 16;
+
+/** Longest run of missing camera frames restored on the grid; a longer gap is a pause, not a drop. */
+const MAX_MISSING_FRAMES = 4;
+/** A camera frame this far (in frame periods) from the grid of the one before puts its clock off the grid. */
+const GRID_TOLERANCE = 0.25;
 
 /** ADC resolutions common enough to guess a full scale from. */
 const COMMON_ADC_BITS = [8, 10, 12, 14, 16, 20, 24] as const;
@@ -116,8 +123,8 @@ export class Conditioner {
   lastPieceMax = -Infinity;
   /** What the smoothing loops gather over the piece being processed. */
   private readonly piece = new PieceStats();
-  /** The valid samples of a piece that took the general path, in order (see `process`). */
-  private readonly kept = new Float64Array(BLOCK);
+  /** The valid samples of a piece that took the general path, in order, with the camera frames restored (see `process`). */
+  private readonly kept = new Float64Array(BLOCK * (1 + MAX_MISSING_FRAMES));
   /** PWM dimming detected (see `notePwm`), its running score, and the last envelope value. */
   pwm = false;
   /** Window of the PWM envelope, samples (see `smoothPwm`). */
@@ -126,10 +133,26 @@ export class Conditioner {
   private lastEnvelope = 0;
   /** No sample has been skipped or timestamped yet: sample i was taken at i / sampleRate. */
   private implicitTimes = true;
+  /** The samples are camera frames, one per `sampleRate` period unless the camera dropped some (see `storeFrames`). */
+  private readonly frames: boolean;
+  /** Per ring slot: 1 where a camera frame was missing and its value is only interpolated. */
+  private readonly restored = new Uint8Array(HISTORY);
+  /** The last camera frame received (a frame equal to it is a copy), and the copies of it held back since, with their times. */
+  private lastFrame = Number.NaN;
+  private copies = 0;
+  private readonly copyTimes = new Float64Array(MAX_MISSING_FRAMES);
+  /** Camera frames restored on the grid (dropped by the camera, or copies of the frame before). */
+  missingFrames = 0;
+  /** A camera frame arrived off the frame grid: the frames do not sit on a steady clock. */
+  private offGrid = false;
 
-  /** `width`: boxcar length; `sampleRate`: nominal Hz (times of samples without timestamps); `fullScale`: 0 to infer. */
-  constructor(width: number, sampleRate: number, fullScale: number) {
+  /**
+   * `width`: boxcar length; `sampleRate`: nominal Hz (times of samples without timestamps; the
+   * frame period of camera frames); `fullScale`: 0 to infer; `frames`: the samples are camera frames.
+   */
+  constructor(width: number, sampleRate: number, fullScale: number, frames = false) {
     this.width = width;
+    this.frames = frames;
     this.envelopeWidth = width;
     this.dt = 1 / sampleRate;
     this.givenFullScale = fullScale;
@@ -171,14 +194,15 @@ export class Conditioner {
     this.piece.begin(this.lastPieceMin, this.lastPieceMax);
     let i = from;
     // While every sample so far came on the nominal clock, times are implicit: the fast path,
-    // straight from the caller's array, until a sample that is not a number.
-    if (times === null && this.implicitTimes) {
+    // straight from the caller's array, until a sample that is not a number. Camera frames
+    // always take the general path (a frame may be missing; they come at most 240 a second).
+    if (times === null && this.implicitTimes && !this.frames) {
       i = this.take(chunk, from, to);
       this.offered += i - from;
     }
     if (i < to) {
       if (this.implicitTimes) this.makeTimesExplicit();
-      this.take(this.kept, 0, this.storeTimed(chunk, times, i, to));
+      this.take(this.kept, 0, this.frames ? this.storeFrames(chunk, times, i, to) : this.storeTimed(chunk, times, i, to));
     }
     this.endPiece(first);
     if (this.offered % SATURATION_WINDOW === 0) {
@@ -252,6 +276,82 @@ export class Conditioner {
     this.offered = offered;
     this.lastTime = lastTime;
     this.origin = origin;
+    return n;
+  }
+
+  /**
+   * The general path for camera frames: like `storeTimed`, but a frame the camera dropped keeps
+   * its place on the frame grid. A camera under load drops frames; the gap shows in the
+   * timestamps, as a skipped sample (NaN) on the nominal clock, or, in a constant-rate stream
+   * (ffmpeg's Y4M of a variable-frame-rate clip), as the previous frame repeated. A region's mean
+   * over a new frame never equals the last one exactly (pixel noise sees to that), so an exact
+   * repeat is taken for a copy and skipped — except at the ends of the range, where a clipped
+   * patch does repeat, and in a run longer than `MAX_MISSING_FRAMES`: a still picture (a video
+   * made from slower frames holds each one for several), whose copies are put back as they were.
+   * When a frame comes k frame periods after the last, the k − 1 missing ones are restored
+   * between them (see `restoreMissing`). Returns how many samples are in `kept`.
+   */
+  private storeFrames(chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, to: number): number {
+    const limit = MAX_ABS_SAMPLE;
+    let n = 0;
+    for (let i = from; i < to; i++) {
+      const x = +chunk[i]!;
+      const index = this.offered++;
+      let t = times === null ? this.origin + index * this.dt : +times[i]!;
+      if (!(x >= -limit && x <= limit) || !(t >= -limit && t <= limit)) {
+        this.skipped++;
+        continue;
+      }
+      if (times !== null) this.origin = t - index * this.dt;
+      if (t < this.lastTime) t = this.lastTime;
+      if (x === this.lastFrame && x > 0 && x < this.ceiling) {
+        if (++this.copies <= MAX_MISSING_FRAMES) {
+          this.copyTimes[this.copies - 1] = t;
+          continue;
+        }
+        // A still picture: the copies held back were real frames too.
+        if (this.copies === MAX_MISSING_FRAMES + 1) for (const held of this.copyTimes) n = this.keepFrame(held, x, n);
+        n = this.keepFrame(t, x, n);
+        continue;
+      }
+      this.copies = 0;
+      n = this.keepFrame(t, x, this.restoreMissing(t, x, n));
+    }
+    return n;
+  }
+
+  /** Stores camera frame `x` at time `t` as observed; returns the new count in `kept`. */
+  private keepFrame(t: number, x: number, n: number): number {
+    this.lastTime = t;
+    this.lastFrame = x;
+    const slot = (this.count + n) & MASK;
+    this.times[slot] = t;
+    this.restored[slot] = 0;
+    this.kept[n] = x;
+    return n + 1;
+  }
+
+  /**
+   * A camera frame `x` at time `t` after a gap: the frames missing since the last one are put
+   * back on the grid, their values interpolated (so the pulse path keeps its sample grid, and a
+   * gap neither splits nor merges pulses) and marked as no observation (see `missing`). A gap
+   * longer than `MAX_MISSING_FRAMES` is a pause and left as it is. Returns the new count in `kept`.
+   */
+  private restoreMissing(t: number, x: number, n: number): number {
+    const gap = (t - this.lastTime) / this.dt;
+    if (!(gap < Infinity)) return n; // the first frame
+    const periods = Math.round(gap);
+    if (periods < 1 || Math.abs(gap - periods) > GRID_TOLERANCE) this.offGrid = true;
+    if (periods < 2 || periods > MAX_MISSING_FRAMES + 1) return n;
+    const t0 = this.lastTime;
+    const x0 = this.lastFrame;
+    for (let k = 1; k < periods; k++) {
+      const slot = (this.count + n) & MASK;
+      this.times[slot] = t0 + ((t - t0) * k) / periods;
+      this.restored[slot] = 1;
+      this.kept[n++] = x0 + ((x - x0) * k) / periods;
+    }
+    this.missingFrames += periods - 1;
     return n;
   }
 
@@ -430,6 +530,16 @@ export class Conditioner {
   /** Smoothed signal at `index` (the boxcar ending there). */
   smoothed(index: number): number {
     return this.smooth[index & MASK]!;
+  }
+
+  /** Whether sample `index` is a camera frame that was missing, its value only interpolated (no observation). */
+  missing(index: number): boolean {
+    return this.frames && this.restored[index & MASK] === 1;
+  }
+
+  /** Camera frames that sit on their frame grid (missing ones restored): as steady a clock as the nominal one. */
+  get onFrameGrid(): boolean {
+    return this.frames && !this.offGrid;
   }
 
   /** Time of sample `index`, seconds (must be within the last HISTORY samples). */

@@ -20,6 +20,7 @@ import { protectBytes } from '../packet/redact.js';
 import { slipHint } from './align.js';
 import { MAX_MISSING_BITS, RepetitionCombiner } from './combine.js';
 import { BLOCK, Conditioner, MAX_ABS_SAMPLE, smoothingLength } from './condition.js';
+import { frameRateOf } from './frame-clock.js';
 import { FrameSequenceDecoder, planSequence, slotsPerRefresh, type SequencePlan, type SequenceSink, type SequenceStart } from './frame-sequence.js';
 import { PreambleWatch } from './preamble-watch.js';
 import { FrameResult, Framer, FramerState, MAX_PACKET_BITS, MIN_PREAMBLE } from './framer.js';
@@ -40,6 +41,7 @@ import type {
   PacketQuality,
   PulseInfo,
   RepairOptions,
+  SampleSource,
   SignalReport,
 } from './types.js';
 
@@ -56,6 +58,8 @@ const SATURATION_ON = 0.02;
 const SATURATION_OFF = 0.005;
 /** Preamble bits before the lock that the frame-sequence stage learns from. */
 const SEQUENCE_TRAINING_BITS = MIN_PREAMBLE - 2;
+/** Below this rate, samples per second, a stream is taken for a camera's frames unless the caller says (see `DecoderOptions.source`). */
+const CAMERA_MAX_RATE = 400;
 /** Plausible sample rates, Hz. */
 const MIN_RATE = 1;
 const MAX_RATE = 1e7;
@@ -65,6 +69,7 @@ export class TriLevelDecoder {
   private readonly combine: boolean;
   private readonly onPulseHook: ((p: PulseInfo) => void) | undefined;
   private readonly givenFullScale: number;
+  private readonly givenSource: SampleSource | undefined;
   /** Nominal rate (given, or estimated from the first timestamps); NaN until known. */
   private rate: number;
   private readonly givenRate: number;
@@ -91,7 +96,7 @@ export class TriLevelDecoder {
   private seenBlack = Number.NaN;
   private seenGrey = Number.NaN;
   private seenWhite = Number.NaN;
-  /** Some samples came with timestamps (the frame-sequence stage needs a steady sample clock). */
+  /** Some samples came with timestamps (the frame-sequence stage needs a steady sample clock: see `steadyClock`). */
   private timed = false;
   /**
    * The frame-sequence stage (see frame-sequence.ts) while it decodes a transmission: from a
@@ -116,16 +121,34 @@ export class TriLevelDecoder {
     if (fs !== undefined && !(typeof fs === 'number' && fs > 0 && fs < Infinity)) {
       throw new BlinkUpError(ErrorCode.OPTION_INVALID, `fullScale must be a positive number (got ${String(fs)})`);
     }
+    const source = options.source;
+    if (source !== undefined && source !== 'photodiode' && source !== 'camera') {
+      throw new BlinkUpError(ErrorCode.OPTION_INVALID, `source must be 'photodiode' or 'camera' (got ${String(source)})`);
+    }
     if (options.onPulse !== undefined && typeof options.onPulse !== 'function') {
       throw new BlinkUpError(ErrorCode.OPTION_INVALID, 'onPulse must be a function');
     }
     this.rate = rate ?? Number.NaN;
     this.givenRate = rate ?? Number.NaN;
     this.givenFullScale = fs ?? 0;
+    this.givenSource = source;
     this.repair = repairLimits(options.repair);
     this.combine = options.combine !== false;
     this.onPulseHook = options.onPulse;
-    if (rate !== undefined) this.stages = new Stages(rate, this.givenFullScale);
+    if (rate !== undefined) this.stages = new Stages(rate, this.givenFullScale, this.cameraFrames(rate));
+  }
+
+  /** Whether the samples are camera frames: as the caller said, or judged by the rate. */
+  private cameraFrames(rate: number): boolean {
+    return (this.givenSource ?? (rate < CAMERA_MAX_RATE ? 'camera' : 'photodiode')) === 'camera';
+  }
+
+  /**
+   * The samples sit on a steady clock, as the frame-sequence stage needs: the nominal clock, or
+   * camera frames on their grid (their timestamps a whole number of frame periods apart).
+   */
+  private steadyClock(st: Stages): boolean {
+    return !this.timed || st.cond.onFrameGrid;
   }
 
   /**
@@ -194,13 +217,14 @@ export class TriLevelDecoder {
       samples: st ? st.cond.count : 0,
       skipped: (st ? st.cond.skipped : 0) + this.skippedEarly,
       sampleIntervalS: st ? st.cond.sampleInterval : Number.NaN,
+      missingFrames: st ? st.cond.missingFrames : 0,
     });
   }
 
   /** Forgets everything: a fresh decoder with the same options. */
   reset(): void {
     this.rate = this.givenRate;
-    this.stages = this.rate > 0 ? new Stages(this.rate, this.givenFullScale) : null;
+    this.stages = this.rate > 0 ? new Stages(this.rate, this.givenFullScale, this.cameraFrames(this.rate)) : null;
     this.held = null;
     this.pending.count = 0;
     this.levels.reset();
@@ -261,7 +285,7 @@ export class TriLevelDecoder {
     this.levels.noise = seg.noise;
     seg.process(first, cond.count, this.sink);
     if (this.sequence) this.runSequence(st);
-    else if (st.watch && !this.timed && st.watch.scan(cond, cond.count, seg.noise)) this.startSequenceAtBreak(st, st.watch);
+    else if (st.watch && this.steadyClock(st) && st.watch.scan(cond, cond.count, seg.noise)) this.startSequenceAtBreak(st, st.watch);
     if (windowDone) this.checkSaturation(st);
   }
 
@@ -291,7 +315,9 @@ export class TriLevelDecoder {
     const held = this.held!;
     const n = held.times.length;
     const span = n > 1 ? held.times[n - 1]! - held.times[0]! : 0;
-    const rate = span > 0 ? (n - 1) / span : Number.NaN;
+    let rate = span > 0 ? (n - 1) / span : Number.NaN;
+    // A camera that dropped frames stretches the mean interval (see frame-clock.ts).
+    if (rate > 0 && this.cameraFrames(rate)) rate = frameRateOf(held.times);
     if (!(rate >= MIN_RATE && rate <= MAX_RATE)) {
       // Timestamps that do not advance carry no clock; keep probing unless the stream ended.
       if (final) {
@@ -306,7 +332,7 @@ export class TriLevelDecoder {
     }
     this.rate = rate;
     this.held = null;
-    const st = (this.stages = new Stages(rate, this.givenFullScale));
+    const st = (this.stages = new Stages(rate, this.givenFullScale, this.cameraFrames(rate)));
     this.feed(st, held.values, held.times, 0, n);
   }
 
@@ -404,7 +430,7 @@ export class TriLevelDecoder {
    */
   private startSequence(st: Stages, lockedAt: Pulse): void {
     const levels = this.levels;
-    if (this.timed || !(levels.period < 2 * FEW_SAMPLES_PER_FRAME)) return;
+    if (!this.steadyClock(st) || !(levels.period < 2 * FEW_SAMPLES_PER_FRAME)) return;
     const plan = planSequence(this.rate, levels.period);
     // The last pulses of the run are surely preamble (its first may be a stray bump before it).
     const from = Math.round(lockedAt.start - SEQUENCE_TRAINING_BITS * levels.period);
@@ -665,11 +691,12 @@ class Stages {
   /** At a camera's whole number of samples per 60 Hz refresh: sees preambles the pulse path missed. */
   readonly watch: PreambleWatch | null;
 
-  constructor(rate: number, fullScale: number) {
+  /** `frames`: the samples are camera frames (see `DecoderOptions.source`). */
+  constructor(rate: number, fullScale: number, frames: boolean) {
     this.pwm = new PwmPhaseModel(rate);
     this.timing = new PulseAssembler(this.pwm);
     const width = smoothingLength(rate);
-    this.cond = new Conditioner(width, rate, fullScale);
+    this.cond = new Conditioner(width, rate, fullScale, frames);
     this.seg = new PulseSegmenter(this.cond, rate);
     this.framer = new Framer(rate);
     this.sequenceFramer = new Framer(rate);

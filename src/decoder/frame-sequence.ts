@@ -30,7 +30,9 @@
  * - decisions are taken `DELAY` refreshes late, when the survivors have merged. A bit's soft value
  *   compares the decided sequence with the same sequence with that frame's grey and white swapped:
  *   +1 when the samples sit on the decided prediction, 0 halfway — the slicer's scale, so repair
- *   works on these bits as on any other.
+ *   works on these bits as on any other;
+ * - a frame the camera dropped keeps its place on the grid but is no observation: it adds
+ *   nothing to any path's score, teaches the model nothing and weighs in no soft bit.
  *
  * Everything is preallocated from the plan (a ring of backpointers `DELAY` refreshes deep); per
  * sample the work is a few hundred multiply-adds (81 level histories, about a hundred states).
@@ -41,6 +43,12 @@ import { NormalEquations } from './least-squares.js';
 /** Where the samples are: the conditioner's history (the last HISTORY samples by absolute index). */
 export interface SampleHistory {
   value(index: number): number;
+}
+
+/** The history of camera frames, where a frame the camera dropped is marked. */
+export interface FrameHistory extends SampleHistory {
+  /** A camera frame that was missing: its value is only interpolated, and no observation. */
+  missing(index: number): boolean;
 }
 
 /** Display levels as the line code numbers them. */
@@ -355,7 +363,7 @@ export class FrameSequenceDecoder {
    * Learns the model from the preamble samples [from, to) (grey pulses only) and restarts at
    * `from`, ready for `run`. `start` gives the pulse path's floor and grey as a first guess.
    */
-  begin(history: SampleHistory, from: number, to: number, start: SequenceStart): void {
+  begin(history: FrameHistory, from: number, to: number, start: SequenceStart): void {
     // A first guess the preamble then refines: the valley as the offset, and grey as far above it
     // as the pulse path saw.
     const black = start.floor;
@@ -394,7 +402,7 @@ export class FrameSequenceDecoder {
   }
 
   /** Runs samples up to `to` (exclusive), handing decided bits to `sink` (null: learn only). */
-  run(history: SampleHistory, to: number, sink: SequenceSink | null): void {
+  run(history: FrameHistory, to: number, sink: SequenceSink | null): void {
     const slots = this.slots;
     while (this.next < to) {
       if (this.slot === 0 && this.step > 0 && this.atRefreshStart(history, sink)) {
@@ -402,7 +410,7 @@ export class FrameSequenceDecoder {
         this.replayNow = false;
         this.restart(this.start, DELAY, STEP, true);
       }
-      this.observe(history.value(this.next), this.slot);
+      if (!history.missing(this.next)) this.observe(history.value(this.next), this.slot);
       this.next++;
       if (++this.slot === slots) {
         this.slot = 0;
@@ -412,7 +420,7 @@ export class FrameSequenceDecoder {
   }
 
   /** End of stream: decides the remaining steps from the best final state. */
-  finish(history: SampleHistory, sink: SequenceSink): void {
+  finish(history: FrameHistory, sink: SequenceSink): void {
     if (this.step === 0 && this.slot === 0) return;
     const last = this.slot === 0 ? this.step - 1 : this.step;
     const best = this.best();
@@ -427,7 +435,7 @@ export class FrameSequenceDecoder {
   }
 
   /** At the start of a refresh: decide the step `delay` back, then extend the trellis by a refresh. */
-  private atRefreshStart(history: SampleHistory, sink: SequenceSink | null): boolean {
+  private atRefreshStart(history: FrameHistory, sink: SequenceSink | null): boolean {
     const last = this.step - 1;
     const d = last - this.delay;
     if (d >= this.decided) {
@@ -517,7 +525,7 @@ export class FrameSequenceDecoder {
    * samples, and if a bright frame starts in the refresh after it, hand over its bit.
    * Returns false when the sink wants to stop.
    */
-  private decide(history: SampleHistory, d: number, k: number, sink: SequenceSink | null, last: number): boolean {
+  private decide(history: FrameHistory, d: number, k: number, sink: SequenceSink | null, last: number): boolean {
     const t = this.trellis;
     const state = this.path[k]!;
     if (d < this.decidedCodes.length) this.decidedCodes[d] = t.history[state]!;
@@ -562,11 +570,11 @@ export class FrameSequenceDecoder {
    * `levels`): how much better the samples it touches fit the decided level than the other
    * bright level, in units of the difference the swap makes (1 = on the decided prediction).
    */
-  private softBit(history: SampleHistory, r: number, at: number, len: number, end: number, level: number): number {
+  private softBit(history: FrameHistory, r: number, at: number, len: number, end: number, level: number): number {
     const other = level === WHITE ? GREY : WHITE;
     let better = 0;
     let scale = 0;
-    this.eachSampleReading(r, at, len, end, (i, q, j, m) => {
+    this.eachSampleReading(history, r, at, len, end, (i, q, j, m) => {
       const y = history.value(i);
       const a = this.predict(q, j, m, r, 0, BLACK);
       const b = this.predict(q, j, m, r, len, other);
@@ -585,13 +593,13 @@ export class FrameSequenceDecoder {
    * model's white. Its light is fitted by least squares with everything else as decided; if it
    * is `WHITE_RATIO` times grey or more, white is rescaled to it (grey predictions unchanged).
    */
-  private discoverWhite(history: SampleHistory, r: number, at: number, end: number): boolean {
+  private discoverWhite(history: FrameHistory, r: number, at: number, end: number): boolean {
     const lv = this.levels;
     let len = 1;
     while (at + len <= end && len <= this.plan.refreshesPerFrame && lv[at + len] === GREY) len++;
     let ru = 0;
     let uu = 0;
-    this.eachSampleReading(r, at, len, end, (i, q, j, m) => {
+    this.eachSampleReading(history, r, at, len, end, (i, q, j, m) => {
       // The frame's light at 0, and the weight its light has in this sample.
       const rest = this.predict(q, j, m, r, len, BLACK);
       const u = this.predict(q, j, m, r, len, WHITE) - rest;
@@ -611,18 +619,25 @@ export class FrameSequenceDecoder {
   }
 
   /**
-   * Visits every sample taken so far that reads the frame shown on refreshes [r, r + len) (index
+   * Visits every sample observed so far that reads the frame shown on refreshes [r, r + len) (index
    * `at` in `levels`, filled to `end`): the samples of refreshes r − 1 … r + len + TAPS − 3 (one
    * tap after the frame, the rest before), with their slot `q`, refresh `m` and the index `j` of
    * that refresh in `levels`.
    */
-  private eachSampleReading(r: number, at: number, len: number, end: number, visit: (i: number, q: number, j: number, m: number) => void): void {
+  private eachSampleReading(
+    history: FrameHistory,
+    r: number,
+    at: number,
+    len: number,
+    end: number,
+    visit: (i: number, q: number, j: number, m: number) => void,
+  ): void {
     for (let m = r - 1; m <= r + len + TAPS - 3; m++) {
       const j = at + (m - r);
       if (j - (TAPS - 2) < 0 || j + 1 > end) continue;
       for (let q = 0; q < this.slots; q++) {
         const i = this.origin + m * this.slots + q;
-        if (i < this.next) visit(i, q, j, m);
+        if (i < this.next && !history.missing(i)) visit(i, q, j, m);
       }
     }
   }
@@ -662,7 +677,7 @@ export class FrameSequenceDecoder {
    * follow the errors. Until the body (of a taught model) the steps are large: the bits are known,
    * and white must be learned fast. A bad fit in the body ends it.
    */
-  private learn(history: SampleHistory, d: number, code: number, inBody: boolean): void {
+  private learn(history: FrameHistory, d: number, code: number, inBody: boolean): void {
     const x = this.regressors;
     let norm = 1;
     let white = false;
@@ -674,6 +689,7 @@ export class FrameSequenceDecoder {
     const w = this.weight;
     for (let q = 0; q < this.slots; q++) {
       const i = this.origin + d * this.slots + q;
+      if (history.missing(i)) continue;
       const y = history.value(i);
       const b = q * TAPS;
       let pred = this.offset[q]!;

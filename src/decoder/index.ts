@@ -11,4 +11,5 @@ export type {
   PulseInfo,
   SignalReport,
   DecodeResult,
+  SampleSource,
 } from './types.js';

@@ -156,6 +156,7 @@ export class ReportBuilder {
     skipped: number;
     /** Time between samples, s (nominal, or as the timestamps run). */
     sampleIntervalS: number;
+    missingFrames: number;
   }): SignalReport {
     const { black, grey, white, fullScale, noiseRms } = inputs;
     const swing = white - black;
@@ -188,6 +189,7 @@ export class ReportBuilder {
       pulses: this.pulses,
       samples: inputs.samples,
       nonFiniteSamples: inputs.skipped,
+      missingFrames: inputs.missingFrames,
       packets: this.packets,
       failures: this.failures,
       syncLosses: this.syncLosses,

@@ -22,9 +22,23 @@ export interface DecoderOptions {
   readonly repair?: boolean | RepairOptions;
   /** Combine the soft bits of repeated transmissions of the same packet (default true). */
   readonly combine?: boolean;
+  /**
+   * What the samples are: a photodiode's (or any sensor's) readings, or a camera's region
+   * brightness, one sample per video frame. Camera frames keep their place on the frame grid
+   * when the camera dropped some — a gap in the timestamps, a skipped (NaN) sample, or an exact
+   * repeat of the frame before (a constant-rate stream's copy: a new frame's region mean never
+   * repeats exactly) — and a missing frame counts as no observation. A photodiode's ADC codes
+   * do repeat, so they are never read that way. Default: 'camera' below 400 samples a second
+   * (CHANNEL.md: cameras film at 24–240 fps, photodiode samplers run at 500–4000 Hz), else
+   * 'photodiode'; the CLI says which from the input format.
+   */
+  readonly source?: SampleSource;
   /** Called for every pulse the slicer decides (for analysis and plots); must not throw. */
   readonly onPulse?: (pulse: PulseInfo) => void;
 }
+
+/** Where the samples come from (see `DecoderOptions.source`). */
+export type SampleSource = 'photodiode' | 'camera';
 
 /** One bright pulse as the slicer saw it. */
 export interface PulseInfo {
@@ -146,6 +160,11 @@ export interface SignalReport {
   readonly samples: number;
   /** Samples skipped because they were NaN, ±Infinity or beyond ±1e15. */
   readonly nonFiniteSamples: number;
+  /**
+   * Camera frames the camera dropped (a gap in the timestamps, a skipped sample, or a repeat of
+   * the frame before), put back on the frame grid as no observation; included in `samples`.
+   */
+  readonly missingFrames: number;
   readonly packets: number;
   readonly failures: number;
   readonly syncLosses: number;

@@ -11,6 +11,7 @@
 import { open, readdir, readFile, stat, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
+import { frameRateOf } from '../decoder/frame-clock.js';
 import { BlinkUpError } from '../packet/errors.js';
 import type { LumaFrame, LumaFrameSource, LumaSourceInfo } from './luma-frames.js';
 import { rgbaToLuma, type LumaWeights } from './rgb-luma.js';
@@ -198,7 +199,8 @@ export async function openPngFolder(dir: string, options: PngFolderOptions = {})
       if (times.length !== files.length) {
         throw new BlinkUpError('INPUT_INVALID', `${name} has ${times.length} timestamps for ${files.length} frames`);
       }
-      if (times.length > 1) fps = (times.length - 1) / (times[times.length - 1]! - times[0]!);
+      // Not the mean spacing: a camera that dropped frames leaves gaps (see frame-clock.ts).
+      if (times.length > 1) fps = frameRateOf(times);
       timing = 'times-file';
       break;
     }
