@@ -176,7 +176,8 @@ export class TriLevelDecoder {
   report(): SignalReport {
     const st = this.stages;
     const current = this.levels.learned ? this.levels : null;
-    return this.stats.snapshot({
+    const flicker = st?.flicker?.measurement;
+    const report = this.stats.snapshot({
       black: current ? current.black : this.seenBlack,
       grey: current ? current.grey : this.seenGrey,
       white: current ? current.white : this.seenWhite,
@@ -186,6 +187,7 @@ export class TriLevelDecoder {
       samples: st ? st.cond.count : 0,
       skipped: (st ? st.cond.skipped : 0) + this.skippedEarly,
     });
+    return flicker ? { ...report, flickerHz: flicker.hz, flickerAmplitude: flicker.amplitude } : report;
   }
 
   /** Forgets everything: a fresh decoder with the same options. */

@@ -207,6 +207,7 @@ export class FlickerCanceller {
   private high = -Infinity;
   private span = 0;
   private readonly block = new Float64Array(2);
+  private lastCancelled: FlickerMeasurement | null = null;
 
   constructor(sampleRate: number) {
     this.dt = 1 / sampleRate;
@@ -219,9 +220,9 @@ export class FlickerCanceller {
     return sampleRate >= MIN_FLICKER_RATE;
   }
 
-  /** The flicker being cancelled, or null. */
+  /** The flicker being cancelled, or the last one cancelled before it faded; null if there never was any. */
   get measurement(): FlickerMeasurement | null {
-    if (this.mode !== Mode.CANCEL) return null;
+    if (this.mode !== Mode.CANCEL) return this.lastCancelled;
     return { familyHz: FLICKER_FAMILIES_HZ[this.family]!, hz: this.demods[0]!.hz, amplitude: Math.hypot(this.ampRe, this.ampIm) };
   }
 
@@ -412,6 +413,7 @@ export class FlickerCanceller {
   }
 
   private goIdle(): void {
+    if (this.mode === Mode.CANCEL) this.lastCancelled = this.measurement;
     this.mode = Mode.IDLE;
     this.idleSince = this.now;
   }

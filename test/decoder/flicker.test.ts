@@ -129,5 +129,19 @@ describe('decoding under deep mains flicker', () => {
     const result = decodeSamples(cap.samples, { sampleRate: cap.sampleRate });
     expect(result.packets).toHaveLength(1);
     expect(sameBytes(result.packets[0]!.bytes, encodePacket(BASIC))).toBe(true);
+    // The report says what was cancelled: on a sampler clock running slow the flicker looks faster.
+    const { report } = result;
+    expect(report.flickerHz).toBeCloseTo(flickerHz / (1 + samplerClockPpm * 1e-6), 1);
+    const amplitude = 0.6 * 0.9 * cap.options.swing * cap.fullScale;
+    expect(report.flickerAmplitude).toBeGreaterThan(0.85 * amplitude);
+    expect(report.flickerAmplitude).toBeLessThan(1.15 * amplitude);
+  });
+
+  it('reports no flicker where the room light is steady', () => {
+    const cap = capture({ flickerDepth: 0 }, 22);
+    const result = decodeSamples(cap.samples, { sampleRate: cap.sampleRate });
+    expect(result.packets).toHaveLength(1);
+    expect(result.report.flickerHz).toBeUndefined();
+    expect(result.report.flickerAmplitude).toBeUndefined();
   });
 });
