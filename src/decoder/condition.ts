@@ -187,9 +187,11 @@ export class Conditioner {
    * Conditions `chunk[from, to)` (with `times[from, to)` in seconds, or the nominal clock when
    * `times` is null): skips what is not a number, stores the rest with their times, smooths.
    * `to − from` must not exceed `room`. Returns true when the piece completed a saturation
-   * window (`recentSaturation` then holds its fraction).
+   * window (`recentSaturation` then holds its fraction). `raw`: when `chunk` was cleaned of mains
+   * flicker (see flicker.ts), the same piece as the sensor read it, from index `rawFrom` — full
+   * scale and saturation are properties of the readings, not of the cleaned signal.
    */
-  process(chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, to: number): boolean {
+  process(chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, to: number, raw: ArrayLike<number> | null = null, rawFrom = 0): boolean {
     const first = this.count;
     this.piece.begin(this.lastPieceMin, this.lastPieceMax);
     let i = from;
@@ -205,6 +207,8 @@ export class Conditioner {
       this.take(this.kept, 0, this.frames ? this.storeFrames(chunk, times, i, to) : this.storeTimed(chunk, times, i, to));
     }
     this.endPiece(first);
+    if (raw !== null) this.noteRaw(raw, rawFrom, rawFrom + to - from);
+    else this.noteRange(first);
     if (this.offered % SATURATION_WINDOW === 0) {
       this.recentSaturation = this.saturatedInWindow / SATURATION_WINDOW;
       this.saturatedInWindow = 0;
@@ -484,21 +488,50 @@ export class Conditioner {
     this.lastTime = this.count > 0 ? this.times[(this.count - 1) & MASK]! : -Infinity;
   }
 
-  /** Per-piece bookkeeping: range, saturation, exact re-summing. */
-  private afterPiece(first: number): void {
+  /** Per-piece bookkeeping: range and saturation of the stored samples [first, count). */
+  private noteRange(first: number): void {
     if (this.count === first) return;
     const max = this.piece.rawMax;
-    if (max > this.max) {
-      if (!(this.givenFullScale > 0)) this.rescale(max);
-      this.max = max;
-    }
+    this.noteMax(max);
     // Counting saturated samples needs a pass only when the piece reached the ceiling.
     if (max >= this.ceiling) {
       let saturated = 0;
       for (let i = first; i < this.count; i++) if (this.values[i & MASK]! >= this.ceiling) saturated++;
-      this.saturated += saturated;
-      this.saturatedInWindow += saturated;
+      this.countSaturated(saturated);
     }
+  }
+
+  /** The same bookkeeping over the readings `raw[from, to)` of a cleaned piece (what is not a number is left out). */
+  private noteRaw(raw: ArrayLike<number>, from: number, to: number): void {
+    let max = -Infinity;
+    for (let i = from; i < to; i++) {
+      const x = +raw[i]!;
+      if (x > max && x <= MAX_ABS_SAMPLE) max = x;
+    }
+    if (max === -Infinity) return;
+    this.noteMax(max);
+    if (max >= this.ceiling) {
+      let saturated = 0;
+      for (let i = from; i < to; i++) if (+raw[i]! >= this.ceiling && +raw[i]! <= MAX_ABS_SAMPLE) saturated++;
+      this.countSaturated(saturated);
+    }
+  }
+
+  private noteMax(max: number): void {
+    if (max > this.max) {
+      if (!(this.givenFullScale > 0)) this.rescale(max);
+      this.max = max;
+    }
+  }
+
+  private countSaturated(saturated: number): void {
+    this.saturated += saturated;
+    this.saturatedInWindow += saturated;
+  }
+
+  /** Per-piece bookkeeping: exact re-summing. */
+  private afterPiece(first: number): void {
+    if (this.count === first) return;
     // Rounding in the running sum never builds up: recompute it at every grid point.
     if (this.offered % BLOCK === 0 && this.count >= this.width) {
       let sum = 0;

@@ -20,6 +20,7 @@ import { protectBytes } from '../packet/redact.js';
 import { slipHint } from './align.js';
 import { MAX_MISSING_BITS, RepetitionCombiner } from './combine.js';
 import { BLOCK, Conditioner, MAX_ABS_SAMPLE, smoothingLength } from './condition.js';
+import { FlickerCanceller } from './flicker.js';
 import { frameRateOf } from './frame-clock.js';
 import { FrameSequenceDecoder, planSequence, slotsPerRefresh, type SequencePlan, type SequenceSink, type SequenceStart } from './frame-sequence.js';
 import { PreambleWatch } from './preamble-watch.js';
@@ -207,7 +208,8 @@ export class TriLevelDecoder {
   report(): SignalReport {
     const st = this.stages;
     const current = this.levels.learned ? this.levels : null;
-    return this.stats.snapshot({
+    const flicker = st?.flicker?.measurement;
+    const report = this.stats.snapshot({
       black: current ? current.black : this.seenBlack,
       grey: current ? current.grey : this.seenGrey,
       white: current ? current.white : this.seenWhite,
@@ -219,6 +221,7 @@ export class TriLevelDecoder {
       sampleIntervalS: st ? st.cond.sampleInterval : Number.NaN,
       missingFrames: st ? st.cond.missingFrames : 0,
     });
+    return flicker ? { ...report, flickerHz: flicker.hz, flickerAmplitude: flicker.amplitude } : report;
   }
 
   /** Forgets everything: a fresh decoder with the same options. */
@@ -277,11 +280,16 @@ export class TriLevelDecoder {
     this.runPiece(st, p.values, p.timed ? p.times : null, 0, n);
   }
 
-  /** One piece (never past the grid point) through conditioning and segmentation. */
+  /** One piece (never past the grid point) through flicker cancelling, conditioning and segmentation. */
   private runPiece(st: Stages, chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, to: number): void {
-    const { cond, seg } = st;
+    const { cond, seg, flicker } = st;
     const first = cond.count;
-    const windowDone = cond.process(chunk, times, from, to);
+    // Without flicker the caller's samples go straight to conditioning; with it, the cleaned copy
+    // (and the readings themselves, for full scale and saturation).
+    const windowDone =
+      flicker !== null && flicker.clean(chunk, times, from, to)
+        ? cond.process(flicker.values, times === null ? null : flicker.times, 0, to - from, chunk, from)
+        : cond.process(chunk, times, from, to);
     this.levels.noise = seg.noise;
     seg.process(first, cond.count, this.sink);
     if (this.sequence) this.runSequence(st);
@@ -681,6 +689,8 @@ class PendingPiece {
 
 /** The stages whose shape depends on the sample rate. */
 class Stages {
+  /** Mains-flicker cancelling, where the rate can see 100–120 Hz (not a camera's frame rate). */
+  readonly flicker: FlickerCanceller | null;
   readonly cond: Conditioner;
   readonly seg: PulseSegmenter;
   readonly framer: Framer;
@@ -695,6 +705,7 @@ class Stages {
   constructor(rate: number, fullScale: number, frames: boolean) {
     this.pwm = new PwmPhaseModel(rate);
     this.timing = new PulseAssembler(this.pwm);
+    this.flicker = FlickerCanceller.applies(rate) ? new FlickerCanceller(rate) : null;
     const width = smoothingLength(rate);
     this.cond = new Conditioner(width, rate, fullScale, frames);
     this.seg = new PulseSegmenter(this.cond, rate);

@@ -168,6 +168,13 @@ export interface SignalReport {
   readonly packets: number;
   readonly failures: number;
   readonly syncLosses: number;
+  /**
+   * Mains flicker of room light that the decoder measured and cancelled (the latest, if it came
+   * and went): its apparent frequency on the sampler's clock, Hz, and amplitude (half its
+   * peak-to-peak), input units. Absent when there was none worth cancelling or the rate is a camera's.
+   */
+  readonly flickerHz?: number;
+  readonly flickerAmplitude?: number;
 }
 
 export interface DecodeResult {

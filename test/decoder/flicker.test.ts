@@ -1,0 +1,147 @@
+/**
+ * The mains-flicker canceller (src/decoder/flicker.ts) on synthetic signals whose flicker is
+ * known exactly, and the decoder end to end under flicker deeper than it tolerates without it.
+ */
+import { describe, expect, it } from 'vitest';
+import { BLOCK } from '../../src/decoder/condition.js';
+import { decodeSamples } from '../../src/decoder/index.js';
+import { FlickerCanceller } from '../../src/decoder/flicker.js';
+import { encodePacket } from '../../src/packet/index.js';
+import { Random } from '../../src/util/random.js';
+import { BASIC, capture, sameBytes } from './helpers.js';
+
+const RATE = 1000;
+const SWING = 1000;
+const BLACK = 300;
+
+/**
+ * A screen flashing black, then grey or white at random, at `fps` (the tri-level line code's
+ * shape, with instant pixels), with 1 LSB of noise: the signal the flicker rides on.
+ */
+function pulseTrain(seconds: number, fps: number, seed: number): Float64Array {
+  const rng = new Random(seed);
+  const out = new Float64Array(Math.round(seconds * RATE));
+  const frame = RATE / fps;
+  let level = 0;
+  for (let i = 0; i < out.length; i++) {
+    const f = Math.floor(i / frame);
+    if (i % frame < 1) level = f % 2 === 0 ? 0 : rng.chance(0.5) ? 0.52 : 1;
+    out[i] = BLACK + SWING * level + rng.uniform(-1, 1);
+  }
+  return out;
+}
+
+/** The signal with a sinusoid of `amplitude` at `hz` (on the sampler's clock) added. */
+function withFlicker(signal: Float64Array, hz: number, amplitude: number, phase: number): Float64Array {
+  return signal.map((x, i) => x + amplitude * Math.cos((2 * Math.PI * hz * i) / RATE + phase));
+}
+
+interface Run {
+  /** What came out: the cleaned pieces, or the samples as they were where the stage passed them through. */
+  readonly output: Float64Array;
+  /** Pieces the stage cleaned. */
+  readonly cleaned: number;
+  readonly canceller: FlickerCanceller;
+}
+
+/** Feeds `samples` piece by piece, as the decoder does. */
+function run(samples: Float64Array, times: Float64Array | null = null): Run {
+  const canceller = new FlickerCanceller(RATE);
+  const output = new Float64Array(samples.length);
+  let cleaned = 0;
+  for (let from = 0; from < samples.length; from += BLOCK) {
+    const to = Math.min(samples.length, from + BLOCK);
+    if (canceller.clean(samples, times, from, to)) {
+      cleaned++;
+      output.set(canceller.values.subarray(0, to - from), from);
+      if (times) expect(Array.from(canceller.times.subarray(0, to - from))).toEqual(Array.from(times.subarray(from, to)));
+    } else output.set(samples.subarray(from, to), from);
+  }
+  return { output, cleaned, canceller };
+}
+
+/** Largest |output − clean signal| from `fromS` seconds on. */
+function worstError(output: Float64Array, clean: Float64Array, fromS: number): number {
+  let worst = 0;
+  for (let i = Math.round(fromS * RATE); i < clean.length; i++) worst = Math.max(worst, Math.abs(output[i]! - clean[i]!));
+  return worst;
+}
+
+describe('FlickerCanceller', () => {
+  it.each([
+    { hz: 101.7, family: 100, fps: 60 },
+    { hz: 117.2, family: 120, fps: 30 },
+    { hz: 120.4, family: 120, fps: 60 },
+  ])('removes a $hz Hz sinusoid of 0.4 of the swing from a $fps fps pulse train', ({ hz, family, fps }) => {
+    const clean = pulseTrain(8, fps, 7);
+    const { output, canceller } = run(withFlicker(clean, hz, 0.4 * SWING, 1));
+    // Before: 0.4 of the swing. After the first second: a few hundredths.
+    expect(worstError(output, clean, 1)).toBeLessThan(0.06 * SWING);
+    const m = canceller.measurement!;
+    expect(m.familyHz).toBe(family);
+    expect(m.hz).toBeCloseTo(hz, 1);
+    expect(m.amplitude).toBeGreaterThan(0.36 * SWING);
+    expect(m.amplitude).toBeLessThan(0.44 * SWING);
+  });
+
+  it('cleans from the first piece on when the stream starts with flicker alone', () => {
+    const clean = new Float64Array(2000).fill(BLACK);
+    const { output } = run(withFlicker(clean, 99, 200, 2));
+    expect(worstError(output, clean, 0)).toBeLessThan(10);
+  });
+
+  it('leaves a flicker-free signal untouched (and spends nothing on it)', () => {
+    for (const fps of [20, 30, 60, 120]) {
+      const signal = pulseTrain(8, fps, 11);
+      const { output, cleaned } = run(signal);
+      expect(cleaned).toBe(0);
+      expect(output).toEqual(signal);
+    }
+  });
+
+  it('leaves flicker far smaller than the swing alone', () => {
+    const signal = withFlicker(pulseTrain(8, 60, 5), 100, 0.02 * SWING, 0);
+    expect(run(signal).cleaned).toBeLessThanOrEqual(1);
+  });
+
+  it('follows the samples’ own timestamps (jitter, a gap) and passes what is not a number through', () => {
+    const rng = new Random(3);
+    const n = 6000;
+    const times = new Float64Array(n);
+    for (let i = 0; i < n; i++) times[i] = (i + (i >= 3000 ? 40 : 0)) / RATE + rng.uniform(-1e-4, 1e-4);
+    const clean = pulseTrain(n / RATE, 60, 3);
+    const samples = clean.map((x, i) => x + 300 * Math.cos(2 * Math.PI * 118.5 * times[i]!));
+    samples[4000] = Number.NaN;
+    const { output } = run(samples, times);
+    expect(output[4000]).toBeNaN();
+    output[4000] = clean[4000]!;
+    expect(worstError(output, clean, 1)).toBeLessThan(0.06 * SWING);
+  });
+});
+
+describe('decoding under deep mains flicker', () => {
+  it.each([
+    { flickerHz: 100, samplerClockPpm: -25_000 },
+    { flickerHz: 120, samplerClockPpm: 15_000 },
+  ])('decodes with $flickerHz Hz room light as bright as grey, flickering 90 % deep ($samplerClockPpm ppm clock)', ({ flickerHz, samplerClockPpm }) => {
+    // Room light of 0.6 of the swing, 90 % deep: the flicker swings by ±0.54 of the screen's swing.
+    const cap = capture({ ambient: 0.6, flickerHz, flickerDepth: 0.9, samplerClockPpm }, 21);
+    const result = decodeSamples(cap.samples, { sampleRate: cap.sampleRate });
+    expect(result.packets).toHaveLength(1);
+    expect(sameBytes(result.packets[0]!.bytes, encodePacket(BASIC))).toBe(true);
+    // The report says what was cancelled: on a sampler clock running slow the flicker looks faster.
+    const { report } = result;
+    expect(report.flickerHz).toBeCloseTo(flickerHz / (1 + samplerClockPpm * 1e-6), 1);
+    const amplitude = 0.6 * 0.9 * cap.options.swing * cap.fullScale;
+    expect(report.flickerAmplitude).toBeGreaterThan(0.85 * amplitude);
+    expect(report.flickerAmplitude).toBeLessThan(1.15 * amplitude);
+  });
+
+  it('reports no flicker where the room light is steady', () => {
+    const cap = capture({ flickerDepth: 0 }, 22);
+    const result = decodeSamples(cap.samples, { sampleRate: cap.sampleRate });
+    expect(result.packets).toHaveLength(1);
+    expect(result.report.flickerHz).toBeUndefined();
+    expect(result.report.flickerAmplitude).toBeUndefined();
+  });
+});
