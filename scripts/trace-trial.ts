@@ -3,7 +3,7 @@
  * every pulse the slicer judged next to what was really on screen — for finding out why a
  * seed of bench/robustness.ts fails.
  *
- *   node --import tsx scripts/trace-trial.ts <typical|hard|swing005> <seed> [-v] [--repeat N]
+ *   node --import tsx scripts/trace-trial.ts <tier> <seed> [-v] [--repeat N]     (any photodiode tier: typical, hard, pwmwide, …)
  *
  * With --repeat N the packet is flashed N times (as `photodiodeTrial(…, { repeat: N })` does) and
  * each pulse is judged against the copy on screen at its time.
@@ -11,18 +11,17 @@
  * with `BRIGHTS[…]` when it spans other than one bright frame (timing merged or split wrongly).
  * Bit numbers count from the length byte's first bit (negative: preamble and sync magic).
  */
-import { simulatePhotodiode, TIERS } from '../src/channel/index.js';
+import { PHOTODIODE_TIER_NAMES, simulatePhotodiode, TIERS, type PhotodiodeTierName } from '../src/channel/index.js';
 import { decodeSamples } from '../src/decoder/index.js';
 import { toLevels } from '../src/line/index.js';
 import { encodePacket } from '../src/packet/index.js';
 import { Random } from '../src/util/random.js';
 import { randomPayload } from '../test/decoder/sweep.js';
 
-const TIER_NAMES = ['typical', 'hard', 'swing005'] as const;
-const tier = process.argv[2] as (typeof TIER_NAMES)[number];
+const tier = process.argv[2] as PhotodiodeTierName;
 const seed = Number(process.argv[3]);
-if (!TIER_NAMES.includes(tier) || !Number.isInteger(seed)) {
-  console.error('usage: trace-trial.ts <typical|hard|swing005> <seed> [-v] [--repeat N]');
+if (!PHOTODIODE_TIER_NAMES.includes(tier) || !Number.isInteger(seed)) {
+  console.error(`usage: trace-trial.ts <${PHOTODIODE_TIER_NAMES.join('|')}> <seed> [-v] [--repeat N]`);
   process.exit(2);
 }
 const verbose = process.argv.includes('-v');

@@ -37,9 +37,16 @@ const SATURATION_MARGIN = 0.06;
 /** Samples per saturation window (a multiple of BLOCK). */
 const SATURATION_WINDOW = 4 * BLOCK;
 
-/** PWM is declared above this ripple score and dropped below the second (see `notePwm`). */
-const PWM_ON = 0.12;
-const PWM_OFF = 0.06;
+/**
+ * PWM is declared above this ripple score and dropped below the second (see `notePwm`). Without
+ * PWM the score stays low, as flicker and noise jump in the gaps as much as in the pulses — up to
+ * about 0.05 where an LCD's unequal rise and fall dominate (120 fps). PWM that beats slowly with
+ * the sampler (a kHz rate near a multiple of the sample rate, or near half of one) scores only
+ * 0.05–0.15: its samples creep across the bursts, so most jumps are small — and that is the PWM
+ * that most needs the envelope, because its beat darkens whole stretches of a frame.
+ */
+const PWM_ON = 0.08;
+const PWM_OFF = 0.04;
 const PWM_SCORE_RATE = 0.25;
 /** Widest PWM envelope window, samples. */
 const MAX_ENVELOPE = 64;

@@ -56,6 +56,15 @@ describe('decodeSamples on simulated captures', () => {
     expect(result.packets.some((p) => sameBytes(p.bytes, encodePacket(BASIC)))).toBe(true);
   });
 
+  it.each([1, 2, 4])('decodes under kHz PWM that beats slowly with the sampler (1957 Hz, 55 percent on-time, 20 fps, at 1 kHz: a 43 Hz beat), seed $0', (seed) => {
+    // Consecutive samples land on nearly the same phase of the bursts, so the ripple hardly jumps
+    // from sample to sample, yet the beat darkens whole stretches of a frame: the conditioner must
+    // still recognise PWM and bridge those stretches with its envelope (it once did not: 0 of 12).
+    const cap = capture({ panel: 'oled', pwmHz: 1957, pwmDuty: 0.55, fps: 20 }, seed);
+    const result = decodeSamples(cap.samples, { sampleRate: cap.sampleRate });
+    expect(result.packets.some((p) => sameBytes(p.bytes, encodePacket(BASIC)))).toBe(true);
+  });
+
   it('decodes every transmission of a capture that repeats the packet', () => {
     const cap = capture({ repeat: 4, repeatGapS: 0.7 }, 3);
     const result = decodeSamples(cap.samples, { sampleRate: cap.sampleRate });
