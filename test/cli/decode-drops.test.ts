@@ -3,20 +3,19 @@
  * file shows the gaps, and a constant-rate Y4M with the previous frame repeated in each empty
  * slot (what `ffmpeg -f yuv4mpegpipe` makes of a variable-frame-rate clip).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cameraFrames, TIERS } from '../../src/channel/index.js';
 import { toLevels } from '../../src/line/index.js';
 import { writePngFrames } from '../../src/node/png-frames.js';
 import { encodePacket } from '../../src/packet/index.js';
 import { Random } from '../../src/util/random.js';
 import { randomPayload } from '../decoder/sweep.js';
+import { concatBytes, tempFolder } from '../node/helpers.js';
 import { runInProcess } from './run-cli.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'blinkup-cli-drops-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempFolder('cli-drops');
 
 /** A clip the pulse path alone lost before dropped frames were restored. */
 const SEED = 920_001;
@@ -45,13 +44,7 @@ function constantRateY4m(frames: readonly Uint8Array[], slots: readonly number[]
     const copies = f === 0 ? 1 : slots[f]! - slots[f - 1]!;
     for (let k = 0; k < copies; k++) parts.push(marker, k < copies - 1 ? frames[f - 1]! : frames[f]!);
   }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 describe('decode: a camera that dropped frames', () => {

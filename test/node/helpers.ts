@@ -20,6 +20,17 @@ export function* chunked(bytes: Uint8Array, size: number): Generator<Uint8Array>
 
 export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 
+/** The parts one after another in one array. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 /** Collect sample chunks into one array of values and (if present) times. */
 export async function collect(chunks: AsyncIterable<SampleChunk>): Promise<{ values: number[]; times?: number[]; sizes: number[] }> {
   const values: number[] = [];

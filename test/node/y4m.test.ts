@@ -8,17 +8,8 @@ import type { LumaFrame } from '../../src/node/luma-frames.js';
 import { openY4M, Y4MWriter } from '../../src/node/y4m.js';
 import { frameRateOf, parseY4MHeader } from '../../src/node/y4m-format.js';
 import { Random } from '../../src/util/random.js';
-import { chunked, expectBlinkUpError, tempFolder, utf8 } from './helpers.js';
+import { chunked, concatBytes, expectBlinkUpError, tempFolder, utf8 } from './helpers.js';
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** Frames of random luma, `width × height`. */
 function randomFrames(count: number, width: number, height: number, seed: number): Uint8Array[] {
@@ -36,7 +27,7 @@ async function y4mBytes(frames: readonly Uint8Array[], options: ConstructorParam
   await writer.finish();
   sink.end();
   await finished(sink);
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 /** Read all frames, copying each plane (the reader reuses its buffer). */
@@ -87,8 +78,8 @@ describe('Y4M writer and reader', () => {
     ] as const;
     for (const [colorspace, chroma] of cases) {
       const luma = [randomFrames(1, 4, 3, 3)[0]!, randomFrames(1, 4, 3, 4)[0]!];
-      const frame = (y: Uint8Array, params: string) => concat([utf8(`FRAME${params}\n`), y, new Uint8Array(chroma).fill(0x0a)]);
-      const bytes = concat([utf8(`YUV4MPEG2 W4 H3 F25:1 It A0:0 C${colorspace} XYSCSS=FOO\n`), frame(luma[0]!, ''), frame(luma[1]!, ' Ib Xfoo')]);
+      const frame = (y: Uint8Array, params: string) => concatBytes([utf8(`FRAME${params}\n`), y, new Uint8Array(chroma).fill(0x0a)]);
+      const bytes = concatBytes([utf8(`YUV4MPEG2 W4 H3 F25:1 It A0:0 C${colorspace} XYSCSS=FOO\n`), frame(luma[0]!, ''), frame(luma[1]!, ' Ib Xfoo')]);
       const { frames } = await readAll(chunked(bytes, 5));
       expect(frames.map((f) => [...f.luma]), colorspace).toEqual(luma.map((y) => [...y]));
     }
@@ -100,7 +91,7 @@ describe('Y4M writer and reader', () => {
       const samples = [0, 1, 1023, 65535 & ((1 << header.bitDepth) - 1)];
       const luma = new Uint8Array(8);
       samples.forEach((v, i) => new DataView(luma.buffer).setUint16(2 * i, v, true));
-      const bytes = concat([utf8(`YUV4MPEG2 W2 H2 F60:1 C${colorspace}\nFRAME\n`), luma, new Uint8Array(header.frameBytes - 8)]);
+      const bytes = concatBytes([utf8(`YUV4MPEG2 W2 H2 F60:1 C${colorspace}\nFRAME\n`), luma, new Uint8Array(header.frameBytes - 8)]);
       const { info, frames } = await readAll(chunked(bytes, 3));
       expect(info.bitDepth).toBe(header.bitDepth);
       expect(frames[0]!.luma).toBeInstanceOf(Uint16Array);
@@ -156,11 +147,11 @@ describe('Y4M hostile input', () => {
   });
 
   it('refuses a short final frame, a missing FRAME marker and a cut FRAME line', async () => {
-    const frame = concat([utf8('FRAME\n'), new Uint8Array(8)]);
+    const frame = concatBytes([utf8('FRAME\n'), new Uint8Array(8)]);
     const cases: Array<[Uint8Array, RegExp]> = [
-      [concat([utf8(good), frame, frame.subarray(0, 10)]), /frame 2 is truncated: 4 of 8 bytes/],
-      [concat([utf8(good), frame, utf8('FRAMEX\n')]), /frame 2 does not start with FRAME/],
-      [concat([utf8(good), frame, utf8('FRA')]), /ends inside the FRAME header of frame 2/],
+      [concatBytes([utf8(good), frame, frame.subarray(0, 10)]), /frame 2 is truncated: 4 of 8 bytes/],
+      [concatBytes([utf8(good), frame, utf8('FRAMEX\n')]), /frame 2 does not start with FRAME/],
+      [concatBytes([utf8(good), frame, utf8('FRA')]), /ends inside the FRAME header of frame 2/],
     ];
     for (const [bytes, pattern] of cases) {
       const work = (async () => {
