@@ -171,6 +171,14 @@ export class Conditioner {
     return this.dt;
   }
 
+  /**
+   * Readings at or above this are clipped by the ADC (Infinity while full scale is unknown): such
+   * a sample says only that the light was at least this bright.
+   */
+  get clipLevel(): number {
+    return this.ceiling;
+  }
+
   /** The full scale used for fractions: given, or inferred from the largest value seen. */
   get fullScale(): number {
     return this.givenFullScale > 0 ? this.givenFullScale : inferFullScale(this.max);

@@ -58,6 +58,8 @@ const RATE_GAIN = 0.01;
 const CONDITION = 0.2;
 /** Weight of a confidently decided pulse's samples in the template. */
 const ADAPT_RATE = 0.1;
+/** A clipped sample bounds a pulse's level only where the template reaches this share of its peak. */
+const BRIGHT_TEMPLATE = 0.5;
 /** Largest phase error one pulse may report, cycles. */
 const MAX_STEP = 0.1;
 /** Updates further apart than this do not adjust the rate (a gap in the pulses). */
@@ -92,6 +94,8 @@ export class PwmPhaseModel {
   private readonly phasorIm = new Float64Array(MAX_LEARN);
   private readonly stepRe = new Float64Array(MAX_LEARN);
   private readonly stepIm = new Float64Array(MAX_LEARN);
+  /** Lit samples clipped at the ADC's top in the pulse last valued (see `fit`). */
+  clipped = 0;
   /** Scratch: lit sample indices and values. */
   private readonly litIndex = new Float64Array(MAX_LIT);
   private readonly litValue = new Float64Array(MAX_LIT);
@@ -328,7 +332,10 @@ export class PwmPhaseModel {
     if (!(level > 0)) return;
     const lit = this.litSamples(history, p.start, p.end, p.floor + LIT_FRACTION * (p.peak - p.floor));
     const t = this.template;
+    const clip = history.clipLevel;
     for (let i = 0; i < lit; i++) {
+      // A clipped sample shows less than the light was: it would flatten the template's top.
+      if (this.litValue[i]! >= clip) continue;
       const b = this.bin(history.time(this.litIndex[i]!));
       t[b] = t[b]! + ADAPT_RATE * ((this.litValue[i]! - floor) / level - t[b]!);
     }
@@ -339,18 +346,36 @@ export class PwmPhaseModel {
     this.lastAttempt = -Infinity;
   }
 
-  /** Least-squares level of pulse `p` in template units (NaN: nothing lit). */
+  /**
+   * Least-squares level of pulse `p` in template units (NaN: nothing lit). A sample clipped at
+   * the ADC's top (`Conditioner.clipLevel`) is censored: it says only that the level was at
+   * least what puts the template there. At low on-time a white's bursts peak at several times
+   * full scale while a grey's may not clip at all, so fitting clipped samples as they read would
+   * squash the white toward grey. They are left out of the fit and bound it from below instead —
+   * only where the template is bright (a clipped sample on a burst's dark tail means a misplaced
+   * phase, not more light).
+   */
   private fit(history: Conditioner, p: Pulse, floor: number): number {
     const lit = this.litSamples(history, p.start, p.end, p.floor + LIT_FRACTION * (p.peak - p.floor));
+    const clip = history.clipLevel;
     let xt = 0;
     let tt = 0;
+    let atLeast = 0;
+    this.clipped = 0;
     for (let i = 0; i < lit; i++) {
       const g = this.at(this.phase(history.time(this.litIndex[i]!)));
       if (!(g > 0)) continue;
-      xt += (this.litValue[i]! - floor) * g;
+      const x = this.litValue[i]! - floor;
+      if (this.litValue[i]! >= clip) {
+        this.clipped++;
+        if (g >= BRIGHT_TEMPLATE * this.scale && x / g > atLeast) atLeast = x / g;
+        continue;
+      }
+      xt += x * g;
       tt += g * g;
     }
-    return tt > 0 ? xt / tt : Number.NaN;
+    const a = tt > 0 ? xt / tt : Number.NaN;
+    return a >= atLeast ? a : atLeast > 0 ? atLeast : a;
   }
 
   /** Phase bin of a sample taken at time `t` (for learning: the loop has not moved yet). */

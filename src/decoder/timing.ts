@@ -228,7 +228,8 @@ const LATE_TO = 1;
  * Sets `p.late`: the level of the pulse's first frame, read as the mean of its largest quarter of
  * samples (after the frame's first quarter: a slow pixel approaches its level from below).
  * Under PWM dimming, the largest tenth of the whole bright part: the bursts' peaks, not their
- * average (which depends on how the sampler happens to hit them), scale with the level.
+ * average (which depends on how the sampler happens to hit them), scale with the level — unless
+ * they clip at the ADC's top, where only the PWM template's censored fit still measures the level.
  */
 function measureLate(p: Pulse, ref: PulseReference | null, history: Conditioner, model: PwmPhaseModel): void {
   p.late = p.top;
@@ -238,6 +239,12 @@ function measureLate(p: Pulse, ref: PulseReference | null, history: Conditioner,
     // where the sampler's jitter moves samples along steep flanks, the bursts' peaks where the
     // beat hides them; the mean of the two is steadier than either.
     const v = model.value(history, p, ref.floor);
+    if (v === v && model.clipped > 0) {
+      // Clipped bursts: their peaks read full scale whatever the light, and only the
+      // template's censored fit still tells a white from a grey.
+      p.late = v;
+      return;
+    }
     if (v === v) {
       p.late = 0.5 * (v + topShare(history, p.start, p.end, 0.5 * (p.floor + p.peak), PWM_PEAK_SHARE));
       return;
