@@ -139,6 +139,8 @@ export function reportView(r: SignalReport): SignalReport {
     saturationFraction: round(r.saturationFraction, 5),
     fps: round(r.fps, 3),
     clockErrorPpm: Math.round(r.clockErrorPpm),
+    ...(r.flickerHz !== undefined ? { flickerHz: round(r.flickerHz, 2) } : {}),
+    ...(r.flickerAmplitude !== undefined ? { flickerAmplitude: significant(r.flickerAmplitude) } : {}),
   };
 }
 

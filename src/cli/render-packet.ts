@@ -81,7 +81,19 @@ export function renderSignal(r: SignalReport, input: { samples: number; duration
   } else {
     lines.push(`  no preamble found: levels unknown (noise ${level(r.noiseRms)} rms)`);
   }
+  const repairs = signalRepairs(r);
+  if (repairs) lines.push(`  ${repairs}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** What the decoder took out of the signal before reading it: room-light flicker, dropped camera frames. */
+function signalRepairs(r: SignalReport): string {
+  const parts: string[] = [];
+  if (r.flickerHz !== undefined && r.flickerAmplitude !== undefined) {
+    parts.push(`room-light flicker at ${fixed(r.flickerHz, 1)} Hz cancelled (${level(2 * r.flickerAmplitude)} peak-to-peak)`);
+  }
+  if (r.missingFrames > 0) parts.push(`${r.missingFrames} dropped camera ${plural(r.missingFrames, 'frame')} kept on the frame grid as missing`);
+  return parts.join('; ');
 }
 
 /** "Video: region 24,16 48×32 found automatically (20 % of the frame)". */

@@ -153,6 +153,31 @@ describe('stdin', () => {
   });
 });
 
+describe('what the decoder took out of the signal', () => {
+  it('room-light flicker it cancelled: in the text and the JSON report', async () => {
+    const file = join(dir, 'flicker.csv');
+    const payload = ['--plan-id', '0123456789abcdef', '--token', '00000000deadbeef'];
+    expect((await runInProcess(['simulate', ...payload, '--ambient', '0.6', '--flicker', '100,0.9', '--out', file])).status).toBe(0);
+    const text = await runInProcess(['decode', file]);
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/room-light flicker at (99|100)\.\d Hz cancelled \(\d+ peak-to-peak\)/);
+    const json = JSON.parse((await runInProcess(['decode', file, '--json'])).stdout);
+    expect(json.report.flickerHz).toBeCloseTo(100, 0);
+    // 0.6 of a 0.4 swing of 4095, 90 % deep: about 885 codes of amplitude
+    expect(json.report.flickerAmplitude).toBeGreaterThan(700);
+    expect(json.report.flickerAmplitude).toBeLessThan(1100);
+  });
+
+  it('nothing when there was nothing to take out', async () => {
+    const file = join(dir, 'steady-room.csv');
+    const payload = ['--plan-id', '0123456789abcdef', '--token', '00000000deadbeef'];
+    expect((await runInProcess(['simulate', ...payload, '--flicker', '100,0', '--out', file])).status).toBe(0);
+    const r = await runInProcess(['decode', file]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).not.toMatch(/flicker|dropped/);
+  });
+});
+
 describe('PNG frame folders', () => {
   const frames = join(dir, 'frames');
   beforeAll(async () => {
