@@ -1,5 +1,6 @@
 /** Shared helpers for the channel tests: level sequences and picking samples by true time. */
 import type { PhotodiodeCapture } from '../../src/channel/photodiode.js';
+import { concatBytes } from '../node/helpers.js';
 
 /** `count` frames of one level. */
 export function steady(level: 0 | 1 | 2, count: number): Uint8Array {
@@ -8,13 +9,7 @@ export function steady(level: 0 | 1 | 2, count: number): Uint8Array {
 
 /** Concatenate level runs. */
 export function runs(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** Samples whose true time lies in [fromS, toS). */
