@@ -102,25 +102,54 @@ class Demodulator {
     this.hz = hz;
   }
 
-  /** Turns the phasor by 2π·hz·dt. */
-  advance(dt: number): void {
-    if (dt !== this.stepDt) this.setStep(dt);
-    const c = this.cos;
-    const s = this.sin;
-    this.cos = c * this.stepCos - s * this.stepSin;
-    this.sin = s * this.stepCos + c * this.stepSin;
-  }
-
-  /** Adds a valid sample to the block sums at the current phase. */
-  accumulate(x: number): void {
-    const c = this.cos;
-    const s = this.sin;
-    this.n++;
-    this.sx += x;
-    this.sxc += x * c;
-    this.sxs += x * s;
-    this.sc += c;
-    this.ss += s;
+  /**
+   * Runs the phasor over `chunk[from, to)`, turning it by 2π·hz·`steps[k]` before sample
+   * `from + k`, and adds each valid sample to the block sums at its phase. With `out`, also
+   * writes each valid sample `chunk[i]` less the sinusoid `amp` (re, im) at its phase to
+   * `out[i − base]`, and an invalid one as it is. The phasor and the sums stay in locals through
+   * the loop and go back to the fields at its end: kept in fields, each would cost a load and a
+   * store on every sample. The arithmetic is that of one sample at a time, in the same order.
+   */
+  demodulate(chunk: ArrayLike<number>, from: number, to: number, steps: Float64Array, out: Float64Array | null, base: number, ampRe: number, ampIm: number): void {
+    // Read once as a float (an imported binding would be checked and unboxed on every read).
+    const top = +MAX_ABS_SAMPLE;
+    const bottom = -top;
+    let { cos, sin, n, sx, sxc, sxs, sc, ss } = this;
+    let i = from;
+    while (i < to) {
+      // A new step length needs a new rotation (a call): the inner loop runs while it holds — the
+      // whole stretch on the nominal clock — so no call sits in it to push the sums out of registers.
+      const step = steps[i - from]!;
+      if (step !== this.stepDt) this.setStep(step);
+      const stepCos = this.stepCos;
+      const stepSin = this.stepSin;
+      do {
+        const c = cos;
+        cos = c * stepCos - sin * stepSin;
+        sin = sin * stepCos + c * stepSin;
+        const x = +chunk[i]!;
+        if (x >= bottom && x <= top) {
+          n++;
+          sx += x;
+          sxc += x * cos;
+          sxs += x * sin;
+          sc += cos;
+          ss += sin;
+          if (out !== null) out[i - base] = x - (ampRe * cos - ampIm * sin);
+        } else if (out !== null) {
+          out[i - base] = x; // the conditioner skips it
+        }
+        i++;
+      } while (i < to && steps[i - from] === step);
+    }
+    this.cos = cos;
+    this.sin = sin;
+    this.n = n;
+    this.sx = sx;
+    this.sxc = sxc;
+    this.sxs = sxs;
+    this.sc = sc;
+    this.ss = ss;
   }
 
   /**
@@ -207,6 +236,8 @@ export class FlickerCanceller {
   private high = -Infinity;
   private span = 0;
   private readonly block = new Float64Array(2);
+  /** The steps to the samples of the current stretch, s (see `measureSteps`). */
+  private readonly steps = new Float64Array(BLOCK);
   private lastCancelled: FlickerMeasurement | null = null;
 
   constructor(sampleRate: number) {
@@ -294,24 +325,55 @@ export class FlickerCanceller {
    * or just after the block that ended the detection.
    */
   private look(chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, to: number): number {
-    const demods = this.demods;
-    for (let i = from; i < to; i++) {
-      const dt = this.step(times, i);
-      this.now += dt;
-      for (const d of demods) d.advance(dt);
-      const x = +chunk[i]!;
-      if (x >= -MAX_ABS_SAMPLE && x <= MAX_ABS_SAMPLE) {
-        for (const d of demods) d.accumulate(x);
-        if (x < this.low) this.low = x;
-        if (x > this.high) this.high = x;
-      }
-      if (++this.blockFill === this.blockLength) {
+    let i = from;
+    while (i < to) {
+      // Up to the end of the analysis block, in passes with few running values each (they stay in
+      // registers): the clock, the extremes, then each family's demodulator.
+      const end = Math.min(to, i + this.blockLength - this.blockFill);
+      this.measureSteps(times, i, end);
+      this.noteExtremes(chunk, i, end, chunk, 0);
+      for (const d of this.demods) d.demodulate(chunk, i, end, this.steps, null, 0, 0, 0);
+      this.blockFill += end - i;
+      i = end;
+      if (this.blockFill === this.blockLength) {
         this.blockFill = 0;
         this.noteDetectionBlock();
-        if (this.mode !== Mode.DETECT) return i + 1;
+        if (this.mode !== Mode.DETECT) return i;
       }
     }
     return to;
+  }
+
+  /** The steps to the samples `from … to − 1` into `steps` (see `step`), and the clock moved on over them. */
+  private measureSteps(times: ArrayLike<number> | null, from: number, to: number): void {
+    const steps = this.steps;
+    let now = this.now;
+    for (let i = from; i < to; i++) {
+      const dt = this.step(times, i);
+      steps[i - from] = dt;
+      now += dt;
+    }
+    this.now = now;
+  }
+
+  /**
+   * Widens `low`/`high` to the extremes of `values[i − base]` over the valid samples `chunk[i]`,
+   * i in [from, to) (while detecting, the samples themselves; while cancelling, the output).
+   */
+  private noteExtremes(chunk: ArrayLike<number>, from: number, to: number, values: ArrayLike<number>, base: number): void {
+    // Read once as a float (an imported binding would be checked and unboxed on every read).
+    const top = +MAX_ABS_SAMPLE;
+    const bottom = -top;
+    let { low, high } = this;
+    for (let i = from; i < to; i++) {
+      const x = +chunk[i]!;
+      if (!(x >= bottom && x <= top)) continue;
+      const v = +values[i - base]!;
+      if (v < low) low = v;
+      if (v > high) high = v;
+    }
+    this.low = low;
+    this.high = high;
   }
 
   /**
@@ -428,27 +490,23 @@ export class FlickerCanceller {
   private cancel(chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, to: number, base: number): void {
     const out = this.values;
     const d = this.demods[0]!;
-    for (let i = from; i < to; i++) {
-      const dt = this.step(times, i);
-      this.now += dt;
-      d.advance(dt);
-      const x = +chunk[i]!;
-      if (x >= -MAX_ABS_SAMPLE && x <= MAX_ABS_SAMPLE) {
-        const y = x - (this.ampRe * d.cos - this.ampIm * d.sin);
-        out[i - base] = y;
-        d.accumulate(x);
-        if (y < this.low) this.low = y;
-        if (y > this.high) this.high = y;
-      } else {
-        out[i - base] = x; // the conditioner skips it
-      }
-      if (++this.blockFill === this.blockLength) {
+    let i = from;
+    while (i < to) {
+      // Up to the end of the analysis block, in passes with few running values each (they stay in
+      // registers): the clock, the tracker (which writes the output), the output's extremes.
+      const end = Math.min(to, i + this.blockLength - this.blockFill);
+      this.measureSteps(times, i, end);
+      d.demodulate(chunk, i, end, this.steps, out, base, this.ampRe, this.ampIm);
+      this.noteExtremes(chunk, i, end, out, base);
+      this.blockFill += end - i;
+      i = end;
+      if (this.blockFill === this.blockLength) {
         this.blockFill = 0;
         this.noteTrackingBlock();
         if (this.mode !== Mode.CANCEL) {
           // The flicker faded: the rest of the piece is copied as it is.
-          for (let k = i + 1; k < to; k++) out[k - base] = +chunk[k]!;
-          this.skip(times, i + 1, to);
+          for (let k = i; k < to; k++) out[k - base] = +chunk[k]!;
+          this.skip(times, i, to);
           return;
         }
       }
