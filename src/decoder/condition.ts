@@ -389,25 +389,31 @@ export class Conditioner {
     const piece = this.piece;
     const mid = piece.mid;
     let { low, high, rawMin, rawMax, brightRipple, bright, darkRipple } = piece;
-    let count = this.count;
+    const first = this.count;
+    // Source sample i is stream sample i + shift; from i = full on, the boxcar is full. (The loop
+    // counts i, not the stream index: no overflow check on every sample, and `count` is written once.)
+    const shift = first - from;
+    const full = width - shift;
     let sum = this.sum;
-    let previous = rings[(count - 1) & MASK]!;
+    let previous = rings[(first - 1) & MASK]!;
     for (let i = from; i < to; i++) {
       const x = +source[i]!;
-      const slot = count & MASK;
+      const slot = (i + shift) & MASK;
       rings[slot] = x;
       // Before the first `width` samples the slot leaving the boxcar was never written: 0.
-      sum += x - rings[(count - width) & MASK]!;
-      const y = count >= width ? sum * inv : sum / (count + 1);
+      sum += x - rings[(slot - width) & MASK]!;
+      const y = i >= full ? sum * inv : sum / (i + shift + 1);
       rings[SMOOTH_AT + slot] = y;
-      count++;
-      if (y < low) low = y;
-      if (y > high) high = y;
-      if (x < rawMin) rawMin = x;
-      if (x > rawMax) rawMax = x;
+      // Math.min/max/abs rather than ifs: each compiles to a few instructions, where an if makes
+      // a branch whose two arms end in register moves. (They differ from the ifs only for NaN,
+      // which rejects the piece either way, and in the sign of a zero extreme, which no use sees.)
+      low = Math.min(low, y);
+      high = Math.max(high, y);
+      rawMin = Math.min(rawMin, x);
+      rawMax = Math.max(rawMax, x);
       const d = x - previous;
       previous = x;
-      const ripple = d < 0 ? -d : d;
+      const ripple = Math.abs(d);
       if (y > mid) {
         brightRipple += ripple;
         bright++;
@@ -416,7 +422,7 @@ export class Conditioner {
       }
     }
     if (!(sum - sum === 0 && rawMin >= -MAX_ABS_SAMPLE && rawMax <= MAX_ABS_SAMPLE)) return false;
-    this.count = count;
+    this.count = first + (to - from);
     this.sum = sum;
     piece.keep(low, high, rawMin, rawMax, brightRipple, bright, darkRipple);
     return true;
