@@ -132,6 +132,8 @@ export class Conditioner {
   private readonly piece = new PieceStats();
   /** The valid samples of a piece that took the general path, in order, with the camera frames restored (see `process`). */
   private readonly kept = new Float64Array(BLOCK * (1 + MAX_MISSING_FRAMES));
+  /** A piece of the caller's samples as float64, when they came in another type of array (see `take`). */
+  private readonly block = new Float64Array(BLOCK);
   /** PWM dimming detected (see `notePwm`), its running score, and the last envelope value. */
   pwm = false;
   /** Window of the PWM envelope, samples (see `smoothPwm`). */
@@ -238,15 +240,28 @@ export class Conditioner {
    */
   private take(source: ArrayLike<number>, from: number, to: number): number {
     if (!this.pwm) {
-      if (this.storeSmoothBox(source, from, to)) return to;
+      // The hot loop reads only Float64Arrays (the flicker canceller's output, `kept`…): an array
+      // of another type (the caller's Float32Array, say) is copied to `block` first, as a loop
+      // that met several array types would check which one on every sample. A typed array is
+      // copied by `set`, the engine's own conversion (a view per piece costs less than a loop).
+      let block = source as Float64Array;
+      let start = from;
+      if (!(source instanceof Float64Array)) {
+        block = this.block;
+        if (ArrayBuffer.isView(source)) block.set((source as unknown as Float32Array).subarray(from, to));
+        else for (let i = from; i < to; i++) block[i - from] = +source[i]!;
+        start = 0;
+      }
+      const end = start + (to - from);
+      if (this.storeSmoothBox(block, start, end)) return to;
       // Rare: a sample that is not a number. Smooth the samples before it again.
-      const end = firstNotNumber(source, from, to);
-      this.storeSmoothBox(source, from, end);
-      return end;
+      const stop = firstNotNumber(block, start, end);
+      this.storeSmoothBox(block, start, stop);
+      return from + (stop - start);
     }
-    const start = this.count;
+    const first = this.count;
     const end = this.store(source, from, to);
-    this.smoothPwm(start);
+    this.smoothPwm(first);
     return end;
   }
 
@@ -382,7 +397,7 @@ export class Conditioner {
    * absurd magnitude shows in the extremes. Then nothing is kept and false is returned: the
    * slots written lie in the BLOCK ahead of `count`, which `oldest` leaves out of the history.
    */
-  private storeSmoothBox(source: ArrayLike<number>, from: number, to: number): boolean {
+  private storeSmoothBox(source: Float64Array, from: number, to: number): boolean {
     const rings = this.rings;
     const width = this.width;
     const inv = 1 / width;
@@ -397,7 +412,7 @@ export class Conditioner {
     let sum = this.sum;
     let previous = rings[(first - 1) & MASK]!;
     for (let i = from; i < to; i++) {
-      const x = +source[i]!;
+      const x = source[i]!;
       const slot = (i + shift) & MASK;
       rings[slot] = x;
       // Before the first `width` samples the slot leaving the boxcar was never written: 0.
