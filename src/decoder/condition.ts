@@ -132,8 +132,6 @@ export class Conditioner {
   private readonly piece = new PieceStats();
   /** The valid samples of a piece that took the general path, in order, with the camera frames restored (see `process`). */
   private readonly kept = new Float64Array(BLOCK * (1 + MAX_MISSING_FRAMES));
-  /** A piece of the caller's samples as float64, when they came in another type of array (see `take`). */
-  private readonly block = new Float64Array(BLOCK);
   /** PWM dimming detected (see `notePwm`), its running score, and the last envelope value. */
   pwm = false;
   /** Window of the PWM envelope, samples (see `smoothPwm`). */
@@ -240,29 +238,36 @@ export class Conditioner {
    */
   private take(source: ArrayLike<number>, from: number, to: number): number {
     if (!this.pwm) {
-      // The hot loop reads only Float64Arrays (the flicker canceller's output, `kept`…): an array
-      // of another type (the caller's Float32Array, say) is copied to `block` first, as a loop
-      // that met several array types would check which one on every sample. A typed array is
-      // copied by `set`, the engine's own conversion (a view per piece costs less than a loop).
-      let block = source as Float64Array;
-      let start = from;
-      if (!(source instanceof Float64Array)) {
-        block = this.block;
-        if (ArrayBuffer.isView(source)) block.set((source as unknown as Float32Array).subarray(from, to));
-        else for (let i = from; i < to; i++) block[i - from] = +source[i]!;
-        start = 0;
-      }
-      const end = start + (to - from);
-      if (this.storeSmoothBox(block, start, end)) return to;
+      this.copyToRing(source, from, to);
+      if (this.smoothBox(to - from)) return to;
       // Rare: a sample that is not a number. Smooth the samples before it again.
-      const stop = firstNotNumber(block, start, end);
-      this.storeSmoothBox(block, start, stop);
-      return from + (stop - start);
+      const end = firstNotNumber(source, from, to);
+      this.smoothBox(end - from);
+      return end;
     }
     const first = this.count;
     const end = this.store(source, from, to);
     this.smoothPwm(first);
     return end;
+  }
+
+  /**
+   * Copies `source[from, to)` to the ring slots from `count` on, unchecked. A typed array is
+   * copied by `set`, the engine's own conversion, far cheaper than a loop; and the smoothing loop
+   * then reads one array only, the ring, rather than also the caller's (whose type varies, and
+   * each array a loop touches costs it checks on every sample).
+   */
+  private copyToRing(source: ArrayLike<number>, from: number, to: number): void {
+    const start = this.count & MASK;
+    if (ArrayBuffer.isView(source) && !(source instanceof DataView)) {
+      const view = source as unknown as Float64Array; // any typed array: `set` converts
+      const head = Math.min(to, from + HISTORY - start); // the part before the ring wraps
+      this.rings.set(view.subarray(from, head), start);
+      if (head < to) this.rings.set(view.subarray(head, to), 0);
+    } else {
+      const values = this.values;
+      for (let i = from; i < to; i++) values[(start + i - from) & MASK] = +source[i]!;
+    }
   }
 
   /** Stores samples until the first one that is not a number (whose index it returns, or `to`). */
@@ -390,14 +395,15 @@ export class Conditioner {
   }
 
   /**
-   * The usual path, in one pass: stores each sample, runs the boxcar over it, and gathers the
-   * piece's extremes and the ripple statistics that tell PWM dimming apart (see `notePwm`).
-   * Checking every sample for being a number would cost as much again, so the check is made
-   * once, afterwards: a NaN or ±Infinity leaves the running sum non-finite for good, and an
-   * absurd magnitude shows in the extremes. Then nothing is kept and false is returned: the
-   * slots written lie in the BLOCK ahead of `count`, which `oldest` leaves out of the history.
+   * The usual path, in one pass over the `n` samples just copied to the ring (see `copyToRing`):
+   * runs the boxcar over each, and gathers the piece's extremes and the ripple statistics that
+   * tell PWM dimming apart (see `notePwm`). Checking every sample for being a number would cost
+   * as much again, so the check is made once, afterwards: a NaN or ±Infinity leaves the running
+   * sum non-finite for good, and an absurd magnitude shows in the extremes. Then nothing is kept
+   * and false is returned: the slots written lie in the BLOCK ahead of `count`, which `oldest`
+   * leaves out of the history.
    */
-  private storeSmoothBox(source: Float64Array, from: number, to: number): boolean {
+  private smoothBox(n: number): boolean {
     const rings = this.rings;
     const width = this.width;
     const inv = 1 / width;
@@ -405,19 +411,17 @@ export class Conditioner {
     const mid = piece.mid;
     let { low, high, rawMin, rawMax, brightRipple, bright, darkRipple } = piece;
     const first = this.count;
-    // Source sample i is stream sample i + shift; from i = full on, the boxcar is full. (The loop
-    // counts i, not the stream index: no overflow check on every sample, and `count` is written once.)
-    const shift = first - from;
-    const full = width - shift;
+    // The loop counts samples into the piece, not the stream index: no overflow check on every
+    // sample, and `count` is written once. From k = full on, the boxcar is full.
+    const full = width - first;
     let sum = this.sum;
     let previous = rings[(first - 1) & MASK]!;
-    for (let i = from; i < to; i++) {
-      const x = source[i]!;
-      const slot = (i + shift) & MASK;
-      rings[slot] = x;
+    for (let k = 0; k < n; k++) {
+      const slot = (first + k) & MASK;
+      const x = rings[slot]!;
       // Before the first `width` samples the slot leaving the boxcar was never written: 0.
       sum += x - rings[(slot - width) & MASK]!;
-      const y = i >= full ? sum * inv : sum / (i + shift + 1);
+      const y = k >= full ? sum * inv : sum / (first + k + 1);
       rings[SMOOTH_AT + slot] = y;
       // Math.min/max/abs rather than ifs: each compiles to a few instructions, where an if makes
       // a branch whose two arms end in register moves. (They differ from the ifs only for NaN,
@@ -437,7 +441,7 @@ export class Conditioner {
       }
     }
     if (!(sum - sum === 0 && rawMin >= -MAX_ABS_SAMPLE && rawMax <= MAX_ABS_SAMPLE)) return false;
-    this.count = first + (to - from);
+    this.count = first + n;
     this.sum = sum;
     piece.keep(low, high, rawMin, rawMax, brightRipple, bright, darkRipple);
     return true;
@@ -629,7 +633,7 @@ export class Conditioner {
 
   /**
    * Oldest index still in the history. The last BLOCK slots of the ring (those next to be
-   * written) do not count: a piece rejected by `storeSmoothBox` may have written there.
+   * written) do not count: a piece rejected by `smoothBox` was copied there.
    */
   get oldest(): number {
     return this.count > HISTORY - BLOCK ? this.count - (HISTORY - BLOCK) : 0;
