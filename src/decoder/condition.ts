@@ -414,9 +414,10 @@ export class Conditioner {
     // The loop counts samples into the piece, not the stream index: no overflow check on every
     // sample, and `count` is written once. From k = full on, the boxcar is full.
     const full = width - first;
+    const length = n | 0; // a piece is short: said so, the compiler drops the overflow check on k++
     let sum = this.sum;
     let previous = rings[(first - 1) & MASK]!;
-    for (let k = 0; k < n; k++) {
+    for (let k = 0; k < length; k++) {
       const slot = (first + k) & MASK;
       const x = rings[slot]!;
       // Before the first `width` samples the slot leaving the boxcar was never written: 0.
