@@ -368,7 +368,7 @@ export class TriLevelDecoder {
     const { cond, seg } = st;
     const startS = cond.time(p.start);
     const endS = cond.time(p.end - 1);
-    const periodS = p.period < Infinity ? cond.timeAt(p.edge + p.period) - cond.timeAt(p.edge) : Infinity;
+    const periodS = periodSeconds(cond, p);
     const levels = this.levels;
     const framer = st.framer;
     const before = framer.state;
@@ -714,6 +714,15 @@ class Stages {
     const slots = slotsPerRefresh(rate);
     this.watch = slots > 0 ? new PreambleWatch(slots) : null;
   }
+}
+
+/**
+ * Seconds from a pulse's rising edge to the next one's (Infinity if none followed). Its own small
+ * function so that the compiler inlines `timeAt` here: called from `onPulse` (whose inlining
+ * budget the framer takes) each call boxed its number and its result.
+ */
+function periodSeconds(cond: Conditioner, p: Pulse): number {
+  return p.period < Infinity ? cond.timeAt(p.edge + p.period) - cond.timeAt(p.edge) : Infinity;
 }
 
 /** One-shot decoding of a whole capture. */
