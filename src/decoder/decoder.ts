@@ -390,7 +390,10 @@ export class TriLevelDecoder {
       this.seenGrey = levels.grey;
       this.seenWhite = levels.white;
     }
-    this.followPwm(st, p, before);
+    // In a packet's body without PWM dimming there is nothing to follow (and leaving it out of
+    // the common path leaves the compiler room to inline the report's bookkeeping instead).
+    if (cond.pwm || framer.state !== FramerState.BODY) this.followPwm(st, p, before);
+    else levels.relativeNoise = false;
     if (this.onPulseHook) this.emitPulse(before === FramerState.HUNT ? p.top : p.late, startS, endS, framer.decision, framer.confidence);
     if (framer.state === FramerState.HUNT) seg.unlock();
     // At a camera's few samples per frame the gaps never look dark: valleys are judged from the
