@@ -71,7 +71,7 @@ export class PulseAssembler {
   /**
    * Last sample of the last released pulse still in its upper half (−Infinity after an empty
    * one). Only `continues` reads it, and only for a short piece: so it is found on first read,
-   * from the ring (the pulse's range and levels kept in `lastBright`).
+   * from the ring (`brightEnd` over the pulse's range, kept below; see `keepForNext`).
    */
   private lastBrightEndValue = -Infinity;
   private brightEndDue = false;
