@@ -368,7 +368,7 @@ export class TriLevelDecoder {
     const { cond, seg } = st;
     const startS = cond.time(p.start);
     const endS = cond.time(p.end - 1);
-    const periodS = p.period < Infinity ? cond.timeAt(p.edge + p.period) - cond.timeAt(p.edge) : Infinity;
+    const periodS = periodSeconds(cond, p);
     const levels = this.levels;
     const framer = st.framer;
     const before = framer.state;
@@ -390,7 +390,10 @@ export class TriLevelDecoder {
       this.seenGrey = levels.grey;
       this.seenWhite = levels.white;
     }
-    this.followPwm(st, p, before);
+    // In a packet's body without PWM dimming there is nothing to follow (and leaving it out of
+    // the common path leaves the compiler room to inline the report's bookkeeping instead).
+    if (cond.pwm || framer.state !== FramerState.BODY) this.followPwm(st, p, before);
+    else levels.relativeNoise = false;
     if (this.onPulseHook) this.emitPulse(before === FramerState.HUNT ? p.top : p.late, startS, endS, framer.decision, framer.confidence);
     if (framer.state === FramerState.HUNT) seg.unlock();
     // At a camera's few samples per frame the gaps never look dark: valleys are judged from the
@@ -714,6 +717,15 @@ class Stages {
     const slots = slotsPerRefresh(rate);
     this.watch = slots > 0 ? new PreambleWatch(slots) : null;
   }
+}
+
+/**
+ * Seconds from a pulse's rising edge to the next one's (Infinity if none followed). Its own small
+ * function so that the compiler inlines `timeAt` here: called from `onPulse` (whose inlining
+ * budget the framer takes) each call boxed its number and its result.
+ */
+function periodSeconds(cond: Conditioner, p: Pulse): number {
+  return p.period < Infinity ? cond.timeAt(p.edge + p.period) - cond.timeAt(p.edge) : Infinity;
 }
 
 /** One-shot decoding of a whole capture. */

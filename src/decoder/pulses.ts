@@ -59,6 +59,11 @@ const ENVELOPE_S = 1;
 const MASK = HISTORY - 1;
 const SEGMENT_LIMIT = HISTORY >> 1;
 export const MAX_SEGMENT = SEGMENT_LIMIT;
+/**
+ * Samples at the ring's newest end that stay in it until the next segment closes (see
+ * `Pulse.keepTop`): the ring less a longest segment, two pieces (BLOCK) and a stride, rounded down.
+ */
+export const KEEP_SPAN = HISTORY >> 2;
 
 /** One segment between two valleys, summarised. Reused: copy what you keep. */
 export class Pulse {
@@ -69,8 +74,6 @@ export class Pulse {
   edge = 0;
   /** Samples from this pulse's rising edge to the next pulse's. */
   period = 0;
-  /** Mean of the raw samples in the bright part (above the midpoint of floor and peak). */
-  top = 0;
   /**
    * The pulse's level as the framer decides on it, set by the timing stage once the frame clock
    * is known (see `measureLate` in timing.ts): read late in the pulse's first frame, where a slow
@@ -84,13 +87,57 @@ export class Pulse {
   empty = false;
   /** Timing merged or split this pulse: its edge and period are estimates, not measurements. */
   repaired = false;
+  /**
+   * `top` is read for few pulses (while hunting, and by a few of timing's tests), but reading
+   * every sample of every segment for it was a quarter of the per-pulse work: so it is measured
+   * on first read, from the ring (`topFrom`, samples [start, end) against `topMid`), and kept.
+   * The timing stage makes sure the samples are still there (see `keepTop`).
+   */
+  private topValue = 0;
+  private topDue = false;
+  private topMid = 0;
+  private topFrom: Conditioner | null = null;
+
+  /** Mean of the raw samples in the bright part (at or above the midpoint of floor and peak). */
+  get top(): number {
+    if (this.topDue) {
+      this.topDue = false;
+      this.topValue = brightMean(this.topFrom!, this.start, this.end, this.topMid);
+    }
+    return this.topValue;
+  }
+
+  set top(value: number) {
+    this.topValue = value;
+    this.topDue = false;
+  }
+
+  /** `top` is to be measured (when first read) over [start, end) of `history`, against `mid`. */
+  measureTopLater(history: Conditioner, mid: number): void {
+    this.topFrom = history;
+    this.topMid = mid;
+    this.topDue = true;
+  }
+
+  /**
+   * Measures `top` now if its samples might leave the ring before the next segment closes. A
+   * segment is at most half the ring long (MAX_SEGMENT), and pieces are BLOCK samples: from one
+   * segment's close to the next the ring moves on by less than HISTORY − KEEP_SPAN, so samples in
+   * the last KEEP_SPAN are still there then.
+   */
+  keepTop(history: Conditioner): void {
+    if (this.topDue && this.start < history.count - KEEP_SPAN) void this.top;
+  }
 
   copyFrom(o: Pulse): this {
     this.start = o.start;
     this.end = o.end;
     this.edge = o.edge;
     this.period = o.period;
-    this.top = o.top;
+    this.topValue = o.topValue;
+    this.topDue = o.topDue;
+    this.topMid = o.topMid;
+    this.topFrom = o.topFrom;
     this.late = o.late;
     this.floor = o.floor;
     this.peak = o.peak;
@@ -412,7 +459,7 @@ export class PulseSegmenter {
     out.floor = this.segmentValley;
     out.peak = this.boundaryPeak;
     out.empty = this.boundaryEmpty;
-    measureRange(history, start, end, 0.5 * (this.segmentValley + this.boundaryPeak), out);
+    out.measureTopLater(history, 0.5 * (this.segmentValley + this.boundaryPeak));
     return out;
   }
 
@@ -432,7 +479,7 @@ export class PulseSegmenter {
  * pulse (or, if none is that bright, the largest). Taking only those makes the value immune to
  * how long the pulse is.
  */
-export function measureRange(history: Conditioner, start: number, end: number, mid: number, out: Pulse): void {
+function brightMean(history: Conditioner, start: number, end: number, mid: number): number {
   const values = history.values;
   let topSum = 0;
   let topCount = 0;
@@ -454,9 +501,9 @@ export function measureRange(history: Conditioner, start: number, end: number, m
     topSum += values[i & MASK]!;
     topCount++;
   }
-  if (topCount > 0) out.top = topSum / topCount;
-  else if (end > start) out.top = largest(values, start, end);
-  else out.top = mid;
+  if (topCount > 0) return topSum / topCount;
+  if (end > start) return largest(values, start, end);
+  return mid;
 }
 
 /** Largest of the ring's samples [start, end). */
@@ -479,7 +526,7 @@ export function remeasure(history: Conditioner, out: Pulse): Pulse {
   let max = -Infinity;
   for (let i = start + lag; i < end + lag && i < history.count; i++) if (smooth[i & MASK]! > max) max = smooth[i & MASK]!;
   out.peak = max;
-  measureRange(history, start, end, 0.5 * (out.floor + max), out);
+  out.measureTopLater(history, 0.5 * (out.floor + max));
   return out;
 }
 

@@ -19,7 +19,7 @@
  * whether it must be merged.
  */
 import type { Conditioner } from './condition.js';
-import { Pulse, remeasure, smoothedAt } from './pulses.js';
+import { KEEP_SPAN, Pulse, remeasure, smoothedAt } from './pulses.js';
 import type { PwmPhaseModel } from './pwm-phase.js';
 
 /** What a pulse is expected to look like: its period, the valley before it, and its (grey) level. */
@@ -68,8 +68,18 @@ export class PulseAssembler {
   count = 0;
   /** Segments merged and split so far (the decoder reads and resets these per packet). */
   repairs = 0;
-  /** Last sample of the last released pulse still in its upper half (−Infinity after an empty one). */
-  private lastBrightEnd = -Infinity;
+  /**
+   * Last sample of the last released pulse still in its upper half (−Infinity after an empty
+   * one). Only `continues` reads it, and only for a short piece: so it is found on first read,
+   * from the ring (`brightEnd` over the pulse's range, kept below; see `keepForNext`).
+   */
+  private lastBrightEndValue = -Infinity;
+  private brightEndDue = false;
+  /** The last released pulse's range and midpoint of floor and peak, for `lastBrightEnd`. */
+  private lastStart = 0;
+  private lastEnd = 0;
+  private lastMid = 0;
+  private history: Conditioner | null = null;
   /** Values pulses of a PWM-dimmed screen once it has learned the PWM (see pwm-phase.ts). */
   private readonly pwmModel: PwmPhaseModel;
 
@@ -94,6 +104,7 @@ export class PulseAssembler {
       remeasure(history, p);
       p.repaired = true;
       this.repairs++;
+      this.keepForNext(history);
       return 0;
     }
     if (this.hasPending) this.release(ref, history);
@@ -102,7 +113,17 @@ export class PulseAssembler {
     this.hasPending = true;
     // Nothing can be merged into an empty segment or one whose successor never came.
     if (seg.empty || !(seg.period < Infinity)) this.release(ref, history);
+    this.keepForNext(history);
     return this.count;
+  }
+
+  /**
+   * What the next segment's `continues` may read of the pending and the last released pulse is
+   * measured lazily, from the ring: measure it now if its samples could be gone by then.
+   */
+  private keepForNext(history: Conditioner): void {
+    if (this.hasPending) this.pending.keepTop(history);
+    if (this.brightEndDue && this.lastStart < history.count - KEEP_SPAN) void this.lastBrightEnd;
   }
 
   /** Releases the held-back pulse (end of stream). */
@@ -116,7 +137,16 @@ export class PulseAssembler {
     this.hasPending = false;
     this.count = 0;
     this.repairs = 0;
-    this.lastBrightEnd = -Infinity;
+    this.lastBrightEndValue = -Infinity;
+    this.brightEndDue = false;
+  }
+
+  private get lastBrightEnd(): number {
+    if (this.brightEndDue) {
+      this.brightEndDue = false;
+      this.lastBrightEndValue = brightEnd(this.history!, this.lastStart, this.lastEnd, this.lastMid);
+    }
+    return this.lastBrightEndValue;
   }
 
   /** Whether `seg` is a piece of the pending pulse rather than a pulse of its own. */
@@ -134,11 +164,14 @@ export class PulseAssembler {
       // (PWM ripple cuts one pulse into pieces too, but their edges span about one period.)
       // A real grey comes a dark frame after the white before it; a piece that rises right as
       // the white fades is that white's afterglow cut by flicker.
+      // (Tested in turn: the piece's `top` and the last bright end are measured only when needed.)
       const twoPulses = ref.locked && !history.pwm && p.period + seg.period > TWO_PULSES * ref.period;
-      const pieceLit = p.top >= ref.floor + LIT_AS_GREY * (ref.level - ref.floor);
+      if (!twoPulses) return true;
       const nextRises = seg.peak - seg.floor >= DARK_BELOW * ref.amplitude;
+      if (!nextRises) return true;
+      const pieceLit = p.top >= ref.floor + LIT_AS_GREY * (ref.level - ref.floor);
       const afterDark = p.edge >= this.lastBrightEnd + EARLIEST_AFTER_DARK * 0.5 * ref.period;
-      return !(twoPulses && pieceLit && nextRises && afterDark);
+      return !(pieceLit && afterDark);
     }
     // A flicker wobble barely rises from its own valley. In sync that is not enough: a dim grey
     // after a white on a slow LCD rises little too, but it is as bright as grey — and it comes a
@@ -153,7 +186,7 @@ export class PulseAssembler {
     // Under PWM dimming a grey frame the sampler's beat caught on the bursts' flanks is dim too:
     // there only the timing tells (the raw samples' level says little, see measureLate).
     if (!history.pwm && seg.top < ref.floor + DARK_BELOW * (ref.level - ref.floor)) return true;
-    return seg.edge < brightEnd(history, this.pending) + EARLIEST_AFTER_DARK * 0.5 * ref.period;
+    return seg.edge < brightEnd(history, p.start, p.end, 0.5 * (p.floor + p.peak)) + EARLIEST_AFTER_DARK * 0.5 * ref.period;
   }
 
 
@@ -169,7 +202,14 @@ export class PulseAssembler {
     }
     for (let k = first; k < this.count; k++) measureLate(this.ready[k], ref, history, this.pwmModel);
     const last = this.ready[this.count - 1];
-    this.lastBrightEnd = last.empty ? -Infinity : brightEnd(history, last);
+    this.lastBrightEndValue = -Infinity;
+    this.brightEndDue = !last.empty;
+    if (this.brightEndDue) {
+      this.lastStart = last.start;
+      this.lastEnd = last.end;
+      this.lastMid = 0.5 * (last.floor + last.peak);
+      this.history = history;
+    }
   }
 
   /** Splits a two-period segment into two pulses; false when it is one held pulse. */
@@ -232,8 +272,11 @@ const LATE_TO = 1;
  * they clip at the ADC's top, where only the PWM template's censored fit still measures the level.
  */
 function measureLate(p: Pulse, ref: PulseReference | null, history: Conditioner, model: PwmPhaseModel): void {
-  p.late = p.top;
-  if (ref === null || p.empty || !(p.edge === p.edge) || !(ref.period > 0)) return;
+  // Without a clock (or a window in the ring) the pulse's bright part stands in: `p.top`.
+  if (ref === null || p.empty || !(p.edge === p.edge) || !(ref.period > 0)) {
+    p.late = p.top;
+    return;
+  }
   if (history.pwm && model.active) {
     // The PWM's phase is known: the burst template fitted to the pulse's lit samples. It errs
     // where the sampler's jitter moves samples along steep flanks, the bursts' peaks where the
@@ -269,8 +312,11 @@ function measureLate(p: Pulse, ref: PulseReference | null, history: Conditioner,
   const edge = Math.max(p.edge, halfRise(history, p) - LATE_FROM * frame);
   const from = Math.max(p.start, Math.round(edge + LATE_FROM * frame));
   const to = Math.min(p.end, Math.max(from + 1, Math.round(edge + LATE_TO * frame)));
-  if (from < history.oldest || to > history.count || to <= from) return;
-  p.late = topShare(history, from, to, -Infinity, SETTLED_SHARE);
+  if (from < history.oldest || to > history.count || to <= from) {
+    p.late = p.top;
+    return;
+  }
+  p.late = settledTop(history, from, to);
 }
 
 /** Share of a settled frame's samples that `late` averages: the top quarter. */
@@ -332,20 +378,52 @@ function topShare(history: Conditioner, from: number, to: number, brightFrom: nu
   return sum / size;
 }
 
-/** Last sample of `p` whose smoothed light is still in its upper half (its start if none). */
-function brightEnd(history: Conditioner, p: Pulse): number {
-  const mid = 0.5 * (p.floor + p.peak);
-  const from = Math.max(p.start, history.oldest);
+/**
+ * `topShare(history, from, to, -Infinity, SETTLED_SHARE)`, the value of nearly every pulse: a
+ * frame at the usual rates holds 12–15 samples, whose largest quarter is the three largest. Those
+ * are kept in registers rather than sorted into scratch (the same sum, smallest first).
+ */
+function settledTop(history: Conditioner, from: number, to: number): number {
+  const end = Math.min(to, from + 4 * TOP_SCRATCH.length);
+  if (Math.floor((end - from) * SETTLED_SHARE) !== 3) return topShare(history, from, to, -Infinity, SETTLED_SHARE);
+  const values = history.values;
+  const mask = values.length - 1;
+  // The three largest so far, a ≤ b ≤ c (the first three samples replace the −Infinity).
+  let a = -Infinity;
+  let b = -Infinity;
+  let c = -Infinity;
+  for (let i = from; i < end; i++) {
+    const x = values[i & mask]!;
+    if (x > a) {
+      if (x > b) {
+        a = b;
+        if (x > c) {
+          b = c;
+          c = x;
+        } else b = x;
+      } else a = x;
+    }
+  }
+  let sum = 0;
+  sum += a;
+  sum += b;
+  sum += c;
+  return sum / 3;
+}
+
+/** Last sample of a pulse's [start, end) whose smoothed light is still at or above `mid`, the midpoint of its floor and peak (its start if none). */
+function brightEnd(history: Conditioner, start: number, end: number, mid: number): number {
+  const from = Math.max(start, history.oldest);
   // As `smoothedAt(history, i) >= mid` for each i, walking back, with the ring read directly.
   const smooth = history.smooth;
   const mask = smooth.length - 1;
   const lag = (history.width - 1) >> 1;
   const last = history.count - 1;
-  for (let i = p.end - 1; i > from; i--) {
+  for (let i = end - 1; i > from; i--) {
     const at = i + lag;
     if (smooth[(at < last ? at : last) & mask]! >= mid) return i;
   }
-  return p.start;
+  return start;
 }
 
 /** First sample of `p` whose smoothed light stands halfway from its valley to its peak (−Infinity if none). */
