@@ -238,7 +238,12 @@ export class PulseSegmenter {
       const lockedGrey = this.lockedGrey;
       const base = this.lockedFloor > lo && !history.pwm ? this.lockedFloor : lo;
       const gapTimeout = this.gapTimeout;
-      let deadline = this.deadline(rising, peakAt);
+      // The first sample at which the open segment must be closed without a valley: at the
+      // length limit (`cut`), or while falling after a real pulse, `lateBy` samples after its
+      // peak (the gap timeout).
+      const cut = this.segmentStart + SEGMENT_LIMIT;
+      const lateBy = this.openEmpty ? Infinity : gapTimeout + 1;
+      let deadline = rising || peakAt + lateBy >= cut ? cut : peakAt + lateBy;
       let closed = 0; // 0: nothing, 1: valley, 2: timeout, 3: length cut
       for (; n < to; n += stride) {
         const s = smooth[n & MASK]!;
@@ -260,7 +265,7 @@ export class PulseSegmenter {
             rising = false;
             valley = s;
             valleyAt = n;
-            deadline = this.deadline(false, peakAt);
+            deadline = peakAt + lateBy < cut ? peakAt + lateBy : cut;
           }
         } else if (s < valley) {
           valley = s;
@@ -269,7 +274,7 @@ export class PulseSegmenter {
           if (peak > -Infinity && (valley > base + depth * (peak - base) || valley > pwmDip)) {
             // A shallow dip: ripple inside the same pulse (or, under PWM, a beat node in it).
             rising = true;
-            deadline = this.deadline(true, peakAt);
+            deadline = cut;
             if (s > peak) {
               peak = s;
               peakAt = n;
@@ -338,17 +343,6 @@ export class PulseSegmenter {
     if (n === this.stepLength) return this.step;
     this.stepLength = n;
     return (this.step = 1 - Math.pow(1 - this.decay, n));
-  }
-
-  /**
-   * The first sample at which the open segment must be closed without a valley: after the gap
-   * timeout (only while falling after a peak at `peakAt`), or at the length limit.
-   */
-  private deadline(rising: boolean, peakAt: number): number {
-    const cut = this.segmentStart + SEGMENT_LIMIT;
-    if (rising || this.openEmpty) return cut;
-    const timeout = peakAt + this.gapTimeout + 1;
-    return timeout < cut ? timeout : cut;
   }
 
   /**
