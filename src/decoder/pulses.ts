@@ -356,12 +356,15 @@ export class PulseSegmenter {
     const smooth = this.history.smooth;
     const level = this.valley + 0.5 * h;
     const low = this.valley + 0.25 * h;
+    const valleyAt = this.valleyAt;
     let edge = n;
-    for (let k = n; k > this.valleyAt; k--) {
-      const now = smooth[k & MASK]!;
+    // One ring read a step: each sample is `before` in one step and `now` in the next.
+    let now = smooth[n & MASK]!;
+    for (let k = n; k > valleyAt; k--) {
       const before = smooth[(k - 1) & MASK]!;
       if (before <= level && now > level) edge = k - 1 + (level - before) / (now - before);
       if (before <= low) break;
+      now = before;
     }
     return edge;
   }
