@@ -249,8 +249,9 @@ export class PulseSegmenter {
         const s = smooth[n & MASK]!;
         // Noise, measured where the light is dark (PWM ripple and edges live in the bright parts) —
         // three dark samples in a row, so that at a camera's few samples per frame an edge is not
-        // taken for noise — on every fourth sample: plenty for a running median.
-        if ((n & 3) < stride && s < darkBelow && n >= 2 && smooth[(n - 1) & MASK]! < darkBelow && smooth[(n - 2) & MASK]! < darkBelow) {
+        // taken for noise — on every fourth sample: plenty for a running median. (The dark test
+        // comes first: one compare settles every visit in the bright part.)
+        if (s < darkBelow && (n & 3) < stride && n >= 2 && smooth[(n - 1) & MASK]! < darkBelow && smooth[(n - 2) & MASK]! < darkBelow) {
           const d2 = values[n & MASK]! - 2 * values[(n - 1) & MASK]! + values[(n - 2) & MASK]!;
           const a = d2 < 0 ? -d2 : d2;
           if (median < 0) median = a;
