@@ -243,7 +243,7 @@ export class PulseSegmenter {
       // peak (the gap timeout).
       const cut = this.segmentStart + SEGMENT_LIMIT;
       const lateBy = this.openEmpty ? Infinity : gapTimeout + 1;
-      let deadline = rising || peakAt + lateBy >= cut ? cut : peakAt + lateBy;
+      let deadline = !rising && peakAt + lateBy < cut ? peakAt + lateBy : cut;
       let closed = 0; // 0: nothing, 1: valley, 2: timeout, 3: length cut
       for (; n < to; n += stride) {
         const s = smooth[n & MASK]!;
