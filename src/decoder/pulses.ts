@@ -172,6 +172,8 @@ export class PulseSegmenter {
   private valley = Infinity;
   private valleyAt = 0;
   private last = 0;
+  /** The next sample the zig-zag visits (across a hand-over inside `process`). */
+  private next = 0;
   private hi = -Infinity;
   private lo = Infinity;
   /** Running median of |second difference| of the raw samples in dark gaps (−1 until seeded). */
@@ -264,125 +266,131 @@ export class PulseSegmenter {
     const pwmDip = history.pwm ? this.lockedFloor + PWM_VALLEY_SHARE * (this.lockedGrey - this.lockedFloor) : Number.NaN;
     const riseToGrey = this.lockedFloor + riseShare * (this.lockedGrey - this.lockedFloor);
     const riseAbove = riseToGrey < lo + RISE_LEVEL * span ? riseToGrey : lo + RISE_LEVEL * span;
-    let rising = this.rising === true; // typed as a boolean for the compiler (a field's type it does not know)
-    let peak = this.peak;
-    let peakAt = this.peakAt;
-    let valley = this.valley;
-    let valleyAt = this.valleyAt;
-    let median = this.noiseMedian;
-    let deadline = this.deadline();
-    let closed = 0; // 0: nothing, 1: valley, 2: timeout, 3: length cut
     // The boxcar is `width` samples wide, so nothing it passes is narrower than half of that:
     // visiting every `stride`-th sample (on a grid fixed to the stream) misses no valley.
     const stride = this.stride;
-    for (let n = Math.ceil(from / stride) * stride; n < to; n += stride) {
-      const s = smooth[n & MASK]!;
-      // Noise, measured where the light is dark (PWM ripple and edges live in the bright parts) —
-      // three dark samples in a row, so that at a camera's few samples per frame an edge is not
-      // taken for noise — on every fourth sample: plenty for a running median.
-      if ((n & 3) < stride && s < darkBelow && n >= 2 && smooth[(n - 1) & MASK]! < darkBelow && smooth[(n - 2) & MASK]! < darkBelow) {
-        const d2 = values[n & MASK]! - 2 * values[(n - 1) & MASK]! + values[(n - 2) & MASK]!;
-        const a = d2 < 0 ? -d2 : d2;
-        if (median < 0) median = a;
-        else if (a > median) median = median > 0 ? median * (1 + NOISE_STEP) : a * NOISE_STEP;
-        else if (a < median) median *= 1 - NOISE_STEP;
-      }
-      if (rising) {
-        if (s >= peak) {
-          peak = s;
-          peakAt = n;
-        } else if (s < peak - h) {
-          rising = false;
-          valley = s;
-          valleyAt = n;
-          this.rising = false;
-          this.peakAt = peakAt;
-          deadline = this.deadline();
+    this.next = Math.ceil(from / stride) * stride;
+    // One scan per segment closed. The zig-zag's state crosses a hand-over only in fields: no
+    // local is then live across the sink's call, so the compiler need not keep the scan's
+    // locals on the stack (it would store them there on every sample).
+    for (;;) {
+      let n = this.next;
+      let rising = this.rising === true; // typed as a boolean for the compiler (a field's type it does not know)
+      let peak = this.peak;
+      let peakAt = this.peakAt;
+      let valley = this.valley;
+      let valleyAt = this.valleyAt;
+      let median = this.noiseMedian;
+      // Only the sink changes these (it locks and unlocks, and advances the open segment).
+      const lockedGrey = this.lockedGrey;
+      const base = this.lockedFloor > lo && !history.pwm ? this.lockedFloor : lo;
+      const gapTimeout = this.gapTimeout;
+      // The first sample at which the open segment must be closed without a valley: at the
+      // length limit (`cut`), or while falling after a real pulse, `lateBy` samples after its
+      // peak (the gap timeout).
+      const cut = this.segmentStart + SEGMENT_LIMIT;
+      const lateBy = this.openEmpty ? Infinity : gapTimeout + 1;
+      let deadline = !rising && peakAt + lateBy < cut ? peakAt + lateBy : cut;
+      let closed = 0; // 0: nothing, 1: valley, 2: timeout, 3: length cut
+      for (; n < to; n += stride) {
+        const s = smooth[n & MASK]!;
+        // Noise, measured where the light is dark (PWM ripple and edges live in the bright parts) —
+        // three dark samples in a row, so that at a camera's few samples per frame an edge is not
+        // taken for noise — on every fourth sample: plenty for a running median. (The dark test
+        // comes first: one compare settles every visit in the bright part.)
+        if (s < darkBelow && (n & 3) < stride && n >= 2 && smooth[(n - 1) & MASK]! < darkBelow && smooth[(n - 2) & MASK]! < darkBelow) {
+          const d2 = values[n & MASK]! - 2 * values[(n - 1) & MASK]! + values[(n - 2) & MASK]!;
+          const a = d2 < 0 ? -d2 : d2;
+          if (median < 0) median = a;
+          else if (a > median) median = median > 0 ? median * (1 + NOISE_STEP) : a * NOISE_STEP;
+          else if (a < median) median *= 1 - NOISE_STEP;
         }
-      } else if (s < valley) {
-        valley = s;
-        valleyAt = n;
-      } else if (s > valley + h) {
-        const base = this.lockedFloor > lo && !history.pwm ? this.lockedFloor : lo;
-        if (peak > -Infinity && (valley > base + depth * (peak - base) || valley > pwmDip)) {
-          // A shallow dip: ripple inside the same pulse (or, under PWM, a beat node in it).
-          rising = true;
-          this.rising = true;
-          deadline = this.deadline();
-          if (s > peak) {
+        if (rising) {
+          if (s >= peak) {
             peak = s;
             peakAt = n;
+          } else if (s < peak - h) {
+            rising = false;
+            valley = s;
+            valleyAt = n;
+            deadline = peakAt + lateBy < cut ? peakAt + lateBy : cut;
           }
-        } else if (s > riseAbove || s > valley + riseShare * (this.lockedGrey - valley)) {
-          // Halfway to grey from the learned floor, or from this valley: after a run of whites a
-          // slow LCD's afterglow lifts the learned floor nearly to grey, and a grey after a true
-          // dip must still count (a third of the way under PWM; NaN unless locked at a camera's
-          // rates or under PWM: no effect elsewhere).
-          closed = 1;
-        }
-      }
-      if (closed === 0 && n >= deadline) closed = n - peakAt > this.gapTimeout && !rising ? 2 : 3;
-      if (closed !== 0) {
-        this.last = s;
-        this.noiseMedian = median;
-        this.peak = peak;
-        this.valley = valley;
-        this.valleyAt = valleyAt;
-        if (closed === 1) {
-          this.boundaryEdge = this.risingEdge(n, h);
-          this.boundaryValley = valley;
-          this.close(valleyAt, false);
-          rising = true;
-          peak = s;
-          peakAt = n;
-        } else if (closed === 2) {
-          // The light stayed dark far longer than a gap: the pulse before was the last one.
-          this.boundaryEdge = Infinity;
-          this.boundaryValley = valley;
-          this.close(valleyAt, true);
-          peak = -Infinity;
-        } else {
-          this.boundaryEdge = Number.NaN;
-          this.boundaryValley = s;
-          this.close(n, true);
-          rising = false;
+        } else if (s < valley) {
           valley = s;
           valleyAt = n;
-          peak = -Infinity;
+        } else if (s > valley + h) {
+          if (peak > -Infinity && (valley > base + depth * (peak - base) || valley > pwmDip)) {
+            // A shallow dip: ripple inside the same pulse (or, under PWM, a beat node in it).
+            rising = true;
+            deadline = cut;
+            if (s > peak) {
+              peak = s;
+              peakAt = n;
+            }
+          } else if (s > riseAbove || s > valley + riseShare * (lockedGrey - valley)) {
+            // Halfway to grey from the learned floor, or from this valley: after a run of whites a
+            // slow LCD's afterglow lifts the learned floor nearly to grey, and a grey after a true
+            // dip must still count (a third of the way under PWM; NaN unless locked at a camera's
+            // rates or under PWM: no effect elsewhere).
+            closed = 1;
+            break;
+          }
         }
-        closed = 0;
-        sink.onSegment();
-        this.rising = rising;
-        this.peakAt = peakAt;
-        deadline = this.deadline();
+        if (n >= deadline) {
+          closed = n - peakAt > gapTimeout && !rising ? 2 : 3;
+          break;
+        }
       }
+      this.rising = rising;
+      this.peak = peak;
+      this.peakAt = peakAt;
+      this.valley = valley;
+      this.valleyAt = valleyAt;
+      this.noiseMedian = median;
+      if (closed === 0) break;
+      this.handOver(closed, n, h, sink);
+      this.next = n + stride;
     }
-    this.rising = rising;
-    this.peak = peak;
-    this.peakAt = peakAt;
-    this.valley = valley;
-    this.valleyAt = valleyAt;
-    this.noiseMedian = median;
     this.last = smooth[(to - 1) & MASK]!;
   }
 
+  /**
+   * Closes the open segment at visited sample `n` (`closed`: 1 at a confirmed valley, 2 at a gap
+   * timeout, 3 cut for length), hands it to `sink`, and starts the next one.
+   */
+  private handOver(closed: number, n: number, h: number, sink: SegmentSink): void {
+    const s = this.history.smooth[n & MASK]!;
+    this.last = s;
+    if (closed === 1) {
+      this.boundaryEdge = this.risingEdge(n, h);
+      this.boundaryValley = this.valley;
+      this.close(this.valleyAt, false);
+      this.rising = true;
+      this.peak = s;
+      this.peakAt = n;
+    } else if (closed === 2) {
+      // The light stayed dark far longer than a gap: the pulse before was the last one.
+      this.boundaryEdge = Infinity;
+      this.boundaryValley = this.valley;
+      this.close(this.valleyAt, true);
+      this.peak = -Infinity;
+    } else {
+      this.boundaryEdge = Number.NaN;
+      this.boundaryValley = s;
+      this.close(n, true);
+      this.rising = false;
+      this.valley = s;
+      this.valleyAt = n;
+      this.peak = -Infinity;
+    }
+    sink.onSegment();
+  }
 
   /** How far the envelope moves towards a piece of `n` samples: 1 − (1 − decay)^n (kept for whole pieces: pow is slow). */
   private envelopeStep(n: number): number {
     if (n === this.stepLength) return this.step;
     this.stepLength = n;
     return (this.step = 1 - Math.pow(1 - this.decay, n));
-  }
-
-  /**
-   * The first sample at which the open segment must be closed without a valley: after the gap
-   * timeout (only while falling after a real pulse), or at the length limit.
-   */
-  private deadline(): number {
-    const cut = this.segmentStart + SEGMENT_LIMIT;
-    if (this.rising || this.openEmpty) return cut;
-    const timeout = this.peakAt + this.gapTimeout + 1;
-    return timeout < cut ? timeout : cut;
   }
 
   /**
@@ -396,12 +404,15 @@ export class PulseSegmenter {
     const smooth = this.history.smooth;
     const level = this.valley + 0.5 * h;
     const low = this.valley + 0.25 * h;
+    const valleyAt = this.valleyAt;
     let edge = n;
-    for (let k = n; k > this.valleyAt; k--) {
-      const now = smooth[k & MASK]!;
+    // One ring read a step: each sample is `before` in one step and `now` in the next.
+    let now = smooth[n & MASK]!;
+    for (let k = n; k > valleyAt; k--) {
       const before = smooth[(k - 1) & MASK]!;
       if (before <= level && now > level) edge = k - 1 + (level - before) / (now - before);
       if (before <= low) break;
+      now = before;
     }
     return edge;
   }
