@@ -9,20 +9,12 @@
  */
 import Benchmark from 'benchmark';
 import { runSuite } from './run-suite.js';
-import { simulatePhotodiode } from '../src/channel/index.js';
 import { TriLevelDecoder } from '../src/decoder/index.js';
-import { toLevels } from '../src/line/index.js';
-import { encodePacket } from '../src/packet/index.js';
+import { decoderBenchCapture, REPEATS } from './decoder-capture.js';
 
 // ---- inputs, built outside the timed code -------------------------------------------------
 
-const packet = encodePacket({ ssid: 'HomeNetwork', password: 'correct horse', planId: '0123456789abcdef', token: 'fedcba9876543210' });
-const REPEATS = 40;
-const capture = simulatePhotodiode(
-  toLevels(packet),
-  { repeat: REPEATS, repeatGapS: 0.4, heldLevelProbability: 0.05, samplerClockPpm: 8000, flickerDepth: 0.2 },
-  0xdec0de,
-);
+const capture = decoderBenchCapture();
 const samples = capture.samples; // Float32Array, ADC codes, 1 kHz
 const N = samples.length;
 
