@@ -202,6 +202,13 @@ export class Framer {
   /** Sum and count of ordinary pulse periods (seconds) during this transmission, for its rate. */
   periodSumS = 0;
   periodCount = 0;
+  /**
+   * The pulse being pushed: its start, end and period, seconds. The states read them from here,
+   * not as arguments: a number passed to a call that is not inlined is boxed (three a pulse).
+   */
+  private pulseStartS = 0;
+  private pulseEndS = 0;
+  private pulsePeriodS = 0;
   private readonly ref: PulseReference = { period: 0, floor: 0, level: 0, amplitude: 0, locked: false, threshold: Number.NaN, whiteKnown: false, fewSamples: false, maxGap: Infinity };
 
   /** First sample of the preamble run being hunted or locked on. */
@@ -265,19 +272,23 @@ export class Framer {
   push(p: Pulse, levels: LevelTracker, startS: number, endS: number, periodS: number): FrameResult {
     this.decision = 0;
     this.confidence = 0;
+    this.pulseStartS = startS;
+    this.pulseEndS = endS;
+    this.pulsePeriodS = periodS;
     switch (this.state) {
       case FramerState.HUNT:
-        return this.hunt(p, levels, startS);
+        return this.hunt(p, levels);
       case FramerState.PREAMBLE:
-        return this.preamble(p, levels, startS, periodS);
+        return this.preamble(p, levels);
       case FramerState.MAGIC:
-        return this.magic(p, levels, startS, periodS);
+        return this.magic(p, levels);
       default:
-        return this.body(p, levels, endS, periodS);
+        return this.body(p, levels);
     }
   }
 
-  private hunt(p: Pulse, levels: LevelTracker, startS: number): FrameResult {
+  private hunt(p: Pulse, levels: LevelTracker): FrameResult {
+    const startS = this.pulseStartS;
     const run = this.run;
     if (run.isDark(p)) return FrameResult.NONE;
     if (run.accepts(p)) run.add(p, startS);
@@ -301,7 +312,8 @@ export class Framer {
     return FrameResult.NONE;
   }
 
-  private preamble(p: Pulse, levels: LevelTracker, startS: number, periodS: number): FrameResult {
+  private preamble(p: Pulse, levels: LevelTracker): FrameResult {
+    const startS = this.pulseStartS;
     if (this.greysSeen === 0 && p.late === p.late) {
       // From here on pulses are valued late in their frame (see timing.ts): relearn grey that way.
       levels.grey = p.late;
@@ -331,18 +343,19 @@ export class Framer {
     } else {
       this.decision = 1;
     }
-    this.notePeriod(p, levels, periodS);
+    this.notePeriod(p, levels);
     return FrameResult.NONE;
   }
 
-  private magic(p: Pulse, levels: LevelTracker, startS: number, periodS: number): FrameResult {
+  private magic(p: Pulse, levels: LevelTracker): FrameResult {
+    const startS = this.pulseStartS;
     if (p.empty || !(p.period < MAX_PERIOD_RATIO * levels.period)) return this.rehunt(p, startS);
     const soft = softValue(p.late, levels);
     const bit = soft > 0 ? 1 : 0;
     if (bit !== MAGIC_TAIL[this.magicPos]) return this.rehunt(p, startS);
     this.decide(soft);
     levels.track(bit, p.late, p.floor, p.peak - p.floor, p.period);
-    this.notePeriod(p, levels, periodS);
+    this.notePeriod(p, levels);
     if (++this.magicPos === MAGIC_TAIL.length) {
       this.state = FramerState.BODY;
       this.bits = 0;
@@ -352,13 +365,13 @@ export class Framer {
     return FrameResult.NONE;
   }
 
-  private body(p: Pulse, levels: LevelTracker, endS: number, periodS: number): FrameResult {
+  private body(p: Pulse, levels: LevelTracker): FrameResult {
     if (p.empty) return this.lose('no pulse where a bit was due');
     const soft = softValue(p.late, levels);
     levels.track(soft > 0 ? 1 : 0, p.late, p.floor, p.peak - p.floor, p.repaired ? Number.NaN : p.period);
-    this.notePeriod(p, levels, periodS);
+    this.notePeriod(p, levels);
     if (p.repaired) this.timingRepairs++;
-    const result = this.pushBit(soft, endS);
+    const result = this.pushBit(soft, this.pulseEndS);
     if (result !== FrameResult.NONE) return result;
     if (!(p.period < MAX_PERIOD_RATIO * levels.period)) {
       return this.lose(this.ending ? 'the stream ended before the packet did' : 'the pulses stopped before the packet ended');
@@ -404,7 +417,8 @@ export class Framer {
     this.confidence = confidence(soft);
   }
 
-  private notePeriod(p: Pulse, levels: LevelTracker, periodS: number): void {
+  private notePeriod(p: Pulse, levels: LevelTracker): void {
+    const periodS = this.pulsePeriodS;
     if (!p.repaired && p.period > 0.8 * levels.period && p.period < 1.2 * levels.period && periodS > 0) {
       this.periodSumS += periodS;
       this.periodCount++;
