@@ -202,13 +202,6 @@ export class Framer {
   /** Sum and count of ordinary pulse periods (seconds) during this transmission, for its rate. */
   periodSumS = 0;
   periodCount = 0;
-  /**
-   * The pulse being pushed: its start, end and period, seconds. The states read them from here,
-   * not as arguments: a number passed to a call that is not inlined is boxed (three a pulse).
-   */
-  private pulseStartS = 0;
-  private pulseEndS = 0;
-  private pulsePeriodS = 0;
   private readonly ref: PulseReference = { period: 0, floor: 0, level: 0, amplitude: 0, locked: false, threshold: Number.NaN, whiteKnown: false, fewSamples: false, maxGap: Infinity };
 
   /** First sample of the preamble run being hunted or locked on. */
@@ -268,13 +261,10 @@ export class Framer {
     return ref;
   }
 
-  /** Consumes one pulse spanning [startS, endS] (its period in seconds is `periodS`). */
-  push(p: Pulse, levels: LevelTracker, startS: number, endS: number, periodS: number): FrameResult {
+  /** Consumes one pulse (its times in seconds set: see Pulse.startS). */
+  push(p: Pulse, levels: LevelTracker): FrameResult {
     this.decision = 0;
     this.confidence = 0;
-    this.pulseStartS = startS;
-    this.pulseEndS = endS;
-    this.pulsePeriodS = periodS;
     switch (this.state) {
       case FramerState.HUNT:
         return this.hunt(p, levels);
@@ -288,7 +278,7 @@ export class Framer {
   }
 
   private hunt(p: Pulse, levels: LevelTracker): FrameResult {
-    const startS = this.pulseStartS;
+    const startS = p.startS;
     const run = this.run;
     if (run.isDark(p)) return FrameResult.NONE;
     if (run.accepts(p)) run.add(p, startS);
@@ -313,7 +303,7 @@ export class Framer {
   }
 
   private preamble(p: Pulse, levels: LevelTracker): FrameResult {
-    const startS = this.pulseStartS;
+    const startS = p.startS;
     if (this.greysSeen === 0 && p.late === p.late) {
       // From here on pulses are valued late in their frame (see timing.ts): relearn grey that way.
       levels.grey = p.late;
@@ -348,7 +338,7 @@ export class Framer {
   }
 
   private magic(p: Pulse, levels: LevelTracker): FrameResult {
-    const startS = this.pulseStartS;
+    const startS = p.startS;
     if (p.empty || !(p.period < MAX_PERIOD_RATIO * levels.period)) return this.rehunt(p, startS);
     const soft = softValue(p.late, levels);
     const bit = soft > 0 ? 1 : 0;
@@ -371,7 +361,7 @@ export class Framer {
     levels.track(soft > 0 ? 1 : 0, p.late, p.floor, p.peak - p.floor, p.repaired ? Number.NaN : p.period);
     this.notePeriod(p, levels);
     if (p.repaired) this.timingRepairs++;
-    const result = this.pushBit(soft, this.pulseEndS);
+    const result = this.pushBit(soft, p.endS);
     if (result !== FrameResult.NONE) return result;
     if (!(p.period < MAX_PERIOD_RATIO * levels.period)) {
       return this.lose(this.ending ? 'the stream ended before the packet did' : 'the pulses stopped before the packet ended');
@@ -418,7 +408,7 @@ export class Framer {
   }
 
   private notePeriod(p: Pulse, levels: LevelTracker): void {
-    const periodS = this.pulsePeriodS;
+    const periodS = p.periodS;
     if (!p.repaired && p.period > 0.8 * levels.period && p.period < 1.2 * levels.period && periodS > 0) {
       this.periodSumS += periodS;
       this.periodCount++;

@@ -70,7 +70,13 @@ export class LevelTracker {
    * the floor and PWM_THRESHOLD_SHARE of the way from grey to white.
    */
   get threshold(): number {
-    if (this.relativeNoise && this.grey > this.floor && this.white > this.grey) {
+    // The usual case kept small, for the compiler to inline: a number returned from a call that
+    // is not inlined is boxed (once a pulse).
+    return this.relativeNoise ? this.relativeThreshold() : 0.5 * (this.grey + this.white);
+  }
+
+  private relativeThreshold(): number {
+    if (this.grey > this.floor && this.white > this.grey) {
       const grey = this.grey - this.floor;
       return this.floor + grey * Math.pow((this.white - this.floor) / grey, PWM_THRESHOLD_SHARE);
     }

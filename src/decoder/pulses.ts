@@ -88,6 +88,14 @@ export class Pulse {
   /** Timing merged or split this pulse: its edge and period are estimates, not measurements. */
   repaired = false;
   /**
+   * Start and end of the pulse and its period, seconds: set by the decoder as it frames the pulse.
+   * They travel here, not as arguments: a number passed to a call that is not inlined is boxed
+   * (a heap number each, every pulse).
+   */
+  startS = 0;
+  endS = 0;
+  periodS = 0;
+  /**
    * `top` is read for few pulses (while hunting, and by a few of timing's tests), but reading
    * every sample of every segment for it was a quarter of the per-pulse work: so it is measured
    * on first read, from the ring (`topFrom`, samples [start, end) against `topMid`), and kept.

@@ -7,7 +7,12 @@
 import { PWM_THRESHOLD_SHARE, type LevelTracker } from './levels.js';
 
 /** Soft values are clipped here so one wild pulse cannot outvote several repetitions. */
-export const SOFT_LIMIT = 2;
+const LIMIT = 2;
+/**
+ * The same, exported. `softValue` clips with the module-local LIMIT: the compiler folds that,
+ * but not an exported binding, whose unknown type would have it box every soft value.
+ */
+export const SOFT_LIMIT = LIMIT;
 
 /**
  * Soft value of a pulse value against the current levels. With relative noise (see
@@ -29,7 +34,7 @@ export function softValue(value: number, levels: LevelTracker): number {
     const half = levels.halfGap;
     s = half > 0 ? (value - levels.threshold) / half : 0;
   }
-  return s > SOFT_LIMIT ? SOFT_LIMIT : s < -SOFT_LIMIT ? -SOFT_LIMIT : s === s ? s : 0;
+  return s > LIMIT ? LIMIT : s < -LIMIT ? -LIMIT : s === s ? s : 0;
 }
 
 /** Confidence of a soft value: 0 at the threshold, 1 at (or beyond) a learned level. */
