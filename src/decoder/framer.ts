@@ -329,7 +329,7 @@ export class Framer {
     } else if (!held) {
       this.decision = 1;
       this.greysSeen++;
-      levels.track(0, p.late, p.floor, p.peak - p.floor, p.period);
+      levels.track(0, p, true);
     } else {
       this.decision = 1;
     }
@@ -344,7 +344,7 @@ export class Framer {
     const bit = soft > 0 ? 1 : 0;
     if (bit !== MAGIC_TAIL[this.magicPos]) return this.rehunt(p, startS);
     this.decide(soft);
-    levels.track(bit, p.late, p.floor, p.peak - p.floor, p.period);
+    levels.track(bit, p, true);
     this.notePeriod(p, levels);
     if (++this.magicPos === MAGIC_TAIL.length) {
       this.state = FramerState.BODY;
@@ -358,7 +358,7 @@ export class Framer {
   private body(p: Pulse, levels: LevelTracker): FrameResult {
     if (p.empty) return this.lose('no pulse where a bit was due');
     const soft = softValue(p.late, levels);
-    levels.track(soft > 0 ? 1 : 0, p.late, p.floor, p.peak - p.floor, p.repaired ? Number.NaN : p.period);
+    levels.track(soft > 0 ? 1 : 0, p, !p.repaired);
     this.notePeriod(p, levels);
     if (p.repaired) this.timingRepairs++;
     const result = this.pushBit(soft, p.endS);
