@@ -168,7 +168,7 @@ const NOISE_STEP = 0.04;
 export class PulseSegmenter {
   private readonly history: Conditioner;
   private readonly decay: number;
-  /** The envelope's step for the last piece length (see `envelopeStep`). */
+  /** The envelope's step for the last piece length (see `updateEnvelopeStep`). */
   private stepLength = 0;
   private step = 0;
   private readonly invSqrtWidth: number;
@@ -259,7 +259,8 @@ export class PulseSegmenter {
     const smooth = history.smooth;
     // The envelope moves once per piece, towards the piece's own extremes: thresholds are then
     // constants in the loop below, which is what makes it fast.
-    const k = this.envelopeStep(to - from);
+    this.updateEnvelopeStep(to - from);
+    const k = this.step;
     const top = history.lastPieceMax;
     const bottom = history.lastPieceMin;
     const hi = (this.hi = top > this.hi ? top : this.hi - (this.hi - top) * k);
@@ -397,11 +398,12 @@ export class PulseSegmenter {
     sink.onSegment();
   }
 
-  /** How far the envelope moves towards a piece of `n` samples: 1 − (1 − decay)^n (kept for whole pieces: pow is slow). */
-  private envelopeStep(n: number): number {
-    if (n === this.stepLength) return this.step;
+  /** Sets `step`: how far the envelope moves towards a piece of `n` samples, 1 − (1 − decay)^n (kept for whole pieces: pow is slow). */
+  private updateEnvelopeStep(n: number): void {
+    // Left in `step`, not returned: a returned number is boxed when this is not inlined (once a piece).
+    if (n === this.stepLength) return;
     this.stepLength = n;
-    return (this.step = 1 - Math.pow(1 - this.decay, n));
+    this.step = 1 - Math.pow(1 - this.decay, n);
   }
 
   /**
