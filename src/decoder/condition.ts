@@ -625,8 +625,10 @@ export class Conditioner {
   timeAt(position: number): number {
     const i = Math.floor(position);
     const oldest = this.oldest;
-    if (i < oldest) return this.time(oldest);
-    if (i >= this.count - 1) return this.time(this.count - 1);
+    // `+` on the rare ends: the compiler does not inline those calls, and without it would not
+    // know they return a number — it would then box every result, the common one's too.
+    if (i < oldest) return +this.time(oldest);
+    if (i >= this.count - 1) return +this.time(this.count - 1);
     const f = position - i;
     const a = this.time(i);
     return a + f * (this.time(i + 1) - a);

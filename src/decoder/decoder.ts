@@ -366,9 +366,9 @@ export class TriLevelDecoder {
 
   private onPulse(st: Stages, p: Pulse): void {
     const { cond, seg } = st;
-    const startS = cond.time(p.start);
-    const endS = cond.time(p.end - 1);
-    const periodS = periodSeconds(cond, p);
+    const startS = (p.startS = cond.time(p.start));
+    const endS = (p.endS = cond.time(p.end - 1));
+    setPeriodSeconds(cond, p);
     const levels = this.levels;
     const framer = st.framer;
     const before = framer.state;
@@ -377,14 +377,14 @@ export class TriLevelDecoder {
     const white = levels.white;
     const continues = p.period < CONTINUING_PERIODS * levels.period;
     if (this.failedCopy.open) this.extendFailedCopy(p, continues);
-    const result = framer.push(p, levels, startS, endS, periodS);
+    const result = framer.push(p, levels);
     // Black, for the report: the darkest light before the preamble, if the gaps never got there.
     if (before === FramerState.HUNT && framer.state !== FramerState.HUNT) levels.black = Math.min(levels.floor, seg.bottom);
     this.stats.pulses++;
     if (before === FramerState.BODY && framer.decision !== 0) {
-      this.slipHints[framer.bits - 1] = slipHint(p.period / levels.period, (p.end - p.start) / levels.period);
+      this.slipHints[framer.bits - 1] = pulseSlipHint(p, levels);
       // Only pulses of a real transmission (past the sync magic) go into the report.
-      this.stats.notePeriod(p.period / levels.period, periodS);
+      this.stats.notePeriod(p, levels);
       this.stats.noteBit(framer.confidence, p.late - (framer.decision === 2 ? white : grey));
       this.seenBlack = levels.black;
       this.seenGrey = levels.grey;
@@ -587,7 +587,7 @@ export class TriLevelDecoder {
   /** One more pulse after a failed copy: its bit may be the copy's last (see failed-copy.ts). */
   private extendFailedCopy(p: Pulse, continues: boolean): void {
     const levels = this.levels;
-    const hint = slipHint(p.period / levels.period, (p.end - p.start) / levels.period);
+    const hint = pulseSlipHint(p, levels);
     if (this.failedCopy.extend(softValue(p.late, levels), hint, continues)) this.combineFailedCopy();
   }
 
@@ -720,12 +720,21 @@ class Stages {
 }
 
 /**
- * Seconds from a pulse's rising edge to the next one's (Infinity if none followed). Its own small
- * function so that the compiler inlines `timeAt` here: called from `onPulse` (whose inlining
- * budget the framer takes) each call boxed its number and its result.
+ * Sets `p.periodS`: seconds from the pulse's rising edge to the next one's (Infinity if none
+ * followed). Its own small function so that the compiler inlines `timeAt` here: called from
+ * `onPulse` (whose inlining budget the framer takes) each call boxed its number; and it stores
+ * the result rather than returning it, as a returned number is boxed when this is not inlined.
  */
-function periodSeconds(cond: Conditioner, p: Pulse): number {
-  return p.period < Infinity ? cond.timeAt(p.edge + p.period) - cond.timeAt(p.edge) : Infinity;
+function setPeriodSeconds(cond: Conditioner, p: Pulse): void {
+  p.periodS = p.period < Infinity ? cond.timeAt(p.edge + p.period) - cond.timeAt(p.edge) : Infinity;
+}
+
+/**
+ * The slip hint of a pulse (see align.ts). Handed the objects, not the two ratios: numbers passed
+ * to a call that is not inlined are boxed, and `onPulse` has no inlining budget left for it.
+ */
+function pulseSlipHint(p: Pulse, levels: LevelTracker): number {
+  return slipHint(p.period / levels.period, (p.end - p.start) / levels.period);
 }
 
 /** One-shot decoding of a whole capture. */

@@ -167,7 +167,7 @@ class Demodulator {
     }
     this.n = 0;
     this.sx = this.sxc = this.sxs = this.sc = this.ss = 0;
-    const norm = 1 / Math.hypot(this.cos, this.sin);
+    const norm = 1 / hypot(this.cos, this.sin);
     this.cos *= norm;
     this.sin *= norm;
     return ok;
@@ -416,7 +416,7 @@ export class FlickerCanceller {
         const tIm = im * pRe - re * pIm;
         det[s + 2]! += tRe;
         det[s + 3]! += tIm;
-        det[s + 4]! += Math.hypot(re, im) * Math.hypot(pRe, pIm);
+        det[s + 4]! += hypot(re, im) * hypot(pRe, pIm);
       }
       det[s] = re;
       det[s + 1] = im;
@@ -544,7 +544,24 @@ export class FlickerCanceller {
     if (this.high >= this.low) this.noteSpan(this.high - this.low, ANALYSIS_BLOCK_S);
     this.low = Infinity;
     this.high = -Infinity;
-    const amplitude = Math.hypot(this.ampRe, this.ampIm);
+    const amplitude = hypot(this.ampRe, this.ampIm);
     if (!(amplitude >= OFF_FRACTION * this.span)) this.goIdle();
   }
+}
+
+/**
+ * √(x² + y²) exactly as V8's Math.hypot computes it for two arguments (scaled by the larger, so
+ * nothing overflows), but as plain arithmetic the compiler inlines: the builtin takes boxed
+ * arguments and allocates a scratch array on every call (several calls a block).
+ */
+function hypot(x: number, y: number): number {
+  const a = Math.abs(x);
+  const b = Math.abs(y);
+  if (a === Infinity || b === Infinity) return Infinity;
+  if (a !== a || b !== b) return Number.NaN;
+  const max = a > b ? a : b;
+  if (max === 0) return 0;
+  const p = a / max;
+  const q = b / max;
+  return Math.sqrt(p * p + q * q) * max;
 }

@@ -105,9 +105,10 @@ class PreambleRun {
     return r > 0.55 && r < 2.2;
   }
 
-  add(p: Pulse, startS: number): void {
+  /** Adds pulse `p` (its `startS` set) to the run. */
+  add(p: Pulse): void {
     if (this.count === 0) {
-      this.startS = startS;
+      this.startS = p.startS;
       this.startIndex = p.start;
     }
     const n = ++this.count;
@@ -138,8 +139,14 @@ class PreambleRun {
   private medianInterval(): number {
     const n = Math.min(this.intervalCount, RUN_INTERVALS);
     const sorted = this.sorted;
-    for (let i = 0; i < n; i++) sorted[i] = this.intervals[i]!;
-    sorted.subarray(0, n).sort();
+    // Insertion sort of the few intervals, in place: sorting a view of them would make a new
+    // object every pulse. (Intervals are numbers, never NaN: see `accepts`.)
+    for (let i = 0; i < n; i++) {
+      const x = this.intervals[i]!;
+      let j = i;
+      for (; j > 0 && sorted[j - 1]! > x; j--) sorted[j] = sorted[j - 1]!;
+      sorted[j] = x;
+    }
     const median = n % 2 === 1 ? sorted[n >> 1]! : 0.5 * (sorted[(n >> 1) - 1]! + sorted[n >> 1]!);
     if (n < 5 || median < 2 * FEW_SAMPLES_PER_FRAME) return median;
     // The ring in order of arrival: the oldest of the last n intervals first.
@@ -161,9 +168,9 @@ class PreambleRun {
   }
 
   /** A new run, starting with `p` if it can start one. */
-  restart(p: Pulse, startS: number): void {
+  restart(p: Pulse): void {
     this.clear();
-    if (this.accepts(p)) this.add(p, startS);
+    if (this.accepts(p)) this.add(p);
   }
 }
 
@@ -261,27 +268,27 @@ export class Framer {
     return ref;
   }
 
-  /** Consumes one pulse spanning [startS, endS] (its period in seconds is `periodS`). */
-  push(p: Pulse, levels: LevelTracker, startS: number, endS: number, periodS: number): FrameResult {
+  /** Consumes one pulse (its times in seconds set: see Pulse.startS). */
+  push(p: Pulse, levels: LevelTracker): FrameResult {
     this.decision = 0;
     this.confidence = 0;
     switch (this.state) {
       case FramerState.HUNT:
-        return this.hunt(p, levels, startS);
+        return this.hunt(p, levels);
       case FramerState.PREAMBLE:
-        return this.preamble(p, levels, startS, periodS);
+        return this.preamble(p, levels);
       case FramerState.MAGIC:
-        return this.magic(p, levels, startS, periodS);
+        return this.magic(p, levels);
       default:
-        return this.body(p, levels, endS, periodS);
+        return this.body(p, levels);
     }
   }
 
-  private hunt(p: Pulse, levels: LevelTracker, startS: number): FrameResult {
+  private hunt(p: Pulse, levels: LevelTracker): FrameResult {
     const run = this.run;
     if (run.isDark(p)) return FrameResult.NONE;
-    if (run.accepts(p)) run.add(p, startS);
-    else run.restart(p, startS);
+    if (run.accepts(p)) run.add(p);
+    else run.restart(p);
     // Light that stops (the end of a transmission, the pause before a repeat) ends the run: a
     // stale run of bright pulses would make the timing stage merge the next preamble's dimmer
     // greys as dark pieces (see PulseAssembler.continues).
@@ -301,16 +308,16 @@ export class Framer {
     return FrameResult.NONE;
   }
 
-  private preamble(p: Pulse, levels: LevelTracker, startS: number, periodS: number): FrameResult {
+  private preamble(p: Pulse, levels: LevelTracker): FrameResult {
     if (this.greysSeen === 0 && p.late === p.late) {
       // From here on pulses are valued late in their frame (see timing.ts): relearn grey that way.
       levels.grey = p.late;
     }
     const r = levels.ratio(p.late);
-    if (p.empty || !(p.period < MAX_PERIOD_RATIO * levels.period)) return this.rehunt(p, startS);
+    if (p.empty || !(p.period < MAX_PERIOD_RATIO * levels.period)) return this.rehunt(p);
     if (!(r >= MIN_GREY_RATIO)) {
       // One misread pulse (a PWM beat, a flicker dip) is forgiven; two in a row end the preamble.
-      if (++this.misses > 1) return this.rehunt(p, startS);
+      if (++this.misses > 1) return this.rehunt(p);
       this.decision = 1;
       return FrameResult.NONE;
     }
@@ -327,22 +334,22 @@ export class Framer {
     } else if (!held) {
       this.decision = 1;
       this.greysSeen++;
-      levels.track(0, p.late, p.floor, p.peak - p.floor, p.period);
+      levels.track(0, p, true);
     } else {
       this.decision = 1;
     }
-    this.notePeriod(p, levels, periodS);
+    this.notePeriod(p, levels);
     return FrameResult.NONE;
   }
 
-  private magic(p: Pulse, levels: LevelTracker, startS: number, periodS: number): FrameResult {
-    if (p.empty || !(p.period < MAX_PERIOD_RATIO * levels.period)) return this.rehunt(p, startS);
+  private magic(p: Pulse, levels: LevelTracker): FrameResult {
+    if (p.empty || !(p.period < MAX_PERIOD_RATIO * levels.period)) return this.rehunt(p);
     const soft = softValue(p.late, levels);
     const bit = soft > 0 ? 1 : 0;
-    if (bit !== MAGIC_TAIL[this.magicPos]) return this.rehunt(p, startS);
+    if (bit !== MAGIC_TAIL[this.magicPos]) return this.rehunt(p);
     this.decide(soft);
-    levels.track(bit, p.late, p.floor, p.peak - p.floor, p.period);
-    this.notePeriod(p, levels, periodS);
+    levels.track(bit, p, true);
+    this.notePeriod(p, levels);
     if (++this.magicPos === MAGIC_TAIL.length) {
       this.state = FramerState.BODY;
       this.bits = 0;
@@ -352,13 +359,13 @@ export class Framer {
     return FrameResult.NONE;
   }
 
-  private body(p: Pulse, levels: LevelTracker, endS: number, periodS: number): FrameResult {
+  private body(p: Pulse, levels: LevelTracker): FrameResult {
     if (p.empty) return this.lose('no pulse where a bit was due');
     const soft = softValue(p.late, levels);
-    levels.track(soft > 0 ? 1 : 0, p.late, p.floor, p.peak - p.floor, p.repaired ? Number.NaN : p.period);
-    this.notePeriod(p, levels, periodS);
+    levels.track(soft > 0 ? 1 : 0, p, !p.repaired);
+    this.notePeriod(p, levels);
     if (p.repaired) this.timingRepairs++;
-    const result = this.pushBit(soft, endS);
+    const result = this.pushBit(soft, p.endS);
     if (result !== FrameResult.NONE) return result;
     if (!(p.period < MAX_PERIOD_RATIO * levels.period)) {
       return this.lose(this.ending ? 'the stream ended before the packet did' : 'the pulses stopped before the packet ended');
@@ -404,16 +411,17 @@ export class Framer {
     this.confidence = confidence(soft);
   }
 
-  private notePeriod(p: Pulse, levels: LevelTracker, periodS: number): void {
+  private notePeriod(p: Pulse, levels: LevelTracker): void {
+    const periodS = p.periodS;
     if (!p.repaired && p.period > 0.8 * levels.period && p.period < 1.2 * levels.period && periodS > 0) {
       this.periodSumS += periodS;
       this.periodCount++;
     }
   }
 
-  private rehunt(p: Pulse, startS: number): FrameResult {
+  private rehunt(p: Pulse): FrameResult {
     this.state = FramerState.HUNT;
-    this.run.restart(p, startS);
+    this.run.restart(p);
     return FrameResult.NONE;
   }
 

@@ -9,6 +9,7 @@
  * `floor` is the smoothed valley between pulses, and `amplitude` the smoothed height of a grey
  * pulse above its valley — the timing stage's yardstick for what is a pulse at all.
  */
+import type { Pulse } from './pulses.js';
 
 /** How fast levels follow the data: weight of each new pulse (≈ 1/20: a time constant of 20 pulses). */
 const TRACK_RATE = 0.05;
@@ -70,7 +71,13 @@ export class LevelTracker {
    * the floor and PWM_THRESHOLD_SHARE of the way from grey to white.
    */
   get threshold(): number {
-    if (this.relativeNoise && this.grey > this.floor && this.white > this.grey) {
+    // The usual case kept small, for the compiler to inline: a number returned from a call that
+    // is not inlined is boxed (once a pulse).
+    return this.relativeNoise ? this.relativeThreshold() : 0.5 * (this.grey + this.white);
+  }
+
+  private relativeThreshold(): number {
+    if (this.grey > this.floor && this.white > this.grey) {
       const grey = this.grey - this.floor;
       return this.floor + grey * Math.pow((this.white - this.floor) / grey, PWM_THRESHOLD_SHARE);
     }
@@ -82,8 +89,16 @@ export class LevelTracker {
     return 0.5 * (this.white - this.grey);
   }
 
-  /** After a decision: move the decided level, the floor and the period a little toward what was seen. */
-  track(bit: number, value: number, floor: number, amplitude: number, period: number): void {
+  /**
+   * After a decision on pulse `p` (`bit`): move the decided level, the floor and (if `clock`: its
+   * period is a measurement) the period a little toward what was seen. Handed the pulse, not its
+   * numbers: numbers passed to a call that is not inlined are boxed (four a pulse).
+   */
+  track(bit: number, p: Pulse, clock: boolean): void {
+    const value = p.late;
+    const floor = p.floor;
+    const amplitude = p.peak - p.floor;
+    const period = clock ? p.period : Number.NaN;
     if (bit) this.white += TRACK_RATE * (value - this.white);
     else {
       this.grey += TRACK_RATE * (value - this.grey);

@@ -88,6 +88,14 @@ export class Pulse {
   /** Timing merged or split this pulse: its edge and period are estimates, not measurements. */
   repaired = false;
   /**
+   * Start and end of the pulse and its period, seconds: set by the decoder as it frames the pulse.
+   * They travel here, not as arguments: a number passed to a call that is not inlined is boxed
+   * (a heap number each, every pulse).
+   */
+  startS = 0;
+  endS = 0;
+  periodS = 0;
+  /**
    * `top` is read for few pulses (while hunting, and by a few of timing's tests), but reading
    * every sample of every segment for it was a quarter of the per-pulse work: so it is measured
    * on first read, from the ring (`topFrom`, samples [start, end) against `topMid`), and kept.
@@ -160,7 +168,7 @@ const NOISE_STEP = 0.04;
 export class PulseSegmenter {
   private readonly history: Conditioner;
   private readonly decay: number;
-  /** The envelope's step for the last piece length (see `envelopeStep`). */
+  /** The envelope's step for the last piece length (see `updateEnvelopeStep`). */
   private stepLength = 0;
   private step = 0;
   private readonly invSqrtWidth: number;
@@ -185,6 +193,8 @@ export class PulseSegmenter {
   private lockedGrey = Number.NaN;
   /** The open segment started with a cut, not a valley: it holds no pulse of its own. */
   private openEmpty = true;
+  /** The hysteresis of the piece being scanned (for `findRisingEdge`: a number passed to a call that is not inlined is boxed, once a pulse). */
+  private hysteresis = 0;
 
   /** The boundary just closed: raw index, rising edge after it, valley level. */
   boundaryAt = 0;
@@ -249,7 +259,8 @@ export class PulseSegmenter {
     const smooth = history.smooth;
     // The envelope moves once per piece, towards the piece's own extremes: thresholds are then
     // constants in the loop below, which is what makes it fast.
-    const k = this.envelopeStep(to - from);
+    this.updateEnvelopeStep(to - from);
+    const k = this.step;
     const top = history.lastPieceMax;
     const bottom = history.lastPieceMin;
     const hi = (this.hi = top > this.hi ? top : this.hi - (this.hi - top) * k);
@@ -258,6 +269,7 @@ export class PulseSegmenter {
     // Ripple smaller than a few noise sigmas of the smoothed signal is never a pulse.
     const floorH = 4 * this.noise * this.invSqrtWidth;
     const h = span * HYSTERESIS > floorH ? span * HYSTERESIS : floorH;
+    this.hysteresis = h;
     // Dark enough to measure noise in: the bottom tenth of the envelope (a dim grey's edges,
     // blurred over a camera's few samples, reach well into the bottom quarter).
     const darkBelow = lo + 0.1 * span;
@@ -348,7 +360,7 @@ export class PulseSegmenter {
       this.valleyAt = valleyAt;
       this.noiseMedian = median;
       if (closed === 0) break;
-      this.handOver(closed, n, h, sink);
+      this.handOver(closed, n, sink);
       this.next = n + stride;
     }
     this.last = smooth[(to - 1) & MASK]!;
@@ -358,11 +370,11 @@ export class PulseSegmenter {
    * Closes the open segment at visited sample `n` (`closed`: 1 at a confirmed valley, 2 at a gap
    * timeout, 3 cut for length), hands it to `sink`, and starts the next one.
    */
-  private handOver(closed: number, n: number, h: number, sink: SegmentSink): void {
+  private handOver(closed: number, n: number, sink: SegmentSink): void {
     const s = this.history.smooth[n & MASK]!;
     this.last = s;
     if (closed === 1) {
-      this.boundaryEdge = this.risingEdge(n, h);
+      this.findRisingEdge(n);
       this.boundaryValley = this.valley;
       this.close(this.valleyAt, false);
       this.rising = true;
@@ -386,11 +398,12 @@ export class PulseSegmenter {
     sink.onSegment();
   }
 
-  /** How far the envelope moves towards a piece of `n` samples: 1 − (1 − decay)^n (kept for whole pieces: pow is slow). */
-  private envelopeStep(n: number): number {
-    if (n === this.stepLength) return this.step;
+  /** Sets `step`: how far the envelope moves towards a piece of `n` samples, 1 − (1 − decay)^n (kept for whole pieces: pow is slow). */
+  private updateEnvelopeStep(n: number): void {
+    // Left in `step`, not returned: a returned number is boxed when this is not inlined (once a piece).
+    if (n === this.stepLength) return;
     this.stepLength = n;
-    return (this.step = 1 - Math.pow(1 - this.decay, n));
+    this.step = 1 - Math.pow(1 - this.decay, n);
   }
 
   /**
@@ -399,22 +412,25 @@ export class PulseSegmenter {
    * between samples and walked back from sample `n`. A dim rise wobbling with flicker crosses
    * the full hysteresis late, and noise in a flat gap crosses half of it early, but it does not
    * stay up. The boxcar's leading edge rises with the raw signal, so this is where the raw rise began.
+   * The edge goes to `boundaryEdge` (a returned number would be boxed: this call is not inlined).
    */
-  private risingEdge(n: number, h: number): number {
+  private findRisingEdge(n: number): void {
+    const h = this.hysteresis;
     const smooth = this.history.smooth;
     const level = this.valley + 0.5 * h;
     const low = this.valley + 0.25 * h;
     const valleyAt = this.valleyAt;
-    let edge = n;
+    // Written straight to the field: a local holding either the index `n` or a fraction would be
+    // kept boxed by the compiler (one heap number per crossing).
+    this.boundaryEdge = n;
     // One ring read a step: each sample is `before` in one step and `now` in the next.
     let now = smooth[n & MASK]!;
     for (let k = n; k > valleyAt; k--) {
       const before = smooth[(k - 1) & MASK]!;
-      if (before <= level && now > level) edge = k - 1 + (level - before) / (now - before);
+      if (before <= level && now > level) this.boundaryEdge = k - 1 + (level - before) / (now - before);
       if (before <= low) break;
       now = before;
     }
-    return edge;
   }
 
   /** End of stream: the open segment ends with the last sample. */

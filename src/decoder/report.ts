@@ -4,6 +4,8 @@
  * pulse values scatter, saturation, the flash rate and the sampler's clock error, held frames.
  * Everything is accumulated in O(1) memory as the stream goes by.
  */
+import type { LevelTracker } from './levels.js';
+import type { Pulse } from './pulses.js';
 import type { SignalReport } from './types.js';
 
 /**
@@ -85,8 +87,13 @@ export class ReportBuilder {
     }
   }
 
-  /** A pulse period while in sync: `ratio` to the ordinary period, and its length in seconds. */
-  notePeriod(ratio: number, periodS: number): void {
+  /**
+   * A pulse's period while in sync: its ratio to the ordinary period (`levels.period`), and its
+   * length in seconds. Handed the objects: numbers passed to a call that is not inlined are boxed.
+   */
+  notePeriod(p: Pulse, levels: LevelTracker): void {
+    const ratio = p.period / levels.period;
+    const periodS = p.periodS;
     if (!(periodS > 0 && periodS < Infinity && ratio > 0)) return;
     if (ratio > 0.8 && ratio < 1.2) {
       this.periodSumS += periodS;
