@@ -11,12 +11,18 @@
  * nothing; what it does allocate is mostly numbers boxed on their way into or out of a call the
  * compiler did not inline.
  *
- * Instructions: the decodes run under valgrind (callgrind, counting only) with V8's background
- * threads off; the count of a run with WARM_UP decodes is subtracted from one with WARM_UP + R, so
- * start-up and compilation cancel out. Steady to a few instructions per sample between runs.
+ * Instructions: the built package (dist/: run `npm run build` first) decodes the capture under
+ * valgrind (callgrind, counting only) in plain Node with V8's background threads off
+ * (scripts/decode-file.mjs); the count of a run with WARM_UP decodes is subtracted from one with
+ * WARM_UP + R, so start-up and compilation cancel out. Steady to a few instructions per sample
+ * between runs. Compare counts only with counts made the same way: the same decodes run from the
+ * sources through tsx count very differently.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TriLevelDecoder } from '../src/decoder/index.js';
 import { decoderBenchCapture, REPEATS } from '../bench/decoder-capture.js';
@@ -71,29 +77,33 @@ async function allocations(decodes = 3): Promise<void> {
 }
 
 function instructions(extra = 4): void {
-  const self = fileURLToPath(import.meta.url);
+  const runner = fileURLToPath(new URL('./decode-file.mjs', import.meta.url));
+  const dir = mkdtempSync(join(tmpdir(), 'decoder-cost-'));
+  const file = join(dir, 'capture.f32');
+  writeFileSync(file, new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength));
   const count = (decodes: number): number => {
     const run = spawnSync(
       'valgrind',
-      ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', '--import', 'tsx', self, '--decodes', String(decodes)],
+      ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', runner, file, String(capture.sampleRate), String(capture.fullScale), String(REPEATS), String(decodes)],
       { encoding: 'utf8', maxBuffer: 1 << 26 },
     );
     const found = /Collected : (\d+)/.exec(run.stderr ?? '');
     if (run.error || run.status !== 0 || !found) {
-      throw new Error(`valgrind run failed (is valgrind installed?): ${run.error?.message ?? run.stderr?.split('\n').slice(-3).join(' ')}`);
+      throw new Error(`valgrind run failed (is valgrind installed? dist/ built?): ${run.error?.message ?? run.stderr?.split('\n').slice(-3).join(' ')}`);
     }
     return Number(found[1]);
   };
-  const base = count(WARM_UP);
-  const more = count(WARM_UP + extra);
-  console.log(`instructions per sample: ${((more - base) / (extra * samples.length)).toFixed(1)} (${extra} decodes of ${samples.length} samples after ${WARM_UP} to warm up)`);
+  try {
+    const base = count(WARM_UP);
+    const more = count(WARM_UP + extra);
+    console.log(`instructions per sample: ${((more - base) / (extra * samples.length)).toFixed(1)} (dist/, ${extra} decodes of ${samples.length} samples after ${WARM_UP} to warm up)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const args = process.argv.slice(2);
-if (args[0] === '--decodes') {
-  // The child that valgrind counts.
-  for (let k = 0; k < Number(args[1]); k++) decodeOnce();
-} else if (args[0] === '--allocations') {
+if (args[0] === '--allocations') {
   await allocations();
 } else if (args[0] === '--instructions') {
   instructions();
