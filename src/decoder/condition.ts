@@ -409,20 +409,30 @@ export class Conditioner {
     const inv = 1 / width;
     const piece = this.piece;
     const mid = piece.mid;
-    let { low, high, rawMin, rawMax, brightRipple, bright, darkRipple } = piece;
+    let { low, high, rawMin, rawMax, brightRipple, darkRipple } = piece;
+    // `| 0` on every increment: the count stays below a piece, and so said, the compiler drops
+    // the overflow check (and the bailout state it keeps alive) from the loop.
+    let bright = piece.bright | 0;
     const first = this.count;
-    // The loop counts samples into the piece, not the stream index: no overflow check on every
-    // sample, and `count` is written once. From k = full on, the boxcar is full.
-    const full = width - first;
-    const length = n | 0; // a piece is short: said so, the compiler drops the overflow check on k++
+    // The loops count samples into the piece, not the stream index: no overflow check on every
+    // sample, and `count` is written once.
+    const length = n | 0; // a piece is short: said so, the compiler drops the overflow check on k
+    // Two loops. The first takes the samples before the boxcar is full (only at the start of
+    // the stream: it divides by the samples so far) and, when the rest is odd, one more; the
+    // second, the usual one, takes the rest two samples per turn, so the fixed cost of a turn
+    // (and the ring's reloads and checks) is paid once per two samples. Both run the same
+    // steps in the same order, so the results do not depend on where a sample fell.
+    const warm = Math.min(Math.max(width - first, 0), length);
+    const head = length - ((length - warm) & ~1);
     let sum = this.sum;
     let previous = rings[(first - 1) & MASK]!;
-    for (let k = 0; k < length; k++) {
+    let k = 0;
+    for (; k < head; k++) {
       const slot = (first + k) & MASK;
       const x = rings[slot]!;
       // Before the first `width` samples the slot leaving the boxcar was never written: 0.
       sum += x - rings[(slot - width) & MASK]!;
-      const y = k >= full ? sum * inv : sum / (first + k + 1);
+      const y = k < warm ? sum / (first + k + 1) : sum * inv;
       rings[SMOOTH_AT + slot] = y;
       // Math.min/max/abs rather than ifs: each compiles to a few instructions, where an if makes
       // a branch whose two arms end in register moves. (They differ from the ifs only for NaN,
@@ -431,14 +441,45 @@ export class Conditioner {
       high = Math.max(high, y);
       rawMin = Math.min(rawMin, x);
       rawMax = Math.max(rawMax, x);
-      const d = x - previous;
+      const ripple = Math.abs(x - previous);
       previous = x;
-      const ripple = Math.abs(d);
       if (y > mid) {
         brightRipple += ripple;
-        bright++;
+        bright = (bright + 1) | 0;
       } else {
         darkRipple += ripple;
+      }
+    }
+    for (; k < length; k += 2) {
+      const slot0 = (first + k) & MASK;
+      const slot1 = (slot0 + 1) & MASK;
+      const x0 = rings[slot0]!;
+      const x1 = rings[slot1]!;
+      sum += x0 - rings[(slot0 - width) & MASK]!;
+      const y0 = sum * inv;
+      sum += x1 - rings[(slot1 - width) & MASK]!;
+      const y1 = sum * inv;
+      rings[SMOOTH_AT + slot0] = y0;
+      rings[SMOOTH_AT + slot1] = y1;
+      // Extremes are exact whatever the order; the ripple sums are added sample by sample.
+      low = Math.min(low, y0, y1);
+      high = Math.max(high, y0, y1);
+      rawMin = Math.min(rawMin, x0, x1);
+      rawMax = Math.max(rawMax, x0, x1);
+      const ripple0 = Math.abs(x0 - previous);
+      const ripple1 = Math.abs(x1 - x0);
+      previous = x1;
+      if (y0 > mid) {
+        brightRipple += ripple0;
+        bright = (bright + 1) | 0;
+      } else {
+        darkRipple += ripple0;
+      }
+      if (y1 > mid) {
+        brightRipple += ripple1;
+        bright = (bright + 1) | 0;
+      } else {
+        darkRipple += ripple1;
       }
     }
     if (!(sum - sum === 0 && rawMin >= -MAX_ABS_SAMPLE && rawMax <= MAX_ABS_SAMPLE)) return false;
