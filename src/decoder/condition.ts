@@ -102,8 +102,15 @@ export class Conditioner {
   readonly smooth = this.rings.subarray(SMOOTH_AT);
   /** Time of each sample, seconds, same indexing. */
   readonly times = new Float64Array(HISTORY);
-  /** Samples kept so far; the next one gets this index. */
+  /** Samples kept so far; the next one gets this index. Written only by `setCount`. */
   count = 0;
+  /**
+   * Oldest index still in the history. The last BLOCK slots of the ring (those next to be
+   * written) do not count: a piece rejected by `smoothBox` was copied there. A field kept with
+   * `count` rather than a getter: later stages read it on every pulse, and a field load never
+   * costs a call.
+   */
+  oldest = 0;
   /** Samples offered so far, skipped ones included (the grid that pieces are aligned to). */
   offered = 0;
   /** Samples skipped as non-finite or absurd. */
@@ -282,7 +289,7 @@ export class Conditioner {
       values[count & MASK] = x;
       count++;
     }
-    this.count = count;
+    this.setCount(count);
     return i;
   }
 
@@ -483,7 +490,7 @@ export class Conditioner {
       }
     }
     if (!(sum - sum === 0 && rawMin >= -MAX_ABS_SAMPLE && rawMax <= MAX_ABS_SAMPLE)) return false;
-    this.count = first + n;
+    this.setCount(first + n);
     this.sum = sum;
     piece.keep(low, high, rawMin, rawMax, brightRipple, bright, darkRipple);
     return true;
@@ -675,12 +682,10 @@ export class Conditioner {
     return a + f * (this.time(i + 1) - a);
   }
 
-  /**
-   * Oldest index still in the history. The last BLOCK slots of the ring (those next to be
-   * written) do not count: a piece rejected by `smoothBox` was copied there.
-   */
-  get oldest(): number {
-    return this.count > HISTORY - BLOCK ? this.count - (HISTORY - BLOCK) : 0;
+  /** Sets `count`, and with it `oldest`. */
+  private setCount(count: number): void {
+    this.count = count;
+    this.oldest = count > HISTORY - BLOCK ? count - (HISTORY - BLOCK) : 0;
   }
 }
 
