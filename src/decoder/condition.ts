@@ -457,31 +457,36 @@ export class Conditioner {
         darkRipple += ripple;
       }
     }
-    for (; k < length; k += 2) {
+    // Each sample's steps run to the end before the next one's start: fewer values live at
+    // once, so the accumulators stay in registers. `| 0`: k stays below `length` (no overflow check).
+    for (; k < length; k = (k + 2) | 0) {
       const slot0 = (first + k) & MASK;
-      const slot1 = (slot0 + 1) & MASK;
       const x0 = rings[slot0]!;
-      const x1 = rings[slot1]!;
       sum += x0 - rings[(slot0 - width) & MASK]!;
       const y0 = sum * inv;
-      sum += x1 - rings[(slot1 - width) & MASK]!;
-      const y1 = sum * inv;
       rings[SMOOTH_AT + slot0] = y0;
-      rings[SMOOTH_AT + slot1] = y1;
-      // Extremes are exact whatever the order; the ripple sums are added sample by sample.
-      low = Math.min(low, y0, y1);
-      high = Math.max(high, y0, y1);
-      rawMin = Math.min(rawMin, x0, x1);
-      rawMax = Math.max(rawMax, x0, x1);
+      low = Math.min(low, y0);
+      high = Math.max(high, y0);
+      rawMin = Math.min(rawMin, x0);
+      rawMax = Math.max(rawMax, x0);
       const ripple0 = Math.abs(x0 - previous);
-      const ripple1 = Math.abs(x1 - x0);
-      previous = x1;
       if (y0 > mid) {
         brightRipple += ripple0;
         bright = (bright + 1) | 0;
       } else {
         darkRipple += ripple0;
       }
+      const slot1 = (slot0 + 1) & MASK;
+      const x1 = rings[slot1]!;
+      sum += x1 - rings[(slot1 - width) & MASK]!;
+      const y1 = sum * inv;
+      rings[SMOOTH_AT + slot1] = y1;
+      low = Math.min(low, y1);
+      high = Math.max(high, y1);
+      rawMin = Math.min(rawMin, x1);
+      rawMax = Math.max(rawMax, x1);
+      const ripple1 = Math.abs(x1 - x0);
+      previous = x1;
       if (y1 > mid) {
         brightRipple += ripple1;
         bright = (bright + 1) | 0;
