@@ -64,6 +64,8 @@ export const MAX_SEGMENT = SEGMENT_LIMIT;
  * `Pulse.keepTop`): the ring less a longest segment, two pieces (BLOCK) and a stride, rounded down.
  */
 export const KEEP_SPAN = HISTORY >> 2;
+/** KEEP_SPAN for this module's hot code (the compiler folds a module-local constant, not an exported one). */
+const KEEP = KEEP_SPAN;
 
 /** One segment between two valleys, summarised. Reused: copy what you keep. */
 export class Pulse {
@@ -477,7 +479,10 @@ export class PulseSegmenter {
    */
   measure(out: Pulse): Pulse {
     const history = this.history;
-    const start = Math.max(this.segmentStart, history.oldest);
+    // The history's `oldest` is a getter called out of line: a segment that starts in the last
+    // KEEP samples (nearly all do) is wholly in the ring, so only an older one asks for it.
+    const from = this.segmentStart;
+    const start = from >= Math.max(history.count - KEEP, 0) ? from : Math.max(from, history.oldest);
     const end = Math.min(this.boundaryAt, history.count);
     out.start = start;
     out.end = end;

@@ -27,6 +27,8 @@ import type { PwmPhaseModel } from './pwm-phase.js';
  * the compiler folds into the loops below; it does not fold imported bindings or `ring.length - 1`.
  */
 const MASK = HISTORY - 1;
+/** KEEP_SPAN, module-local for the same reason. */
+const KEEP = KEEP_SPAN;
 
 /** What a pulse is expected to look like: its period, the valley before it, and its (grey) level. */
 export interface PulseReference {
@@ -322,8 +324,10 @@ function measureLate(p: Pulse, ref: PulseReference | null, history: Conditioner,
   // The edge is where the boxcar first rose a little above the valley: where the raw rise began.
   // But mains flicker in a long (held) gap can lift the light a little early, and the window
   // would then read the gap: the pulse cannot have begun much before its rise crossed halfway.
-  // (`oldest` is a getter the compiler calls out of line: read once.)
-  const oldest = history.oldest;
+  // Where the ring's samples begin, as far as this pulse cares: a pulse that starts in the last
+  // KEEP_SPAN samples is wholly in the ring (its start will do), only an older one asks the
+  // history (`oldest` is a getter, not always inlined; read once).
+  const oldest = p.start >= Math.max(history.count - KEEP, 0) ? p.start : history.oldest;
   const edge = Math.max(p.edge, halfRise(history, p, oldest) - LATE_FROM * frame);
   const from = Math.max(p.start, Math.round(edge + LATE_FROM * frame));
   const to = Math.min(p.end, Math.max(from + 1, Math.round(edge + LATE_TO * frame)));
@@ -442,7 +446,8 @@ function brightEnd(history: Conditioner, start: number, end: number, mid: number
 
 /**
  * First sample of `p` whose smoothed light stands halfway from its valley to its peak (−Infinity
- * if none). `oldest`: the history's oldest index, which the caller has read already.
+ * if none). `oldest`: where the ring's samples begin, as the caller found it: the history's
+ * `oldest`, or `p.start` when that is surely later.
  */
 function halfRise(history: Conditioner, p: Pulse, oldest: number): number {
   const half = 0.5 * (p.floor + p.peak);
