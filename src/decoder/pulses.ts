@@ -136,7 +136,8 @@ export class Pulse {
    * the last KEEP_SPAN are still there then.
    */
   keepTop(history: Conditioner): void {
-    if (this.topDue && this.start < history.count - KEEP_SPAN) void this.top;
+    // (`=== true`: a boolean field's plain test compiles to a test for every kind of value.)
+    if (this.topDue === true && this.start < history.count - KEEP) void this.top;
   }
 
   copyFrom(o: Pulse): this {

@@ -99,7 +99,10 @@ export class PulseAssembler {
   push(seg: Pulse, ref: PulseReference | null, history: Conditioner): number {
     this.count = 0;
     const p = this.pending;
-    if (this.hasPending && !seg.empty && ref !== null && this.continues(seg, ref, history)) {
+    // (Boolean fields and results are compared with `true` in this per-pulse code: a plain test
+    // compiles to a test for every kind of value, as the compiler does not know they hold only
+    // booleans.)
+    if (this.hasPending === true && seg.empty !== true && ref !== null && this.continues(seg, ref, history) === true) {
       // The pulse starts at whichever piece rose most from its valley: the real pulse after a
       // flicker wobble, or the first half of a pulse that ripple cut in two.
       const end = seg.edge + seg.period;
@@ -115,12 +118,12 @@ export class PulseAssembler {
       this.keepForNext(history);
       return 0;
     }
-    if (this.hasPending) this.release(ref, history);
+    if (this.hasPending === true) this.release(ref, history);
     p.copyFrom(seg);
     p.repaired = false;
     this.hasPending = true;
     // Nothing can be merged into an empty segment or one whose successor never came.
-    if (seg.empty || !(seg.period < Infinity)) this.release(ref, history);
+    if (seg.empty === true || !(seg.period < Infinity)) this.release(ref, history);
     this.keepForNext(history);
     return this.count;
   }
@@ -130,8 +133,8 @@ export class PulseAssembler {
    * measured lazily, from the ring: measure it now if its samples could be gone by then.
    */
   private keepForNext(history: Conditioner): void {
-    if (this.hasPending) this.pending.keepTop(history);
-    if (this.brightEndDue && this.lastStart < history.count - KEEP_SPAN) void this.lastBrightEnd;
+    if (this.hasPending === true) this.pending.keepTop(history);
+    if (this.brightEndDue === true && this.lastStart < history.count - KEEP) void this.lastBrightEnd;
   }
 
   /** Releases the held-back pulse (end of stream). */
@@ -159,9 +162,9 @@ export class PulseAssembler {
 
   /** Whether `seg` is a piece of the pending pulse rather than a pulse of its own. */
   private continues(seg: Pulse, ref: PulseReference, history: Conditioner): boolean {
-    if (this.pending.empty) return false;
+    if (this.pending.empty === true) return false;
     // Light that rises after a pause (the next transmission) is never a piece of the pulse before it.
-    if (!ref.locked && seg.edge - this.pending.edge > ref.maxGap) return false;
+    if (ref.locked !== true && seg.edge - this.pending.edge > ref.maxGap) return false;
     // A piece is short by both measures: edge to edge (a dim rise may be found late) and valley
     // to valley (a valley in a flat gap may be found anywhere). False while the period is unknown.
     const p = this.pending;
