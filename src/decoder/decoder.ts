@@ -52,6 +52,16 @@ const GAP_TIMEOUT_PERIODS = 3.5;
 const CONTINUING_PERIODS = 2.5;
 /** A decision at least this confident teaches the PWM template (see pwm-phase.ts). */
 const CONFIDENT_DECISION = 0.5;
+/**
+ * The framer's states and results, and the camera's period bound, as `onPulse` tests them: module
+ * constants, which the compiler folds, where an imported binding is loaded and checked at each use.
+ */
+const HUNT = FramerState.HUNT;
+const PREAMBLE = FramerState.PREAMBLE;
+const BODY = FramerState.BODY;
+const PACKET = FrameResult.PACKET;
+const LOST = FrameResult.LOST;
+const FEW_SAMPLES_PERIOD = 2 * FEW_SAMPLES_PER_FRAME;
 /** Samples used to estimate the rate when only timestamps are given. */
 const RATE_PROBE = 64;
 /** Saturation is announced above this fraction of a window and re-armed below the second. */
@@ -379,9 +389,9 @@ export class TriLevelDecoder {
     if (this.failedCopy.open) this.extendFailedCopy(p, continues);
     const result = framer.push(p, levels);
     // Black, for the report: the darkest light before the preamble, if the gaps never got there.
-    if (before === FramerState.HUNT && framer.state !== FramerState.HUNT) levels.black = Math.min(levels.floor, seg.bottom);
+    if (before === HUNT && framer.state !== HUNT) levels.black = Math.min(levels.floor, seg.bottom);
     this.stats.pulses++;
-    if (before === FramerState.BODY && framer.decision !== 0) {
+    if (before === BODY && framer.decision !== 0) {
       this.slipHints[framer.bits - 1] = pulseSlipHint(p, levels);
       // Only pulses of a real transmission (past the sync magic) go into the report.
       this.stats.notePeriod(p, levels);
@@ -392,22 +402,23 @@ export class TriLevelDecoder {
     }
     // In a packet's body without PWM dimming there is nothing to follow (and leaving it out of
     // the common path leaves the compiler room to inline the report's bookkeeping instead).
-    if (cond.pwm || framer.state !== FramerState.BODY) this.followPwm(st, p, before);
+    // (`=== true`: a boolean field's plain test compiles to a test for every kind of value.)
+    if (cond.pwm === true || framer.state !== BODY) this.followPwm(st, p, before);
     else levels.relativeNoise = false;
-    if (this.onPulseHook) this.emitPulse(before === FramerState.HUNT ? p.top : p.late, startS, endS, framer.decision, framer.confidence);
-    if (framer.state === FramerState.HUNT) seg.unlock();
+    if (this.onPulseHook) this.emitPulse(before === HUNT ? p.top : p.late, startS, endS, framer.decision, framer.confidence);
+    if (framer.state === HUNT) seg.unlock();
     // At a camera's few samples per frame the gaps never look dark: valleys are judged from the
     // learned floor there (see PulseSegmenter.lock).
-    else if (levels.period < 2 * FEW_SAMPLES_PER_FRAME) seg.lock(GAP_TIMEOUT_PERIODS * levels.period, levels.floor, levels.grey);
+    else if (levels.period < FEW_SAMPLES_PERIOD) seg.lock(GAP_TIMEOUT_PERIODS * levels.period, levels.floor, levels.grey);
     // Under PWM dimming the sampler's beat can dim a grey frame to a third of its height, and
     // leave a node inside a held white that dips as deep: rises and valleys are judged against
     // the learned grey pulse's smoothed height (PulseSegmenter.lock), not the white's envelope.
-    else if (cond.pwm) seg.lock(GAP_TIMEOUT_PERIODS * levels.period, levels.floor, levels.floor + levels.amplitude);
+    else if (cond.pwm === true) seg.lock(GAP_TIMEOUT_PERIODS * levels.period, levels.floor, levels.floor + levels.amplitude);
     else seg.lock(GAP_TIMEOUT_PERIODS * levels.period, Number.NaN, Number.NaN);
     cond.setFrame(0.5 * framer.clock(levels));
-    if (result === FrameResult.PACKET) this.onPacket(framer, continues);
-    else if (result === FrameResult.LOST) this.emitLost(st, endS, framer.lostReason);
-    else if (before === FramerState.HUNT && framer.state === FramerState.PREAMBLE && !this.sequence) this.startSequence(st, p);
+    if (result === PACKET) this.onPacket(framer, continues);
+    else if (result === LOST) this.emitLost(st, endS, framer.lostReason);
+    else if (before === HUNT && framer.state === PREAMBLE && !this.sequence) this.startSequence(st, p);
   }
 
   /**

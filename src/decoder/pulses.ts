@@ -64,6 +64,8 @@ export const MAX_SEGMENT = SEGMENT_LIMIT;
  * `Pulse.keepTop`): the ring less a longest segment, two pieces (BLOCK) and a stride, rounded down.
  */
 export const KEEP_SPAN = HISTORY >> 2;
+/** KEEP_SPAN for this module's hot code (the compiler folds a module-local constant, not an exported one). */
+const KEEP = KEEP_SPAN;
 
 /** One segment between two valleys, summarised. Reused: copy what you keep. */
 export class Pulse {
@@ -134,7 +136,8 @@ export class Pulse {
    * the last KEEP_SPAN are still there then.
    */
   keepTop(history: Conditioner): void {
-    if (this.topDue && this.start < history.count - KEEP_SPAN) void this.top;
+    // (`=== true`: a boolean field's plain test compiles to a test for every kind of value.)
+    if (this.topDue === true && this.start < history.count - KEEP) void this.top;
   }
 
   copyFrom(o: Pulse): this {
@@ -477,7 +480,10 @@ export class PulseSegmenter {
    */
   measure(out: Pulse): Pulse {
     const history = this.history;
-    const start = Math.max(this.segmentStart, history.oldest);
+    // The history's `oldest` is a getter called out of line: a segment that starts in the last
+    // KEEP samples (nearly all do) is wholly in the ring, so only an older one asks for it.
+    const from = this.segmentStart;
+    const start = from >= Math.max(history.count - KEEP, 0) ? from : Math.max(from, history.oldest);
     const end = Math.min(this.boundaryAt, history.count);
     out.start = start;
     out.end = end;

@@ -18,9 +18,17 @@
  * hunting and the learned one in sync. One pulse is held back until the next segment shows
  * whether it must be merged.
  */
-import type { Conditioner } from './condition.js';
+import { HISTORY, type Conditioner } from './condition.js';
 import { KEEP_SPAN, Pulse, remeasure, smoothedAt } from './pulses.js';
 import type { PwmPhaseModel } from './pwm-phase.js';
+
+/**
+ * The ring's index mask (every ring of the Conditioner is HISTORY long). A module constant, which
+ * the compiler folds into the loops below; it does not fold imported bindings or `ring.length - 1`.
+ */
+const MASK = HISTORY - 1;
+/** KEEP_SPAN, module-local for the same reason. */
+const KEEP = KEEP_SPAN;
 
 /** What a pulse is expected to look like: its period, the valley before it, and its (grey) level. */
 export interface PulseReference {
@@ -91,7 +99,10 @@ export class PulseAssembler {
   push(seg: Pulse, ref: PulseReference | null, history: Conditioner): number {
     this.count = 0;
     const p = this.pending;
-    if (this.hasPending && !seg.empty && ref !== null && this.continues(seg, ref, history)) {
+    // (Boolean fields and results are compared with `true` in this per-pulse code: a plain test
+    // compiles to a test for every kind of value, as the compiler does not know they hold only
+    // booleans.)
+    if (this.hasPending === true && seg.empty !== true && ref !== null && this.continues(seg, ref, history) === true) {
       // The pulse starts at whichever piece rose most from its valley: the real pulse after a
       // flicker wobble, or the first half of a pulse that ripple cut in two.
       const end = seg.edge + seg.period;
@@ -107,12 +118,12 @@ export class PulseAssembler {
       this.keepForNext(history);
       return 0;
     }
-    if (this.hasPending) this.release(ref, history);
+    if (this.hasPending === true) this.release(ref, history);
     p.copyFrom(seg);
     p.repaired = false;
     this.hasPending = true;
     // Nothing can be merged into an empty segment or one whose successor never came.
-    if (seg.empty || !(seg.period < Infinity)) this.release(ref, history);
+    if (seg.empty === true || !(seg.period < Infinity)) this.release(ref, history);
     this.keepForNext(history);
     return this.count;
   }
@@ -122,8 +133,8 @@ export class PulseAssembler {
    * measured lazily, from the ring: measure it now if its samples could be gone by then.
    */
   private keepForNext(history: Conditioner): void {
-    if (this.hasPending) this.pending.keepTop(history);
-    if (this.brightEndDue && this.lastStart < history.count - KEEP_SPAN) void this.lastBrightEnd;
+    if (this.hasPending === true) this.pending.keepTop(history);
+    if (this.brightEndDue === true && this.lastStart < history.count - KEEP) void this.lastBrightEnd;
   }
 
   /** Releases the held-back pulse (end of stream). */
@@ -151,9 +162,9 @@ export class PulseAssembler {
 
   /** Whether `seg` is a piece of the pending pulse rather than a pulse of its own. */
   private continues(seg: Pulse, ref: PulseReference, history: Conditioner): boolean {
-    if (this.pending.empty) return false;
+    if (this.pending.empty === true) return false;
     // Light that rises after a pause (the next transmission) is never a piece of the pulse before it.
-    if (!ref.locked && seg.edge - this.pending.edge > ref.maxGap) return false;
+    if (ref.locked !== true && seg.edge - this.pending.edge > ref.maxGap) return false;
     // A piece is short by both measures: edge to edge (a dim rise may be found late) and valley
     // to valley (a valley in a flat gap may be found anywhere). False while the period is unknown.
     const p = this.pending;
@@ -196,14 +207,16 @@ export class PulseAssembler {
     const ratio = ref ? p.period / ref.period : 1;
     const first = this.count;
     // PWM means an OLED, whose pixels are fast: no pulse there hides another.
-    const splittable = ref !== null && ref.locked && !p.empty && !history.pwm && ratio >= SPLIT_FROM && ratio < SPLIT_UP_TO;
+    // (Boolean fields compared with `true`, as in measureLate: a cheaper test.)
+    const splittable =
+      ref !== null && ref.locked === true && p.empty !== true && history.pwm !== true && ratio >= SPLIT_FROM && ratio < SPLIT_UP_TO;
     if (!splittable || !this.split(p, ref, history)) {
       this.ready[this.count++].copyFrom(p);
     }
     for (let k = first; k < this.count; k++) measureLate(this.ready[k], ref, history, this.pwmModel);
     const last = this.ready[this.count - 1];
     this.lastBrightEndValue = -Infinity;
-    this.brightEndDue = !last.empty;
+    this.brightEndDue = last.empty !== true;
     if (this.brightEndDue) {
       this.lastStart = last.start;
       this.lastEnd = last.end;
@@ -260,6 +273,8 @@ export class PulseAssembler {
 
 /** Below this many samples per display frame (a camera), a pulse is valued by its brightest sample. */
 export const FEW_SAMPLES_PER_FRAME = 4.5;
+/** The same, for this module's hot code: the compiler folds a module-local constant, not an exported one. */
+const FEW_SAMPLES = FEW_SAMPLES_PER_FRAME;
 /** Window of the first frame, as fractions of a frame after its start, that `late` reads. */
 const LATE_FROM = 0.25;
 const LATE_TO = 1;
@@ -273,11 +288,14 @@ const LATE_TO = 1;
  */
 function measureLate(p: Pulse, ref: PulseReference | null, history: Conditioner, model: PwmPhaseModel): void {
   // Without a clock (or a window in the ring) the pulse's bright part stands in: `p.top`.
-  if (ref === null || p.empty || !(p.edge === p.edge) || !(ref.period > 0)) {
+  // (Boolean fields are compared with `true`: a plain test of a field compiles to a test for
+  // every kind of value, as the compiler does not know the field holds only booleans.)
+  if (ref === null || p.empty === true || !(p.edge === p.edge) || !(ref.period > 0)) {
     p.late = p.top;
     return;
   }
-  if (history.pwm && model.active) {
+  const pwm = history.pwm === true;
+  if (pwm && model.active) {
     // The PWM's phase is known: the burst template fitted to the pulse's lit samples. It errs
     // where the sampler's jitter moves samples along steep flanks, the bursts' peaks where the
     // beat hides them; the mean of the two is steadier than either.
@@ -293,14 +311,14 @@ function measureLate(p: Pulse, ref: PulseReference | null, history: Conditioner,
       return;
     }
   }
-  if (history.pwm) {
+  if (pwm) {
     // A PWM-dimmed OLED has no afterglow to avoid, and the more bursts the better: read the
     // whole bright part of the pulse.
     p.late = topShare(history, p.start, p.end, 0.5 * (p.floor + p.peak), PWM_PEAK_SHARE);
     return;
   }
   const frame = 0.5 * ref.period;
-  if (frame < FEW_SAMPLES_PER_FRAME) {
+  if (frame < FEW_SAMPLES) {
     // A camera's few samples per frame each mix light of neighbouring frames; the pulse's
     // brightest sample is the one that saw most of its frame.
     p.late = maxOf(history, p.start, p.end);
@@ -309,10 +327,14 @@ function measureLate(p: Pulse, ref: PulseReference | null, history: Conditioner,
   // The edge is where the boxcar first rose a little above the valley: where the raw rise began.
   // But mains flicker in a long (held) gap can lift the light a little early, and the window
   // would then read the gap: the pulse cannot have begun much before its rise crossed halfway.
-  const edge = Math.max(p.edge, halfRise(history, p) - LATE_FROM * frame);
+  // Where the ring's samples begin, as far as this pulse cares: a pulse that starts in the last
+  // KEEP_SPAN samples is wholly in the ring (its start will do), only an older one asks the
+  // history (`oldest` is a getter, not always inlined; read once).
+  const oldest = p.start >= Math.max(history.count - KEEP, 0) ? p.start : history.oldest;
+  const edge = Math.max(p.edge, halfRise(history, p, oldest) - LATE_FROM * frame);
   const from = Math.max(p.start, Math.round(edge + LATE_FROM * frame));
   const to = Math.min(p.end, Math.max(from + 1, Math.round(edge + LATE_TO * frame)));
-  if (from < history.oldest || to > history.count || to <= from) {
+  if (from < oldest || to > history.count || to <= from) {
     p.late = p.top;
     return;
   }
@@ -328,7 +350,8 @@ const SETTLED_SHARE = 0.25;
  */
 const PWM_PEAK_SHARE = 0.1;
 /** Scratch for `topShare` (a pulse window is at most this many samples long). */
-const TOP_SCRATCH = new Float64Array(256);
+const TOP_SCRATCH_SIZE = 256;
+const TOP_SCRATCH = new Float64Array(TOP_SCRATCH_SIZE);
 
 /**
  * Mean of the largest `share` (by count, at least one) of the samples in [from, to) — only those
@@ -343,7 +366,7 @@ function topShare(history: Conditioner, from: number, to: number, brightFrom: nu
   const filtered = brightFrom > -Infinity;
   const lag = (history.width - 1) >> 1;
   const last = history.count - 1;
-  const end = Math.min(to, from + 4 * TOP_SCRATCH.length);
+  const end = Math.min(to, from + 4 * TOP_SCRATCH_SIZE);
   let n = end - from;
   if (filtered) {
     n = 0;
@@ -384,16 +407,15 @@ function topShare(history: Conditioner, from: number, to: number, brightFrom: nu
  * are kept in registers rather than sorted into scratch (the same sum, smallest first).
  */
 function settledTop(history: Conditioner, from: number, to: number): number {
-  const end = Math.min(to, from + 4 * TOP_SCRATCH.length);
+  const end = Math.min(to, from + 4 * TOP_SCRATCH_SIZE);
   if (Math.floor((end - from) * SETTLED_SHARE) !== 3) return topShare(history, from, to, -Infinity, SETTLED_SHARE);
   const values = history.values;
-  const mask = values.length - 1;
   // The three largest so far, a ≤ b ≤ c (the first three samples replace the −Infinity).
   let a = -Infinity;
   let b = -Infinity;
   let c = -Infinity;
   for (let i = from; i < end; i++) {
-    const x = values[i & mask]!;
+    const x = values[i & MASK]!;
     if (x > a) {
       if (x > b) {
         a = b;
@@ -416,29 +438,34 @@ function brightEnd(history: Conditioner, start: number, end: number, mid: number
   const from = Math.max(start, history.oldest);
   // As `smoothedAt(history, i) >= mid` for each i, walking back, with the ring read directly.
   const smooth = history.smooth;
-  const mask = smooth.length - 1;
   const lag = (history.width - 1) >> 1;
   const last = history.count - 1;
   for (let i = end - 1; i > from; i--) {
     const at = i + lag;
-    if (smooth[(at < last ? at : last) & mask]! >= mid) return i;
+    if (smooth[(at < last ? at : last) & MASK]! >= mid) return i;
   }
   return start;
 }
 
-/** First sample of `p` whose smoothed light stands halfway from its valley to its peak (−Infinity if none). */
-function halfRise(history: Conditioner, p: Pulse): number {
+/**
+ * First sample of `p` whose smoothed light stands halfway from its valley to its peak (−Infinity
+ * if none). `oldest`: where the ring's samples begin, as the caller found it: the history's
+ * `oldest`, or `p.start` when that is surely later.
+ */
+function halfRise(history: Conditioner, p: Pulse, oldest: number): number {
   const half = 0.5 * (p.floor + p.peak);
-  const from = Math.max(p.start, history.oldest);
-  // As `smoothedAt(history, i) >= half` for each i, with the ring read directly.
+  const from = Math.max(p.start, oldest);
+  const end = p.end;
+  // As `smoothedAt(history, i) >= half` for each i, with the ring read directly: the smoothed
+  // light centred on i is smooth[i + lag] while that exists, and the newest smoothed value after.
+  // The walk is split there, so the usual loop has no clamp.
   const smooth = history.smooth;
-  const mask = smooth.length - 1;
   const lag = (history.width - 1) >> 1;
   const last = history.count - 1;
-  for (let i = from; i < p.end; i++) {
-    const at = i + lag;
-    if (smooth[(at < last ? at : last) & mask]! >= half) return i;
-  }
+  const centred = Math.min(end, last - lag);
+  let i = from;
+  for (; i < centred; i++) if (smooth[(i + lag) & MASK]! >= half) return i;
+  if (i < end && smooth[last & MASK]! >= half) return i;
   return -Infinity;
 }
 
