@@ -416,30 +416,20 @@ export class Conditioner {
     const inv = 1 / width;
     const piece = this.piece;
     const mid = piece.mid;
-    let { low, high, rawMin, rawMax, brightRipple, darkRipple } = piece;
-    // `| 0` on every increment: the count stays below a piece, and so said, the compiler drops
-    // the overflow check (and the bailout state it keeps alive) from the loop.
-    let bright = piece.bright | 0;
+    let { low, high, rawMin, rawMax, brightRipple, bright, darkRipple } = piece;
     const first = this.count;
-    // The loops count samples into the piece, not the stream index: no overflow check on every
-    // sample, and `count` is written once.
-    const length = n | 0; // a piece is short: said so, the compiler drops the overflow check on k
-    // Two loops. The first takes the samples before the boxcar is full (only at the start of
-    // the stream: it divides by the samples so far) and, when the rest is odd, one more; the
-    // second, the usual one, takes the rest two samples per turn, so the fixed cost of a turn
-    // (and the ring's reloads and checks) is paid once per two samples. Both run the same
-    // steps in the same order, so the results do not depend on where a sample fell.
-    const warm = Math.min(Math.max(width - first, 0), length);
-    const head = length - ((length - warm) & ~1);
+    // The loop counts samples into the piece, not the stream index: no overflow check on every
+    // sample, and `count` is written once. From k = full on, the boxcar is full.
+    const full = width - first;
+    const length = n | 0; // a piece is short: said so, the compiler drops the overflow check on k++
     let sum = this.sum;
     let previous = rings[(first - 1) & MASK]!;
-    let k = 0;
-    for (; k < head; k++) {
+    for (let k = 0; k < length; k++) {
       const slot = (first + k) & MASK;
       const x = rings[slot]!;
       // Before the first `width` samples the slot leaving the boxcar was never written: 0.
       sum += x - rings[(slot - width) & MASK]!;
-      const y = k < warm ? sum / (first + k + 1) : sum * inv;
+      const y = k >= full ? sum * inv : sum / (first + k + 1);
       rings[SMOOTH_AT + slot] = y;
       // Math.min/max/abs rather than ifs: each compiles to a few instructions, where an if makes
       // a branch whose two arms end in register moves. (They differ from the ifs only for NaN,
@@ -448,50 +438,14 @@ export class Conditioner {
       high = Math.max(high, y);
       rawMin = Math.min(rawMin, x);
       rawMax = Math.max(rawMax, x);
-      const ripple = Math.abs(x - previous);
+      const d = x - previous;
       previous = x;
+      const ripple = Math.abs(d);
       if (y > mid) {
         brightRipple += ripple;
-        bright = (bright + 1) | 0;
+        bright++;
       } else {
         darkRipple += ripple;
-      }
-    }
-    // Each sample's steps run to the end before the next one's start: fewer values live at
-    // once, so the accumulators stay in registers. `| 0`: k stays below `length` (no overflow check).
-    for (; k < length; k = (k + 2) | 0) {
-      const slot0 = (first + k) & MASK;
-      const x0 = rings[slot0]!;
-      sum += x0 - rings[(slot0 - width) & MASK]!;
-      const y0 = sum * inv;
-      rings[SMOOTH_AT + slot0] = y0;
-      low = Math.min(low, y0);
-      high = Math.max(high, y0);
-      rawMin = Math.min(rawMin, x0);
-      rawMax = Math.max(rawMax, x0);
-      const ripple0 = Math.abs(x0 - previous);
-      if (y0 > mid) {
-        brightRipple += ripple0;
-        bright = (bright + 1) | 0;
-      } else {
-        darkRipple += ripple0;
-      }
-      const slot1 = (slot0 + 1) & MASK;
-      const x1 = rings[slot1]!;
-      sum += x1 - rings[(slot1 - width) & MASK]!;
-      const y1 = sum * inv;
-      rings[SMOOTH_AT + slot1] = y1;
-      low = Math.min(low, y1);
-      high = Math.max(high, y1);
-      rawMin = Math.min(rawMin, x1);
-      rawMax = Math.max(rawMax, x1);
-      const ripple1 = Math.abs(x1 - x0);
-      previous = x1;
-      if (y1 > mid) {
-        brightRipple += ripple1;
-        bright = (bright + 1) | 0;
-      } else {
-        darkRipple += ripple1;
       }
     }
     if (!(sum - sum === 0 && rawMin >= -MAX_ABS_SAMPLE && rawMax <= MAX_ABS_SAMPLE)) return false;
