@@ -9,8 +9,7 @@
  */
 import Benchmark from 'benchmark';
 import { runSuite } from './run-suite.js';
-import { TriLevelDecoder } from '../src/decoder/index.js';
-import { decoderBenchCapture, REPEATS } from './decoder-capture.js';
+import { decodeAllTransmissions, decoderBenchCapture, REPEATS } from './decoder-capture.js';
 
 // ---- inputs, built outside the timed code -------------------------------------------------
 
@@ -25,12 +24,7 @@ function plainLoop(): number {
 }
 
 function decodeAll(): number {
-  const decoder = new TriLevelDecoder({ sampleRate: capture.sampleRate, fullScale: capture.fullScale });
-  let packets = 0;
-  for (const e of decoder.push(samples)) if (e.type === 'packet') packets++;
-  for (const e of decoder.flush()) if (e.type === 'packet') packets++;
-  if (packets !== REPEATS) throw new Error(`decoded ${packets} of ${REPEATS} transmissions`);
-  return packets;
+  return decodeAllTransmissions(capture);
 }
 
 decodeAll(); // fails loudly before any timing if the input does not decode

@@ -24,8 +24,7 @@ import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TriLevelDecoder } from '../src/decoder/index.js';
-import { decoderBenchCapture, REPEATS } from '../bench/decoder-capture.js';
+import { decodeAllTransmissions, decoderBenchCapture, REPEATS } from '../bench/decoder-capture.js';
 
 /** Decodes before measuring: enough for the optimizing compiler to have settled. */
 const WARM_UP = 6;
@@ -34,11 +33,7 @@ const capture = decoderBenchCapture();
 const samples = capture.samples;
 
 function decodeOnce(): void {
-  const decoder = new TriLevelDecoder({ sampleRate: capture.sampleRate, fullScale: capture.fullScale });
-  let packets = 0;
-  for (const e of decoder.push(samples)) if (e.type === 'packet') packets++;
-  for (const e of decoder.flush()) if (e.type === 'packet') packets++;
-  if (packets !== REPEATS) throw new Error(`decoded ${packets} of ${REPEATS} transmissions`);
+  decodeAllTransmissions(capture);
 }
 
 interface ProfileNode {
