@@ -480,10 +480,7 @@ export class PulseSegmenter {
    */
   measure(out: Pulse): Pulse {
     const history = this.history;
-    // The history's `oldest` is a getter called out of line: a segment that starts in the last
-    // KEEP samples (nearly all do) is wholly in the ring, so only an older one asks for it.
-    const from = this.segmentStart;
-    const start = from >= Math.max(history.count - KEEP, 0) ? from : Math.max(from, history.oldest);
+    const start = Math.max(this.segmentStart, history.oldest);
     const end = Math.min(this.boundaryAt, history.count);
     out.start = start;
     out.end = end;

@@ -327,10 +327,7 @@ function measureLate(p: Pulse, ref: PulseReference | null, history: Conditioner,
   // The edge is where the boxcar first rose a little above the valley: where the raw rise began.
   // But mains flicker in a long (held) gap can lift the light a little early, and the window
   // would then read the gap: the pulse cannot have begun much before its rise crossed halfway.
-  // Where the ring's samples begin, as far as this pulse cares: a pulse that starts in the last
-  // KEEP_SPAN samples is wholly in the ring (its start will do), only an older one asks the
-  // history (`oldest` is a getter, not always inlined; read once).
-  const oldest = p.start >= Math.max(history.count - KEEP, 0) ? p.start : history.oldest;
+  const oldest = history.oldest;
   const edge = Math.max(p.edge, halfRise(history, p, oldest) - LATE_FROM * frame);
   const from = Math.max(p.start, Math.round(edge + LATE_FROM * frame));
   const to = Math.min(p.end, Math.max(from + 1, Math.round(edge + LATE_TO * frame)));
@@ -449,8 +446,7 @@ function brightEnd(history: Conditioner, start: number, end: number, mid: number
 
 /**
  * First sample of `p` whose smoothed light stands halfway from its valley to its peak (−Infinity
- * if none). `oldest`: where the ring's samples begin, as the caller found it: the history's
- * `oldest`, or `p.start` when that is surely later.
+ * if none). `oldest`: the history's `oldest`, as the caller read it.
  */
 function halfRise(history: Conditioner, p: Pulse, oldest: number): number {
   const half = 0.5 * (p.floor + p.peak);
