@@ -11,10 +11,8 @@
  * before the decoder does, so windows are settled at the next chunk. Memory is a chunk and a few
  * seconds of window summaries, however long the capture.
  */
+import { FLICKER_FAMILIES_HZ, MIN_FLICKER_RATE } from '../decoder/flicker.js';
 
-export const FLICKER_FREQUENCIES_HZ = [100, 120] as const;
-/** Lowest sample rate at which 120 Hz is measured with margin (Nyquist at 240 Hz). */
-export const MIN_FLICKER_RATE = 400;
 const WINDOW_S = 0.1;
 /**
  * A preamble is recognised after ten or so pulses: the windows this many pulse periods before a
@@ -44,18 +42,18 @@ interface Window {
 }
 
 export class FlickerMeter {
-  private readonly omega = FLICKER_FREQUENCIES_HZ.map((f) => 2 * Math.PI * f);
+  private readonly omega = FLICKER_FAMILIES_HZ.map((f) => 2 * Math.PI * f);
   // Sums of the open window: Σx, and per frequency Σx·cos, Σx·sin, Σcos, Σsin.
   private n = 0;
   private sx = 0;
-  private readonly sums = new Float64Array(4 * FLICKER_FREQUENCIES_HZ.length);
+  private readonly sums = new Float64Array(4 * FLICKER_FAMILIES_HZ.length);
   private windowStart = Number.NaN;
   private lastTime = Number.NaN;
   private index = 0;
   private pending: Window[] = [];
   /** End of the latest judged pulse: the open window is busy if it started before. */
   private busyUntil = -Infinity;
-  private readonly quietSum = new Float64Array(FLICKER_FREQUENCIES_HZ.length);
+  private readonly quietSum = new Float64Array(FLICKER_FAMILIES_HZ.length);
   private quiet = 0;
   private disabled = false;
 
@@ -99,7 +97,7 @@ export class FlickerMeter {
     let best = 0;
     for (let k = 1; k < this.quietSum.length; k++) if (this.quietSum[k]! > this.quietSum[best]!) best = k;
     // Peak-to-peak is twice the amplitude.
-    return { hz: FLICKER_FREQUENCIES_HZ[best]!, peakToPeak: (2 * this.quietSum[best]!) / this.quiet, windows: this.quiet };
+    return { hz: FLICKER_FAMILIES_HZ[best]!, peakToPeak: (2 * this.quietSum[best]!) / this.quiet, windows: this.quiet };
   }
 
   private accumulate(x: number, t: number): void {
