@@ -79,9 +79,13 @@ export function writeHex16(hex: string, out: Uint8Array, offset: number, code: E
   if (!ok) throw new BlinkUpError(code, `${what} must be exactly 16 hex digits (got ${len} characters${len === 16 ? ' with a non-hex digit' : ''})`);
 }
 
+/** Two lower-case hex digits per byte value (a decoder turns two ids of every packet it finds into hex). */
+const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+/** The inverse of `writeHex16`: 8 wire bytes → 16 hex digits. */
 export function wireToHex16(bytes: Uint8Array): string {
   let s = '';
-  for (let i = 7; i >= 0; i--) s += bytes[i]!.toString(16).padStart(2, '0');
+  for (let i = 7; i >= 0; i--) s += HEX_BYTE[bytes[i]!]!;
   return s;
 }
 

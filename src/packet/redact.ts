@@ -26,29 +26,48 @@ function mask(s: string | undefined): string {
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /**
- * Makes JSON.stringify, String() and Node's console.log of `p` show the redacted form.
- * The hooks are non-enumerable, so spreading, comparing and field access see the plain data.
+ * The hooks live on a prototype shared by every protected payload (and below, every protected
+ * byte array): the decoder protects each packet it finds, and giving each object its own three
+ * hidden properties cost more than parsing the packet. Non-enumerable, like any prototype's
+ * methods, so spreading, comparing and field access see the plain data.
  */
+const PROTECTED_PAYLOAD: object = Object.create(Object.prototype, {
+  toJSON: {
+    value(this: Payload): Payload {
+      return redactPayload(this);
+    },
+  },
+  toString: {
+    value(this: Payload): string {
+      return `[BlinkUp payload ${JSON.stringify(redactPayload(this))}]`;
+    },
+  },
+  [INSPECT]: {
+    value(this: Payload): Payload {
+      return redactPayload(this);
+    },
+  },
+});
+
+/** Makes JSON.stringify, String() and Node's console.log of `p` show the redacted form. */
 export function protectSecrets<T extends Payload>(p: T): T {
-  const redacted = (): Payload => redactPayload(p);
-  Object.defineProperties(p, {
-    toJSON: { value: redacted, enumerable: false, configurable: true },
-    toString: { value: () => `[BlinkUp payload ${JSON.stringify(redacted())}]`, enumerable: false, configurable: true },
-    [INSPECT]: { value: redacted, enumerable: false, configurable: true },
-  });
-  return p;
+  return Object.setPrototypeOf(p, PROTECTED_PAYLOAD) as T;
 }
+
+function hiddenBytes(this: Uint8Array): string {
+  return `[${this.length} packet bytes, hidden]`;
+}
+
+const PROTECTED_BYTES: object = Object.create(Uint8Array.prototype, {
+  toJSON: { value: hiddenBytes },
+  toString: { value: hiddenBytes },
+  [INSPECT]: { value: hiddenBytes },
+});
 
 /**
  * The same for raw packet bytes, which hold every secret of the payload: JSON.stringify, String()
  * and Node's console.log show only their length. Indexing, iteration and copies see the bytes.
  */
 export function protectBytes(bytes: Uint8Array): Uint8Array {
-  const shown = (): string => `[${bytes.length} packet bytes, hidden]`;
-  Object.defineProperties(bytes, {
-    toJSON: { value: shown, enumerable: false, configurable: true },
-    toString: { value: shown, enumerable: false, configurable: true },
-    [INSPECT]: { value: shown, enumerable: false, configurable: true },
-  });
-  return bytes;
+  return Object.setPrototypeOf(bytes, PROTECTED_BYTES) as Uint8Array;
 }
