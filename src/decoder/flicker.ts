@@ -21,8 +21,9 @@
  *
  * Cost: without flicker the stage only looks, a few hundred milliseconds at the start of the
  * stream and again every few seconds, and passes the caller's samples through untouched. Once
- * flicker is found every sample costs a phasor rotation and a subtraction into a scratch piece.
- * Memory is a piece of scratch and a few numbers, however long the stream.
+ * flicker is found every sample costs a phasor rotation and a subtraction, written straight to
+ * where the next stage keeps its samples (the conditioner's history ring), so nothing is copied
+ * twice. Memory is a few numbers, however long the stream.
  */
 import { BLOCK, MAX_ABS_SAMPLE } from './condition.js';
 
@@ -106,11 +107,11 @@ class Demodulator {
    * Runs the phasor over `chunk[from, to)`, turning it by 2π·hz·`steps[k]` before sample
    * `from + k`, and adds each valid sample to the block sums at its phase. With `out`, also
    * writes each valid sample `chunk[i]` less the sinusoid `amp` (re, im) at its phase to
-   * `out[i − base]`, and an invalid one as it is. The phasor and the sums stay in locals through
-   * the loop and go back to the fields at its end: kept in fields, each would cost a load and a
-   * store on every sample. The arithmetic is that of one sample at a time, in the same order.
+   * `out[(i − base) & mask]`, and an invalid one as it is. The phasor and the sums stay in locals
+   * through the loop and go back to the fields at its end: kept in fields, each would cost a load
+   * and a store on every sample. The arithmetic is that of one sample at a time, in the same order.
    */
-  demodulate(chunk: ArrayLike<number>, from: number, to: number, steps: Float64Array, out: Float64Array | null, base: number, ampRe: number, ampIm: number): void {
+  demodulate(chunk: ArrayLike<number>, from: number, to: number, steps: Float64Array, out: Float64Array | null, base: number, mask: number, ampRe: number, ampIm: number): void {
     // Read once as a float (an imported binding would be checked and unboxed on every read).
     const top = +MAX_ABS_SAMPLE;
     const bottom = -top;
@@ -135,9 +136,9 @@ class Demodulator {
           sxs += x * sin;
           sc += cos;
           ss += sin;
-          if (out !== null) out[i - base] = x - (ampRe * cos - ampIm * sin);
+          if (out !== null) out[(i - base) & mask] = x - (ampRe * cos - ampIm * sin);
         } else if (out !== null) {
-          out[i - base] = x; // the conditioner skips it
+          out[(i - base) & mask] = x; // the conditioner skips it
         }
         i++;
       } while (i < to && steps[i - from] === step);
@@ -204,9 +205,14 @@ class Demodulator {
 }
 
 export class FlickerCanceller {
-  /** The cleaned piece (valid only right after `clean` returned true), and its times when it came with them. */
-  readonly values = new Float64Array(BLOCK);
+  /** The times of the cleaned piece when it came with them (valid only right after `clean` returned true). */
   readonly times = new Float64Array(BLOCK);
+  /**
+   * The largest reading of the cleaned piece, as the sensor gave it (NaN and values above
+   * MAX_ABS_SAMPLE left out; −Infinity if none): full scale and saturation are properties of the
+   * readings, not of the cleaned signal, and this stage reads every one of them anyway.
+   */
+  readingsMax = -Infinity;
   private mode = Mode.DETECT;
   /** Nominal sample interval, s (steps of samples without timestamps). */
   private readonly dt: number;
@@ -259,10 +265,13 @@ export class FlickerCanceller {
 
   /**
    * Looks at `chunk[from, to)` (at most BLOCK samples; `times` in seconds or null for the nominal
-   * clock). Returns true when it wrote the piece with the flicker subtracted to `values` (and
-   * its times to `times`, from index 0); false when the caller's samples pass through as they are.
+   * clock). Returns true when it wrote the piece with the flicker subtracted to `out` — from slot
+   * `at` on, wrapping at the end of `out`, whose length is a power of two: the conditioner's
+   * history ring (see `Conditioner.nextSlot`) — and its times to `times` (from index 0), and noted
+   * `readingsMax`; false when the caller's samples pass through as they are.
    */
-  clean(chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, to: number): boolean {
+  clean(chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, to: number, out: Float64Array, at: number): boolean {
+    this.readingsMax = -Infinity;
     if (this.mode === Mode.IDLE) {
       this.skip(times, from, to);
       if (this.now - this.idleSince >= RECHECK_S) this.startDetecting();
@@ -275,9 +284,9 @@ export class FlickerCanceller {
       if (decided === Mode.IDLE) this.skip(times, start, to);
       if (decided !== Mode.CANCEL) return false;
       // Found: the piece so far is cleaned too, with the sinusoid traced back from where it was found.
-      this.cancelBackwards(chunk, times, from, start);
+      this.cancelBackwards(chunk, times, from, start, out, at);
     }
-    this.cancel(chunk, times, start, to, from);
+    this.cancel(chunk, times, start, to, out, from - at);
     if (times !== null) for (let i = from; i < to; i++) this.times[i - from] = +times[i]!;
     return true;
   }
@@ -331,8 +340,8 @@ export class FlickerCanceller {
       // registers): the clock, the extremes, then each family's demodulator.
       const end = Math.min(to, i + this.blockLength - this.blockFill);
       this.measureSteps(times, i, end);
-      this.noteExtremes(chunk, i, end, chunk, 0);
-      for (const d of this.demods) d.demodulate(chunk, i, end, this.steps, null, 0, 0, 0);
+      this.noteExtremes(chunk, i, end, chunk, 0, -1);
+      for (const d of this.demods) d.demodulate(chunk, i, end, this.steps, null, 0, 0, 0, 0);
       this.blockFill += end - i;
       i = end;
       if (this.blockFill === this.blockLength) {
@@ -357,30 +366,35 @@ export class FlickerCanceller {
   }
 
   /**
-   * Widens `low`/`high` to the extremes of `values[i − base]` over the valid samples `chunk[i]`,
-   * i in [from, to) (while detecting, the samples themselves; while cancelling, the output).
+   * Widens `low`/`high` to the extremes of `values[(i − base) & mask]` over the valid samples
+   * `chunk[i]`, i in [from, to) (while detecting, the samples themselves; while cancelling, the
+   * output), and `readingsMax` to the largest of the readings.
    */
-  private noteExtremes(chunk: ArrayLike<number>, from: number, to: number, values: ArrayLike<number>, base: number): void {
+  private noteExtremes(chunk: ArrayLike<number>, from: number, to: number, values: ArrayLike<number>, base: number, mask: number): void {
     // Read once as a float (an imported binding would be checked and unboxed on every read).
     const top = +MAX_ABS_SAMPLE;
     const bottom = -top;
-    let { low, high } = this;
+    let { low, high, readingsMax } = this;
     for (let i = from; i < to; i++) {
       const x = +chunk[i]!;
+      if (x > readingsMax && x <= top) readingsMax = x;
       if (!(x >= bottom && x <= top)) continue;
-      const v = +values[i - base]!;
+      const v = +values[(i - base) & mask]!;
       if (v < low) low = v;
       if (v > high) high = v;
     }
     this.low = low;
     this.high = high;
+    this.readingsMax = readingsMax;
   }
 
   /**
-   * Writes `chunk[from, end)` less the flicker, going back in time from the sample before `end`,
-   * where the tracker's phase is known. Once per detection, so the phases are computed outright.
+   * Writes `chunk[from, end)` less the flicker to `out` from slot `at` on (wrapping), going back
+   * in time from the sample before `end`, where the tracker's phase is known. Once per detection,
+   * so the phases are computed outright.
    */
-  private cancelBackwards(chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, end: number): void {
+  private cancelBackwards(chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, end: number, out: Float64Array, at: number): void {
+    const mask = out.length - 1;
     const d = this.demods[0]!;
     const omega = 2 * Math.PI * d.hz;
     const last = end - 1;
@@ -394,7 +408,7 @@ export class FlickerCanceller {
       const s = Math.sin(omega * back);
       const cos = d.cos * c + d.sin * s;
       const sin = d.sin * c - d.cos * s;
-      this.values[i - from] = x >= -MAX_ABS_SAMPLE && x <= MAX_ABS_SAMPLE ? x - (this.ampRe * cos - this.ampIm * sin) : x;
+      out[(at + i - from) & mask] = x >= -MAX_ABS_SAMPLE && x <= MAX_ABS_SAMPLE ? x - (this.ampRe * cos - this.ampIm * sin) : x;
     }
   }
 
@@ -486,9 +500,9 @@ export class FlickerCanceller {
     if (peakToPeak > this.span) this.span = peakToPeak;
   }
 
-  /** Cancelling: `chunk[from, to)` less the tracked sinusoid into `values` (from index `from − base`), tracking it on. */
-  private cancel(chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, to: number, base: number): void {
-    const out = this.values;
+  /** Cancelling: `chunk[i]` less the tracked sinusoid into `out[(i − base) & (out.length − 1)]` for i in [from, to), tracking it on. */
+  private cancel(chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, to: number, out: Float64Array, base: number): void {
+    const mask = out.length - 1;
     const d = this.demods[0]!;
     let i = from;
     while (i < to) {
@@ -496,8 +510,8 @@ export class FlickerCanceller {
       // registers): the clock, the tracker (which writes the output), the output's extremes.
       const end = Math.min(to, i + this.blockLength - this.blockFill);
       this.measureSteps(times, i, end);
-      d.demodulate(chunk, i, end, this.steps, out, base, this.ampRe, this.ampIm);
-      this.noteExtremes(chunk, i, end, out, base);
+      d.demodulate(chunk, i, end, this.steps, out, base, mask, this.ampRe, this.ampIm);
+      this.noteExtremes(chunk, i, end, out, base, mask);
       this.blockFill += end - i;
       i = end;
       if (this.blockFill === this.blockLength) {
@@ -505,7 +519,13 @@ export class FlickerCanceller {
         this.noteTrackingBlock();
         if (this.mode !== Mode.CANCEL) {
           // The flicker faded: the rest of the piece is copied as it is.
-          for (let k = i; k < to; k++) out[k - base] = +chunk[k]!;
+          let readingsMax = this.readingsMax;
+          for (let k = i; k < to; k++) {
+            const x = +chunk[k]!;
+            out[(k - base) & mask] = x;
+            if (x > readingsMax && x <= MAX_ABS_SAMPLE) readingsMax = x;
+          }
+          this.readingsMax = readingsMax;
           this.skip(times, i, to);
           return;
         }
