@@ -141,6 +141,19 @@ describe('decoding under deep mains flicker', () => {
     expect(report.flickerAmplitude).toBeLessThan(1.15 * amplitude);
   });
 
+  it.each([false, true])('decodes under deep flicker with samples that are not numbers (timestamps: %s), which the cleaned pieces leave to the general path', (timed) => {
+    const cap = capture({ ambient: 0.6, flickerHz: 100, flickerDepth: 0.9 }, 21);
+    const samples = Float64Array.from(cap.samples);
+    const bad = 10;
+    for (let k = 1; k <= bad; k++) samples[Math.floor((k * samples.length) / (bad + 1))] = k % 2 === 0 ? Number.NaN : Infinity;
+    const times = timed ? samples.map((_, i) => i / cap.sampleRate) : undefined;
+    const result = decodeSamples(samples, { sampleRate: cap.sampleRate, times });
+    expect(result.packets).toHaveLength(1);
+    expect(sameBytes(result.packets[0]!.bytes, encodePacket(BASIC))).toBe(true);
+    expect(result.report.nonFiniteSamples).toBe(bad);
+    expect(result.report.flickerHz).toBeCloseTo(100, 0);
+  });
+
   it('reports no flicker where the room light is steady', () => {
     const cap = capture({ flickerDepth: 0 }, 22);
     const result = decodeSamples(cap.samples, { sampleRate: cap.sampleRate });
