@@ -106,7 +106,8 @@ export class Conditioner {
   count = 0;
   /**
    * Oldest index still in the history. The last BLOCK slots of the ring (those next to be
-   * written) do not count: a piece rejected by `smoothBox` was copied there. A field kept with
+   * written) do not count: the flicker stage writes the next piece there before it is conditioned,
+   * and a piece rejected by `smoothBox` was copied there. A field kept with
    * `count` rather than a getter: later stages read it on every pulse, and a field load never
    * costs a call.
    */
@@ -139,6 +140,8 @@ export class Conditioner {
   private readonly piece = new PieceStats();
   /** The valid samples of a piece that took the general path, in order, with the camera frames restored (see `process`). */
   private readonly kept = new Float64Array(BLOCK * (1 + MAX_MISSING_FRAMES));
+  /** A piece written to the ring by the stage before that must take the general path, copied out of the ring (see `processStored`). */
+  private readonly incoming = new Float64Array(BLOCK);
   /** PWM dimming detected (see `notePwm`), its running score, and the last envelope value. */
   pwm = false;
   /** Window of the PWM envelope, samples (see `smoothPwm`). */
@@ -206,6 +209,15 @@ export class Conditioner {
   }
 
   /**
+   * The ring slot (in `values`) where the next sample goes. The flicker stage writes its cleaned
+   * piece straight to the slots from here on, wrapping at the ring's end (see `processStored`):
+   * the usual path then smooths it in place, with no copy.
+   */
+  get nextSlot(): number {
+    return this.count & MASK;
+  }
+
+  /**
    * Conditions `chunk[from, to)` (with `times[from, to)` in seconds, or the nominal clock when
    * `times` is null): skips what is not a number, stores the rest with their times, smooths.
    * `to − from` must not exceed `room`. Returns true when the piece completed a saturation
@@ -229,14 +241,40 @@ export class Conditioner {
       this.take(this.kept, 0, this.frames ? this.storeFrames(chunk, times, i, to) : this.storeTimed(chunk, times, i, to));
     }
     this.endPiece(first);
-    if (raw !== null) this.noteRaw(raw, rawFrom, rawFrom + to - from);
+    if (raw !== null) this.noteReadings(largestReading(raw, rawFrom, rawFrom + to - from), raw, rawFrom, rawFrom + to - from);
     else this.noteRange(first);
-    if (this.offered % SATURATION_WINDOW === 0) {
-      this.recentSaturation = this.saturatedInWindow / SATURATION_WINDOW;
-      this.saturatedInWindow = 0;
-      return true;
+    return this.closesWindow();
+  }
+
+  /**
+   * Conditions the `n` samples the flicker stage wrote to the ring slots from `nextSlot` on (see
+   * `process`; `times` is null or holds their times from index 0; `raw[rawFrom, rawFrom + n)` are
+   * the readings they were cleaned from, the largest of them `readingsMax`). Samples on the
+   * nominal clock, with no PWM, are smoothed where they lie; anything else — a sample that is not
+   * a number, times to store, PWM — takes the general path from a copy, as `process` would.
+   */
+  processStored(n: number, times: ArrayLike<number> | null, readingsMax: number, raw: ArrayLike<number>, rawFrom: number): boolean {
+    const first = this.count;
+    if (times === null && this.implicitTimes && !this.frames && !this.pwm) {
+      this.piece.begin(this.lastPieceMin, this.lastPieceMax);
+      if (this.smoothBox(n)) {
+        this.offered += n;
+        this.endPiece(first);
+        this.noteReadings(readingsMax, raw, rawFrom, rawFrom + n);
+        return this.closesWindow();
+      }
     }
-    return false;
+    const incoming = this.incoming;
+    for (let k = 0; k < n; k++) incoming[k] = this.values[(first + k) & MASK]!;
+    return this.process(incoming, times, 0, n, raw, rawFrom);
+  }
+
+  /** True when the piece just processed completed a saturation window (`recentSaturation` then holds its fraction). */
+  private closesWindow(): boolean {
+    if (this.offered % SATURATION_WINDOW !== 0) return false;
+    this.recentSaturation = this.saturatedInWindow / SATURATION_WINDOW;
+    this.saturatedInWindow = 0;
+    return true;
   }
 
   /**
@@ -549,13 +587,8 @@ export class Conditioner {
     }
   }
 
-  /** The same bookkeeping over the readings `raw[from, to)` of a cleaned piece (what is not a number is left out). */
-  private noteRaw(raw: ArrayLike<number>, from: number, to: number): void {
-    let max = -Infinity;
-    for (let i = from; i < to; i++) {
-      const x = +raw[i]!;
-      if (x > max && x <= MAX_ABS_SAMPLE) max = x;
-    }
+  /** The same bookkeeping over the readings `raw[from, to)` of a cleaned piece, the largest of them `max` (see `largestReading`). */
+  private noteReadings(max: number, raw: ArrayLike<number>, from: number, to: number): void {
     if (max === -Infinity) return;
     this.noteMax(max);
     if (max >= this.ceiling) {
@@ -646,6 +679,16 @@ export class Conditioner {
     this.count = count;
     this.oldest = count > HISTORY - BLOCK ? count - (HISTORY - BLOCK) : 0;
   }
+}
+
+/** The largest of the readings `raw[from, to)`, NaN and values above MAX_ABS_SAMPLE left out (−Infinity if none). */
+function largestReading(raw: ArrayLike<number>, from: number, to: number): number {
+  let max = -Infinity;
+  for (let i = from; i < to; i++) {
+    const x = +raw[i]!;
+    if (x > max && x <= MAX_ABS_SAMPLE) max = x;
+  }
+  return max;
 }
 
 /** Index of the first of `source[from, to)` that is not a number to keep (or `to`). */

@@ -294,11 +294,12 @@ export class TriLevelDecoder {
   private runPiece(st: Stages, chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, to: number): void {
     const { cond, seg, flicker } = st;
     const first = cond.count;
-    // Without flicker the caller's samples go straight to conditioning; with it, the cleaned copy
-    // (and the readings themselves, for full scale and saturation).
+    // Without flicker the caller's samples go straight to conditioning; with it, the flicker stage
+    // writes the cleaned piece into the conditioner's ring (and the readings themselves count for
+    // full scale and saturation).
     const windowDone =
-      flicker !== null && flicker.clean(chunk, times, from, to)
-        ? cond.process(flicker.values, times === null ? null : flicker.times, 0, to - from, chunk, from)
+      flicker !== null && flicker.clean(chunk, times, from, to, cond.values, cond.nextSlot)
+        ? cond.processStored(to - from, times === null ? null : flicker.times, flicker.readingsMax, chunk, from)
         : cond.process(chunk, times, from, to);
     this.levels.noise = seg.noise;
     seg.process(first, cond.count, this.sink);

@@ -21,8 +21,9 @@
  *
  * Cost: without flicker the stage only looks, a few hundred milliseconds at the start of the
  * stream and again every few seconds, and passes the caller's samples through untouched. Once
- * flicker is found every sample costs a phasor rotation and a subtraction into a scratch piece.
- * Memory is a piece of scratch and a few numbers, however long the stream.
+ * flicker is found every sample costs a phasor rotation and a subtraction, written straight to
+ * where the next stage keeps its samples (the conditioner's history ring), so nothing is copied
+ * twice. Memory is a few numbers, however long the stream.
  */
 import { BLOCK, MAX_ABS_SAMPLE } from './condition.js';
 
@@ -103,44 +104,46 @@ class Demodulator {
   }
 
   /**
-   * Runs the phasor over `chunk[from, to)`, turning it by 2π·hz·`steps[k]` before sample
-   * `from + k`, and adds each valid sample to the block sums at its phase. With `out`, also
-   * writes each valid sample `chunk[i]` less the sinusoid `amp` (re, im) at its phase to
-   * `out[i − base]`, and an invalid one as it is. The phasor and the sums stay in locals through
-   * the loop and go back to the fields at its end: kept in fields, each would cost a load and a
-   * store on every sample. The arithmetic is that of one sample at a time, in the same order.
+   * Runs the phasor over `chunk[from, to)`, turning it by 2π·hz·`step` before each sample, and
+   * adds each valid sample to the block sums at its phase. With `out`, also writes each valid
+   * sample `chunk[i]` less the sinusoid `amp` (re, im) at its phase to `out[(i − base) & mask]`,
+   * and an invalid one as it is. One step for the whole stretch (see `FlickerCanceller.demodulate`):
+   * the rotation is worked out before the loop, so no call sits in it to push the sums out of
+   * registers. The phasor and the sums stay in locals through the loop and go back to the fields
+   * at its end: kept in fields, each would cost a load and a store on every sample.
    */
-  demodulate(chunk: ArrayLike<number>, from: number, to: number, steps: Float64Array, out: Float64Array | null, base: number, ampRe: number, ampIm: number): void {
+  demodulate(chunk: ArrayLike<number>, from: number, to: number, step: number, out: Float64Array | null, base: number, mask: number, ampRe: number, ampIm: number): void {
     // Read once as a float (an imported binding would be checked and unboxed on every read).
     const top = +MAX_ABS_SAMPLE;
     const bottom = -top;
+    if (step !== this.stepDt) this.setStep(step);
+    const stepCos = this.stepCos;
+    const stepSin = this.stepSin;
+    // The arguments typed once, here (`| 0`: an integer, `+`: a float): left as they came, the
+    // loop would check and unbox each of them on every sample, and keep `i` tagged.
+    const start = from | 0;
+    const end = to | 0;
+    const shift = base | 0;
+    const wrap = mask | 0;
+    const re = +ampRe;
+    const im = +ampIm;
     let { cos, sin, n, sx, sxc, sxs, sc, ss } = this;
-    let i = from;
-    while (i < to) {
-      // A new step length needs a new rotation (a call): the inner loop runs while it holds — the
-      // whole stretch on the nominal clock — so no call sits in it to push the sums out of registers.
-      const step = steps[i - from]!;
-      if (step !== this.stepDt) this.setStep(step);
-      const stepCos = this.stepCos;
-      const stepSin = this.stepSin;
-      do {
-        const c = cos;
-        cos = c * stepCos - sin * stepSin;
-        sin = sin * stepCos + c * stepSin;
-        const x = +chunk[i]!;
-        if (x >= bottom && x <= top) {
-          n++;
-          sx += x;
-          sxc += x * cos;
-          sxs += x * sin;
-          sc += cos;
-          ss += sin;
-          if (out !== null) out[i - base] = x - (ampRe * cos - ampIm * sin);
-        } else if (out !== null) {
-          out[i - base] = x; // the conditioner skips it
-        }
-        i++;
-      } while (i < to && steps[i - from] === step);
+    for (let i = start; i < end; i++) {
+      const c = cos;
+      cos = c * stepCos - sin * stepSin;
+      sin = sin * stepCos + c * stepSin;
+      const x = +chunk[i]!;
+      if (x >= bottom && x <= top) {
+        n++;
+        sx += x;
+        sxc += x * cos;
+        sxs += x * sin;
+        sc += cos;
+        ss += sin;
+        if (out !== null) out[(i - shift) & wrap] = x - (re * cos - im * sin);
+      } else if (out !== null) {
+        out[(i - shift) & wrap] = x; // the conditioner skips it
+      }
     }
     this.cos = cos;
     this.sin = sin;
@@ -204,9 +207,14 @@ class Demodulator {
 }
 
 export class FlickerCanceller {
-  /** The cleaned piece (valid only right after `clean` returned true), and its times when it came with them. */
-  readonly values = new Float64Array(BLOCK);
+  /** The times of the cleaned piece when it came with them (valid only right after `clean` returned true). */
   readonly times = new Float64Array(BLOCK);
+  /**
+   * The largest reading of the cleaned piece, as the sensor gave it (NaN and values above
+   * MAX_ABS_SAMPLE left out; −Infinity if none): full scale and saturation are properties of the
+   * readings, not of the cleaned signal, and this stage reads every one of them anyway.
+   */
+  readingsMax = -Infinity;
   private mode = Mode.DETECT;
   /** Nominal sample interval, s (steps of samples without timestamps). */
   private readonly dt: number;
@@ -259,10 +267,13 @@ export class FlickerCanceller {
 
   /**
    * Looks at `chunk[from, to)` (at most BLOCK samples; `times` in seconds or null for the nominal
-   * clock). Returns true when it wrote the piece with the flicker subtracted to `values` (and
-   * its times to `times`, from index 0); false when the caller's samples pass through as they are.
+   * clock). Returns true when it wrote the piece with the flicker subtracted to `out` — from slot
+   * `at` on, wrapping at the end of `out`, whose length is a power of two: the conditioner's
+   * history ring (see `Conditioner.nextSlot`) — and its times to `times` (from index 0), and noted
+   * `readingsMax`; false when the caller's samples pass through as they are.
    */
-  clean(chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, to: number): boolean {
+  clean(chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, to: number, out: Float64Array, at: number): boolean {
+    this.readingsMax = -Infinity;
     if (this.mode === Mode.IDLE) {
       this.skip(times, from, to);
       if (this.now - this.idleSince >= RECHECK_S) this.startDetecting();
@@ -275,9 +286,9 @@ export class FlickerCanceller {
       if (decided === Mode.IDLE) this.skip(times, start, to);
       if (decided !== Mode.CANCEL) return false;
       // Found: the piece so far is cleaned too, with the sinusoid traced back from where it was found.
-      this.cancelBackwards(chunk, times, from, start);
+      this.cancelBackwards(chunk, times, from, start, out, at);
     }
-    this.cancel(chunk, times, start, to, from);
+    this.cancel(chunk, times, start, to, out, from - at);
     if (times !== null) for (let i = from; i < to; i++) this.times[i - from] = +times[i]!;
     return true;
   }
@@ -299,9 +310,8 @@ export class FlickerCanceller {
     }
   }
 
-  /** Step to sample `i`, s: the nominal interval, or the difference of timestamps (0 for a bad one). */
-  private step(times: ArrayLike<number> | null, i: number): number {
-    if (times === null) return this.dt;
+  /** Step to sample `i`, s: the difference of timestamps (the nominal interval after a gap in them, 0 for a bad one). */
+  private step(times: ArrayLike<number>, i: number): number {
     const t = +times[i]!;
     if (!(t >= -MAX_ABS_SAMPLE && t <= MAX_ABS_SAMPLE)) return 0;
     const last = this.lastTime;
@@ -331,8 +341,8 @@ export class FlickerCanceller {
       // registers): the clock, the extremes, then each family's demodulator.
       const end = Math.min(to, i + this.blockLength - this.blockFill);
       this.measureSteps(times, i, end);
-      this.noteExtremes(chunk, i, end, chunk, 0);
-      for (const d of this.demods) d.demodulate(chunk, i, end, this.steps, null, 0, 0, 0);
+      this.noteReadings(chunk, i, end);
+      for (const d of this.demods) this.demodulate(d, chunk, times, i, end, null, 0, 0);
       this.blockFill += end - i;
       i = end;
       if (this.blockFill === this.blockLength) {
@@ -344,10 +354,19 @@ export class FlickerCanceller {
     return to;
   }
 
-  /** The steps to the samples `from … to − 1` into `steps` (see `step`), and the clock moved on over them. */
+  /**
+   * The clock moved on over the samples `from … to − 1`; with timestamps, their steps into `steps`
+   * (see `step`). On the nominal clock every step is the sampling interval.
+   */
   private measureSteps(times: ArrayLike<number> | null, from: number, to: number): void {
-    const steps = this.steps;
     let now = this.now;
+    if (times === null) {
+      const dt = this.dt;
+      for (let i = from; i < to; i++) now += dt; // sample by sample: the same sum as with steps
+      this.now = now;
+      return;
+    }
+    const steps = this.steps;
     for (let i = from; i < to; i++) {
       const dt = this.step(times, i);
       steps[i - from] = dt;
@@ -357,30 +376,72 @@ export class FlickerCanceller {
   }
 
   /**
-   * Widens `low`/`high` to the extremes of `values[i − base]` over the valid samples `chunk[i]`,
-   * i in [from, to) (while detecting, the samples themselves; while cancelling, the output).
+   * Runs demodulator `d` over `chunk[from, to)` (see `Demodulator.demodulate`; `out` while
+   * cancelling): on the nominal clock in one stretch, with timestamps in stretches of equal steps
+   * (`steps`, see `measureSteps`), as each step length needs its own rotation.
    */
-  private noteExtremes(chunk: ArrayLike<number>, from: number, to: number, values: ArrayLike<number>, base: number): void {
+  private demodulate(d: Demodulator, chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, to: number, out: Float64Array | null, base: number, mask: number): void {
+    if (times === null) {
+      d.demodulate(chunk, from, to, this.dt, out, base, mask, this.ampRe, this.ampIm);
+      return;
+    }
+    const steps = this.steps;
+    let i = from;
+    while (i < to) {
+      const step = steps[i - from]!;
+      let end = i + 1;
+      while (end < to && steps[end - from] === step) end++;
+      d.demodulate(chunk, i, end, step, out, base, mask, this.ampRe, this.ampIm);
+      i = end;
+    }
+  }
+
+  /** Detecting: widens `low`/`high` to the extremes of the valid readings `chunk[from, to)`, and `readingsMax` to their largest. */
+  private noteReadings(chunk: ArrayLike<number>, from: number, to: number): void {
     // Read once as a float (an imported binding would be checked and unboxed on every read).
     const top = +MAX_ABS_SAMPLE;
     const bottom = -top;
-    let { low, high } = this;
+    let { low, high, readingsMax } = this;
     for (let i = from; i < to; i++) {
       const x = +chunk[i]!;
+      if (x > readingsMax && x <= top) readingsMax = x;
       if (!(x >= bottom && x <= top)) continue;
-      const v = +values[i - base]!;
+      if (x < low) low = x;
+      if (x > high) high = x;
+    }
+    this.low = low;
+    this.high = high;
+    this.readingsMax = readingsMax;
+  }
+
+  /**
+   * Cancelling: widens `low`/`high` to the extremes of the output `out[(i − base) & mask]` over
+   * the valid readings `chunk[i]`, i in [from, to), and `readingsMax` to the largest reading.
+   */
+  private noteExtremes(chunk: ArrayLike<number>, from: number, to: number, out: Float64Array, base: number, mask: number): void {
+    const top = +MAX_ABS_SAMPLE;
+    const bottom = -top;
+    let { low, high, readingsMax } = this;
+    for (let i = from; i < to; i++) {
+      const x = +chunk[i]!;
+      if (x > readingsMax && x <= top) readingsMax = x;
+      if (!(x >= bottom && x <= top)) continue;
+      const v = out[(i - base) & mask]!;
       if (v < low) low = v;
       if (v > high) high = v;
     }
     this.low = low;
     this.high = high;
+    this.readingsMax = readingsMax;
   }
 
   /**
-   * Writes `chunk[from, end)` less the flicker, going back in time from the sample before `end`,
-   * where the tracker's phase is known. Once per detection, so the phases are computed outright.
+   * Writes `chunk[from, end)` less the flicker to `out` from slot `at` on (wrapping), going back
+   * in time from the sample before `end`, where the tracker's phase is known. Once per detection,
+   * so the phases are computed outright.
    */
-  private cancelBackwards(chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, end: number): void {
+  private cancelBackwards(chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, end: number, out: Float64Array, at: number): void {
+    const mask = out.length - 1;
     const d = this.demods[0]!;
     const omega = 2 * Math.PI * d.hz;
     const last = end - 1;
@@ -394,7 +455,7 @@ export class FlickerCanceller {
       const s = Math.sin(omega * back);
       const cos = d.cos * c + d.sin * s;
       const sin = d.sin * c - d.cos * s;
-      this.values[i - from] = x >= -MAX_ABS_SAMPLE && x <= MAX_ABS_SAMPLE ? x - (this.ampRe * cos - this.ampIm * sin) : x;
+      out[(at + i - from) & mask] = x >= -MAX_ABS_SAMPLE && x <= MAX_ABS_SAMPLE ? x - (this.ampRe * cos - this.ampIm * sin) : x;
     }
   }
 
@@ -486,9 +547,9 @@ export class FlickerCanceller {
     if (peakToPeak > this.span) this.span = peakToPeak;
   }
 
-  /** Cancelling: `chunk[from, to)` less the tracked sinusoid into `values` (from index `from − base`), tracking it on. */
-  private cancel(chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, to: number, base: number): void {
-    const out = this.values;
+  /** Cancelling: `chunk[i]` less the tracked sinusoid into `out[(i − base) & (out.length − 1)]` for i in [from, to), tracking it on. */
+  private cancel(chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, to: number, out: Float64Array, base: number): void {
+    const mask = out.length - 1;
     const d = this.demods[0]!;
     let i = from;
     while (i < to) {
@@ -496,8 +557,8 @@ export class FlickerCanceller {
       // registers): the clock, the tracker (which writes the output), the output's extremes.
       const end = Math.min(to, i + this.blockLength - this.blockFill);
       this.measureSteps(times, i, end);
-      d.demodulate(chunk, i, end, this.steps, out, base, this.ampRe, this.ampIm);
-      this.noteExtremes(chunk, i, end, out, base);
+      this.demodulate(d, chunk, times, i, end, out, base, mask);
+      this.noteExtremes(chunk, i, end, out, base, mask);
       this.blockFill += end - i;
       i = end;
       if (this.blockFill === this.blockLength) {
@@ -505,7 +566,13 @@ export class FlickerCanceller {
         this.noteTrackingBlock();
         if (this.mode !== Mode.CANCEL) {
           // The flicker faded: the rest of the piece is copied as it is.
-          for (let k = i; k < to; k++) out[k - base] = +chunk[k]!;
+          let readingsMax = this.readingsMax;
+          for (let k = i; k < to; k++) {
+            const x = +chunk[k]!;
+            out[(k - base) & mask] = x;
+            if (x > readingsMax && x <= MAX_ABS_SAMPLE) readingsMax = x;
+          }
+          this.readingsMax = readingsMax;
           this.skip(times, i, to);
           return;
         }

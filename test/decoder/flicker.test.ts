@@ -48,12 +48,16 @@ interface Run {
 function run(samples: Float64Array, times: Float64Array | null = null): Run {
   const canceller = new FlickerCanceller(RATE);
   const output = new Float64Array(samples.length);
+  // A ring like the conditioner's, so that pieces wrap at its end.
+  const ring = new Float64Array(4 * BLOCK);
   let cleaned = 0;
   for (let from = 0; from < samples.length; from += BLOCK) {
     const to = Math.min(samples.length, from + BLOCK);
-    if (canceller.clean(samples, times, from, to)) {
+    const at = (from + 100) % ring.length;
+    if (canceller.clean(samples, times, from, to, ring, at)) {
       cleaned++;
-      output.set(canceller.values.subarray(0, to - from), from);
+      for (let i = from; i < to; i++) output[i] = ring[(at + i - from) % ring.length]!;
+      expect(canceller.readingsMax).toBe(Math.max(...samples.subarray(from, to).filter((x) => !Number.isNaN(x))));
       if (times) expect(Array.from(canceller.times.subarray(0, to - from))).toEqual(Array.from(times.subarray(from, to)));
     } else output.set(samples.subarray(from, to), from);
   }
@@ -135,6 +139,19 @@ describe('decoding under deep mains flicker', () => {
     const amplitude = 0.6 * 0.9 * cap.options.swing * cap.fullScale;
     expect(report.flickerAmplitude).toBeGreaterThan(0.85 * amplitude);
     expect(report.flickerAmplitude).toBeLessThan(1.15 * amplitude);
+  });
+
+  it.each([false, true])('decodes under deep flicker with samples that are not numbers (timestamps: %s), which the cleaned pieces leave to the general path', (timed) => {
+    const cap = capture({ ambient: 0.6, flickerHz: 100, flickerDepth: 0.9 }, 21);
+    const samples = Float64Array.from(cap.samples);
+    const bad = 10;
+    for (let k = 1; k <= bad; k++) samples[Math.floor((k * samples.length) / (bad + 1))] = k % 2 === 0 ? Number.NaN : Infinity;
+    const times = timed ? samples.map((_, i) => i / cap.sampleRate) : undefined;
+    const result = decodeSamples(samples, { sampleRate: cap.sampleRate, times });
+    expect(result.packets).toHaveLength(1);
+    expect(sameBytes(result.packets[0]!.bytes, encodePacket(BASIC))).toBe(true);
+    expect(result.report.nonFiniteSamples).toBe(bad);
+    expect(result.report.flickerHz).toBeCloseTo(100, 0);
   });
 
   it('reports no flicker where the room light is steady', () => {
