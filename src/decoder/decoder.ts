@@ -96,7 +96,6 @@ export class TriLevelDecoder {
   /** The last failed copy, taking the pulses after it before it is combined. */
   private readonly failedCopy = new FailedCopy();
   private stats = new ReportBuilder();
-  private readonly segment = new Pulse();
   /** Where the segmenter hands each closed segment. */
   private readonly sink: SegmentSink = { onSegment: () => this.segmentClosed() };
   private out: DecodeEvent[] = [];
@@ -202,7 +201,7 @@ export class TriLevelDecoder {
     }
     st.seg.finish(st.cond.count, this.sink);
     const n = st.timing.flush(st.framer.reference(this.levels), st.cond);
-    for (let k = 0; k < n; k++) this.onPulse(st, st.timing.ready[k]);
+    for (let k = 0; k < n; k++) this.onPulse(st, st.timing.ready[k]!);
     if (st.framer.state === FramerState.BODY) {
       this.emitLost(st, st.cond.time(st.cond.count - 1), 'the stream ended before the packet did');
     }
@@ -367,11 +366,11 @@ export class TriLevelDecoder {
   /** Once per segment (called by the segmenter): measure it, let timing turn it into pulses, run the framer on each. */
   private segmentClosed(): void {
     const st = this.stages!;
-    const segment = st.seg.measure(this.segment);
+    const segment = st.seg.measure(st.timing.segment);
     st.seg.advance();
     if (segment.end <= segment.start) return;
-    const n = st.timing.push(segment, st.framer.reference(this.levels), st.cond);
-    for (let k = 0; k < n; k++) this.onPulse(st, st.timing.ready[k]);
+    const n = st.timing.push(st.framer.reference(this.levels), st.cond);
+    for (let k = 0; k < n; k++) this.onPulse(st, st.timing.ready[k]!);
   }
 
   private onPulse(st: Stages, p: Pulse): void {

@@ -69,10 +69,16 @@ const SPLIT_UP_TO = 3.25;
 const HELD_WHITE_FRAMES = 1.5;
 
 export class PulseAssembler {
-  private readonly pending = new Pulse();
+  /**
+   * The caller measures each segment into `segment`, then calls `push`. Pulses are handed on by
+   * reference, not copied: the segment becomes the pending pulse, the pending pulse a ready
+   * one, and the ready one just read the next segment's (so each object has one holder at a time).
+   */
+  segment = new Pulse();
+  private pending = new Pulse();
   private hasPending = false;
-  /** Finished pulses of the last call, `ready[0 … count)`. */
-  readonly ready = [new Pulse(), new Pulse(), new Pulse()] as const;
+  /** Finished pulses of the last call, `ready[0 … count)`: valid until the next call. */
+  readonly ready: Pulse[] = [new Pulse(), new Pulse(), new Pulse()];
   count = 0;
   /** Segments merged and split so far (the decoder reads and resets these per packet). */
   repairs = 0;
@@ -95,9 +101,10 @@ export class PulseAssembler {
     this.pwmModel = pwmModel;
   }
 
-  /** Takes the next segment; returns how many pulses are now finished (in `ready`). */
-  push(seg: Pulse, ref: PulseReference | null, history: Conditioner): number {
+  /** Takes the next segment (measured into `segment`); returns how many pulses are now finished (in `ready`). */
+  push(ref: PulseReference | null, history: Conditioner): number {
     this.count = 0;
+    const seg = this.segment;
     const p = this.pending;
     // (Boolean fields and results are compared with `true` in this per-pulse code: a plain test
     // compiles to a test for every kind of value, as the compiler does not know they hold only
@@ -119,8 +126,10 @@ export class PulseAssembler {
       return 0;
     }
     if (this.hasPending === true) this.release(ref, history);
-    p.copyFrom(seg);
-    p.repaired = false;
+    // The segment becomes the pending pulse; the object `release` left in `pending` takes the next segment.
+    this.segment = this.pending;
+    this.pending = seg;
+    seg.repaired = false;
     this.hasPending = true;
     // Nothing can be merged into an empty segment or one whose successor never came.
     if (seg.empty === true || !(seg.period < Infinity)) this.release(ref, history);
@@ -211,10 +220,12 @@ export class PulseAssembler {
     const splittable =
       ref !== null && ref.locked === true && p.empty !== true && history.pwm !== true && ratio >= SPLIT_FROM && ratio < SPLIT_UP_TO;
     if (!splittable || !this.split(p, ref, history)) {
-      this.ready[this.count++].copyFrom(p);
+      // The pending pulse itself becomes ready; the ready slot's old object is the new `pending`.
+      this.pending = this.ready[this.count]!;
+      this.ready[this.count++] = p;
     }
-    for (let k = first; k < this.count; k++) measureLate(this.ready[k], ref, history, this.pwmModel);
-    const last = this.ready[this.count - 1];
+    for (let k = first; k < this.count; k++) measureLate(this.ready[k]!, ref, history, this.pwmModel);
+    const last = this.ready[this.count - 1]!;
     this.lastBrightEndValue = -Infinity;
     this.brightEndDue = last.empty !== true;
     if (this.brightEndDue) {
@@ -248,12 +259,12 @@ export class PulseAssembler {
     const at = Math.round(whiteLate ? run.end - run.length - 0.5 * frame : run.end + 0.5 * frame);
     // Each part must have room for a frame of light, or there was only one pulse after all.
     if (at - p.start < frame || p.end - at < frame) return false;
-    const a = this.ready[this.count++].copyFrom(p);
+    const a = this.ready[this.count++]!.copyFrom(p);
     a.end = at;
     a.period = at - p.edge;
     a.repaired = true;
     remeasure(history, a);
-    const b = this.ready[this.count++].copyFrom(p);
+    const b = this.ready[this.count++]!.copyFrom(p);
     b.start = at;
     b.edge = at;
     b.period = p.edge + p.period - at;
