@@ -278,7 +278,8 @@ export class Framer {
       ref.fewSamples = levels.period < 2 * FEW_SAMPLES;
       // Before the magic's first white, "white" is anything that much brighter than grey.
       ref.whiteKnown = levels.white === levels.white;
-      ref.threshold = ref.whiteKnown ? levels.threshold : levels.floor + WHITE_RATIO * (levels.grey - levels.floor);
+      if (ref.whiteKnown) levels.storeThreshold(ref);
+      else ref.threshold = levels.floor + WHITE_RATIO * (levels.grey - levels.floor);
     }
     return ref;
   }
