@@ -71,8 +71,9 @@ const HELD_WHITE_FRAMES = 1.5;
 export class PulseAssembler {
   /**
    * The caller measures each segment into `segment`, then calls `push`. Pulses are handed on by
-   * reference, not copied: the segment becomes the pending pulse, the pending pulse a ready
-   * one, and the ready one just read the next segment's (so each object has one holder at a time).
+   * reference, not copied: the segment becomes the pending pulse, the pending pulse a ready one,
+   * and the ready slot's old object (read by the caller already) takes the next segment. Each
+   * object has one holder at a time.
    */
   segment = new Pulse();
   private pending = new Pulse();
@@ -170,9 +171,9 @@ export class PulseAssembler {
   }
 
   /**
-   * Whether `seg` is a piece of the pending pulse rather than a pulse of its own. (The tests that
-   * settle nearly every segment are kept here, small enough for the compiler to inline into
-   * `push`; the rare cases that need a closer look are out of line.)
+   * Whether `seg` is a piece of the pending pulse rather than a pulse of its own. (Only the tests
+   * that settle nearly every segment are here; the rare cases that need a closer look are out of
+   * line, so that this stays small — and cheap — once a segment.)
    */
   private continues(seg: Pulse, ref: PulseReference, history: Conditioner): boolean {
     const p = this.pending;
