@@ -96,7 +96,6 @@ export class TriLevelDecoder {
   /** The last failed copy, taking the pulses after it before it is combined. */
   private readonly failedCopy = new FailedCopy();
   private stats = new ReportBuilder();
-  private readonly segment = new Pulse();
   /** Where the segmenter hands each closed segment. */
   private readonly sink: SegmentSink = { onSegment: () => this.segmentClosed() };
   private out: DecodeEvent[] = [];
@@ -107,6 +106,12 @@ export class TriLevelDecoder {
   private seenBlack = Number.NaN;
   private seenGrey = Number.NaN;
   private seenWhite = Number.NaN;
+  /**
+   * Grey and white as the pulse being handled was judged (the framer nudges them afterwards).
+   * Fields, not arguments: a number passed to a call that is not inlined is boxed.
+   */
+  private judgedGrey = Number.NaN;
+  private judgedWhite = Number.NaN;
   /** Some samples came with timestamps (the frame-sequence stage needs a steady sample clock: see `steadyClock`). */
   private timed = false;
   /**
@@ -202,7 +207,7 @@ export class TriLevelDecoder {
     }
     st.seg.finish(st.cond.count, this.sink);
     const n = st.timing.flush(st.framer.reference(this.levels), st.cond);
-    for (let k = 0; k < n; k++) this.onPulse(st, st.timing.ready[k]);
+    for (let k = 0; k < n; k++) this.onPulse(st, st.timing.ready[k]!);
     if (st.framer.state === FramerState.BODY) {
       this.emitLost(st, st.cond.time(st.cond.count - 1), 'the stream ended before the packet did');
     }
@@ -368,11 +373,11 @@ export class TriLevelDecoder {
   /** Once per segment (called by the segmenter): measure it, let timing turn it into pulses, run the framer on each. */
   private segmentClosed(): void {
     const st = this.stages!;
-    const segment = st.seg.measure(this.segment);
+    const segment = st.seg.measure(st.timing.segment);
     st.seg.advance();
     if (segment.end <= segment.start) return;
-    const n = st.timing.push(segment, st.framer.reference(this.levels), st.cond);
-    for (let k = 0; k < n; k++) this.onPulse(st, st.timing.ready[k]);
+    const n = st.timing.push(st.framer.reference(this.levels), st.cond);
+    for (let k = 0; k < n; k++) this.onPulse(st, st.timing.ready[k]!);
   }
 
   private onPulse(st: Stages, p: Pulse): void {
@@ -383,24 +388,15 @@ export class TriLevelDecoder {
     const levels = this.levels;
     const framer = st.framer;
     const before = framer.state;
-    // Levels as they were when the pulse was judged (the framer nudges them afterwards).
-    const grey = levels.grey;
-    const white = levels.white;
+    this.judgedGrey = levels.grey;
+    this.judgedWhite = levels.white;
     const continues = p.period < CONTINUING_PERIODS * levels.period;
     if (this.failedCopy.open) this.extendFailedCopy(p, continues);
     const result = framer.push(p, levels);
     // Black, for the report: the darkest light before the preamble, if the gaps never got there.
     if (before === HUNT && framer.state !== HUNT) levels.black = Math.min(levels.floor, seg.bottom);
     this.stats.pulses++;
-    if (before === BODY && framer.decision !== 0) {
-      this.slipHints[framer.bits - 1] = pulseSlipHint(p, levels);
-      // Only pulses of a real transmission (past the sync magic) go into the report.
-      this.stats.notePeriod(p, levels);
-      this.stats.noteBit(framer.confidence, p.late - (framer.decision === 2 ? white : grey));
-      this.seenBlack = levels.black;
-      this.seenGrey = levels.grey;
-      this.seenWhite = levels.white;
-    }
+    if (before === BODY && framer.decision !== 0) this.noteBodyBit(framer, p);
     // In a packet's body without PWM dimming there is nothing to follow (and leaving it out of
     // the common path leaves the compiler room to inline the report's bookkeeping instead).
     // (`=== true`: a boolean field's plain test compiles to a test for every kind of value.)
@@ -420,6 +416,22 @@ export class TriLevelDecoder {
     if (result === PACKET) this.onPacket(framer, continues);
     else if (result === LOST) this.emitLost(st, endS, framer.lostReason);
     else if (before === HUNT && framer.state === PREAMBLE && !this.sequence) this.startSequence(st, p);
+  }
+
+  /**
+   * A bit of a packet's body was decided on pulse `p`: its slip hint, and the report's statistics
+   * (only pulses of a real transmission, past the sync magic, go into the report). Out of line,
+   * so that `onPulse` has the compiler's inlining budget for its own per-pulse work, and this
+   * the budget for the report's.
+   */
+  private noteBodyBit(framer: Framer, p: Pulse): void {
+    const levels = this.levels;
+    this.slipHints[framer.bits - 1] = pulseSlipHint(p, levels);
+    this.stats.notePeriod(p, levels);
+    this.stats.noteBit(framer.confidence, p.late - (framer.decision === 2 ? this.judgedWhite : this.judgedGrey));
+    this.seenBlack = levels.black;
+    this.seenGrey = levels.grey;
+    this.seenWhite = levels.white;
   }
 
   /**
@@ -743,7 +755,7 @@ function setPeriodSeconds(cond: Conditioner, p: Pulse): void {
 
 /**
  * The slip hint of a pulse (see align.ts). Handed the objects, not the two ratios: numbers passed
- * to a call that is not inlined are boxed, and `onPulse` has no inlining budget left for it.
+ * to a call that is not inlined are boxed, and a caller may have no inlining budget left for it.
  */
 function pulseSlipHint(p: Pulse, levels: LevelTracker): number {
   return slipHint(p.period / levels.period, (p.end - p.start) / levels.period);

@@ -25,6 +25,21 @@ export type FramerState = (typeof FramerState)[keyof typeof FramerState];
 export const FrameResult = { NONE: 0, PACKET: 1, LOST: 2 } as const;
 export type FrameResult = (typeof FrameResult)[keyof typeof FrameResult];
 
+/**
+ * The states and results, and the camera's period bound, as the per-pulse code below uses them:
+ * module constants, which the compiler folds, where it loads and checks `FramerState.HUNT` (or
+ * an imported binding) at every use.
+ */
+const HUNT = FramerState.HUNT;
+const PREAMBLE = FramerState.PREAMBLE;
+const MAGIC = FramerState.MAGIC;
+const BODY = FramerState.BODY;
+const NONE = FrameResult.NONE;
+const PACKET = FrameResult.PACKET;
+const LOST = FrameResult.LOST;
+
+/** FEW_SAMPLES_PER_FRAME, module-local (the compiler folds it; an imported binding it loads and checks). */
+const FEW_SAMPLES = FEW_SAMPLES_PER_FRAME;
 /** Alike pulses in a row before they are taken for a preamble (it has 24, plus the magic's two). */
 export const MIN_PREAMBLE = 10;
 /** The preamble's clock is the median of this many recent intervals. */
@@ -148,7 +163,7 @@ class PreambleRun {
       sorted[j] = x;
     }
     const median = n % 2 === 1 ? sorted[n >> 1]! : 0.5 * (sorted[(n >> 1) - 1]! + sorted[n >> 1]!);
-    if (n < 5 || median < 2 * FEW_SAMPLES_PER_FRAME) return median;
+    if (n < 5 || median < 2 * FEW_SAMPLES) return median;
     // The ring in order of arrival: the oldest of the last n intervals first.
     const newest = this.intervalCount - 1;
     let shortestWindow = Infinity;
@@ -175,7 +190,7 @@ class PreambleRun {
 }
 
 export class Framer {
-  state: FramerState = FramerState.HUNT;
+  state: FramerState = HUNT;
   /** Soft bits of the packet being received (L first), see slicer.ts. */
   readonly soft = new Float32Array(MAX_PACKET_BITS);
   bits = 0;
@@ -218,7 +233,7 @@ export class Framer {
 
   /** The pulse period the framer believes in, samples: the learned one, or the candidate preamble's (NaN if none). */
   clock(levels: LevelTracker): number {
-    if (this.state !== FramerState.HUNT) return levels.period;
+    if (this.state !== HUNT) return levels.period;
     return this.run.count >= 3 ? this.run.period : Number.NaN;
   }
 
@@ -228,7 +243,7 @@ export class Framer {
    */
   private fewSamples(): boolean {
     const run = this.run;
-    return run.count >= 2 ? run.period < 2 * FEW_SAMPLES_PER_FRAME : this.sampleRate < FEW_SAMPLES_PER_FRAME * 120;
+    return run.count >= 2 ? run.period < 2 * FEW_SAMPLES : this.sampleRate < FEW_SAMPLES * 120;
   }
 
   /** Longest pulse period a preamble run can hold, samples: beyond it the light paused. */
@@ -241,7 +256,7 @@ export class Framer {
   /** What the next pulse should look like (for the timing stage), or null while nothing is known. */
   reference(levels: LevelTracker): PulseReference | null {
     const ref = this.ref;
-    if (this.state === FramerState.HUNT) {
+    if (this.state === HUNT) {
       const run = this.run;
       if (run.count < 1) return null;
       // While hunting the run's clock is too young to merge by: only dark pieces are merged.
@@ -260,10 +275,11 @@ export class Framer {
       ref.level = levels.grey;
       ref.amplitude = levels.amplitude;
       ref.locked = true;
-      ref.fewSamples = levels.period < 2 * FEW_SAMPLES_PER_FRAME;
+      ref.fewSamples = levels.period < 2 * FEW_SAMPLES;
       // Before the magic's first white, "white" is anything that much brighter than grey.
       ref.whiteKnown = levels.white === levels.white;
-      ref.threshold = ref.whiteKnown ? levels.threshold : levels.floor + WHITE_RATIO * (levels.grey - levels.floor);
+      if (ref.whiteKnown) levels.storeThreshold(ref);
+      else ref.threshold = levels.floor + WHITE_RATIO * (levels.grey - levels.floor);
     }
     return ref;
   }
@@ -273,11 +289,11 @@ export class Framer {
     this.decision = 0;
     this.confidence = 0;
     switch (this.state) {
-      case FramerState.HUNT:
+      case HUNT:
         return this.hunt(p, levels);
-      case FramerState.PREAMBLE:
+      case PREAMBLE:
         return this.preamble(p, levels);
-      case FramerState.MAGIC:
+      case MAGIC:
         return this.magic(p, levels);
       default:
         return this.body(p, levels);
@@ -286,7 +302,7 @@ export class Framer {
 
   private hunt(p: Pulse, levels: LevelTracker): FrameResult {
     const run = this.run;
-    if (run.isDark(p)) return FrameResult.NONE;
+    if (run.isDark(p)) return NONE;
     if (run.accepts(p)) run.add(p);
     else run.restart(p);
     // Light that stops (the end of a transmission, the pause before a repeat) ends the run: a
@@ -294,7 +310,7 @@ export class Framer {
     // greys as dark pieces (see PulseAssembler.continues).
     if (!(p.period <= this.huntGap())) {
       run.clear();
-      return FrameResult.NONE;
+      return NONE;
     }
     if (run.count >= MIN_PREAMBLE && run.period >= run.minPeriod && run.amplitude > MIN_PULSE_SNR * levels.noise) {
       levels.learnPreamble(run.top, run.floor, run.amplitude, run.period);
@@ -303,9 +319,9 @@ export class Framer {
       this.misses = 0;
       this.periodSumS = 0;
       this.periodCount = 0;
-      this.state = FramerState.PREAMBLE;
+      this.state = PREAMBLE;
     }
-    return FrameResult.NONE;
+    return NONE;
   }
 
   private preamble(p: Pulse, levels: LevelTracker): FrameResult {
@@ -319,7 +335,7 @@ export class Framer {
       // One misread pulse (a PWM beat, a flicker dip) is forgiven; two in a row end the preamble.
       if (++this.misses > 1) return this.rehunt(p);
       this.decision = 1;
-      return FrameResult.NONE;
+      return NONE;
     }
     this.misses = 0;
     // At a camera's one sample per frame a grey held a refresh longer fills two samples and
@@ -330,7 +346,7 @@ export class Framer {
       this.decision = 2;
       this.confidence = 1;
       this.magicPos = 0;
-      this.state = FramerState.MAGIC;
+      this.state = MAGIC;
     } else if (!held) {
       this.decision = 1;
       this.greysSeen++;
@@ -339,7 +355,7 @@ export class Framer {
       this.decision = 1;
     }
     this.notePeriod(p, levels);
-    return FrameResult.NONE;
+    return NONE;
   }
 
   private magic(p: Pulse, levels: LevelTracker): FrameResult {
@@ -351,12 +367,12 @@ export class Framer {
     levels.track(bit, p, true);
     this.notePeriod(p, levels);
     if (++this.magicPos === MAGIC_TAIL.length) {
-      this.state = FramerState.BODY;
+      this.state = BODY;
       this.bits = 0;
       this.timingRepairs = 0;
       this.expected = 8;
     }
-    return FrameResult.NONE;
+    return NONE;
   }
 
   private body(p: Pulse, levels: LevelTracker): FrameResult {
@@ -366,16 +382,16 @@ export class Framer {
     this.notePeriod(p, levels);
     if (p.repaired) this.timingRepairs++;
     const result = this.pushBit(soft, p.endS);
-    if (result !== FrameResult.NONE) return result;
+    if (result !== NONE) return result;
     if (!(p.period < MAX_PERIOD_RATIO * levels.period)) {
       return this.lose(this.ending ? 'the stream ended before the packet did' : 'the pulses stopped before the packet ended');
     }
-    return FrameResult.NONE;
+    return NONE;
   }
 
   /** The sync magic was found by another stage (frame-sequence.ts): bits follow. */
   startBody(): void {
-    this.state = FramerState.BODY;
+    this.state = BODY;
     this.bits = 0;
     this.timingRepairs = 0;
     this.expected = 8;
@@ -392,11 +408,11 @@ export class Framer {
       this.expected = (length + 3) * 8;
     }
     if (this.bits === this.expected) {
-      this.state = FramerState.HUNT;
+      this.state = HUNT;
       this.run.clear();
-      return FrameResult.PACKET;
+      return PACKET;
     }
-    return FrameResult.NONE;
+    return NONE;
   }
 
   /** Hard decision of byte `k` of the soft bits (MSB first). */
@@ -420,20 +436,20 @@ export class Framer {
   }
 
   private rehunt(p: Pulse): FrameResult {
-    this.state = FramerState.HUNT;
+    this.state = HUNT;
     this.run.restart(p);
-    return FrameResult.NONE;
+    return NONE;
   }
 
   private lose(reason: string): FrameResult {
     this.lostReason = reason;
-    this.state = FramerState.HUNT;
+    this.state = HUNT;
     this.run.clear();
-    return FrameResult.LOST;
+    return LOST;
   }
 
   reset(): void {
-    this.state = FramerState.HUNT;
+    this.state = HUNT;
     this.ending = false;
     this.bits = 0;
     this.run.clear();

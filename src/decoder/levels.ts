@@ -76,6 +76,16 @@ export class LevelTracker {
     return this.relativeNoise ? this.relativeThreshold() : 0.5 * (this.grey + this.white);
   }
 
+  /**
+   * Stores `threshold` in `ref.threshold`, for per-pulse callers whose compiler may run out of
+   * inlining budget: a number stored by a call that is not inlined stays unboxed, where one
+   * returned by a call that is not inlined comes back boxed (a heap number every pulse). So this
+   * spells out the getter's usual case rather than call it.
+   */
+  storeThreshold(ref: { threshold: number }): void {
+    ref.threshold = this.relativeNoise ? this.relativeThreshold() : 0.5 * (this.grey + this.white);
+  }
+
   private relativeThreshold(): number {
     if (this.grey > this.floor && this.white > this.grey) {
       const grey = this.grey - this.floor;

@@ -69,10 +69,17 @@ const SPLIT_UP_TO = 3.25;
 const HELD_WHITE_FRAMES = 1.5;
 
 export class PulseAssembler {
-  private readonly pending = new Pulse();
+  /**
+   * The caller measures each segment into `segment`, then calls `push`. Pulses are handed on by
+   * reference, not copied: the segment becomes the pending pulse, the pending pulse a ready one,
+   * and the ready slot's old object (read by the caller already) takes the next segment. Each
+   * object has one holder at a time.
+   */
+  segment = new Pulse();
+  private pending = new Pulse();
   private hasPending = false;
-  /** Finished pulses of the last call, `ready[0 … count)`. */
-  readonly ready = [new Pulse(), new Pulse(), new Pulse()] as const;
+  /** Finished pulses of the last call, `ready[0 … count)`: valid until the next call. */
+  readonly ready: Pulse[] = [new Pulse(), new Pulse(), new Pulse()];
   count = 0;
   /** Segments merged and split so far (the decoder reads and resets these per packet). */
   repairs = 0;
@@ -95,9 +102,10 @@ export class PulseAssembler {
     this.pwmModel = pwmModel;
   }
 
-  /** Takes the next segment; returns how many pulses are now finished (in `ready`). */
-  push(seg: Pulse, ref: PulseReference | null, history: Conditioner): number {
+  /** Takes the next segment (measured into `segment`); returns how many pulses are now finished (in `ready`). */
+  push(ref: PulseReference | null, history: Conditioner): number {
     this.count = 0;
+    const seg = this.segment;
     const p = this.pending;
     // (Boolean fields and results are compared with `true` in this per-pulse code: a plain test
     // compiles to a test for every kind of value, as the compiler does not know they hold only
@@ -119,8 +127,10 @@ export class PulseAssembler {
       return 0;
     }
     if (this.hasPending === true) this.release(ref, history);
-    p.copyFrom(seg);
-    p.repaired = false;
+    // The segment becomes the pending pulse; the object `release` left in `pending` takes the next segment.
+    this.segment = this.pending;
+    this.pending = seg;
+    seg.repaired = false;
     this.hasPending = true;
     // Nothing can be merged into an empty segment or one whose successor never came.
     if (seg.empty === true || !(seg.period < Infinity)) this.release(ref, history);
@@ -160,30 +170,19 @@ export class PulseAssembler {
     return this.lastBrightEndValue;
   }
 
-  /** Whether `seg` is a piece of the pending pulse rather than a pulse of its own. */
+  /**
+   * Whether `seg` is a piece of the pending pulse rather than a pulse of its own. (Only the tests
+   * that settle nearly every segment are here; the rare cases that need a closer look are out of
+   * line, so that this stays small — and cheap — once a segment.)
+   */
   private continues(seg: Pulse, ref: PulseReference, history: Conditioner): boolean {
-    if (this.pending.empty === true) return false;
+    const p = this.pending;
+    if (p.empty === true) return false;
     // Light that rises after a pause (the next transmission) is never a piece of the pulse before it.
-    if (ref.locked !== true && seg.edge - this.pending.edge > ref.maxGap) return false;
+    if (ref.locked !== true && seg.edge - p.edge > ref.maxGap) return false;
     // A piece is short by both measures: edge to edge (a dim rise may be found late) and valley
     // to valley (a valley in a flat gap may be found anywhere). False while the period is unknown.
-    const p = this.pending;
-    if (p.period < MERGE_BELOW * ref.period && p.end - p.start < MERGE_BELOW * ref.period) {
-      // Unless the piece is nearly as bright as grey and the next segment rises like a pulse, and
-      // their edges span well over a period: then the piece is a dim grey after a white whose
-      // rise was found late (the slow pixel's afterglow and a flicker trough hide its start).
-      // (PWM ripple cuts one pulse into pieces too, but their edges span about one period.)
-      // A real grey comes a dark frame after the white before it; a piece that rises right as
-      // the white fades is that white's afterglow cut by flicker.
-      // (Tested in turn: the piece's `top` and the last bright end are measured only when needed.)
-      const twoPulses = ref.locked && !history.pwm && p.period + seg.period > TWO_PULSES * ref.period;
-      if (!twoPulses) return true;
-      const nextRises = seg.peak - seg.floor >= DARK_BELOW * ref.amplitude;
-      if (!nextRises) return true;
-      const pieceLit = p.top >= ref.floor + LIT_AS_GREY * (ref.level - ref.floor);
-      const afterDark = p.edge >= this.lastBrightEnd + EARLIEST_AFTER_DARK * 0.5 * ref.period;
-      return !(pieceLit && afterDark);
-    }
+    if (p.period < MERGE_BELOW * ref.period && p.end - p.start < MERGE_BELOW * ref.period) return this.pieceContinues(seg, ref, history);
     // A flicker wobble barely rises from its own valley. In sync that is not enough: a dim grey
     // after a white on a slow LCD rises little too, but it is as bright as grey — and it comes a
     // frame after the white went dark, where a wobble on the afterglow comes right away.
@@ -191,30 +190,58 @@ export class PulseAssembler {
     // (While hunting a camera stream the run's height may come from a first pulse that rose from
     // true black, where later ones rise from a blurred valley: only a much smaller rise is a
     // wobble then.)
-    const rise = (ref.locked || !ref.fewSamples ? DARK_BELOW : HUNT_DARK_BELOW) * ref.amplitude;
+    const rise = (ref.locked === true || ref.fewSamples !== true ? DARK_BELOW : HUNT_DARK_BELOW) * ref.amplitude;
     if (!(seg.peak - seg.floor < rise)) return false;
+    return this.wobbleContinues(seg, ref, history);
+  }
+
+  /**
+   * The pending pulse is a short piece: it continues into `seg` unless the piece is nearly as
+   * bright as grey and the next segment rises like a pulse, and their edges span well over a
+   * period: then the piece is a dim grey after a white whose rise was found late (the slow
+   * pixel's afterglow and a flicker trough hide its start). (PWM ripple cuts one pulse into
+   * pieces too, but their edges span about one period.) A real grey comes a dark frame after the
+   * white before it; a piece that rises right as the white fades is that white's afterglow cut by
+   * flicker.
+   */
+  private pieceContinues(seg: Pulse, ref: PulseReference, history: Conditioner): boolean {
+    const p = this.pending;
+    // (Tested in turn: the piece's `top` and the last bright end are measured only when needed.)
+    const twoPulses = ref.locked && !history.pwm && p.period + seg.period > TWO_PULSES * ref.period;
+    if (!twoPulses) return true;
+    const nextRises = seg.peak - seg.floor >= DARK_BELOW * ref.amplitude;
+    if (!nextRises) return true;
+    const pieceLit = p.top >= ref.floor + LIT_AS_GREY * (ref.level - ref.floor);
+    const afterDark = p.edge >= this.lastBrightEnd + EARLIEST_AFTER_DARK * 0.5 * ref.period;
+    return !(pieceLit && afterDark);
+  }
+
+  /** `seg` barely rises from its valley: a wobble, and so a piece of the pending pulse, unless (in sync) it is as bright as grey and comes a dark frame after it. */
+  private wobbleContinues(seg: Pulse, ref: PulseReference, history: Conditioner): boolean {
     if (!ref.locked) return true;
+    const p = this.pending;
     // Under PWM dimming a grey frame the sampler's beat caught on the bursts' flanks is dim too:
     // there only the timing tells (the raw samples' level says little, see measureLate).
     if (!history.pwm && seg.top < ref.floor + DARK_BELOW * (ref.level - ref.floor)) return true;
     return seg.edge < brightEnd(history, p.start, p.end, 0.5 * (p.floor + p.peak)) + EARLIEST_AFTER_DARK * 0.5 * ref.period;
   }
 
-
   private release(ref: PulseReference | null, history: Conditioner): void {
     this.hasPending = false;
     const p = this.pending;
-    const ratio = ref ? p.period / ref.period : 1;
+    const ratio = ref !== null ? p.period / ref.period : 1;
     const first = this.count;
     // PWM means an OLED, whose pixels are fast: no pulse there hides another.
     // (Boolean fields compared with `true`, as in measureLate: a cheaper test.)
     const splittable =
       ref !== null && ref.locked === true && p.empty !== true && history.pwm !== true && ratio >= SPLIT_FROM && ratio < SPLIT_UP_TO;
     if (!splittable || !this.split(p, ref, history)) {
-      this.ready[this.count++].copyFrom(p);
+      // The pending pulse itself becomes ready; the ready slot's old object is the new `pending`.
+      this.pending = this.ready[this.count]!;
+      this.ready[this.count++] = p;
     }
-    for (let k = first; k < this.count; k++) measureLate(this.ready[k], ref, history, this.pwmModel);
-    const last = this.ready[this.count - 1];
+    for (let k = first; k < this.count; k++) measureLate(this.ready[k]!, ref, history, this.pwmModel);
+    const last = this.ready[this.count - 1]!;
     this.lastBrightEndValue = -Infinity;
     this.brightEndDue = last.empty !== true;
     if (this.brightEndDue) {
@@ -248,12 +275,12 @@ export class PulseAssembler {
     const at = Math.round(whiteLate ? run.end - run.length - 0.5 * frame : run.end + 0.5 * frame);
     // Each part must have room for a frame of light, or there was only one pulse after all.
     if (at - p.start < frame || p.end - at < frame) return false;
-    const a = this.ready[this.count++].copyFrom(p);
+    const a = this.ready[this.count++]!.copyFrom(p);
     a.end = at;
     a.period = at - p.edge;
     a.repaired = true;
     remeasure(history, a);
-    const b = this.ready[this.count++].copyFrom(p);
+    const b = this.ready[this.count++]!.copyFrom(p);
     b.start = at;
     b.edge = at;
     b.period = p.edge + p.period - at;
@@ -328,7 +355,13 @@ function measureLate(p: Pulse, ref: PulseReference | null, history: Conditioner,
   // But mains flicker in a long (held) gap can lift the light a little early, and the window
   // would then read the gap: the pulse cannot have begun much before its rise crossed halfway.
   const oldest = history.oldest;
-  const edge = Math.max(p.edge, halfRise(history, p, oldest) - LATE_FROM * frame);
+  // Usually the light stands halfway up a quarter frame after the edge: the half rise is then no
+  // later, the edge stands, and the walk to the half rise is not needed. (`probe`: the last sample
+  // whose quarter frame before it lies at or before the edge, as the subtraction below rounds.)
+  const lead = LATE_FROM * frame;
+  let probe = Math.floor(p.edge + lead);
+  if (probe - lead > p.edge) probe--;
+  const edge = standsHalfway(history, p, probe, oldest) ? p.edge : Math.max(p.edge, halfRise(history, p, oldest) - lead);
   const from = Math.max(p.start, Math.round(edge + LATE_FROM * frame));
   const to = Math.min(p.end, Math.max(from + 1, Math.round(edge + LATE_TO * frame)));
   if (from < oldest || to > history.count || to <= from) {
@@ -411,8 +444,11 @@ function settledTop(history: Conditioner, from: number, to: number): number {
   let a = -Infinity;
   let b = -Infinity;
   let c = -Infinity;
-  for (let i = from; i < end; i++) {
+  // Two samples a turn, the first taken in before the second: the ring's checks are paid once
+  // for both. (An odd window's last turn has no second sample: −Infinity is never taken in.)
+  for (let i = from; i < end; i += 2) {
     const x = values[i & MASK]!;
+    const y = i + 1 < end ? values[(i + 1) & MASK]! : -Infinity;
     if (x > a) {
       if (x > b) {
         a = b;
@@ -421,6 +457,15 @@ function settledTop(history: Conditioner, from: number, to: number): number {
           c = x;
         } else b = x;
       } else a = x;
+    }
+    if (y > a) {
+      if (y > b) {
+        a = b;
+        if (y > c) {
+          b = c;
+          c = y;
+        } else b = y;
+      } else a = y;
     }
   }
   let sum = 0;
@@ -463,6 +508,14 @@ function halfRise(history: Conditioner, p: Pulse, oldest: number): number {
   for (; i < centred; i++) if (smooth[(i + lag) & MASK]! >= half) return i;
   if (i < end && smooth[last & MASK]! >= half) return i;
   return -Infinity;
+}
+
+/** Whether the smoothed light centred on sample `i` of `p` stands halfway from its valley to its peak, as `halfRise` judges it (false where that would need the newest smoothed value). */
+function standsHalfway(history: Conditioner, p: Pulse, i: number, oldest: number): boolean {
+  const lag = (history.width - 1) >> 1;
+  const from = Math.max(p.start, oldest);
+  const centred = Math.min(p.end, history.count - 1 - lag);
+  return i >= from && i < centred && history.smooth[(i + lag) & MASK]! >= 0.5 * (p.floor + p.peak);
 }
 
 /** Largest raw sample over [from, to). */
