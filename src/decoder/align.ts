@@ -53,6 +53,10 @@ const CONFIDENT = 0.5;
 
 /** Bit flags of `Reception.hints`. */
 export const SlipHint = { NONE: 0, SPLIT: 1, MERGE: 2 } as const;
+/** The same flags for the per-pulse `slipHint`: the compiler folds module constants, not an exported object's fields. */
+const HINT_NONE = 0;
+const HINT_SPLIT = 1;
+const HINT_MERGE = 2;
 
 /**
  * What a bit's pulse says about slips near it, from its length in bit periods: edge to the next
@@ -61,9 +65,9 @@ export const SlipHint = { NONE: 0, SPLIT: 1, MERGE: 2 } as const;
  * periods, which few whole ones reach even with held frames.)
  */
 export function slipHint(period: number, width: number): number {
-  if (period < SHORT_PULSE || width < SHORT_PULSE) return SlipHint.SPLIT;
-  if (period > LONG_PULSE || width > LONG_PULSE) return SlipHint.MERGE;
-  return SlipHint.NONE;
+  if (period < SHORT_PULSE || width < SHORT_PULSE) return HINT_SPLIT;
+  if (period > LONG_PULSE || width > LONG_PULSE) return HINT_MERGE;
+  return HINT_NONE;
 }
 
 const enum Move {

@@ -658,7 +658,9 @@ export class Conditioner {
 
   /** Time of sample `index`, seconds (must be within the last HISTORY samples). */
   time(index: number): number {
-    return this.implicitTimes ? index * this.dt : this.times[index & MASK]!;
+    // (`=== true`: a boolean field's plain test compiles to a test for every kind of value; the
+    // timing code calls this several times a pulse.)
+    return this.implicitTimes === true ? index * this.dt : this.times[index & MASK]!;
   }
 
   /** Time at a fractional sample position, interpolated between its neighbours. */
