@@ -168,18 +168,6 @@ const D2_MEDIAN_TO_SIGMA = 1 / (0.6745 * Math.sqrt(6));
 /** Relative step of the running median of |second difference|. */
 const NOISE_STEP = 0.04;
 
-/**
- * The running median of |second difference| of the raw samples in dark gaps, `median` (−1 until
- * seeded), moved by one more second difference `d2`.
- */
-function nextNoiseMedian(median: number, d2: number): number {
-  const a = d2 < 0 ? -d2 : d2;
-  if (median < 0) return a;
-  if (a > median) return median > 0 ? median * (1 + NOISE_STEP) : a * NOISE_STEP;
-  if (a < median) return median * (1 - NOISE_STEP);
-  return median;
-}
-
 export class PulseSegmenter {
   private readonly history: Conditioner;
   private readonly decay: number;
@@ -203,14 +191,6 @@ export class PulseSegmenter {
   private noiseMedian = -1;
   /** While locked: samples after a peak with no new pulse before the pulse is closed anyway. */
   private gapTimeout = Infinity;
-  /**
-   * Samples after a peak at which the gap timeout closes the segment: `gapTimeout` + 1, kept a
-   * small whole number (a Smi) so that the scan's deadline is one too. Clamped to
-   * [1, SEGMENT_LIMIT + 1] without changing a decision: a longer timeout never comes before the
-   * length cut (the peak lies inside the open segment), and a shorter one closes at the first
-   * visit after the peak as 1 does.
-   */
-  private lateBy = SEGMENT_LIMIT + 1;
   /** While locked at a camera's few samples per frame: the learned valley and grey levels (else NaN). */
   private lockedFloor = Number.NaN;
   private lockedGrey = Number.NaN;
@@ -260,16 +240,13 @@ export class PulseSegmenter {
    * the way (PWM_RISE_SHARE), and a valley must lie below halfway (PWM_VALLEY_SHARE).
    */
   lock(gapTimeout: number, floor: number, grey: number): void {
-    const timeout = Math.ceil(gapTimeout);
-    this.gapTimeout = timeout;
-    this.lateBy = !(timeout < SEGMENT_LIMIT) ? SEGMENT_LIMIT + 1 : timeout > 0 ? (timeout + 1) | 0 : 1;
+    this.gapTimeout = Math.ceil(gapTimeout);
     this.lockedFloor = floor;
     this.lockedGrey = grey;
   }
 
   unlock(): void {
     this.gapTimeout = Infinity;
-    this.lateBy = SEGMENT_LIMIT + 1;
     this.lockedFloor = this.lockedGrey = Number.NaN;
   }
 
@@ -308,9 +285,6 @@ export class PulseSegmenter {
     // visiting every `stride`-th sample (on a grid fixed to the stream) misses no valley.
     const stride = this.stride;
     this.next = Math.ceil(from / stride) * stride;
-    // `to`, typed as a whole number for the compiler (as the sum of two; a parameter it does not
-    // know), so that the loops' bound below is one too.
-    const end = from + (to - from);
     // One scan per segment closed. The zig-zag's state crosses a hand-over only in fields: no
     // local is then live across the sink's call, so the compiler need not keep the scan's
     // locals on the stack (it would store them there on every sample).
@@ -328,47 +302,24 @@ export class PulseSegmenter {
       const gapTimeout = this.gapTimeout;
       // The first sample at which the open segment must be closed without a valley: at the
       // length limit (`cut`), or while falling after a real pulse, `lateBy` samples after its
-      // peak (the gap timeout; an open segment that started with a cut has none: `lateBy` is
-      // then `cut` itself, which no peak index plus it comes before).
+      // peak (the gap timeout).
       const cut = this.segmentStart + SEGMENT_LIMIT;
-      const lateBy = this.openEmpty === true ? cut : this.lateBy;
+      const lateBy = this.openEmpty ? Infinity : gapTimeout + 1;
       let deadline = !rising && peakAt + lateBy < cut ? peakAt + lateBy : cut;
       let closed = 0; // 0: nothing, 1: valley, 2: timeout, 3: length cut
-      while (n < to) {
-        // Most visits only move the extreme being tracked. These loops run through them, up to
-        // the visit that turns (or may turn) or the deadline's, which is then taken in full
-        // below. A rise that stands the hysteresis above dark turns at any dark sample, so its
-        // loop needs no noise test.
-        const stop = deadline < end ? deadline : end;
-        if (rising) {
-          if (peak - h >= darkBelow) {
-            for (; n < stop; n += stride) {
-              const s = smooth[n & MASK]!;
-              if (s >= peak) {
-                peak = s;
-                peakAt = n;
-              } else if (s < peak - h) break;
-            }
-          }
-        } else {
-          for (; n < stop; n += stride) {
-            const s = smooth[n & MASK]!;
-            if (s < valley) {
-              valley = s;
-              valleyAt = n;
-            } else if (s > valley + h) break;
-            if (s < darkBelow && (n & 3) < stride && n >= 2 && smooth[(n - 1) & MASK]! < darkBelow && smooth[(n - 2) & MASK]! < darkBelow)
-              median = nextNoiseMedian(median, values[n & MASK]! - 2 * values[(n - 1) & MASK]! + values[(n - 2) & MASK]!);
-          }
-        }
-        if (n >= to) break;
+      for (; n < to; n += stride) {
         const s = smooth[n & MASK]!;
         // Noise, measured where the light is dark (PWM ripple and edges live in the bright parts) —
         // three dark samples in a row, so that at a camera's few samples per frame an edge is not
         // taken for noise — on every fourth sample: plenty for a running median. (The dark test
         // comes first: one compare settles every visit in the bright part.)
-        if (s < darkBelow && (n & 3) < stride && n >= 2 && smooth[(n - 1) & MASK]! < darkBelow && smooth[(n - 2) & MASK]! < darkBelow)
-          median = nextNoiseMedian(median, values[n & MASK]! - 2 * values[(n - 1) & MASK]! + values[(n - 2) & MASK]!);
+        if (s < darkBelow && (n & 3) < stride && n >= 2 && smooth[(n - 1) & MASK]! < darkBelow && smooth[(n - 2) & MASK]! < darkBelow) {
+          const d2 = values[n & MASK]! - 2 * values[(n - 1) & MASK]! + values[(n - 2) & MASK]!;
+          const a = d2 < 0 ? -d2 : d2;
+          if (median < 0) median = a;
+          else if (a > median) median = median > 0 ? median * (1 + NOISE_STEP) : a * NOISE_STEP;
+          else if (a < median) median *= 1 - NOISE_STEP;
+        }
         if (rising) {
           if (s >= peak) {
             peak = s;
@@ -404,7 +355,6 @@ export class PulseSegmenter {
           closed = n - peakAt > gapTimeout && !rising ? 2 : 3;
           break;
         }
-        n += stride;
       }
       this.rising = rising;
       this.peak = peak;
