@@ -506,7 +506,10 @@ export class FlickerCanceller {
     }
     const amplitude = Math.sqrt(bestPower / (DETECT_BLOCKS - 1));
     this.noteSpan(this.high - this.low - 2 * amplitude, DETECT_BLOCKS * ANALYSIS_BLOCK_S);
-    if (best < 0 || !(amplitude > ON_FRACTION * this.span)) {
+    // A sinusoid of that amplitude would move the readings by nearly twice as much: readings that
+    // moved less hold none (a constant input's rounding noise demodulates to ~1e-14 against a
+    // span of 0, which the first test alone would take for flicker).
+    if (best < 0 || !(amplitude > ON_FRACTION * this.span) || !(this.high - this.low >= amplitude)) {
       this.goIdle();
       return;
     }

@@ -103,6 +103,14 @@ describe('FlickerCanceller', () => {
     }
   });
 
+  it('finds no flicker in a constant stream (its rounding noise demodulates to ~1e-14, against a span of 0)', () => {
+    for (const level of [1234, 0.3, 1e6]) {
+      const { cleaned, canceller } = run(new Float64Array(20 * RATE).fill(level));
+      expect(cleaned).toBe(0);
+      expect(canceller.measurement).toBeNull();
+    }
+  });
+
   it('leaves flicker far smaller than the swing alone', () => {
     const signal = withFlicker(pulseTrain(8, 60, 5), 100, 0.02 * SWING, 0);
     expect(run(signal).cleaned).toBeLessThanOrEqual(1);
