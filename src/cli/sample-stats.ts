@@ -9,26 +9,41 @@ export class SampleStats {
   count = 0;
   min = Infinity;
   max = -Infinity;
+  /** True once a finite sample has a fractional part: the values are not ADC codes (volts, say). */
+  fractional = false;
   private firstTime = Number.NaN;
   private lastTime = Number.NaN;
 
   /** Takes one chunk (NaN and ±Infinity are not samples: the decoder skips them too). */
   add(values: ArrayLike<number>, times: ArrayLike<number> | undefined): void {
-    let { min, max, count } = this;
+    let { min, max, count, fractional } = this;
     for (let i = 0; i < values.length; i++) {
       const x = values[i]!;
       if (!Number.isFinite(x)) continue;
       count++;
       if (x < min) min = x;
       if (x > max) max = x;
+      if (x !== Math.floor(x)) fractional = true;
     }
     this.min = min;
     this.max = max;
     this.count = count;
+    this.fractional = fractional;
     if (times && times.length > 0) {
       if (this.firstTime !== this.firstTime) this.firstTime = times[0]!;
       this.lastTime = times[times.length - 1]!;
     }
+  }
+
+  /**
+   * Whether the values can be read against a full scale nobody stated: ADC codes (whole numbers
+   * from 0) or fractions of full scale (0–1). Volts from a scope (0.3–1.6, or below zero) are
+   * neither, and a full scale guessed from their largest value means nothing.
+   */
+  get scaleImplied(): boolean {
+    if (this.count === 0) return true;
+    if (this.min < 0) return false;
+    return !this.fractional || this.max <= 1;
   }
 
   /** Span of the capture, seconds: from its timestamps, else samples ÷ rate. */

@@ -31,6 +31,11 @@ export interface SignalFacts {
   readonly flicker?: FlickerEstimate | undefined;
   /** Video: the knobs are exposure and framing, not a gain resistor. */
   readonly camera: boolean;
+  /**
+   * False when the full scale is a placeholder (volts, no --full-scale): then swing, clipping and
+   * headroom as fractions of it are not judged. Default true.
+   */
+  readonly fullScaleKnown?: boolean | undefined;
 }
 
 /** Swing below this fraction of full scale is too weak; below the second, weaker than a tuned circuit. */
@@ -54,6 +59,8 @@ const CLOCK_LIMIT_PPM = 30_000;
 const MIN_SAMPLES_FOR_CLOCK = 8;
 /** Fraction of levels held an extra refresh that points at a struggling transmitter. */
 const MANY_HELD = 0.1;
+/** Said instead of judging swing and clipping when the values are volts and no full scale was given. */
+const UNKNOWN_SCALE = 'the samples are not ADC codes (volts?), so swing and clipping cannot be judged: give --full-scale, e.g. the ADC reference voltage';
 
 /** Every verdict for the signal, problems first; "good signal" when there is no problem. */
 export function adviseSignal(f: SignalFacts): Advice[] {
@@ -61,7 +68,8 @@ export function adviseSignal(f: SignalFacts): Advice[] {
   const out = r.swing > 0 ? adviseLearned(f) : adviseUnlearned(f);
   out.sort((a, b) => rank(a.severity) - rank(b.severity));
   if (!out.some((a) => a.severity === 'problem') && r.swing > 0) {
-    out.push({ severity: 'good', text: `good signal: swing ${fixed(r.swingFraction, 2)} of full scale, SNR ${fixed(r.snrDb, 0)} dB, decision margin ${fixed(r.marginSigmas, 1)} σ` });
+    const swing = f.fullScaleKnown === false ? '' : `swing ${fixed(r.swingFraction, 2)} of full scale, `;
+    out.push({ severity: 'good', text: `good signal: ${swing}SNR ${fixed(r.snrDb, 0)} dB, decision margin ${fixed(r.marginSigmas, 1)} σ` });
   }
   return out;
 }
@@ -74,14 +82,8 @@ function rank(s: Severity): number {
 function adviseLearned(f: SignalFacts): Advice[] {
   const r = f.report;
   const out: Advice[] = [];
-  const swing = fraction(r.swingFraction);
-  if (r.saturationFraction > SATURATING) {
-    out.push(problem(`${f.camera ? 'the screen is overexposed' : 'sensor saturates'} (${percent(r.saturationFraction)} of samples at the top of the range): ${f.camera ? 'lower the exposure or the screen brightness' : 'lower the gain or move the sensor away from the screen'}`));
-  } else if (r.white > NEAR_CEILING * r.fullScale) {
-    out.push(note(`white is at ${fixed(r.white / r.fullScale, 2)} of full scale, close to saturating: ${f.camera ? 'a little less exposure' : 'a little less gain'} would leave headroom`));
-  }
-  if (r.swingFraction < WEAK_SWING) out.push(problem(`swing is ${swing} of full scale: ${weakSwingFix(f.camera)}`));
-  else if (r.swingFraction < LOW_SWING) out.push(note(`swing is ${swing} of full scale, below the 0.3–0.6 of a tuned circuit: ${weakSwingFix(f.camera)} for more margin`));
+  if (f.fullScaleKnown === false) out.push(note(UNKNOWN_SCALE));
+  else adviseHeadroomAndSwing(f, out);
   if (r.greyWhiteSeparation < CLOSE_GAP) {
     // Linear sensors see grey at 0.35–0.52 of the way to white; much closer means white is squashed.
     const cause = r.saturationFraction > SATURATING ? 'the sensor clips white down towards grey; lower the gain' : f.camera ? 'white is compressed: lower the exposure' : 'the sensor is not linear near the top: lower the gain';
@@ -103,18 +105,33 @@ function adviseLearned(f: SignalFacts): Advice[] {
   return out;
 }
 
+/** Clipping, headroom and swing: fractions of the full scale, so only when it is known. */
+function adviseHeadroomAndSwing(f: SignalFacts, out: Advice[]): void {
+  const r = f.report;
+  if (r.saturationFraction > SATURATING) {
+    out.push(problem(`${f.camera ? 'the screen is overexposed' : 'sensor saturates'} (${percent(r.saturationFraction)} of samples at the top of the range): ${f.camera ? 'lower the exposure or the screen brightness' : 'lower the gain or move the sensor away from the screen'}`));
+  } else if (r.white > NEAR_CEILING * r.fullScale) {
+    out.push(note(`white is at ${fixed(r.white / r.fullScale, 2)} of full scale, close to saturating: ${f.camera ? 'a little less exposure' : 'a little less gain'} would leave headroom`));
+  }
+  const swing = fraction(r.swingFraction);
+  if (r.swingFraction < WEAK_SWING) out.push(problem(`swing is ${swing} of full scale: ${weakSwingFix(f.camera)}`));
+  else if (r.swingFraction < LOW_SWING) out.push(note(`swing is ${swing} of full scale, below the 0.3–0.6 of a tuned circuit: ${weakSwingFix(f.camera)} for more margin`));
+}
+
 /** No preamble was found, so no levels: what the raw samples say. */
 function adviseUnlearned(f: SignalFacts): Advice[] {
   const r = f.report;
   const out: Advice[] = [];
   const range = f.max - f.min;
   const spanned = range / r.fullScale;
+  const known = f.fullScaleKnown !== false;
+  if (!known) out.push(note(UNKNOWN_SCALE));
   if (!(range > 0)) {
     out.push(problem(`the signal is constant: ${f.camera ? 'is the screen in the picture?' : 'is the sensor connected and facing the screen?'}`));
-  } else if (spanned < WEAK_SWING) {
+  } else if (known && spanned < WEAK_SWING) {
     out.push(problem(`signal swing is ${fraction(spanned)} of full scale: ${weakSwingFix(f.camera)}`));
   }
-  if (r.saturationFraction > SATURATING) {
+  if (known && r.saturationFraction > SATURATING) {
     out.push(problem(`${f.camera ? 'the picture is overexposed' : 'sensor saturates'} (${percent(r.saturationFraction)} of samples at the top of the range): ${f.camera ? 'lower the exposure' : 'lower the gain or move the sensor away'}`));
   }
   if (range > 0 && r.noiseRms > 0 && range < 8 * r.noiseRms) {

@@ -2,7 +2,7 @@
  * `blinkup analyze`: the report's fields and verdicts on real captures, the flicker measurement
  * against the simulator's truth, and --plot's PNG (size, the decisions drawn, no payload text).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -76,6 +76,25 @@ describe('the report', () => {
     expect(out.report.saturationFraction).toBeGreaterThan(0.01);
     expect(out.verdicts).toContainEqual({ severity: 'problem', text: expect.stringMatching(/^sensor saturates \(\d+(\.\d)? % of samples at the top of the range\): lower the gain/) });
     expect(out.verdicts.some((v: { severity: string }) => v.severity === 'good')).toBe(false);
+  });
+
+  // A scope export in volts (3.3 V reference) holds no ADC codes: a full scale guessed from its
+  // largest value (255 for 1.6 V) made a healthy signal "0.005 of full scale: raise the gain".
+  it('volts without --full-scale: swing and clipping are not judged against a guessed full scale', async () => {
+    const codes = await simulated('codes.csv', '--seed', '8');
+    const volts = readFileSync(codes, 'utf8').trim().split('\n').slice(4).map((line) => (Number(line) / 4095 * 3.3).toFixed(4));
+    const path = join(dir, 'volts.csv');
+    writeFileSync(path, `Volt\n${volts.join('\n')}\n`);
+    const out = await analyzeJson(path, '--rate', '1000');
+    expect(out.fullScale.source).toBe('unknown');
+    expect(out.transmissions.packets).toBe(1);
+    expect(out.verdicts).toEqual([
+      { severity: 'note', text: expect.stringMatching(/^the samples are not ADC codes \(volts\?\), so swing and clipping cannot be judged: give --full-scale/) },
+      { severity: 'good', text: expect.stringMatching(/^good signal: SNR \d+ dB/) },
+    ]);
+    const given = await analyzeJson(path, '--rate', '1000', '--full-scale', '3.3');
+    expect(given.fullScale).toEqual({ value: 3.3, source: 'given' });
+    expect(given.verdicts.at(-1).text).toMatch(/^good signal: swing 0\.\d\d of full scale/);
   });
 
   it.each([

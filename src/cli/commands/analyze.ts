@@ -96,6 +96,7 @@ async function analyze(capture: Capture, o: AnalyzeOptionValues): Promise<Analys
     sampleRate: capture.sampleRate,
     flicker: estimate,
     camera: capture.camera,
+    fullScaleKnown: run.fullScaleSource !== 'unknown',
   });
   return { run, flicker: estimate, advice, window: plot?.finish() };
 }
