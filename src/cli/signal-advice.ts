@@ -141,6 +141,12 @@ function adviseUnlearned(f: SignalFacts): Advice[] {
     out.push(problem(`the capture is only ${fixed(f.durationS, 1)} s long and a transmission takes 3–30 s: record from before the flashing starts until after it ends`));
   }
   adviseFlicker(f, range, 'the signal range', out);
+  if (range > 0 && !out.some((a) => a.severity === 'problem')) {
+    // Nothing wrong with the samples themselves, yet no preamble: never leave the verdict empty.
+    const spans = known ? ` (it spans ${fraction(spanned)} of full scale)` : '';
+    const source = f.camera ? 'the flashing screen in the picture' : 'the screen flashing BlinkUp';
+    out.push(problem(`the signal changes${spans} but holds no BlinkUp preamble: was ${source} while this was recorded? Slow LCD pixels smear 60 fps pulses (flash at 30 or 20 fps); --plot shows them`));
+  }
   return out;
 }
 

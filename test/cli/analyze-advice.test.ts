@@ -69,6 +69,8 @@ describe('no preamble: what the raw samples say', () => {
     ['a noisy signal', { min: 1000, max: 1600 }, { noiseRms: 100 }, /^the signal is buried in noise \(range 6\.0 × the noise\)/],
     ['a short capture', { durationS: 1.25 }, {}, /^the capture is only 1\.3 s long and a transmission takes 3–30 s/],
     ['saturation', {}, { saturationFraction: 0.3 }, /^sensor saturates \(30 % of samples/],
+    // A slow LCD at 60 fps: a healthy-looking signal whose pulses never form a preamble.
+    ['a lively signal without a preamble', {}, { noiseRms: 1.4 }, /^the signal changes \(it spans 0\.49 of full scale\) but holds no BlinkUp preamble: was the screen flashing/],
   ])('%s', (_, facts, report, text) => {
     const advice = unlearned(facts, report);
     expect(texts(advice, 'problem')).toContainEqual(expect.stringMatching(text));
