@@ -49,6 +49,12 @@ describe('readCsvSamples: accepted shapes', () => {
     expect(got.values).toEqual([1, Number.NaN, -Infinity, 4]);
   });
 
+  // C's printf and Python (numpy.savetxt, csv) write infinities as inf, -inf, infinity.
+  it('accepts inf, -inf and infinity in any case, as printf and Python write them', async () => {
+    const got = await collect(readCsvSamples('1\ninf\n-inf\n+INF\ninfinity\n2\n'));
+    expect(got.values).toEqual([1, Infinity, -Infinity, Infinity, Infinity, 2]);
+  });
+
   it('converts a time column in ms or µs to seconds', async () => {
     expect((await collect(readCsvSamples('Time (ms),CH1\n1,5\n2,6\n'))).times).toEqual([0.001, 0.002]);
     expect((await collect(readCsvSamples('time_us,v\n1000,5\n'))).times).toEqual([0.001]);
