@@ -165,6 +165,21 @@ describe('--plot', () => {
     expect(readPng(path).width).toBe(1600);
   });
 
+  // Oscilloscopes put the trigger at 0 s: a capture's first seconds are negative.
+  it('--window takes negative seconds, for scope exports that start before the trigger', async () => {
+    const lines = readFileSync(fixture('photodiode-timestamps.csv'), 'utf8').trim().split('\n').slice(1);
+    const shifted = lines.map((line) => {
+      const [t, v] = line.split(',');
+      return `${(Number(t) - 5).toFixed(6)},${v}`;
+    });
+    const csv = join(dir, 'pretrigger.csv');
+    writeFileSync(csv, `time_s,value\n${shifted.join('\n')}\n`);
+    const path = join(dir, 'pretrigger.png');
+    const out = await analyzeJson(csv, '--plot', path, '--window', '-4,-2');
+    expect(out.plot).toMatchObject({ path, startS: -4, endS: -2 });
+    expect(out.plot.pulses).toBeGreaterThan(20);
+  });
+
   it('a capture without a transmission plots its start', async () => {
     const path = join(dir, 'none.png');
     const faint = join(dir, 'faint.csv');

@@ -20,7 +20,7 @@ import { FlickerMeter, type FlickerEstimate } from '../flicker-meter.js';
 import { fixed, plural } from '../format.js';
 import { openCapture, type Capture } from '../input-source.js';
 import { reportView } from '../packet-view.js';
-import { parseDecimalPair } from '../parse-options.js';
+import { parseSignedDecimalPair } from '../parse-options.js';
 import { PlotWindow, type WindowContents } from '../plot-window.js';
 import { renderAnalysis } from '../render-analysis.js';
 import { adviseSignal, type Advice } from '../signal-advice.js';
@@ -49,7 +49,7 @@ Examples:
     );
   addCaptureOptions(cmd)
     .option('--plot <png>', 'write a PNG plot of the first transmission')
-    .option('--window <start,end>', 'plot these seconds of the capture instead', parseDecimalPair('30,45'))
+    .option('--window <start,end>', 'plot these seconds of the capture instead', parseSignedDecimalPair('30,45'))
     .option('--json', 'print one JSON object: input, report, flicker, verdicts')
     .action(async (path: string, o: AnalyzeOptionValues) => {
       if (o.window && !o.plot) throw usageError('--window chooses what --plot draws: add --plot <png>');
