@@ -145,7 +145,7 @@ function adviseUnlearned(f: SignalFacts): Advice[] {
     // Nothing wrong with the samples themselves, yet no preamble: never leave the verdict empty.
     const spans = known ? ` (it spans ${fraction(spanned)} of full scale)` : '';
     const source = f.camera ? 'the flashing screen in the picture' : 'the screen flashing BlinkUp';
-    out.push(problem(`the signal changes${spans} but holds no BlinkUp preamble: was ${source} while this was recorded? Slow LCD pixels smear 60 fps pulses (flash at 30 or 20 fps); --plot shows them`));
+    out.push(problem(`the signal changes${spans} but holds no BlinkUp preamble: was ${source} while this was recorded? Slow LCD pixels smear pulses at 60 fps and faster (flash at 30 or 20 fps); --plot shows them`));
   }
   return out;
 }
