@@ -68,7 +68,8 @@ export async function decodeCapture(capture: Capture, options: DecodeRunOptions 
       ...(options.onPulse ? { onPulse: options.onPulse } : {}),
     });
     options.onChunk?.(chunk, capture.sampleRate);
-    stats.add(chunk.values, chunk.times);
+    // A camera's dropped frames are the decoder's to report (missingFrames); a sampler's gaps are counted here.
+    stats.add(chunk.values, chunk.times, capture.camera ? undefined : capture.sampleRate);
     take(decoder.push(chunk.values, chunk.times));
   }
   // Every reader throws on an empty input, so a decoder exists here; the fallback is for safety.
@@ -83,4 +84,9 @@ export async function decodeCapture(capture: Capture, options: DecodeRunOptions 
     durationS: stats.durationS(capture.sampleRate),
     fullScaleSource: options.fullScale !== undefined ? 'given' : capture.fullScale !== undefined ? 'capture' : stats.scaleImplied ? 'inferred' : 'unknown',
   };
+}
+
+/** The sampler's lost samples, as the verdicts take them. */
+export function gapsOf(run: DecodeRun): { count: number; longestS: number } {
+  return { count: run.stats.gaps, longestS: run.stats.longestGapS };
 }

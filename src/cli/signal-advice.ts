@@ -36,6 +36,8 @@ export interface SignalFacts {
    * headroom as fractions of it are not judged. Default true.
    */
   readonly fullScaleKnown?: boolean | undefined;
+  /** Photodiode with timestamps: jumps in the times (samples the sampler lost) and the longest, seconds. */
+  readonly timestampGaps?: { readonly count: number; readonly longestS: number } | undefined;
 }
 
 /** Swing below this fraction of full scale is too weak; below the second, weaker than a tuned circuit. */
@@ -57,6 +59,8 @@ const NOTICEABLE_FLICKER = 0.1;
 const CLOCK_LIMIT_PPM = 30_000;
 /** Samples per flashed frame below which period measurements are too coarse to judge a clock by. */
 const MIN_SAMPLES_FOR_CLOCK = 8;
+/** A jump in the timestamps this long swallows most of a 60 fps frame: a pulse may be lost. */
+const LOST_PULSE_S = 0.015;
 /** Fraction of levels held an extra refresh that points at a struggling transmitter. */
 const MANY_HELD = 0.1;
 /** Said instead of judging swing and clipping when the values are volts and no full scale was given. */
@@ -66,6 +70,7 @@ const UNKNOWN_SCALE = 'the samples are not ADC codes (volts?), so swing and clip
 export function adviseSignal(f: SignalFacts): Advice[] {
   const r = f.report;
   const out = r.swing > 0 ? adviseLearned(f) : adviseUnlearned(f);
+  adviseGaps(f, out);
   out.sort((a, b) => rank(a.severity) - rank(b.severity));
   if (!out.some((a) => a.severity === 'problem') && r.swing > 0) {
     const swing = f.fullScaleKnown === false ? '' : `swing ${fixed(r.swingFraction, 2)} of full scale, `;
@@ -93,7 +98,8 @@ function adviseLearned(f: SignalFacts): Advice[] {
     out.push(problem(`pulse values scatter too much for the grey/white gap (margin ${fixed(r.marginSigmas, 1)} σ): ${fix}`));
   }
   adviseFlicker(f, r.swing, 'the swing', out);
-  const clockMeasurable = f.sampleRate !== undefined && f.sampleRate / r.fps >= MIN_SAMPLES_FOR_CLOCK;
+  // Time the sampler lost counts into the measured flash rate: no clock verdict from it.
+  const clockMeasurable = f.sampleRate !== undefined && f.sampleRate / r.fps >= MIN_SAMPLES_FOR_CLOCK && !losesPulses(f);
   if (clockMeasurable && Math.abs(r.clockErrorPpm) > CLOCK_LIMIT_PPM) {
     const clock = f.camera ? 'camera clock' : 'sampler clock';
     out.push(problem(`the ${clock} is ${fixed(Math.abs(r.clockErrorPpm) / 1e4, 1)} % ${r.clockErrorPpm > 0 ? 'fast' : 'slow'}, beyond the ±3 % the decoder tracks: check the ${f.camera ? 'frame rate' : 'sample rate or use a crystal'}`));
@@ -148,6 +154,18 @@ function adviseUnlearned(f: SignalFacts): Advice[] {
     out.push(problem(`the signal changes${spans} but holds no BlinkUp preamble: was ${source} while this was recorded? Slow LCD pixels smear pulses at 60 fps and faster (flash at 30 or 20 fps); --plot shows them`));
   }
   return out;
+}
+
+function losesPulses(f: SignalFacts): boolean {
+  return f.timestampGaps !== undefined && f.timestampGaps.longestS >= LOST_PULSE_S;
+}
+
+function adviseGaps(f: SignalFacts, out: Advice[]): void {
+  const gaps = f.timestampGaps;
+  if (!gaps || gaps.count === 0) return;
+  const text = `the timestamps jump ${gaps.count} ${plural(gaps.count, 'time')} (longest ${fixed(gaps.longestS * 1000, 1)} ms): the sampler lost samples`;
+  if (losesPulses(f)) out.push(problem(`${text}, and a lost pulse cannot be recovered: buffer the samples or log over a faster link`));
+  else out.push(note(`${text}; short gaps are bridged`));
 }
 
 function adviseFlicker(f: SignalFacts, scale: number, what: string, out: Advice[]): void {

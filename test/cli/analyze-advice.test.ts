@@ -59,6 +59,31 @@ describe('a decoded signal', () => {
   });
 });
 
+// A serial logger that drops 40–100 ms of samples made the flash look 6 % slow: the verdict
+// blamed the sampler clock. The gaps are the cause, and the clock is not judged through them.
+describe('samples the sampler lost', () => {
+  it('long gaps: a problem naming them, and no clock verdict from a rate they distort', () => {
+    const advice = advise({ clockErrorPpm: 60_000 }, { timestampGaps: { count: 5, longestS: 0.0951 } });
+    expect(texts(advice, 'problem')).toEqual(['the timestamps jump 5 times (longest 95.1 ms): the sampler lost samples, and a lost pulse cannot be recovered: buffer the samples or log over a faster link']);
+  });
+
+  it('short gaps: a note, and the clock is still judged', () => {
+    const advice = advise({ clockErrorPpm: 60_000 }, { timestampGaps: { count: 1, longestS: 0.006 } });
+    expect(texts(advice, 'note')).toEqual(['the timestamps jump 1 time (longest 6.0 ms): the sampler lost samples; short gaps are bridged']);
+    expect(texts(advice, 'problem')).toContainEqual(expect.stringMatching(/^the sampler clock is 6\.0 % fast/));
+  });
+
+  it('SampleStats counts jumps of more than 5 sample intervals, across chunks, not jitter', () => {
+    const stats = new SampleStats();
+    const times = Float64Array.from({ length: 1000 }, (_, i) => i / 1000 + (i % 2) * 0.0004); // jitter
+    stats.add(new Float64Array(1000), times, 1000);
+    stats.add(new Float64Array(2), Float64Array.of(1.03, 1.031), 1000); // a 31 ms jump across the chunk boundary
+    stats.add(new Float64Array(2), Float64Array.of(1.04, 1.041), 1000); // 9 ms
+    expect(stats.gaps).toBe(2);
+    expect(stats.longestGapS).toBeCloseTo(1.03 - 0.9994, 6); // from the last sample (jittered) of the first chunk
+  });
+});
+
 describe('no preamble: what the raw samples say', () => {
   const unlearned = (facts: Partial<SignalFacts>, report: Partial<SignalReport> = {}): Advice[] =>
     adviseSignal({ report: { ...UNLEARNED, ...report }, min: 1000, max: 3000, durationS: 15, sampleRate: 1000, camera: false, ...facts });

@@ -14,7 +14,7 @@ import type { DecodeEvent, PulseInfo } from '../../decoder/types.js';
 import { analysisPlot, PLOT_SIZE } from '../analysis-plot.js';
 import { addCaptureOptions, captureOptionsFrom, type CaptureOptionValues } from '../capture-options.js';
 import type { CliContext } from '../context.js';
-import { decodeCapture, type DecodeRun } from '../decode-capture.js';
+import { decodeCapture, gapsOf, type DecodeRun } from '../decode-capture.js';
 import { usageError } from '../errors.js';
 import { FlickerMeter, type FlickerEstimate } from '../flicker-meter.js';
 import { fixed, plural } from '../format.js';
@@ -97,6 +97,7 @@ async function analyze(capture: Capture, o: AnalyzeOptionValues): Promise<Analys
     flicker: estimate,
     camera: capture.camera,
     fullScaleKnown: run.fullScaleSource !== 'unknown',
+    timestampGaps: gapsOf(run),
   });
   return { run, flicker: estimate, advice, window: plot?.finish() };
 }
