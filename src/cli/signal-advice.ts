@@ -10,7 +10,7 @@
 import type { SignalReport } from '../decoder/types.js';
 import type { DecodeRun } from './decode-capture.js';
 import type { FlickerEstimate } from './flicker-meter.js';
-import { fixed, fraction, percent, plural } from './format.js';
+import { fixed, fraction, level, percent, plural } from './format.js';
 
 export type Severity = 'problem' | 'note' | 'good';
 
@@ -88,6 +88,7 @@ function adviseLearned(f: SignalFacts): Advice[] {
   const r = f.report;
   const out: Advice[] = [];
   if (f.fullScaleKnown === false) out.push(note(UNKNOWN_SCALE));
+  else if (aboveFullScale(f)) out.push(problem(aboveFullScaleText(f)));
   else adviseHeadroomAndSwing(f, out);
   if (r.greyWhiteSeparation < CLOSE_GAP) {
     // Linear sensors see grey at 0.35–0.52 of the way to white; much closer means white is squashed.
@@ -130,8 +131,10 @@ function adviseUnlearned(f: SignalFacts): Advice[] {
   const out: Advice[] = [];
   const range = f.max - f.min;
   const spanned = range / r.fullScale;
-  const known = f.fullScaleKnown !== false;
-  if (!known) out.push(note(UNKNOWN_SCALE));
+  const above = aboveFullScale(f);
+  const known = f.fullScaleKnown !== false && !above;
+  if (f.fullScaleKnown === false) out.push(note(UNKNOWN_SCALE));
+  else if (above) out.push(problem(aboveFullScaleText(f)));
   if (!(range > 0)) {
     out.push(problem(`the signal is constant: ${f.camera ? 'is the screen in the picture?' : 'is the sensor connected and facing the screen?'}`));
   } else if (known && spanned < WEAK_SWING) {
@@ -156,6 +159,18 @@ function adviseUnlearned(f: SignalFacts): Advice[] {
     out.push(problem(`the signal changes${spans} but holds no BlinkUp preamble: was ${source} while this was recorded${polarity}? Slow LCD pixels smear pulses at 60 fps and faster (flash at 30 or 20 fps); --plot shows them`));
   }
   return out;
+}
+
+/**
+ * Samples beyond the stated full scale (a wrong --full-scale or header): every fraction of it,
+ * and the clipping measured against it, would mislead. Video is linear light, never above 1.
+ */
+function aboveFullScale(f: SignalFacts): boolean {
+  return !f.camera && f.fullScaleKnown !== false && f.max > f.report.fullScale;
+}
+
+function aboveFullScaleText(f: SignalFacts): string {
+  return `samples reach ${level(f.max)}, above the full scale of ${level(f.report.fullScale)}: give the ADC's real full scale with --full-scale (4095 for 12 bits)`;
 }
 
 function losesPulses(f: SignalFacts): boolean {

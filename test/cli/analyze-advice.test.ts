@@ -59,6 +59,21 @@ describe('a decoded signal', () => {
   });
 });
 
+// `--full-scale 1023` on a 12-bit capture: the decoder measured 57 % of samples "at the top",
+// and the verdict said "sensor saturates: lower the gain". The full scale is what is wrong.
+describe('samples above the stated full scale', () => {
+  it('one problem naming the full scale, and no clipping, headroom or swing verdict from it', () => {
+    const advice = advise({ fullScale: 1023, swingFraction: 1200 / 1023, saturationFraction: 0.57, white: 1800 }, { max: 2100 });
+    expect(texts(advice, 'problem')).toEqual(['samples reach 2100, above the full scale of 1023: give the ADC\'s real full scale with --full-scale (4095 for 12 bits)']);
+    expect(advice.filter((a) => a.severity === 'note')).toEqual([]);
+  });
+
+  it('without a preamble too', () => {
+    const advice = adviseSignal({ report: { ...UNLEARNED, fullScale: 255, saturationFraction: 0.4 }, min: 10, max: 900, durationS: 15, sampleRate: 1000, camera: false });
+    expect(texts(advice, 'problem')).toEqual([expect.stringMatching(/^samples reach 900, above the full scale of 255:/)]);
+  });
+});
+
 // A serial logger that drops 40–100 ms of samples made the flash look 6 % slow: the verdict
 // blamed the sampler clock. The gaps are the cause, and the clock is not judged through them.
 describe('samples the sampler lost', () => {
