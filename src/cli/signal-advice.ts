@@ -170,7 +170,7 @@ function aboveFullScale(f: SignalFacts): boolean {
 }
 
 function aboveFullScaleText(f: SignalFacts): string {
-  return `samples reach ${level(f.max)}, above the full scale of ${level(f.report.fullScale)}: give the ADC's real full scale with --full-scale (4095 for 12 bits)`;
+  return `samples reach ${level(f.max)}, above the full scale of ${level(f.report.fullScale)}: give the ADC's real full scale with --full-scale (4095 for 12 bits), or remove corrupt samples`;
 }
 
 function losesPulses(f: SignalFacts): boolean {

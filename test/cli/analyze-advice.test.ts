@@ -64,7 +64,7 @@ describe('a decoded signal', () => {
 describe('samples above the stated full scale', () => {
   it('one problem naming the full scale, and no clipping, headroom or swing verdict from it', () => {
     const advice = advise({ fullScale: 1023, swingFraction: 1200 / 1023, saturationFraction: 0.57, white: 1800 }, { max: 2100 });
-    expect(texts(advice, 'problem')).toEqual(['samples reach 2100, above the full scale of 1023: give the ADC\'s real full scale with --full-scale (4095 for 12 bits)']);
+    expect(texts(advice, 'problem')).toEqual(['samples reach 2100, above the full scale of 1023: give the ADC\'s real full scale with --full-scale (4095 for 12 bits), or remove corrupt samples']);
     expect(advice.filter((a) => a.severity === 'note')).toEqual([]);
   });
 
