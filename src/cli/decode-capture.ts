@@ -13,6 +13,8 @@ import { SampleStats } from './sample-stats.js';
 export type SyncLostEvent = Extract<DecodeEvent, { type: 'sync-lost' }>;
 export type SaturationEvent = Extract<DecodeEvent, { type: 'saturation' }>;
 
+export type FullScaleSource = 'given' | 'capture' | 'inferred' | 'unknown';
+
 export interface DecodeRunOptions {
   /** ADC full scale, for the report's fractions; inferred from the samples when absent. */
   readonly fullScale?: number | undefined;
@@ -34,8 +36,12 @@ export interface DecodeRun {
   readonly stats: SampleStats;
   /** Span of the capture, seconds. */
   readonly durationS: number;
-  /** Where the report's full scale came from: the user, the capture's header, or a guess from the largest value. */
-  readonly fullScaleSource: 'given' | 'capture' | 'inferred';
+  /**
+   * Where the report's full scale came from: the user, the capture's header, a guess from the
+   * largest value, or nowhere — values that are neither ADC codes nor fractions (volts), whose
+   * guessed full scale is a placeholder that no fraction of full scale can be judged against.
+   */
+  readonly fullScaleSource: FullScaleSource;
 }
 
 export async function decodeCapture(capture: Capture, options: DecodeRunOptions = {}): Promise<DecodeRun> {
@@ -62,7 +68,8 @@ export async function decodeCapture(capture: Capture, options: DecodeRunOptions 
       ...(options.onPulse ? { onPulse: options.onPulse } : {}),
     });
     options.onChunk?.(chunk, capture.sampleRate);
-    stats.add(chunk.values, chunk.times);
+    // A camera's dropped frames are the decoder's to report (missingFrames); a sampler's gaps are counted here.
+    stats.add(chunk.values, chunk.times, capture.camera ? undefined : capture.sampleRate);
     take(decoder.push(chunk.values, chunk.times));
   }
   // Every reader throws on an empty input, so a decoder exists here; the fallback is for safety.
@@ -75,6 +82,11 @@ export async function decodeCapture(capture: Capture, options: DecodeRunOptions 
     report: decoder.report(),
     stats,
     durationS: stats.durationS(capture.sampleRate),
-    fullScaleSource: options.fullScale !== undefined ? 'given' : capture.fullScale !== undefined ? 'capture' : 'inferred',
+    fullScaleSource: options.fullScale !== undefined ? 'given' : capture.fullScale !== undefined ? 'capture' : stats.scaleImplied ? 'inferred' : 'unknown',
   };
+}
+
+/** The sampler's lost samples, as the verdicts take them. */
+export function gapsOf(run: DecodeRun): { count: number; longestS: number } {
+  return { count: run.stats.gaps, longestS: run.stats.longestGapS };
 }

@@ -145,7 +145,7 @@ function openStream(format: CaptureFormat, name: string, bytes: AsyncIterable<Ui
   }
 }
 
-/** CSV: the rate is --rate, else the header's sample interval; or each sample's time column. */
+/** CSV: the rate is --rate (overriding any time column), else each sample's time column, else the header's sample interval. */
 class CsvCapture implements Capture {
   readonly format = 'csv';
   readonly camera = false;
@@ -168,7 +168,10 @@ class CsvCapture implements Capture {
 
   async *chunks(): AsyncGenerator<SampleChunk, void, undefined> {
     let first = true;
-    for await (const chunk of readCsvSamples(this.bytes)) {
+    // --rate times the samples: a time column is then ignored, not read in a unit it may not have
+    // (an Arduino's micros() taken as seconds); the value column stays the same.
+    const given = this.timing === '--rate';
+    for await (const chunk of readCsvSamples(this.bytes, given ? { timeColumn: false } : {})) {
       if (first) {
         first = false;
         this.learnTiming(chunk.info.sampleIntervalS, chunk.times);

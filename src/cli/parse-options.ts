@@ -23,9 +23,18 @@ export function parseSignedDecimal(text: string): number {
 
 /** Two non-negative decimals separated by a comma, e.g. `--pwm 240,0.5`; `example` is shown on error. */
 export function parseDecimalPair(example: string): (text: string) => [number, number] {
+  return pairOf(DECIMAL, example);
+}
+
+/** Two decimals that may be negative, e.g. `--window -4,-2` (a scope's times before its trigger). */
+export function parseSignedDecimalPair(example: string): (text: string) => [number, number] {
+  return pairOf(SIGNED_DECIMAL, example);
+}
+
+function pairOf(number: RegExp, example: string): (text: string) => [number, number] {
   return (text) => {
     const parts = text.split(',').map((s) => s.trim());
-    if (parts.length !== 2 || !parts.every((p) => DECIMAL.test(p))) throw new InvalidArgumentError(`expected two numbers separated by a comma, e.g. ${example}.`);
+    if (parts.length !== 2 || !parts.every((p) => number.test(p))) throw new InvalidArgumentError(`expected two numbers separated by a comma, e.g. ${example}.`);
     return [Number(parts[0]), Number(parts[1])];
   };
 }

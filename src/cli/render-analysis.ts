@@ -4,6 +4,7 @@
  * (the flasher and the sampler's clock) — then the verdicts, problems first.
  */
 import type { SignalReport } from '../decoder/types.js';
+import type { FullScaleSource } from './decode-capture.js';
 import type { FlickerEstimate } from './flicker-meter.js';
 import { clockText, fixed, level, percent, plural, signed } from './format.js';
 import type { Advice } from './signal-advice.js';
@@ -18,7 +19,7 @@ export interface AnalysisFacts {
   readonly sampleRate: number | undefined;
   readonly timing: string | undefined;
   readonly region?: string | undefined;
-  readonly fullScaleSource: 'given' | 'capture' | 'inferred';
+  readonly fullScaleSource: FullScaleSource;
   readonly report: SignalReport;
   readonly flicker: FlickerEstimate | undefined;
   readonly packets: number;
@@ -27,6 +28,14 @@ export interface AnalysisFacts {
   readonly advice: readonly Advice[];
   readonly plot?: string | undefined;
 }
+
+/** After "full scale N" in the Levels line: where N came from. */
+const SCALE_NOTES: Readonly<Record<FullScaleSource, string>> = {
+  given: '',
+  capture: ', from the capture',
+  inferred: ', inferred from the largest value: give --full-scale if your ADC differs',
+  unknown: ', a placeholder: the samples are not ADC codes; give --full-scale',
+};
 
 const MARK: Readonly<Record<Advice['severity'], string>> = { problem: 'problem', note: 'note   ', good: 'good   ' };
 
@@ -39,21 +48,23 @@ export function renderAnalysis(f: AnalysisFacts): string {
     `Decoded   ${f.packets} ${plural(f.packets, 'packet')}, ${f.failures} failed ${plural(f.failures, 'check')}, ${f.syncLosses} broken off`,
     '',
   ];
-  const scaleNote = f.fullScaleSource === 'inferred' ? ', inferred from the largest value: give --full-scale if your ADC differs' : f.fullScaleSource === 'capture' ? ', from the capture' : '';
+  const scaleNote = SCALE_NOTES[f.fullScaleSource];
+  const known = f.fullScaleSource !== 'unknown';
+  const ofFullScale = (x: number): string => (known ? `${fixed(x, 3)} of full scale` : 'full scale unknown');
   if (r.swing > 0) {
     out.push(
       `Levels    black ${level(r.black)}   grey ${level(r.grey)}   white ${level(r.white)}   (full scale ${level(r.fullScale)}${scaleNote})`,
-      `Swing     ${level(r.swing)} = ${fixed(r.swingFraction, 3)} of full scale (a tuned circuit: 0.3–0.6; the vendor's limit: 0.1)`,
+      `Swing     ${level(r.swing)} ${known ? `= ${ofFullScale(r.swingFraction)} (a tuned circuit: 0.3–0.6; the vendor's limit: 0.1)` : '(full scale unknown)'}`,
       `Grey      ${fixed(r.greyRatio, 2)} of the way from black to white (#bf ≈ 0.52, #9f ≈ 0.35 on a linear sensor)`,
       `Noise     ${level(r.noiseRms)} rms, SNR ${fixed(r.snrDb, 1)} dB`,
       `Margin    grey/white gap ${fixed(r.greyWhiteSeparation, 2)} of the swing, ${fixed(r.marginSigmas, 1)} σ of pulse scatter; bit confidence ${fixed(r.minConfidence, 2)} min, ${fixed(r.meanConfidence, 2)} mean`,
-      `Clipping  ${percent(r.saturationFraction)} of samples at the top of the range`,
+      `Clipping  ${known ? `${percent(r.saturationFraction)} of samples at the top of the range` : 'unknown (no full scale)'}`,
       `Timing    ${fixed(r.fps, 2)} fps flashing (nominal ${r.nominalFps}), ${clockText(r.clockErrorPpm)}, ${r.heldLevels} held ${plural(r.heldLevels, 'level')} in ${r.pulses} pulses`,
     );
   } else {
     out.push(
       `Levels    unknown: no preamble found (full scale ${level(r.fullScale)}${scaleNote})`,
-      `Samples   ${level(f.min)} to ${level(f.max)} (${fixed((f.max - f.min) / r.fullScale, 3)} of full scale), noise ${level(r.noiseRms)} rms, ${percent(r.saturationFraction)} at the top of the range`,
+      `Samples   ${level(f.min)} to ${level(f.max)} (${ofFullScale((f.max - f.min) / r.fullScale)}), noise ${level(r.noiseRms)} rms, ${percent(r.saturationFraction)} at the top of the range`,
     );
   }
   out.push(`Room      ${flickerLine(f.flicker, r)}`);

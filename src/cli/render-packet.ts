@@ -65,13 +65,17 @@ export function renderFailure(f: FailureView): string {
 }
 
 /** What the decoder learned about the signal, in two or three lines. */
-export function renderSignal(r: SignalReport, input: { samples: number; durationS: number; sampleRate: number | undefined; timing: string | undefined }): string {
+export function renderSignal(
+  r: SignalReport,
+  input: { samples: number; durationS: number; sampleRate: number | undefined; timing: string | undefined; fullScaleKnown?: boolean },
+): string {
   const rate = input.sampleRate !== undefined ? ` at ${Number(input.sampleRate.toPrecision(6))} Hz (${input.timing})` : '';
   const lines = [`Signal: ${input.samples} samples in ${fixed(input.durationS, 2)} s${rate}`];
   if (r.swing > 0) {
     lines.push(
-      `  levels black ${level(r.black)}, grey ${level(r.grey)}, white ${level(r.white)} of ${level(r.fullScale)}: ` +
-        `swing ${fixed(r.swingFraction, 3)} of full scale, noise ${level(r.noiseRms)} rms, SNR ${fixed(r.snrDb, 1)} dB` +
+      `  levels black ${level(r.black)}, grey ${level(r.grey)}, white ${level(r.white)}` +
+        (input.fullScaleKnown === false ? `: swing ${level(r.swing)} (full scale unknown)` : ` of ${level(r.fullScale)}: swing ${fixed(r.swingFraction, 3)} of full scale`) +
+        `, noise ${level(r.noiseRms)} rms, SNR ${fixed(r.snrDb, 1)} dB` +
         (Number.isFinite(r.marginSigmas) ? `, margin ${fixed(r.marginSigmas, 1)} σ` : ''),
     );
     lines.push(

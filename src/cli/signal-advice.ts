@@ -10,7 +10,7 @@
 import type { SignalReport } from '../decoder/types.js';
 import type { DecodeRun } from './decode-capture.js';
 import type { FlickerEstimate } from './flicker-meter.js';
-import { fixed, fraction, percent, plural } from './format.js';
+import { fixed, fraction, level, percent, plural } from './format.js';
 
 export type Severity = 'problem' | 'note' | 'good';
 
@@ -31,6 +31,13 @@ export interface SignalFacts {
   readonly flicker?: FlickerEstimate | undefined;
   /** Video: the knobs are exposure and framing, not a gain resistor. */
   readonly camera: boolean;
+  /**
+   * False when the full scale is a placeholder (volts, no --full-scale): then swing, clipping and
+   * headroom as fractions of it are not judged. Default true.
+   */
+  readonly fullScaleKnown?: boolean | undefined;
+  /** Photodiode with timestamps: jumps in the times (samples the sampler lost) and the longest, seconds. */
+  readonly timestampGaps?: { readonly count: number; readonly longestS: number } | undefined;
 }
 
 /** Swing below this fraction of full scale is too weak; below the second, weaker than a tuned circuit. */
@@ -52,16 +59,22 @@ const NOTICEABLE_FLICKER = 0.1;
 const CLOCK_LIMIT_PPM = 30_000;
 /** Samples per flashed frame below which period measurements are too coarse to judge a clock by. */
 const MIN_SAMPLES_FOR_CLOCK = 8;
+/** A jump in the timestamps this long swallows most of a 60 fps frame: a pulse may be lost. */
+const LOST_PULSE_S = 0.015;
 /** Fraction of levels held an extra refresh that points at a struggling transmitter. */
 const MANY_HELD = 0.1;
+/** Said instead of judging swing and clipping when the values are volts and no full scale was given. */
+const UNKNOWN_SCALE = 'the samples are not ADC codes (volts?), so swing and clipping cannot be judged: give --full-scale, e.g. the ADC reference voltage';
 
 /** Every verdict for the signal, problems first; "good signal" when there is no problem. */
 export function adviseSignal(f: SignalFacts): Advice[] {
   const r = f.report;
   const out = r.swing > 0 ? adviseLearned(f) : adviseUnlearned(f);
+  adviseGaps(f, out);
   out.sort((a, b) => rank(a.severity) - rank(b.severity));
   if (!out.some((a) => a.severity === 'problem') && r.swing > 0) {
-    out.push({ severity: 'good', text: `good signal: swing ${fixed(r.swingFraction, 2)} of full scale, SNR ${fixed(r.snrDb, 0)} dB, decision margin ${fixed(r.marginSigmas, 1)} σ` });
+    const swing = f.fullScaleKnown === false ? '' : `swing ${fixed(r.swingFraction, 2)} of full scale, `;
+    out.push({ severity: 'good', text: `good signal: ${swing}SNR ${fixed(r.snrDb, 0)} dB, decision margin ${fixed(r.marginSigmas, 1)} σ` });
   }
   return out;
 }
@@ -74,14 +87,9 @@ function rank(s: Severity): number {
 function adviseLearned(f: SignalFacts): Advice[] {
   const r = f.report;
   const out: Advice[] = [];
-  const swing = fraction(r.swingFraction);
-  if (r.saturationFraction > SATURATING) {
-    out.push(problem(`${f.camera ? 'the screen is overexposed' : 'sensor saturates'} (${percent(r.saturationFraction)} of samples at the top of the range): ${f.camera ? 'lower the exposure or the screen brightness' : 'lower the gain or move the sensor away from the screen'}`));
-  } else if (r.white > NEAR_CEILING * r.fullScale) {
-    out.push(note(`white is at ${fixed(r.white / r.fullScale, 2)} of full scale, close to saturating: ${f.camera ? 'a little less exposure' : 'a little less gain'} would leave headroom`));
-  }
-  if (r.swingFraction < WEAK_SWING) out.push(problem(`swing is ${swing} of full scale: ${weakSwingFix(f.camera)}`));
-  else if (r.swingFraction < LOW_SWING) out.push(note(`swing is ${swing} of full scale, below the 0.3–0.6 of a tuned circuit: ${weakSwingFix(f.camera)} for more margin`));
+  if (f.fullScaleKnown === false) out.push(note(UNKNOWN_SCALE));
+  else if (aboveFullScale(f)) out.push(problem(aboveFullScaleText(f)));
+  else adviseHeadroomAndSwing(f, out);
   if (r.greyWhiteSeparation < CLOSE_GAP) {
     // Linear sensors see grey at 0.35–0.52 of the way to white; much closer means white is squashed.
     const cause = r.saturationFraction > SATURATING ? 'the sensor clips white down towards grey; lower the gain' : f.camera ? 'white is compressed: lower the exposure' : 'the sensor is not linear near the top: lower the gain';
@@ -91,7 +99,8 @@ function adviseLearned(f: SignalFacts): Advice[] {
     out.push(problem(`pulse values scatter too much for the grey/white gap (margin ${fixed(r.marginSigmas, 1)} σ): ${fix}`));
   }
   adviseFlicker(f, r.swing, 'the swing', out);
-  const clockMeasurable = f.sampleRate !== undefined && f.sampleRate / r.fps >= MIN_SAMPLES_FOR_CLOCK;
+  // Time the sampler lost counts into the measured flash rate: no clock verdict from it.
+  const clockMeasurable = f.sampleRate !== undefined && f.sampleRate / r.fps >= MIN_SAMPLES_FOR_CLOCK && !losesPulses(f);
   if (clockMeasurable && Math.abs(r.clockErrorPpm) > CLOCK_LIMIT_PPM) {
     const clock = f.camera ? 'camera clock' : 'sampler clock';
     out.push(problem(`the ${clock} is ${fixed(Math.abs(r.clockErrorPpm) / 1e4, 1)} % ${r.clockErrorPpm > 0 ? 'fast' : 'slow'}, beyond the ±3 % the decoder tracks: check the ${f.camera ? 'frame rate' : 'sample rate or use a crystal'}`));
@@ -103,18 +112,35 @@ function adviseLearned(f: SignalFacts): Advice[] {
   return out;
 }
 
+/** Clipping, headroom and swing: fractions of the full scale, so only when it is known. */
+function adviseHeadroomAndSwing(f: SignalFacts, out: Advice[]): void {
+  const r = f.report;
+  if (r.saturationFraction > SATURATING) {
+    out.push(problem(`${f.camera ? 'the screen is overexposed' : 'sensor saturates'} (${percent(r.saturationFraction)} of samples at the top of the range): ${f.camera ? 'lower the exposure or the screen brightness' : 'lower the gain or move the sensor away from the screen'}`));
+  } else if (r.white > NEAR_CEILING * r.fullScale) {
+    out.push(note(`white is at ${fixed(r.white / r.fullScale, 2)} of full scale, close to saturating: ${f.camera ? 'a little less exposure' : 'a little less gain'} would leave headroom`));
+  }
+  const swing = fraction(r.swingFraction);
+  if (r.swingFraction < WEAK_SWING) out.push(problem(`swing is ${swing} of full scale: ${weakSwingFix(f.camera)}`));
+  else if (r.swingFraction < LOW_SWING) out.push(note(`swing is ${swing} of full scale, below the 0.3–0.6 of a tuned circuit: ${weakSwingFix(f.camera)} for more margin`));
+}
+
 /** No preamble was found, so no levels: what the raw samples say. */
 function adviseUnlearned(f: SignalFacts): Advice[] {
   const r = f.report;
   const out: Advice[] = [];
   const range = f.max - f.min;
   const spanned = range / r.fullScale;
+  const above = aboveFullScale(f);
+  const known = f.fullScaleKnown !== false && !above;
+  if (f.fullScaleKnown === false) out.push(note(UNKNOWN_SCALE));
+  else if (above) out.push(problem(aboveFullScaleText(f)));
   if (!(range > 0)) {
     out.push(problem(`the signal is constant: ${f.camera ? 'is the screen in the picture?' : 'is the sensor connected and facing the screen?'}`));
-  } else if (spanned < WEAK_SWING) {
+  } else if (known && spanned < WEAK_SWING) {
     out.push(problem(`signal swing is ${fraction(spanned)} of full scale: ${weakSwingFix(f.camera)}`));
   }
-  if (r.saturationFraction > SATURATING) {
+  if (known && r.saturationFraction > SATURATING) {
     out.push(problem(`${f.camera ? 'the picture is overexposed' : 'sensor saturates'} (${percent(r.saturationFraction)} of samples at the top of the range): ${f.camera ? 'lower the exposure' : 'lower the gain or move the sensor away'}`));
   }
   if (range > 0 && r.noiseRms > 0 && range < 8 * r.noiseRms) {
@@ -124,7 +150,39 @@ function adviseUnlearned(f: SignalFacts): Advice[] {
     out.push(problem(`the capture is only ${fixed(f.durationS, 1)} s long and a transmission takes 3–30 s: record from before the flashing starts until after it ends`));
   }
   adviseFlicker(f, range, 'the signal range', out);
+  if (range > 0 && !out.some((a) => a.severity === 'problem')) {
+    // Nothing wrong with the samples themselves, yet no preamble: never leave the verdict empty.
+    const spans = known ? ` (it spans ${fraction(spanned)} of full scale)` : '';
+    const source = f.camera ? 'the flashing screen in the picture' : 'the screen flashing BlinkUp';
+    // A phototransistor pulling its output down (common emitter) gives less for more light: the decoder needs the opposite.
+    const polarity = f.camera ? '' : ', and does more light give larger values';
+    out.push(problem(`the signal changes${spans} but holds no BlinkUp preamble: was ${source} while this was recorded${polarity}? Slow LCD pixels smear pulses at 60 fps and faster (flash at 30 or 20 fps); --plot shows them`));
+  }
   return out;
+}
+
+/**
+ * Samples beyond the stated full scale (a wrong --full-scale or header): every fraction of it,
+ * and the clipping measured against it, would mislead. Video is linear light, never above 1.
+ */
+function aboveFullScale(f: SignalFacts): boolean {
+  return !f.camera && f.fullScaleKnown !== false && f.max > f.report.fullScale;
+}
+
+function aboveFullScaleText(f: SignalFacts): string {
+  return `samples reach ${level(f.max)}, above the full scale of ${level(f.report.fullScale)}: give the ADC's real full scale with --full-scale (4095 for 12 bits), or remove corrupt samples`;
+}
+
+function losesPulses(f: SignalFacts): boolean {
+  return f.timestampGaps !== undefined && f.timestampGaps.longestS >= LOST_PULSE_S;
+}
+
+function adviseGaps(f: SignalFacts, out: Advice[]): void {
+  const gaps = f.timestampGaps;
+  if (!gaps || gaps.count === 0) return;
+  const text = `the timestamps jump ${gaps.count} ${plural(gaps.count, 'time')} (longest ${fixed(gaps.longestS * 1000, 1)} ms): the sampler lost samples`;
+  if (losesPulses(f)) out.push(problem(`${text}, and a lost pulse cannot be recovered: buffer the samples or log over a faster link`));
+  else out.push(note(`${text}; short gaps are bridged`));
 }
 
 function adviseFlicker(f: SignalFacts, scale: number, what: string, out: Advice[]): void {

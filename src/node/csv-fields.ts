@@ -161,8 +161,9 @@ function parseSimpleDecimal(bytes: Uint8Array, start: number, end: number): numb
 
 /**
  * Read `text[start, end)` of a latin-1 view as a number. Returns `undefined` when it is not
- * one. Accepts what `Number` accepts (decimal, exponent, Infinity), `NaN`/`nan` as NaN, and a
- * decimal comma when the separator is not a comma.
+ * one. Accepts what `Number` accepts (decimal, exponent, Infinity), `NaN`/`nan` as NaN,
+ * `inf`/`-inf`/`infinity` in any case (printf, Python), and a decimal comma when the separator is
+ * not a comma.
  */
 export function parseNumberField(text: Buffer, start: number, end: number, delimiter: Delimiter): number | undefined {
   if (end <= start || end - start > MAX_NUMBER_CHARS) return undefined;
@@ -172,6 +173,8 @@ export function parseNumberField(text: Buffer, start: number, end: number, delim
   const value = Number(s);
   if (value === value) return value;
   if (/^[+-]?nan$/i.test(s)) return Number.NaN;
+  const infinity = /^([+-]?)inf(inity)?$/i.exec(s);
+  if (infinity) return infinity[1] === '-' ? -Infinity : Infinity;
   if (delimiter !== ',' && s.indexOf(',') > 0 && s.indexOf('.') < 0) {
     const european = Number(s.replace(',', '.'));
     if (european === european) return european;

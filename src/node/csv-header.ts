@@ -135,6 +135,14 @@ export class CsvHeader {
     return this.labels(index).some((l) => INDEX_LABELS.has(splitKey(l).key));
   }
 
+  /** True when the column is named as time: `time`, `time_s`, `Time (ms)`, `t`, `timestamp`, `second`. */
+  isTimeColumn(index: number): boolean {
+    return this.labels(index).some((l) => {
+      const { key } = splitKey(l);
+      return key.startsWith('time') || key === 't' || TIME_UNITS.has(l.trim().toLowerCase());
+    });
+  }
+
   /** Seconds per unit of a time column: from `Time (ms)`, `Time[us]` or a units row; 1 when unstated. */
   timeScale(index: number): number {
     for (const label of this.labels(index)) {

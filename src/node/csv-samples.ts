@@ -256,11 +256,14 @@ export class CsvSampleParser {
   /** Fix the interpretation at the first data line; `filled` are its non-empty columns. */
   private begin(delimiter: Delimiter, filled: readonly number[]): void {
     const { valueColumn, timeColumn } = this.options;
-    const value = valueColumn === undefined ? (filled[1] ?? filled[0]!) : this.column(valueColumn, 'value');
+    // `n,time_s,value`: a sample counter in front of a named time column is neither time nor value.
+    const counted = filled.length >= 3 && this.header.isIndexColumn(filled[0]!) && this.header.isTimeColumn(filled[1]!);
+    const columns = counted && valueColumn === undefined ? filled.slice(1) : filled;
+    const value = valueColumn === undefined ? (columns[1] ?? columns[0]!) : this.column(valueColumn, 'value');
     let time: number | undefined;
     if (timeColumn === false) time = undefined;
     else if (timeColumn !== undefined) time = this.column(timeColumn, 'time');
-    else if (filled.length >= 2 && filled[0] !== value && !this.header.isIndexColumn(filled[0]!)) time = filled[0];
+    else if (columns.length >= 2 && columns[0] !== value && !this.header.isIndexColumn(columns[0]!)) time = columns[0];
     if (time === value) throw new BlinkUpError('OPTION_INVALID', 'the time and value columns must differ');
     const sampleIntervalS = this.header.sampleIntervalS;
     this.info = Object.freeze({

@@ -59,6 +59,46 @@ describe('a decoded signal', () => {
   });
 });
 
+// `--full-scale 1023` on a 12-bit capture: the decoder measured 57 % of samples "at the top",
+// and the verdict said "sensor saturates: lower the gain". The full scale is what is wrong.
+describe('samples above the stated full scale', () => {
+  it('one problem naming the full scale, and no clipping, headroom or swing verdict from it', () => {
+    const advice = advise({ fullScale: 1023, swingFraction: 1200 / 1023, saturationFraction: 0.57, white: 1800 }, { max: 2100 });
+    expect(texts(advice, 'problem')).toEqual(['samples reach 2100, above the full scale of 1023: give the ADC\'s real full scale with --full-scale (4095 for 12 bits), or remove corrupt samples']);
+    expect(advice.filter((a) => a.severity === 'note')).toEqual([]);
+  });
+
+  it('without a preamble too', () => {
+    const advice = adviseSignal({ report: { ...UNLEARNED, fullScale: 255, saturationFraction: 0.4 }, min: 10, max: 900, durationS: 15, sampleRate: 1000, camera: false });
+    expect(texts(advice, 'problem')).toEqual([expect.stringMatching(/^samples reach 900, above the full scale of 255:/)]);
+  });
+});
+
+// A serial logger that drops 40–100 ms of samples made the flash look 6 % slow: the verdict
+// blamed the sampler clock. The gaps are the cause, and the clock is not judged through them.
+describe('samples the sampler lost', () => {
+  it('long gaps: a problem naming them, and no clock verdict from a rate they distort', () => {
+    const advice = advise({ clockErrorPpm: 60_000 }, { timestampGaps: { count: 5, longestS: 0.0951 } });
+    expect(texts(advice, 'problem')).toEqual(['the timestamps jump 5 times (longest 95.1 ms): the sampler lost samples, and a lost pulse cannot be recovered: buffer the samples or log over a faster link']);
+  });
+
+  it('short gaps: a note, and the clock is still judged', () => {
+    const advice = advise({ clockErrorPpm: 60_000 }, { timestampGaps: { count: 1, longestS: 0.006 } });
+    expect(texts(advice, 'note')).toEqual(['the timestamps jump 1 time (longest 6.0 ms): the sampler lost samples; short gaps are bridged']);
+    expect(texts(advice, 'problem')).toContainEqual(expect.stringMatching(/^the sampler clock is 6\.0 % fast/));
+  });
+
+  it('SampleStats counts jumps of more than 5 sample intervals, across chunks, not jitter', () => {
+    const stats = new SampleStats();
+    const times = Float64Array.from({ length: 1000 }, (_, i) => i / 1000 + (i % 2) * 0.0004); // jitter
+    stats.add(new Float64Array(1000), times, 1000);
+    stats.add(new Float64Array(2), Float64Array.of(1.03, 1.031), 1000); // a 31 ms jump across the chunk boundary
+    stats.add(new Float64Array(2), Float64Array.of(1.04, 1.041), 1000); // 9 ms
+    expect(stats.gaps).toBe(2);
+    expect(stats.longestGapS).toBeCloseTo(1.03 - 0.9994, 6); // from the last sample (jittered) of the first chunk
+  });
+});
+
 describe('no preamble: what the raw samples say', () => {
   const unlearned = (facts: Partial<SignalFacts>, report: Partial<SignalReport> = {}): Advice[] =>
     adviseSignal({ report: { ...UNLEARNED, ...report }, min: 1000, max: 3000, durationS: 15, sampleRate: 1000, camera: false, ...facts });
@@ -69,6 +109,8 @@ describe('no preamble: what the raw samples say', () => {
     ['a noisy signal', { min: 1000, max: 1600 }, { noiseRms: 100 }, /^the signal is buried in noise \(range 6\.0 × the noise\)/],
     ['a short capture', { durationS: 1.25 }, {}, /^the capture is only 1\.3 s long and a transmission takes 3–30 s/],
     ['saturation', {}, { saturationFraction: 0.3 }, /^sensor saturates \(30 % of samples/],
+    // A slow LCD at 60 fps: a healthy-looking signal whose pulses never form a preamble.
+    ['a lively signal without a preamble', {}, { noiseRms: 1.4 }, /^the signal changes \(it spans 0\.49 of full scale\) but holds no BlinkUp preamble: was the screen flashing/],
   ])('%s', (_, facts, report, text) => {
     const advice = unlearned(facts, report);
     expect(texts(advice, 'problem')).toContainEqual(expect.stringMatching(text));

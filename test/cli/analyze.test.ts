@@ -2,7 +2,7 @@
  * `blinkup analyze`: the report's fields and verdicts on real captures, the flicker measurement
  * against the simulator's truth, and --plot's PNG (size, the decisions drawn, no payload text).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -78,6 +78,25 @@ describe('the report', () => {
     expect(out.verdicts.some((v: { severity: string }) => v.severity === 'good')).toBe(false);
   });
 
+  // A scope export in volts (3.3 V reference) holds no ADC codes: a full scale guessed from its
+  // largest value (255 for 1.6 V) made a healthy signal "0.005 of full scale: raise the gain".
+  it('volts without --full-scale: swing and clipping are not judged against a guessed full scale', async () => {
+    const codes = await simulated('codes.csv', '--seed', '8');
+    const volts = readFileSync(codes, 'utf8').trim().split('\n').slice(4).map((line) => (Number(line) / 4095 * 3.3).toFixed(4));
+    const path = join(dir, 'volts.csv');
+    writeFileSync(path, `Volt\n${volts.join('\n')}\n`);
+    const out = await analyzeJson(path, '--rate', '1000');
+    expect(out.fullScale.source).toBe('unknown');
+    expect(out.transmissions.packets).toBe(1);
+    expect(out.verdicts).toEqual([
+      { severity: 'note', text: expect.stringMatching(/^the samples are not ADC codes \(volts\?\), so swing and clipping cannot be judged: give --full-scale/) },
+      { severity: 'good', text: expect.stringMatching(/^good signal: SNR \d+ dB/) },
+    ]);
+    const given = await analyzeJson(path, '--rate', '1000', '--full-scale', '3.3');
+    expect(given.fullScale).toEqual({ value: 3.3, source: 'given' });
+    expect(given.verdicts.at(-1).text).toMatch(/^good signal: swing 0\.\d\d of full scale/);
+  });
+
   it.each([
     [100, 0.6, 0.4],
     [120, 0.7, 0.4],
@@ -144,6 +163,21 @@ describe('--plot', () => {
     expect(out.plot.pulses).toBeGreaterThan(50);
     expect(out.plot.pulses).toBeLessThan(70); // 2 s at 30 bits per second
     expect(readPng(path).width).toBe(1600);
+  });
+
+  // Oscilloscopes put the trigger at 0 s: a capture's first seconds are negative.
+  it('--window takes negative seconds, for scope exports that start before the trigger', async () => {
+    const lines = readFileSync(fixture('photodiode-timestamps.csv'), 'utf8').trim().split('\n').slice(1);
+    const shifted = lines.map((line) => {
+      const [t, v] = line.split(',');
+      return `${(Number(t) - 5).toFixed(6)},${v}`;
+    });
+    const csv = join(dir, 'pretrigger.csv');
+    writeFileSync(csv, `time_s,value\n${shifted.join('\n')}\n`);
+    const path = join(dir, 'pretrigger.png');
+    const out = await analyzeJson(csv, '--plot', path, '--window', '-4,-2');
+    expect(out.plot).toMatchObject({ path, startS: -4, endS: -2 });
+    expect(out.plot.pulses).toBeGreaterThan(20);
   });
 
   it('a capture without a transmission plots its start', async () => {

@@ -112,6 +112,26 @@ describe('--json', () => {
     expect(given.input.region).toMatchObject({ roi: { x: 2, y: 1, w: 4, h: 4 }, automatic: false, coverage: 16 / 48 });
   });
 
+  // A time column in another unit (an Arduino's micros()) is refused with "give --rate <Hz>";
+  // following that advice must time the samples by --rate, not by the column read as seconds.
+  it('--rate overrides a time column: the report is timed by the rate', async () => {
+    const lines = readFileSync(fixturePath('photodiode-timestamps.csv'), 'utf8').trim().split('\n').slice(1);
+    const micros = lines.map((line) => {
+      const [t, v] = line.split(',');
+      return `${Math.round(Number(t) * 1e6)},${v}`;
+    });
+    const file = join(dir, 'micros.csv');
+    writeFileSync(file, `${micros.join('\n')}\n`);
+    const refused = await runInProcess(['decode', file]);
+    expect(stderrLines(refused)[0]).toMatch(/give --rate <Hz>/);
+    const out = JSON.parse((await runInProcess(['decode', file, '--rate', '500', '--json'])).stdout);
+    expect(out.input).toMatchObject({ timing: '--rate', sampleRate: 500 });
+    expect(out.packets).toHaveLength(1);
+    expect(out.packets[0].endS).toBeLessThan(out.input.durationS);
+    expect(out.input.durationS).toBeCloseTo(micros.length / 500, 0);
+    expect(out.report.nominalFps).toBe(60);
+  });
+
   // With --roi each frame reaches the decoder as its own one-sample chunk; the automatic region
   // hands over the frames examined in one chunk. Both must decode alike.
   it('a given region covering the whole frame decodes like the automatic one, frame by frame', async () => {

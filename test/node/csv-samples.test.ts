@@ -49,6 +49,24 @@ describe('readCsvSamples: accepted shapes', () => {
     expect(got.values).toEqual([1, Number.NaN, -Infinity, 4]);
   });
 
+  // C's printf and Python (numpy.savetxt, csv) write infinities as inf, -inf, infinity.
+  it('accepts inf, -inf and infinity in any case, as printf and Python write them', async () => {
+    const got = await collect(readCsvSamples('1\ninf\n-inf\n+INF\ninfinity\n2\n'));
+    expect(got.values).toEqual([1, Infinity, -Infinity, Infinity, Infinity, 2]);
+  });
+
+  // A logger that numbers its rows: `n,time_s,value`. The counter is neither time nor value.
+  it('a sample counter in front of named time and value columns is skipped', async () => {
+    const input = 'n,time_s,value\n0,0.000,10\n1,0.001,20\n2,0.002,30\n';
+    expect(await firstInfo(input)).toMatchObject({ timeColumn: 1, valueColumn: 2 });
+    const got = await collect(readCsvSamples(input));
+    expect(got.values).toEqual([10, 20, 30]);
+    expect(got.times).toEqual([0, 0.001, 0.002]);
+    expect((await collect(readCsvSamples(input, { timeColumn: false }))).values).toEqual([10, 20, 30]);
+    // Without a time column after it, the counter is left alone: Rigol's two channels.
+    expect(await firstInfo('Sequence,CH1,CH2\n0,0.1,0.2\n1,0.3,0.4\n')).toMatchObject({ valueColumn: 1 });
+  });
+
   it('converts a time column in ms or µs to seconds', async () => {
     expect((await collect(readCsvSamples('Time (ms),CH1\n1,5\n2,6\n'))).times).toEqual([0.001, 0.002]);
     expect((await collect(readCsvSamples('time_us,v\n1000,5\n'))).times).toEqual([0.001]);

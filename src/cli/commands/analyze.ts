@@ -14,13 +14,13 @@ import type { DecodeEvent, PulseInfo } from '../../decoder/types.js';
 import { analysisPlot, PLOT_SIZE } from '../analysis-plot.js';
 import { addCaptureOptions, captureOptionsFrom, type CaptureOptionValues } from '../capture-options.js';
 import type { CliContext } from '../context.js';
-import { decodeCapture, type DecodeRun } from '../decode-capture.js';
+import { decodeCapture, gapsOf, type DecodeRun } from '../decode-capture.js';
 import { usageError } from '../errors.js';
 import { FlickerMeter, type FlickerEstimate } from '../flicker-meter.js';
 import { fixed, plural } from '../format.js';
 import { openCapture, type Capture } from '../input-source.js';
 import { reportView } from '../packet-view.js';
-import { parseDecimalPair } from '../parse-options.js';
+import { parseSignedDecimalPair } from '../parse-options.js';
 import { PlotWindow, type WindowContents } from '../plot-window.js';
 import { renderAnalysis } from '../render-analysis.js';
 import { adviseSignal, type Advice } from '../signal-advice.js';
@@ -49,7 +49,7 @@ Examples:
     );
   addCaptureOptions(cmd)
     .option('--plot <png>', 'write a PNG plot of the first transmission')
-    .option('--window <start,end>', 'plot these seconds of the capture instead', parseDecimalPair('30,45'))
+    .option('--window <start,end>', 'plot these seconds of the capture instead', parseSignedDecimalPair('30,45'))
     .option('--json', 'print one JSON object: input, report, flicker, verdicts')
     .action(async (path: string, o: AnalyzeOptionValues) => {
       if (o.window && !o.plot) throw usageError('--window chooses what --plot draws: add --plot <png>');
@@ -96,6 +96,8 @@ async function analyze(capture: Capture, o: AnalyzeOptionValues): Promise<Analys
     sampleRate: capture.sampleRate,
     flicker: estimate,
     camera: capture.camera,
+    fullScaleKnown: run.fullScaleSource !== 'unknown',
+    timestampGaps: gapsOf(run),
   });
   return { run, flicker: estimate, advice, window: plot?.finish() };
 }

@@ -12,7 +12,7 @@ import type { Command } from 'commander';
 import type { DecodeEvent } from '../../decoder/types.js';
 import type { CliContext } from '../context.js';
 import { addCaptureOptions, captureOptionsFrom, type CaptureOptionValues } from '../capture-options.js';
-import { decodeCapture, type DecodeRun } from '../decode-capture.js';
+import { decodeCapture, gapsOf, type DecodeRun } from '../decode-capture.js';
 import { ExitCode } from '../errors.js';
 import { openCapture, type Capture } from '../input-source.js';
 import { failureView, failureViews, packetView, reportView } from '../packet-view.js';
@@ -64,7 +64,7 @@ Examples:
       if (human) human.summary(run);
       else ctx.stdout.write(`${JSON.stringify(jsonResult(capture, run, showSecrets), null, 2)}\n`);
       if (run.packets.length === 0) {
-        const advice = adviseSignal({ report: run.report, min: run.stats.min, max: run.stats.max, durationS: run.durationS, sampleRate: capture.sampleRate, camera: capture.camera });
+        const advice = adviseSignal({ report: run.report, min: run.stats.min, max: run.stats.max, durationS: run.durationS, sampleRate: capture.sampleRate, camera: capture.camera, fullScaleKnown: run.fullScaleSource !== 'unknown', timestampGaps: gapsOf(run) });
         ctx.stderr.write(`blinkup: ${noPacketReason(run, advice)}\n`);
         ctx.exitCode = ExitCode.NO_PACKET;
       }
@@ -106,7 +106,7 @@ class HumanOutput {
   summary(run: DecodeRun): void {
     this.regionKnown();
     this.ctx.stdout.write(
-      renderSignal(run.report, { samples: run.stats.count, durationS: run.durationS, sampleRate: this.capture.sampleRate, timing: this.capture.timing }),
+      renderSignal(run.report, { samples: run.stats.count, durationS: run.durationS, sampleRate: this.capture.sampleRate, timing: this.capture.timing, fullScaleKnown: run.fullScaleSource !== 'unknown' }),
     );
   }
 }
