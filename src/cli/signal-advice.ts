@@ -103,7 +103,7 @@ function adviseLearned(f: SignalFacts): Advice[] {
   const clockMeasurable = f.sampleRate !== undefined && f.sampleRate / r.fps >= MIN_SAMPLES_FOR_CLOCK && !losesPulses(f);
   if (clockMeasurable && Math.abs(r.clockErrorPpm) > CLOCK_LIMIT_PPM) {
     const clock = f.camera ? 'camera clock' : 'sampler clock';
-    out.push(problem(`the ${clock} is ${fixed(Math.abs(r.clockErrorPpm) / 1e4, 1)} % ${r.clockErrorPpm > 0 ? 'fast' : 'slow'}, beyond the ±3 % the decoder tracks: check the ${f.camera ? 'frame rate' : 'sample rate or use a crystal'}`));
+    out.push(problem(`the ${clock} is ${fixed(Math.abs(r.clockErrorPpm) / 1e4, 1)} % ${r.clockErrorPpm > 0 ? 'fast' : 'slow'}, beyond the ±3 % the decoder is tested at (it often decodes such a clock, with less margin for a weak signal): check the ${f.camera ? 'frame rate' : 'sample rate or use a crystal'}`));
   }
   const frames = 2 * r.pulses;
   if (frames > 0 && r.heldLevels / frames > MANY_HELD) {
