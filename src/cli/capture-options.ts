@@ -16,6 +16,7 @@ export interface CaptureOptionValues {
   fps?: number;
   roi?: Roi;
   fullScale?: number;
+  invert?: boolean;
 }
 
 export function addCaptureOptions(cmd: Command): Command {
@@ -25,12 +26,20 @@ export function addCaptureOptions(cmd: Command): Command {
     .option('--rate <Hz>', `sample rate of a photodiode capture, ${RATE_LIMITS.min}–${RATE_LIMITS.max} Hz (default: from the file's header or time column)`, parseDecimal)
     .option('--fps <n>', `frame rate of a video, ${FPS_LIMITS.min}–${FPS_LIMITS.max} (default: from the Y4M header, or a times file or manifest in the folder)`, parseDecimal)
     .option('--roi <x,y,w,h>', 'region of the video frames to measure, in pixels (default: found automatically)', roiArgument)
-    .option('--full-scale <n>', 'ADC full scale, e.g. 4095 (default: a CSV header\'s Full Scale; else 1 for values ≤ 1, else the smallest 2^n − 1 of a common ADC, n = 8, 10, 12, 14, 16, … that holds the largest value)', parseDecimal);
+    .option('--full-scale <n>', 'ADC full scale, e.g. 4095 (default: a CSV header\'s Full Scale; else 1 for values ≤ 1, else the smallest 2^n − 1 of a common ADC, n = 8, 10, 12, 14, 16, … that holds the largest value)', parseDecimal)
+    .option('--invert', 'the sensor reads lower for more light (a phototransistor pulling its output down): each sample is read as full scale − value (full scale: --full-scale, else the CSV header\'s, else the smallest common ADC range that holds the first samples)');
 }
 
 export function captureOptionsFrom(o: CaptureOptionValues): CaptureOptions {
   if (o.fullScale !== undefined && !(o.fullScale > 0)) throw usageError('--full-scale must be above 0');
   return { format: o.format, rate: o.rate, fps: o.fps, roi: o.roi };
+}
+
+/** --invert, refused for video: a camera measures light itself, never the wrong way up. */
+export function invertOption(o: CaptureOptionValues, capture: { readonly camera: boolean }): boolean {
+  if (o.invert !== true) return false;
+  if (capture.camera) throw usageError('--invert is for photodiode captures: a video\'s brightness already grows with the light');
+  return true;
 }
 
 /** --roi through the region parser, its message reported under the option's name. */

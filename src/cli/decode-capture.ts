@@ -4,6 +4,7 @@
  * any length — or an endless pipe from a serial port — can be decoded, with each packet
  * reported the moment it completes.
  */
+import { inferFullScale } from '../decoder/condition.js';
 import { TriLevelDecoder } from '../decoder/decoder.js';
 import type { DecodeEvent, FailureEvent, PacketEvent, PulseInfo, SignalReport } from '../decoder/types.js';
 import type { SampleChunk } from '../node/sample-chunk.js';
@@ -18,6 +19,8 @@ export type FullScaleSource = 'given' | 'capture' | 'inferred' | 'unknown';
 export interface DecodeRunOptions {
   /** ADC full scale, for the report's fractions; inferred from the samples when absent. */
   readonly fullScale?: number | undefined;
+  /** The sensor reads lower for more light: each sample is taken as full scale − value (see `Inverter`). */
+  readonly invert?: boolean | undefined;
   /** Called with each event as soon as the decoder emits it. */
   readonly onEvent?: (event: DecodeEvent) => void;
   /** Called for every pulse the decoder judges (analysis and plots). */
@@ -57,9 +60,12 @@ export async function decodeCapture(capture: Capture, options: DecodeRunOptions 
     }
   };
   let decoder: TriLevelDecoder | undefined;
+  const inverter = options.invert === true ? new Inverter(options.fullScale ?? capture.fullScale) : undefined;
   for await (const chunk of capture.chunks()) {
+    // Everything downstream (decoder, statistics, plots) sees light that grows with the value.
+    inverter?.apply(chunk.values);
     // A CSV capture's rate and full scale are known once its header is read: start the decoder here.
-    const fullScale = options.fullScale ?? capture.fullScale;
+    const fullScale = options.fullScale ?? capture.fullScale ?? inverter?.fullScale;
     decoder ??= new TriLevelDecoder({
       ...(capture.sampleRate !== undefined ? { sampleRate: capture.sampleRate } : {}),
       // A video's frames: a frame the camera dropped is no observation (a photodiode's repeated codes are real).
@@ -84,6 +90,31 @@ export async function decodeCapture(capture: Capture, options: DecodeRunOptions 
     durationS: stats.durationS(capture.sampleRate),
     fullScaleSource: options.fullScale !== undefined ? 'given' : capture.fullScale !== undefined ? 'capture' : stats.scaleImplied ? 'inferred' : 'unknown',
   };
+}
+
+/**
+ * Turns a sensor that reads lower for more light (a phototransistor pulling its output down, the
+ * common-emitter wiring) the right way up: value → full scale − value. The full scale is the
+ * given one, or the smallest common ADC range that holds the first chunk (a stream cannot wait
+ * for its largest value); it is then the decoder's full scale too.
+ */
+class Inverter {
+  fullScale: number | undefined;
+
+  constructor(fullScale: number | undefined) {
+    this.fullScale = fullScale;
+  }
+
+  apply(values: Float64Array): void {
+    if (this.fullScale === undefined) {
+      let max = -Infinity;
+      for (const x of values) if (x > max && x < Infinity) max = x;
+      if (max === -Infinity) return; // nothing to infer from yet (not a number, or empty)
+      this.fullScale = inferFullScale(max);
+    }
+    const top = this.fullScale;
+    for (let i = 0; i < values.length; i++) values[i] = top - values[i]!;
+  }
 }
 
 /** The sampler's lost samples, as the verdicts take them. */

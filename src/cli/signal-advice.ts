@@ -155,7 +155,7 @@ function adviseUnlearned(f: SignalFacts): Advice[] {
     const spans = known ? ` (it spans ${fraction(spanned)} of full scale)` : '';
     const source = f.camera ? 'the flashing screen in the picture' : 'the screen flashing BlinkUp';
     // A phototransistor pulling its output down (common emitter) gives less for more light: the decoder needs the opposite.
-    const polarity = f.camera ? '' : ', and does more light give larger values';
+    const polarity = f.camera ? '' : ', and does more light give larger values (if not, add --invert)';
     out.push(problem(`the signal changes${spans} but holds no BlinkUp preamble: was ${source} while this was recorded${polarity}? Slow LCD pixels smear pulses at 60 fps and faster (flash at 30 or 20 fps); --plot shows them`));
   }
   return out;

@@ -263,6 +263,35 @@ describe('no packet: exit 1 and the reason in one line', () => {
   });
 });
 
+describe('--invert: a sensor that reads lower for more light', () => {
+  const payload: Payload = { kind: 'config', ssid: 'Upside', password: 'down-secret', planId: '0123456789abcdef', token: 'fedcba9876543210' };
+  const capture = simulatePhotodiode(toLevels(encodePacket(payload)), {}, 5);
+  const inverted = Array.from(capture.samples, (v) => capture.fullScale - v);
+  const write = (name: string, header: string): string => {
+    const path = join(dir, name);
+    writeFileSync(path, header + inverted.join('\n') + '\n');
+    return path;
+  };
+
+  it('decodes the packet only with --invert, the full scale from the header or inferred', async () => {
+    for (const path of [write('inverted.csv', `Sample Rate (Hz),1000\nFull Scale,${capture.fullScale}\nvalue\n`), write('inverted-bare.csv', 'value\n')]) {
+      const plain = await runInProcess(['decode', path, '--rate', '1000']);
+      expect(plain.status).toBe(1);
+      expect(stderrLines(plain)[0]).toContain('does more light give larger values (if not, add --invert)');
+      const r = await runInProcess(['decode', path, '--rate', '1000', '--invert', '--json']);
+      expect(r.status, r.stderr).toBe(0);
+      const json = JSON.parse(r.stdout);
+      expect(json.packets).toHaveLength(1);
+      expect(json.packets[0]).toMatchObject({ ssid: 'Upside', planId: payload.planId, password: '***' });
+      // The levels are light again: black below grey below white, in the ADC's range.
+      const { black, grey, white } = json.report;
+      expect(black).toBeLessThan(grey);
+      expect(grey).toBeLessThan(white);
+      expect(json.report.fullScale).toBe(capture.fullScale);
+    }
+  });
+});
+
 describe('bad usage and bad input: exit 2, one line, no stack', () => {
   const write = (name: string, data: string | Uint8Array): string => {
     const path = join(dir, name);
@@ -293,6 +322,7 @@ describe('bad usage and bad input: exit 2, one line, no stack', () => {
     ['an fps too high', () => ['decode', fixturePath('camera.y4m'), '--fps', '5000'], /--fps must be 1–1000 frames per second/],
     ['an fps of zero', () => ['decode', fixturePath('camera.y4m'), '--fps', '0'], /--fps must be 1–1000/],
     ['--rate for a video', () => ['decode', fixturePath('camera.y4m'), '--format', 'y4m', '--rate', '1000'], /--rate is for photodiode captures/],
+    ['--invert for a video', () => ['decode', fixturePath('camera.y4m'), '--invert'], /--invert is for photodiode captures/],
     ['--roi for samples', () => ['decode', fixturePath('photodiode.csv'), '--format', 'csv', '--roi', '0,0,4,4'], /--roi applies to video \(y4m, png\), not to a csv capture/],
     ['--fps for a CSV known by its extension', () => ['decode', fixturePath('photodiode.csv'), '--fps', '60'], /--fps is for video; give the sample rate of a csv capture with --rate/],
     ['--rate for a PNG folder', () => ['decode', join(dir, 'corrupt-frames'), '--rate', '1000'], /--rate is for photodiode captures/],

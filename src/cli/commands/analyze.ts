@@ -12,7 +12,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { DecodeEvent, PulseInfo } from '../../decoder/types.js';
 import { analysisPlot, PLOT_SIZE } from '../analysis-plot.js';
-import { addCaptureOptions, captureOptionsFrom, type CaptureOptionValues } from '../capture-options.js';
+import { addCaptureOptions, captureOptionsFrom, invertOption, type CaptureOptionValues } from '../capture-options.js';
 import type { CliContext } from '../context.js';
 import { decodeCapture, gapsOf, type DecodeRun } from '../decode-capture.js';
 import { usageError } from '../errors.js';
@@ -75,6 +75,7 @@ async function analyze(capture: Capture, o: AnalyzeOptionValues): Promise<Analys
   const plot = o.plot ? new PlotWindow(o.window ? { startS: o.window[0], endS: o.window[1] } : undefined) : undefined;
   const run = await decodeCapture(capture, {
     fullScale: o.fullScale,
+    invert: invertOption(o, capture),
     onChunk: (chunk, rate) => {
       flicker?.add(chunk.values, chunk.times, rate);
       plot?.addChunk(chunk.values, chunk.times, rate);

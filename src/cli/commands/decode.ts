@@ -11,7 +11,7 @@
 import type { Command } from 'commander';
 import type { DecodeEvent } from '../../decoder/types.js';
 import type { CliContext } from '../context.js';
-import { addCaptureOptions, captureOptionsFrom, type CaptureOptionValues } from '../capture-options.js';
+import { addCaptureOptions, captureOptionsFrom, invertOption, type CaptureOptionValues } from '../capture-options.js';
 import { decodeCapture, gapsOf, type DecodeRun } from '../decode-capture.js';
 import { ExitCode } from '../errors.js';
 import { openCapture, type Capture } from '../input-source.js';
@@ -59,6 +59,7 @@ Examples:
       const human = o.json ? undefined : new HumanOutput(ctx, capture, showSecrets);
       const run = await decodeCapture(capture, {
         fullScale: o.fullScale,
+        invert: invertOption(o, capture),
         ...(human ? { onEvent: (e: DecodeEvent) => human.event(e), onChunk: () => human.regionKnown() } : {}),
       });
       if (human) human.summary(run);
