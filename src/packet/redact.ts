@@ -32,22 +32,19 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
  * methods, so spreading, comparing and field access see the plain data.
  */
 const PROTECTED_PAYLOAD: object = Object.create(Object.prototype, {
-  toJSON: {
-    value(this: Payload): Payload {
-      return redactPayload(this);
-    },
-  },
+  toJSON: { value: redactedSelf },
   toString: {
     value(this: Payload): string {
       return `[BlinkUp payload ${JSON.stringify(redactPayload(this))}]`;
     },
   },
-  [INSPECT]: {
-    value(this: Payload): Payload {
-      return redactPayload(this);
-    },
-  },
+  [INSPECT]: { value: redactedSelf },
 });
+
+/** What JSON.stringify and console.log show of a protected payload. */
+function redactedSelf(this: Payload): Payload {
+  return redactPayload(this);
+}
 
 /** Makes JSON.stringify, String() and Node's console.log of `p` show the redacted form. */
 export function protectSecrets<T extends Payload>(p: T): T {
