@@ -12,6 +12,8 @@
  *   240 Hz PWM (two of 480 Hz), so dimming ripple largely cancels, yet it is short enough that a
  *   120 fps frame keeps its full contrast;
  * - the input range is watched for the report: full scale (given or inferred) and saturation;
+ * - a glitch — one sample far outside the signal's recent range, a serial link's or an ADC's
+ *   error rather than light — is replaced by the mean of its neighbours (see `removeGlitches`);
  * - camera frames keep their place on the frame grid when the camera dropped some (see
  *   `storeFrames`): a missing frame is restored by interpolation and marked as no observation.
  */
@@ -61,6 +63,33 @@ const MAX_ENVELOPE = 64;
 const HUNT_ENVELOPE = 1.5;
 /** Bright and dark samples a piece needs before its ripple counts. */
 const MIN_CLASS = 16;
+
+/**
+ * A glitch lies more than GLITCH_MARGIN of the recent peak-to-peak beyond the recent extremes of
+ * the raw samples, and more than GLITCH_STANDOUT of it beyond both its neighbours: light through
+ * a sensor cannot jump that far and back within one sample — except the bursts of a PWM-dimmed
+ * screen, which do nothing else. So under PWM a glitch must lie GLITCH_MARGIN_PWM beyond the
+ * extremes, which hold the bursts the sampler caught lately (they are forgotten with a time
+ * constant of RANGE_MEMORY_S), and as far beyond its neighbours.
+ */
+const GLITCH_MARGIN = 0.25;
+const GLITCH_STANDOUT = 0.5;
+const GLITCH_MARGIN_PWM = 2;
+/**
+ * …and always more than this many noise sigmas beyond its neighbours: a sample noise alone
+ * would put there once in a very long stream. (Before the noise is measured nothing is a glitch.)
+ */
+const GLITCH_NOISE_SIGMAS = 8;
+const RANGE_MEMORY_S = 2;
+/**
+ * New light leaves the range too — a screen lighting up, a first white after a grey preamble,
+ * the first bursts of a PWM-dimmed screen — but never as one sample: so a glitch must also be
+ * alone within GLITCH_REACH_S either side — no other sample there beyond the range by LIGHT_BEYOND
+ * of the margin (a dimmed screen's bursts come every few milliseconds, a frame lasts 8 or more).
+ * And nothing is a glitch before the range has been watched for RANGE_MEMORY_S.
+ */
+const GLITCH_REACH_S = 0.02;
+const LIGHT_BEYOND = 0.25;
 
 /** Longest run of missing camera frames restored on the grid; a longer gap is a pause, not a drop. */
 const MAX_MISSING_FRAMES = 4;
@@ -162,6 +191,21 @@ export class Conditioner {
   missingFrames = 0;
   /** A camera frame arrived off the frame grid: the frames do not sit on a steady clock. */
   private offGrid = false;
+  /** Glitches are looked for (not in camera frames: there one sample may be a whole pulse). */
+  private readonly guarded: boolean;
+  /** Recent extremes of the raw samples (NaN until the first piece), forgotten over `rangeMemory` samples (RANGE_MEMORY_S). */
+  private recentLow = Number.NaN;
+  private recentHigh = Number.NaN;
+  private readonly rangeMemory: number;
+  /** GLITCH_REACH_S in samples. */
+  private readonly glitchReach: number;
+  /** The running sum and PWM envelope as the piece being processed found them (to smooth it again once its glitches are gone). */
+  private sumBefore = 0;
+  private envelopeBefore = 0;
+  /** Glitches replaced so far. */
+  glitches = 0;
+  /** Sample noise rms, input units, as the later stages measure it in the dark gaps (0 until measured). */
+  noise = 0;
 
   /**
    * `width`: boxcar length; `sampleRate`: nominal Hz (times of samples without timestamps; the
@@ -174,6 +218,9 @@ export class Conditioner {
     this.dt = 1 / sampleRate;
     this.givenFullScale = fullScale;
     if (fullScale > 0) this.ceiling = fullScale * (1 - SATURATION_MARGIN);
+    this.guarded = !frames && width >= 2;
+    this.rangeMemory = RANGE_MEMORY_S * sampleRate;
+    this.glitchReach = Math.round(GLITCH_REACH_S * sampleRate);
   }
 
   /** Nominal time between samples, s. */
@@ -228,6 +275,8 @@ export class Conditioner {
   process(chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, to: number, raw: ArrayLike<number> | null = null, rawFrom = 0): boolean {
     const first = this.count;
     this.piece.begin(this.lastPieceMin, this.lastPieceMax);
+    this.sumBefore = this.sum;
+    this.envelopeBefore = this.lastEnvelope;
     let i = from;
     // While every sample so far came on the nominal clock, times are implicit: the fast path,
     // straight from the caller's array, until a sample that is not a number. Camera frames
@@ -240,8 +289,10 @@ export class Conditioner {
       if (this.implicitTimes) this.makeTimesExplicit();
       this.take(this.kept, 0, this.frames ? this.storeFrames(chunk, times, i, to) : this.storeTimed(chunk, times, i, to));
     }
+    // A piece whose glitches were replaced is judged on what was kept of it, not on the readings.
+    const glitched = this.guardPiece(first);
     this.endPiece(first);
-    if (raw !== null) this.noteReadings(largestReading(raw, rawFrom, rawFrom + to - from), raw, rawFrom, rawFrom + to - from);
+    if (raw !== null && !glitched) this.noteReadings(largestReading(raw, rawFrom, rawFrom + to - from), raw, rawFrom, rawFrom + to - from);
     else this.noteRange(first);
     return this.closesWindow();
   }
@@ -257,10 +308,14 @@ export class Conditioner {
     const first = this.count;
     if (times === null && this.implicitTimes && !this.frames && !this.pwm) {
       this.piece.begin(this.lastPieceMin, this.lastPieceMax);
+      this.sumBefore = this.sum;
+      this.envelopeBefore = this.lastEnvelope;
       if (this.smoothBox(n)) {
         this.offered += n;
+        const glitched = this.guardPiece(first);
         this.endPiece(first);
-        this.noteReadings(readingsMax, raw, rawFrom, rawFrom + n);
+        if (glitched) this.noteRange(first);
+        else this.noteReadings(readingsMax, raw, rawFrom, rawFrom + n);
         return this.closesWindow();
       }
     }
@@ -530,6 +585,90 @@ export class Conditioner {
     }
     this.lastEnvelope = previous;
     piece.keep(low, high, rawMin, rawMax, brightRipple, bright, darkRipple);
+  }
+
+  /**
+   * The piece [first, count) is stored and smoothed: if it reaches beyond the recent range, its
+   * glitches are replaced and it is smoothed again; then the range follows it. Returns true when
+   * glitches were replaced. (The test is on the extremes the smoothing gathered anyway: a piece
+   * inside the range costs nothing here.)
+   */
+  private guardPiece(first: number): boolean {
+    if (!this.guarded || this.count === first) return false;
+    const piece = this.piece;
+    let glitched = false;
+    if (piece.rawMax > this.aboveRange || piece.rawMin < this.belowRange) glitched = this.removeGlitches(first);
+    const n = this.count - first;
+    const k = 1 - Math.exp(-n / this.rangeMemory);
+    const high = this.recentHigh;
+    const low = this.recentLow;
+    this.recentHigh = high === high && piece.rawMax <= high ? high - (high - piece.rawMax) * k : piece.rawMax;
+    this.recentLow = low === low && piece.rawMin >= low ? low + (piece.rawMin - low) * k : piece.rawMin;
+    return glitched;
+  }
+
+  /** How far beyond the recent range a glitch lies. */
+  private get glitchMargin(): number {
+    return (this.pwm ? GLITCH_MARGIN_PWM : GLITCH_MARGIN) * (this.recentHigh - this.recentLow);
+  }
+
+  /** Samples above this are glitch candidates (none, NaN, before the first piece). */
+  private get aboveRange(): number {
+    return this.recentHigh + this.glitchMargin;
+  }
+
+  private get belowRange(): number {
+    return this.recentLow - this.glitchMargin;
+  }
+
+  /**
+   * Replaces the glitches of the piece [first, count) by the mean of their neighbours and smooths
+   * the piece again, from the state it started in; false if there were none. A sample near the
+   * piece's end has not all its neighbourhood yet: it is judged on what there is.
+   */
+  private removeGlitches(first: number): boolean {
+    if (!(this.noise > 0) || this.count < this.rangeMemory) return false;
+    const values = this.values;
+    const count = this.count;
+    const high = this.recentHigh;
+    const low = this.recentLow;
+    const span = high - low;
+    const margin = this.glitchMargin;
+    const standOut = Math.max(this.pwm ? GLITCH_MARGIN_PWM * span : GLITCH_STANDOUT * span, GLITCH_NOISE_SIGMAS * this.noise);
+    const outAbove = high + LIGHT_BEYOND * margin;
+    const outBelow = low - LIGHT_BEYOND * margin;
+    const reach = this.glitchReach;
+    let found = 0;
+    for (let i = first > 0 ? first : 1; i < count - 1; i++) {
+      const x = values[i & MASK]!;
+      const up = x > high + margin;
+      if (!(up || x < low - margin)) continue;
+      const before = values[(i - 1) & MASK]!;
+      const after = values[(i + 1) & MASK]!;
+      if (up ? !(x - standOut > before && x - standOut > after) : !(x + standOut < before && x + standOut < after)) continue;
+      // Alone on its side of the range: new light does not come as one sample.
+      let alone = true;
+      const to = i + reach < count ? i + reach + 1 : count;
+      for (let j = i - reach > this.oldest ? i - reach : this.oldest; j < to && alone; j++) {
+        const y = values[j & MASK]!;
+        if (j !== i && (up ? y > outAbove : y < outBelow)) alone = false;
+      }
+      if (!alone) continue;
+      values[i & MASK] = 0.5 * (before + after);
+      found++;
+    }
+    if (found === 0) return false;
+    this.glitches += found;
+    // Smoothed again as the piece first was: the same state, the same order of operations.
+    this.setCount(first);
+    this.sum = this.sumBefore;
+    this.lastEnvelope = this.envelopeBefore;
+    this.piece.begin(this.lastPieceMin, this.lastPieceMax);
+    if (this.pwm) {
+      this.setCount(count);
+      this.smoothPwm(first);
+    } else this.smoothBox(count - first);
+    return true;
   }
 
   /** The piece [first, count) is stored and smoothed: its extremes, the PWM test, bookkeeping. */

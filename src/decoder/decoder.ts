@@ -235,6 +235,7 @@ export class TriLevelDecoder {
       skipped: (st ? st.cond.skipped : 0) + this.skippedEarly,
       sampleIntervalS: st ? st.cond.sampleInterval : Number.NaN,
       missingFrames: st ? st.cond.missingFrames : 0,
+      glitches: st ? st.cond.glitches : 0,
     });
     return flicker ? { ...report, flickerHz: flicker.hz, flickerAmplitude: flicker.amplitude } : report;
   }
@@ -299,6 +300,7 @@ export class TriLevelDecoder {
   private runPiece(st: Stages, chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, to: number): void {
     const { cond, seg, flicker } = st;
     const first = cond.count;
+    cond.noise = seg.noise;
     // Without flicker the caller's samples go straight to conditioning; with it, the flicker stage
     // writes the cleaned piece into the conditioner's ring (and the readings themselves count for
     // full scale and saturation).

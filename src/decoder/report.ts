@@ -164,6 +164,7 @@ export class ReportBuilder {
     /** Time between samples, s (nominal, or as the timestamps run). */
     sampleIntervalS: number;
     missingFrames: number;
+    glitches: number;
   }): SignalReport {
     const { black, grey, white, fullScale, noiseRms } = inputs;
     const swing = white - black;
@@ -197,6 +198,7 @@ export class ReportBuilder {
       samples: inputs.samples,
       nonFiniteSamples: inputs.skipped,
       missingFrames: inputs.missingFrames,
+      glitchSamples: inputs.glitches,
       packets: this.packets,
       failures: this.failures,
       syncLosses: this.syncLosses,

@@ -165,6 +165,11 @@ export interface SignalReport {
    * the frame before), put back on the frame grid as no observation; included in `samples`.
    */
   readonly missingFrames: number;
+  /**
+   * Glitches: single samples far outside the signal's recent range (a serial link's or an ADC's
+   * error, not light), replaced by the mean of their neighbours; included in `samples`.
+   */
+  readonly glitchSamples: number;
   readonly packets: number;
   readonly failures: number;
   readonly syncLosses: number;
