@@ -13,10 +13,12 @@
  *   120 fps frame keeps its full contrast;
  * - the input range is watched for the report: full scale (given or inferred) and saturation;
  * - a glitch — one sample far outside the signal's recent range, a serial link's or an ADC's
- *   error rather than light — is replaced by the mean of its neighbours (see `removeGlitches`);
+ *   error rather than light — is replaced by the mean of its neighbours (see glitches.ts);
  * - camera frames keep their place on the frame grid when the camera dropped some (see
  *   `storeFrames`): a missing frame is restored by interpolation and marked as no observation.
  */
+
+import { GlitchGuard } from './glitches.js';
 
 /** Largest magnitude accepted as a sample. */
 export const MAX_ABS_SAMPLE = 1e15;
@@ -63,33 +65,6 @@ const MAX_ENVELOPE = 64;
 const HUNT_ENVELOPE = 1.5;
 /** Bright and dark samples a piece needs before its ripple counts. */
 const MIN_CLASS = 16;
-
-/**
- * A glitch lies more than GLITCH_MARGIN of the recent peak-to-peak beyond the recent extremes of
- * the raw samples, and more than GLITCH_STANDOUT of it beyond both its neighbours: light through
- * a sensor cannot jump that far and back within one sample — except the bursts of a PWM-dimmed
- * screen, which do nothing else. So under PWM a glitch must lie GLITCH_MARGIN_PWM beyond the
- * extremes, which hold the bursts the sampler caught lately (they are forgotten with a time
- * constant of RANGE_MEMORY_S), and as far beyond its neighbours.
- */
-const GLITCH_MARGIN = 0.25;
-const GLITCH_STANDOUT = 0.5;
-const GLITCH_MARGIN_PWM = 2;
-/**
- * …and always more than this many noise sigmas beyond its neighbours: a sample noise alone
- * would put there once in a very long stream. (Before the noise is measured nothing is a glitch.)
- */
-const GLITCH_NOISE_SIGMAS = 8;
-const RANGE_MEMORY_S = 2;
-/**
- * New light leaves the range too — a screen lighting up, a first white after a grey preamble,
- * the first bursts of a PWM-dimmed screen — but never as one sample: so a glitch must also be
- * alone within GLITCH_REACH_S either side — no other sample there beyond the range by LIGHT_BEYOND
- * of the margin (a dimmed screen's bursts come every few milliseconds, a frame lasts 8 or more).
- * And nothing is a glitch before the range has been watched for RANGE_MEMORY_S.
- */
-const GLITCH_REACH_S = 0.02;
-const LIGHT_BEYOND = 0.25;
 
 /** Longest run of missing camera frames restored on the grid; a longer gap is a pause, not a drop. */
 const MAX_MISSING_FRAMES = 4;
@@ -191,21 +166,18 @@ export class Conditioner {
   missingFrames = 0;
   /** A camera frame arrived off the frame grid: the frames do not sit on a steady clock. */
   private offGrid = false;
-  /** Glitches are looked for (not in camera frames: there one sample may be a whole pulse). */
-  private readonly guarded: boolean;
-  /** Recent extremes of the raw samples (NaN until the first piece), forgotten over `rangeMemory` samples (RANGE_MEMORY_S). */
-  private recentLow = Number.NaN;
-  private recentHigh = Number.NaN;
-  private readonly rangeMemory: number;
-  /** GLITCH_REACH_S in samples. */
-  private readonly glitchReach: number;
+  /** Replaces glitches (null for camera frames: there one sample may be a whole pulse). */
+  private readonly guard: GlitchGuard | null;
+  /** The piece being processed was guarded as readings, before the flicker stage (see `guardReadings`). */
+  private guardedAhead = false;
+  /** A piece of readings with its glitches replaced, and its times (see `guardReadings`). */
+  private readonly guarded = new Float64Array(BLOCK);
+  private readonly guardedTimes = new Float64Array(BLOCK);
+  /** A piece of readings after its neighbours, ring-indexed (a power of two above BLOCK and a neighbourhood). */
+  private readonly staging: Float64Array;
   /** The running sum and PWM envelope as the piece being processed found them (to smooth it again once its glitches are gone). */
   private sumBefore = 0;
   private envelopeBefore = 0;
-  /** Glitches replaced so far. */
-  glitches = 0;
-  /** Sample noise rms, input units, as the later stages measure it in the dark gaps (0 until measured). */
-  noise = 0;
 
   /**
    * `width`: boxcar length; `sampleRate`: nominal Hz (times of samples without timestamps; the
@@ -218,9 +190,8 @@ export class Conditioner {
     this.dt = 1 / sampleRate;
     this.givenFullScale = fullScale;
     if (fullScale > 0) this.ceiling = fullScale * (1 - SATURATION_MARGIN);
-    this.guarded = !frames && width >= 2;
-    this.rangeMemory = RANGE_MEMORY_S * sampleRate;
-    this.glitchReach = Math.round(GLITCH_REACH_S * sampleRate);
+    this.guard = !frames && width >= 2 ? new GlitchGuard(sampleRate) : null;
+    this.staging = new Float64Array(this.guard === null ? 1 : 2 ** Math.ceil(Math.log2(BLOCK + this.guard.neighbourhood + 1)));
   }
 
   /** Nominal time between samples, s. */
@@ -587,6 +558,16 @@ export class Conditioner {
     piece.keep(low, high, rawMin, rawMax, brightRipple, bright, darkRipple);
   }
 
+  /** Glitches replaced so far. */
+  get glitches(): number {
+    return this.guard === null ? 0 : this.guard.replaced;
+  }
+
+  /** Sample noise rms, as the later stages measure it (the glitch test needs it). */
+  set noise(rms: number) {
+    if (this.guard !== null) this.guard.noise = rms;
+  }
+
   /**
    * The piece [first, count) is stored and smoothed: if it reaches beyond the recent range, its
    * glitches are replaced and it is smoothed again; then the range follows it. Returns true when
@@ -594,81 +575,78 @@ export class Conditioner {
    * inside the range costs nothing here.)
    */
   private guardPiece(first: number): boolean {
-    if (!this.guarded || this.count === first) return false;
+    const guard = this.guard;
+    const ahead = this.guardedAhead;
+    this.guardedAhead = false;
+    if (guard === null || ahead || this.count === first) return false;
     const piece = this.piece;
-    let glitched = false;
-    if (piece.rawMax > this.aboveRange || piece.rawMin < this.belowRange) glitched = this.removeGlitches(first);
-    const n = this.count - first;
-    const k = 1 - Math.exp(-n / this.rangeMemory);
-    const high = this.recentHigh;
-    const low = this.recentLow;
-    this.recentHigh = high === high && piece.rawMax <= high ? high - (high - piece.rawMax) * k : piece.rawMax;
-    this.recentLow = low === low && piece.rawMin >= low ? low + (piece.rawMin - low) * k : piece.rawMin;
-    return glitched;
-  }
-
-  /** How far beyond the recent range a glitch lies. */
-  private get glitchMargin(): number {
-    return (this.pwm ? GLITCH_MARGIN_PWM : GLITCH_MARGIN) * (this.recentHigh - this.recentLow);
-  }
-
-  /** Samples above this are glitch candidates (none, NaN, before the first piece). */
-  private get aboveRange(): number {
-    return this.recentHigh + this.glitchMargin;
-  }
-
-  private get belowRange(): number {
-    return this.recentLow - this.glitchMargin;
+    const count = this.count;
+    let found = 0;
+    if (guard.leaves(piece.rawMin, piece.rawMax, this.pwm)) {
+      found = guard.remove(this.values, MASK, first, count, this.oldest, this.pwm);
+    }
+    if (found > 0) {
+      // Smoothed again as the piece first was: the same state, the same order of operations.
+      this.setCount(first);
+      this.sum = this.sumBefore;
+      this.lastEnvelope = this.envelopeBefore;
+      piece.begin(this.lastPieceMin, this.lastPieceMax);
+      if (this.pwm) {
+        this.setCount(count);
+        this.smoothPwm(first);
+      } else this.smoothBox(count - first);
+    }
+    guard.follow(piece.rawMin, piece.rawMax, count - first);
+    return found > 0;
   }
 
   /**
-   * Replaces the glitches of the piece [first, count) by the mean of their neighbours and smooths
-   * the piece again, from the state it started in; false if there were none. A sample near the
-   * piece's end has not all its neighbourhood yet: it is judged on what there is.
+   * Guards readings `chunk[from, to)` (times in `times`, or null) before a stage that reads them
+   * as light sample by sample (the flicker tracker: a glitch would pass for a huge sinusoid).
+   * Returns the piece to use instead, from index 0 — the readings with their glitches replaced,
+   * and their times — or null if they are fine as they are. The conditioner then leaves this
+   * piece alone. Costs one pass over the readings for their extremes.
    */
-  private removeGlitches(first: number): boolean {
-    if (!(this.noise > 0) || this.count < this.rangeMemory) return false;
-    const values = this.values;
-    const count = this.count;
-    const high = this.recentHigh;
-    const low = this.recentLow;
-    const span = high - low;
-    const margin = this.glitchMargin;
-    const standOut = Math.max(this.pwm ? GLITCH_MARGIN_PWM * span : GLITCH_STANDOUT * span, GLITCH_NOISE_SIGMAS * this.noise);
-    const outAbove = high + LIGHT_BEYOND * margin;
-    const outBelow = low - LIGHT_BEYOND * margin;
-    const reach = this.glitchReach;
-    let found = 0;
-    for (let i = first > 0 ? first : 1; i < count - 1; i++) {
-      const x = values[i & MASK]!;
-      const up = x > high + margin;
-      if (!(up || x < low - margin)) continue;
-      const before = values[(i - 1) & MASK]!;
-      const after = values[(i + 1) & MASK]!;
-      if (up ? !(x - standOut > before && x - standOut > after) : !(x + standOut < before && x + standOut < after)) continue;
-      // Alone on its side of the range: new light does not come as one sample.
-      let alone = true;
-      const to = i + reach < count ? i + reach + 1 : count;
-      for (let j = i - reach > this.oldest ? i - reach : this.oldest; j < to && alone; j++) {
-        const y = values[j & MASK]!;
-        if (j !== i && (up ? y > outAbove : y < outBelow)) alone = false;
-      }
-      if (!alone) continue;
-      values[i & MASK] = 0.5 * (before + after);
-      found++;
+  guardReadings(chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, to: number): { values: Float64Array; times: Float64Array | null } | null {
+    const guard = this.guard;
+    if (guard === null) return null;
+    this.guardedAhead = true;
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = from; i < to; i++) {
+      const x = +chunk[i]!;
+      if (!(x >= -MAX_ABS_SAMPLE && x <= MAX_ABS_SAMPLE)) continue;
+      if (x < min) min = x;
+      if (x > max) max = x;
     }
-    if (found === 0) return false;
-    this.glitches += found;
-    // Smoothed again as the piece first was: the same state, the same order of operations.
-    this.setCount(first);
-    this.sum = this.sumBefore;
-    this.lastEnvelope = this.envelopeBefore;
-    this.piece.begin(this.lastPieceMin, this.lastPieceMax);
-    if (this.pwm) {
-      this.setCount(count);
-      this.smoothPwm(first);
-    } else this.smoothBox(count - first);
-    return true;
+    let found = 0;
+    const n = to - from;
+    const out = this.guarded;
+    if (guard.leaves(min, max, this.pwm)) {
+      // The readings go to a small ring after their neighbours from the history (cleaned of
+      // flicker: close enough for a neighbour), indexed as the history is.
+      const staging = this.staging;
+      const mask = staging.length - 1;
+      const first = this.count;
+      const oldest = Math.max(this.oldest, first - guard.neighbourhood);
+      for (let i = oldest; i < first; i++) staging[i & mask] = this.values[i & MASK]!;
+      for (let k = 0; k < n; k++) staging[(first + k) & mask] = +chunk[from + k]!;
+      found = guard.remove(staging, mask, first, first + n, oldest, this.pwm);
+      if (found > 0) {
+        min = Infinity;
+        max = -Infinity;
+        for (let k = 0; k < n; k++) {
+          const x = (out[k] = staging[(first + k) & mask]!);
+          if (!(x >= -MAX_ABS_SAMPLE && x <= MAX_ABS_SAMPLE)) continue;
+          if (x < min) min = x;
+          if (x > max) max = x;
+        }
+      }
+    }
+    guard.follow(min, max, n);
+    if (found === 0) return null;
+    if (times !== null) for (let k = 0; k < n; k++) this.guardedTimes[k] = +times[from + k]!;
+    return { values: out, times: times === null ? null : this.guardedTimes };
   }
 
   /** The piece [first, count) is stored and smoothed: its extremes, the PWM test, bookkeeping. */

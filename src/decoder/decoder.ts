@@ -301,6 +301,14 @@ export class TriLevelDecoder {
     const { cond, seg, flicker } = st;
     const first = cond.count;
     cond.noise = seg.noise;
+    // The flicker tracker reads every sample as light: a glitch must be gone before it.
+    const guarded = flicker !== null && flicker.reading ? cond.guardReadings(chunk, times, from, to) : null;
+    if (guarded !== null) {
+      chunk = guarded.values;
+      times = guarded.times;
+      to -= from;
+      from = 0;
+    }
     // Without flicker the caller's samples go straight to conditioning; with it, the flicker stage
     // writes the cleaned piece into the conditioner's ring (and the readings themselves count for
     // full scale and saturation).

@@ -254,6 +254,11 @@ export class FlickerCanceller {
     this.startDetecting();
   }
 
+  /** The stage reads the samples as light (it is looking for flicker or cancelling it), rather than only passing them through. */
+  get reading(): boolean {
+    return this.mode !== Mode.IDLE;
+  }
+
   /** True when the stage can see mains flicker at this rate at all. */
   static applies(sampleRate: number): boolean {
     return sampleRate >= MIN_FLICKER_RATE;
