@@ -23,6 +23,11 @@ export function level(x: number): string {
   return Math.abs(x) >= 100 ? x.toFixed(0) : String(Number(x.toPrecision(3)));
 }
 
+/** Why the report gives no flash rate, clock error or held levels: too few pulse periods timed in sync. */
+export function untimedText(timedPeriods: number): string {
+  return `flash rate, sampler clock and held levels not measured (${timedPeriods} pulse ${plural(timedPeriods, 'period')} timed in sync: too few)`;
+}
+
 /** +780 or -1200. */
 export function signed(n: number): string {
   return n > 0 ? `+${n}` : String(n);

@@ -6,7 +6,7 @@
 import type { SignalReport } from '../decoder/types.js';
 import type { FullScaleSource } from './decode-capture.js';
 import type { FlickerEstimate } from './flicker-meter.js';
-import { clockText, fixed, level, percent, plural, signed } from './format.js';
+import { clockText, fixed, level, percent, plural, signed, untimedText } from './format.js';
 import type { Advice } from './signal-advice.js';
 
 export interface AnalysisFacts {
@@ -59,7 +59,9 @@ export function renderAnalysis(f: AnalysisFacts): string {
       `Noise     ${level(r.noiseRms)} rms, SNR ${fixed(r.snrDb, 1)} dB`,
       `Margin    grey/white gap ${fixed(r.greyWhiteSeparation, 2)} of the swing, ${fixed(r.marginSigmas, 1)} σ of pulse scatter; bit confidence ${fixed(r.minConfidence, 2)} min, ${fixed(r.meanConfidence, 2)} mean`,
       `Clipping  ${known ? `${percent(r.saturationFraction)} of samples at the top of the range` : 'unknown (no full scale)'}`,
-      `Timing    ${fixed(r.fps, 2)} fps flashing (nominal ${r.nominalFps}), ${clockText(r.clockErrorPpm)}, ${r.heldLevels} held ${plural(r.heldLevels, 'level')} in ${r.pulses} pulses`,
+      r.fps > 0
+        ? `Timing    ${fixed(r.fps, 2)} fps flashing (nominal ${r.nominalFps}), ${clockText(r.clockErrorPpm)}, ${r.heldLevels} held ${plural(r.heldLevels, 'level')} in ${r.pulses} pulses`
+        : `Timing    ${untimedText(r.timedPeriods)}, in ${r.pulses} pulses`,
     );
   } else {
     out.push(

@@ -6,7 +6,7 @@
 import type { SignalReport } from '../decoder/types.js';
 import { REDACTED } from '../packet/redact.js';
 import type { RegionChoice } from '../node/region-brightness.js';
-import { clockText, fixed, level, percent, plural, signed } from './format.js';
+import { clockText, fixed, level, percent, plural, signed, untimedText } from './format.js';
 import type { FailureView, PacketView } from './packet-view.js';
 
 const LABEL_WIDTH = 10;
@@ -79,8 +79,8 @@ export function renderSignal(
         (Number.isFinite(r.marginSigmas) ? `, margin ${fixed(r.marginSigmas, 1)} σ` : ''),
     );
     lines.push(
-      `  flashing at ${fixed(r.fps, 2)} fps (nominal ${r.nominalFps}, ${clockText(r.clockErrorPpm)}), ` +
-        `${r.heldLevels} held ${plural(r.heldLevels, 'level')}, saturation ${percent(r.saturationFraction)}`,
+      (r.fps > 0 ? `  flashing at ${fixed(r.fps, 2)} fps (nominal ${r.nominalFps}, ${clockText(r.clockErrorPpm)}), ${r.heldLevels} held ${plural(r.heldLevels, 'level')}` : `  ${untimedText(r.timedPeriods)}`) +
+        `, saturation ${percent(r.saturationFraction)}`,
     );
   } else {
     lines.push(`  no preamble found: levels unknown (noise ${level(r.noiseRms)} rms)`);

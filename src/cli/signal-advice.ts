@@ -57,8 +57,12 @@ const STRONG_FLICKER = 0.25;
 const NOTICEABLE_FLICKER = 0.1;
 /** Clock error the decoder copes with, ppm. */
 const CLOCK_LIMIT_PPM = 30_000;
-/** Samples per flashed frame below which period measurements are too coarse to judge a clock by. */
-const MIN_SAMPLES_FOR_CLOCK = 8;
+/**
+ * Samples per flashed frame below which period measurements are too coarse to judge a clock by:
+ * at 120 fps sampled at 1 kHz (8 a frame) a slow LCD's edges wander by a good part of a frame,
+ * and simulated captures there measured clocks off by up to 3 %.
+ */
+const MIN_SAMPLES_FOR_CLOCK = 10;
 /** A jump in the timestamps this long swallows most of a 60 fps frame: a pulse may be lost. */
 const LOST_PULSE_S = 0.015;
 /** Fraction of levels held an extra refresh that points at a struggling transmitter. */

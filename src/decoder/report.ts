@@ -37,6 +37,12 @@ const NOMINAL_RATES: readonly { fps: number; refreshesPerFrame: number }[] = [
  * cannot be told apart period by period.
  */
 const MIN_SAMPLES_PER_REFRESH = 4;
+/**
+ * Fewer pulse periods timed in sync than this — a few bits before the sync was lost — say little
+ * of the flash rate (a noisy capture's 21 periods named a 60 fps flash 72 fps and counted 30 held
+ * levels that were not there): then none of it is reported.
+ */
+export const MIN_TIMED_PERIODS = 64;
 /** Period ratios are binned in steps of 1 / RATIO_STEPS up to RATIO_BINS / RATIO_STEPS. */
 const RATIO_STEPS = 48;
 const RATIO_BINS = 4 * RATIO_STEPS;
@@ -106,6 +112,19 @@ export class ReportBuilder {
     }
   }
 
+  /** Pulse periods timed in sync (every one binned). */
+  private get timedPeriods(): number {
+    let n = 0;
+    for (let b = 0; b < RATIO_BINS; b++) n += this.ratioCount[b]!;
+    return n;
+  }
+
+  /** Flash rate and held levels: counted refresh by refresh (or from the total at a camera's rates), unless too few periods were timed to say. */
+  private timing(nominal: { fps: number; refreshesPerFrame: number }, coarse: boolean): { fps: number; held: number } {
+    if (this.timedPeriods < MIN_TIMED_PERIODS) return { fps: Number.NaN, held: Number.NaN };
+    return coarse ? this.clockAssumedExact(nominal) : this.clock(nominal.refreshesPerFrame);
+  }
+
   /** Rough flash rate from the ordinary periods (a period is one bit: two frames). */
   private get roughFps(): number {
     return this.periodCount > 0 ? (2 * this.periodCount) / this.periodSumS : Number.NaN;
@@ -171,7 +190,7 @@ export class ReportBuilder {
     const nominal = nearestNominalFps(this.roughFps);
     const samplesPerRefresh = 1 / (inputs.sampleIntervalS * nominal.fps * nominal.refreshesPerFrame);
     const coarse = samplesPerRefresh < MIN_SAMPLES_PER_REFRESH;
-    const { fps, held } = coarse ? this.clockAssumedExact(nominal) : this.clock(nominal.refreshesPerFrame);
+    const { fps, held } = this.timing(nominal, coarse);
     const rmsResidual = this.residuals > 1 ? Math.sqrt(this.residualSq / this.residuals) : Number.NaN;
     return {
       black,
@@ -189,11 +208,12 @@ export class ReportBuilder {
       meanConfidence: this.bits > 0 ? this.confidenceSum / this.bits : Number.NaN,
       saturationFraction: inputs.samples > 0 ? inputs.saturated / inputs.samples : 0,
       fps,
-      nominalFps: nominal.fps,
+      nominalFps: fps > 0 ? nominal.fps : Number.NaN,
       // Periods are measured on the sampler's clock: a fast sampler counts too many samples per
       // display frame, so the flash looks slow by the same factor.
-      clockErrorPpm: coarse ? Number.NaN : (nominal.fps / fps - 1) * 1e6,
+      clockErrorPpm: coarse || !(fps > 0) ? Number.NaN : (nominal.fps / fps - 1) * 1e6,
       heldLevels: held,
+      timedPeriods: this.timedPeriods,
       pulses: this.pulses,
       samples: inputs.samples,
       nonFiniteSamples: inputs.skipped,

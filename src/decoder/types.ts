@@ -150,12 +150,19 @@ export interface SignalReport {
    * Measured flash rate, frames per second, the nominal rate it is nearest, and the sampler clock
    * error vs that rate. Below 4 samples per display refresh (a camera) the clock cannot be told
    * from held frames: it is taken as exact for `fps` and `heldLevels`, and `clockErrorPpm` is NaN.
+   * With fewer than 64 pulse periods timed in sync (`timedPeriods`) all three, and `heldLevels`,
+   * are NaN: a handful of periods named a 60 fps flash 72 fps.
    */
   readonly fps: number;
   readonly nominalFps: number;
   readonly clockErrorPpm: number;
   /** Display frames that stayed up one refresh longer than the rest. */
   readonly heldLevels: number;
+  /**
+   * Pulse periods timed in sync, which `fps`, `clockErrorPpm` and `heldLevels` are measured from.
+   * Below MIN_TIMED_PERIODS (64) those are NaN: too few to say.
+   */
+  readonly timedPeriods: number;
   readonly pulses: number;
   readonly samples: number;
   /** Samples skipped because they were NaN, ±Infinity or beyond ±1e15. */

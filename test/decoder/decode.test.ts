@@ -178,6 +178,19 @@ describe('signal report', () => {
     expect(r.samples).toBe(cap.samples.length);
   });
 
+  it('gives no flash rate, clock or held levels from a handful of periods', () => {
+    // A capture cut a few bits into the body: before, its 20-odd periods were reported as a rate.
+    const cap = capture({ fps: 60 }, 63);
+    const full = decodeSamples(cap.samples, { sampleRate: cap.sampleRate }).report;
+    expect(full.timedPeriods).toBeGreaterThanOrEqual(64);
+    expect(full.fps).toBeGreaterThan(59);
+    // The preamble, the sync and some 40 bits: the first fifth of the capture.
+    const cut = decodeSamples(cap.samples.subarray(0, Math.round(0.2 * cap.samples.length)), { sampleRate: cap.sampleRate }).report;
+    expect(cut.timedPeriods).toBeGreaterThan(0);
+    expect(cut.timedPeriods).toBeLessThan(64);
+    for (const x of [cut.fps, cut.nominalFps, cut.clockErrorPpm, cut.heldLevels]) expect(Number.isNaN(x)).toBe(true);
+  });
+
   it('reports saturation when the sensor clips', () => {
     const cap = capture({ swing: 1.2, ambient: 0.3 }, 62);
     const result = decodeSamples(cap.samples, { sampleRate: cap.sampleRate, fullScale: cap.fullScale });
