@@ -97,6 +97,7 @@ function signalRepairs(r: SignalReport): string {
     parts.push(`room-light flicker at ${fixed(r.flickerHz, 1)} Hz cancelled (${level(2 * r.flickerAmplitude)} peak-to-peak)`);
   }
   if (r.missingFrames > 0) parts.push(`${r.missingFrames} dropped camera ${plural(r.missingFrames, 'frame')} kept on the frame grid as missing`);
+  if (r.timestampRestarts > 0) parts.push(`the timestamps restarted ${r.timestampRestarts === 1 ? 'once' : `${r.timestampRestarts} times`}: the samples after were placed right after those before`);
   if (r.glitchSamples === 1) parts.push('1 glitch (a lone sample far outside the signal) replaced by the mean of its neighbours');
   else if (r.glitchSamples > 1) parts.push(`${r.glitchSamples} glitches (lone samples far outside the signal) replaced by the mean of their neighbours`);
   return parts.join('; ');

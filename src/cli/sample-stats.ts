@@ -17,7 +17,8 @@ export class SampleStats {
   /** Jumps in the timestamps of more than GAP_INTERVALS sample intervals (lost samples), and the longest, seconds. */
   gaps = 0;
   longestGapS = 0;
-  private firstTime = Number.NaN;
+  /** Time the timestamps cover, s: their steps forward added up (a restart, where they jump back, adds nothing). */
+  private elapsedS = 0;
   private lastTime = Number.NaN;
 
   /**
@@ -40,8 +41,15 @@ export class SampleStats {
     this.fractional = fractional;
     if (times && times.length > 0) {
       if (sampleRate !== undefined && sampleRate > 0) this.findGaps(times, GAP_INTERVALS / sampleRate);
-      if (this.firstTime !== this.firstTime) this.firstTime = times[0]!;
-      this.lastTime = times[times.length - 1]!;
+      let previous = this.lastTime;
+      let elapsed = this.elapsedS;
+      for (let i = 0; i < times.length; i++) {
+        const t = times[i]!;
+        if (t > previous) elapsed += t - previous;
+        if (Number.isFinite(t)) previous = t;
+      }
+      this.elapsedS = elapsed;
+      this.lastTime = previous;
     }
   }
 
@@ -70,7 +78,7 @@ export class SampleStats {
 
   /** Span of the capture, seconds: from its timestamps, else samples ÷ rate. */
   durationS(sampleRate: number | undefined): number {
-    if (this.lastTime === this.lastTime) return this.lastTime - this.firstTime;
+    if (this.lastTime === this.lastTime) return this.elapsedS;
     return sampleRate ? this.count / sampleRate : Number.NaN;
   }
 }

@@ -66,6 +66,8 @@ const HUNT_ENVELOPE = 1.5;
 /** Bright and dark samples a piece needs before its ripple counts. */
 const MIN_CLASS = 16;
 
+/** A timestamp this many sample intervals before the last one means the timestamps restarted (see `continueTime`). */
+export const RESTART_INTERVALS = 5;
 /** Longest run of missing camera frames restored on the grid; a longer gap is a pause, not a drop. */
 const MAX_MISSING_FRAMES = 4;
 /** A camera frame this far (in frame periods) from the grid of the one before puts its clock off the grid. */
@@ -127,6 +129,12 @@ export class Conditioner {
   private readonly dt: number;
   private origin = 0;
   private lastTime = -Infinity;
+  /**
+   * Added to every timestamp since the timestamps last restarted (see `continueTime`), s; and how
+   * many times they did.
+   */
+  private timeShift = 0;
+  timestampRestarts = 0;
 
   /** Largest value seen (for full-scale inference). */
   max = -Infinity;
@@ -368,7 +376,6 @@ export class Conditioner {
     const dt = this.dt;
     const limit = MAX_ABS_SAMPLE;
     let offered = this.offered;
-    let lastTime = this.lastTime;
     let origin = this.origin;
     let n = 0;
     for (let i = from; i < to; i++) {
@@ -376,17 +383,35 @@ export class Conditioner {
       const index = offered++;
       let t = times === null ? origin + index * dt : +times[i]!;
       if (!(x >= -limit && x <= limit) || !(t >= -limit && t <= limit)) continue;
-      if (times !== null) origin = t - index * dt; // samples pushed later without times continue this clock
+      if (times !== null) {
+        t = this.continueTime(t);
+        origin = t - index * dt; // samples pushed later without times continue this clock
+      }
+      const lastTime = this.lastTime;
       if (t < lastTime) t = lastTime; // timestamps never run backwards downstream
-      lastTime = t;
+      this.lastTime = t;
       stamps[(this.count + n) & MASK] = t;
       kept[n++] = x;
     }
     this.skipped += to - from - n;
     this.offered = offered;
-    this.lastTime = lastTime;
     this.origin = origin;
     return n;
+  }
+
+  /**
+   * A timestamp `t` on the decoder's time line. Timestamps that jump back by more than
+   * RESTART_INTERVALS sample intervals restarted — a logger reset, captures joined into one file —
+   * rather than jittered: the samples from there on are placed one interval after the last one
+   * before, and the restart is counted. (Left as they were, every later sample would have stood
+   * at the time of the last one before, and every pulse after lasted no time at all.)
+   */
+  private continueTime(t: number): number {
+    const shifted = t + this.timeShift;
+    if (!(shifted < this.lastTime - RESTART_INTERVALS * this.dt)) return shifted;
+    this.timeShift += this.lastTime + this.dt - shifted;
+    this.timestampRestarts++;
+    return this.lastTime + this.dt;
   }
 
   /**
@@ -412,7 +437,10 @@ export class Conditioner {
         this.skipped++;
         continue;
       }
-      if (times !== null) this.origin = t - index * this.dt;
+      if (times !== null) {
+        t = this.continueTime(t);
+        this.origin = t - index * this.dt;
+      }
       if (t < this.lastTime) t = this.lastTime;
       if (x === this.lastFrame && x > 0 && x < this.ceiling) {
         if (++this.copies <= MAX_MISSING_FRAMES) {

@@ -236,6 +236,7 @@ export class TriLevelDecoder {
       sampleIntervalS: st ? st.cond.sampleInterval : Number.NaN,
       missingFrames: st ? st.cond.missingFrames : 0,
       glitches: st ? st.cond.glitches : 0,
+      timestampRestarts: st ? st.cond.timestampRestarts : 0,
     });
     return flicker ? { ...report, flickerHz: flicker.hz, flickerAmplitude: flicker.amplitude } : report;
   }

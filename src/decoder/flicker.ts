@@ -25,7 +25,7 @@
  * where the next stage keeps its samples (the conditioner's history ring), so nothing is copied
  * twice. Memory is a few numbers, however long the stream.
  */
-import { BLOCK, MAX_ABS_SAMPLE } from './condition.js';
+import { BLOCK, MAX_ABS_SAMPLE, RESTART_INTERVALS } from './condition.js';
 
 /** Flicker frequencies of room light: twice the mains frequency, Hz. */
 export const FLICKER_FAMILIES_HZ = [100, 120] as const;
@@ -321,7 +321,8 @@ export class FlickerCanceller {
     if (!(t >= -MAX_ABS_SAMPLE && t <= MAX_ABS_SAMPLE)) return 0;
     const last = this.lastTime;
     this.lastTime = t;
-    return Number.isNaN(last) ? this.dt : t - last;
+    // (Timestamps that jump back restarted: the decoder places what follows right after, see Conditioner.)
+    return Number.isNaN(last) || t < last - RESTART_INTERVALS * this.dt ? this.dt : t - last;
   }
 
   private startDetecting(): void {

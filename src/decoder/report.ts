@@ -184,6 +184,7 @@ export class ReportBuilder {
     sampleIntervalS: number;
     missingFrames: number;
     glitches: number;
+    timestampRestarts: number;
   }): SignalReport {
     const { black, grey, white, fullScale, noiseRms } = inputs;
     const swing = white - black;
@@ -219,6 +220,7 @@ export class ReportBuilder {
       nonFiniteSamples: inputs.skipped,
       missingFrames: inputs.missingFrames,
       glitchSamples: inputs.glitches,
+      timestampRestarts: inputs.timestampRestarts,
       packets: this.packets,
       failures: this.failures,
       syncLosses: this.syncLosses,

@@ -177,6 +177,11 @@ export interface SignalReport {
    * error, not light), replaced by the mean of their neighbours; included in `samples`.
    */
   readonly glitchSamples: number;
+  /**
+   * Times the timestamps jumped back by more than 5 sample intervals (a logger reset, captures
+   * joined into one file): the samples after each were placed right after those before it.
+   */
+  readonly timestampRestarts: number;
   readonly packets: number;
   readonly failures: number;
   readonly syncLosses: number;

@@ -123,3 +123,28 @@ describe('determinism', () => {
     expect(alone.every((e) => e.length > 0)).toBe(true);
   });
 });
+
+describe('timestamps that restart', () => {
+  // A logger reset, or two captures joined into one file: the second part's times start again at 0.
+  const first = capture({ timestamps: true }, 71);
+  const second = capture({ timestamps: true }, 72);
+  const joinedValues = [...first.samples, ...second.samples];
+  const joinedTimes = [...first.times!, ...second.times!];
+
+  it('the samples after a restart are placed right after those before, and both packets decode in order', () => {
+    const r = decodeSamples(joinedValues, { times: joinedTimes });
+    expect(r.packets).toHaveLength(2);
+    expect(r.report.timestampRestarts).toBe(1);
+    const [a, b] = r.packets;
+    const firstEnd = first.times![first.times!.length - 1]!;
+    expect(a!.endS).toBeLessThan(firstEnd);
+    // Before, every sample after the restart stood at the last time before it: packet 2 lasted 40 ms.
+    expect(b!.startS).toBeGreaterThan(firstEnd);
+    expect(b!.endS - b!.startS).toBeGreaterThan(0.9 * (a!.endS - a!.startS));
+  });
+
+  it('jitter that steps back less than 5 sample intervals is not a restart', () => {
+    const times = Array.from(first.times!, (t, i) => (i % 50 === 25 ? t - 0.003 : t));
+    expect(decodeSamples(first.samples, { times }).report.timestampRestarts).toBe(0);
+  });
+});
