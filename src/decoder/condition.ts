@@ -624,7 +624,7 @@ export class Conditioner {
         this.smoothPwm(first);
       } else this.smoothBox(count - first);
     }
-    guard.follow(piece.rawMin, piece.rawMax, count - first);
+    guard.followPiece(this.values, MASK, first, count, piece.rawMin, piece.rawMax);
     return found > 0;
   }
 
@@ -650,7 +650,8 @@ export class Conditioner {
     let found = 0;
     const n = to - from;
     const out = this.guarded;
-    if (guard.leaves(min, max, this.pwm)) {
+    const left = guard.leaves(min, max, this.pwm);
+    if (left) {
       // The readings go to a small ring after their neighbours from the history (cleaned of
       // flicker: close enough for a neighbour), indexed as the history is.
       const staging = this.staging;
@@ -671,7 +672,9 @@ export class Conditioner {
         }
       }
     }
-    guard.follow(min, max, n);
+    // (Until glitches are judged the range follows the readings sample by sample: see `followPiece`.)
+    if (found === 0 && (left || !guard.judging)) for (let k = 0; k < n; k++) out[k] = +chunk[from + k]!;
+    guard.followPiece(out, BLOCK - 1, 0, n, min, max);
     if (found === 0) return null;
     if (times !== null) for (let k = 0; k < n; k++) this.guardedTimes[k] = +times[from + k]!;
     return { values: out, times: times === null ? null : this.guardedTimes };

@@ -15,8 +15,8 @@
  * New light leaves the range too — a screen lighting up, a first white after a grey preamble,
  * the first bursts of a PWM-dimmed screen — but never as one sample: so a glitch must also be
  * alone within GLITCH_REACH_S either side: no other sample there beyond the range by
- * LIGHT_BEYOND of the margin, and no jump between two others of QUIET of the glitch's height (a
- * dimmed screen's bursts come every few milliseconds and jump as far; a frame lasts 8 or more). Nothing is a glitch before the range has been watched for WATCH_S and the
+ * LIGHT_BEYOND of the margin, and no other spike (a dimmed screen's bursts come every few
+ * milliseconds; a frame lasts 8 or more). Nothing is a glitch before the range has been watched for WATCH_S and the
  * noise is measured.
  *
  * Cost: the range follows each piece's extremes, which the stage that calls this gathers anyway;
@@ -29,11 +29,16 @@ const GLITCH_MARGIN_PWM = 2;
 const GLITCH_NOISE_SIGMAS = 8;
 /** The recent extremes are forgotten with this time constant, s, and must have been watched this long before anything is a glitch. */
 const RANGE_MEMORY_S = 2;
-const WATCH_S = 1;
+const WATCH_S = 0.25;
 const GLITCH_REACH_S = 0.02;
 const LIGHT_BEYOND = 0.25;
-/** …and no jump between two other samples there larger than this share of the glitch's height above its neighbours. */
-const QUIET = 0.5;
+/**
+ * …and no other spike there — a sample beyond both its neighbours by this share of the glitch's
+ * height above its own, or SPIKE_NOISE_SIGMAS noise sigmas if more: PWM bursts that beat with the
+ * sampler come as a row of spikes, one now and then taller than the rest.
+ */
+const SPIKE_SHARE = 0.15;
+const SPIKE_NOISE_SIGMAS = 4;
 
 export class GlitchGuard {
   /** Recent extremes of the samples (NaN until the first piece). */
@@ -46,6 +51,8 @@ export class GlitchGuard {
   /** How far the range moves towards a piece of `stepLength` samples. */
   private stepLength = 0;
   private step = 0;
+  /** The piece being guarded left the range (see `followPiece`). */
+  private left = false;
   /** Samples the range has followed. */
   private watched = 0;
   /** Sample noise rms, input units, as the later stages measure it in the dark gaps (0 until measured). */
@@ -66,13 +73,52 @@ export class GlitchGuard {
 
   /** Whether a piece with these extremes reaches beyond the recent range by the glitch margin: worth a look, sample by sample. */
   leaves(min: number, max: number, pwm: boolean): boolean {
-    if (!(this.noise > 0) || this.watched < this.watch) return false;
+    if (!this.judging) return false;
     const margin = this.margin(pwm);
-    return max > this.high + margin || min < this.low - margin;
+    this.left = max > this.high + margin || min < this.low - margin;
+    return this.left;
   }
 
-  /** The range follows a piece of `n` samples with these extremes (its glitches already replaced). */
-  follow(min: number, max: number, n: number): void {
+  /** Glitches are judged: the range has been watched long enough and the noise is measured. */
+  get judging(): boolean {
+    return this.noise > 0 && this.watched >= this.watch;
+  }
+
+  /**
+   * The range follows the piece [first, end) of the ring `values` (slot i & `mask`), whose
+   * extremes are `min` and `max` (its glitches already replaced). A glitch that was not replaced
+   * (before glitches are judged, or one too near the piece's end to judge) would set the range for
+   * seconds, and every glitch like it would then lie inside it: so a piece that left the range, or
+   * came before glitches are judged, moves it by its second largest and second smallest samples,
+   * which one lone sample cannot move. (Any other piece lies within the range and its margin.)
+   */
+  followPiece(values: Float64Array, mask: number, first: number, end: number, min: number, max: number): void {
+    const scan = (this.left || !this.judging) && end - first >= 2;
+    this.left = false;
+    if (scan) {
+      let a = -Infinity; // largest, then second largest (b)
+      let b = -Infinity;
+      let c = Infinity; // smallest, then second smallest (d)
+      let d = Infinity;
+      for (let i = first; i < end; i++) {
+        const x = values[i & mask]!;
+        if (x > a) {
+          b = a;
+          a = x;
+        } else if (x > b) b = x;
+        if (x < c) {
+          d = c;
+          c = x;
+        } else if (x < d) d = x;
+      }
+      min = d;
+      max = b;
+    }
+    this.follow(min, max, end - first);
+  }
+
+  /** The range follows a piece of `n` samples with these extremes. */
+  private follow(min: number, max: number, n: number): void {
     if (!(min <= max)) return;
     // (Pieces are nearly always the same length: exp is worked out again only when it changes.)
     if (n !== this.stepLength) {
@@ -115,16 +161,21 @@ export class GlitchGuard {
       if (up ? !(x - standOut > before && x - standOut > after) : !(x + standOut < before && x + standOut < after)) continue;
       // Alone: new light does not come as one sample. Its whole neighbourhood must be there (a
       // sample near the end of what has come is not judged), none of it beyond the range, and
-      // none of it jumping from sample to sample as PWM bursts do.
+      // none of it a spike of its own, as PWM bursts are (a slow pixel's edge rises steadily).
       if (i + reach >= end) continue;
       const height = up ? x - Math.max(before, after) : Math.min(before, after) - x;
+      const spike = Math.max(SPIKE_SHARE * height, SPIKE_NOISE_SIGMAS * this.noise);
       let alone = true;
-      let last = at(Math.max(oldest, i - reach));
-      for (let j = Math.max(oldest, i - reach) + 1; j <= i + reach && alone; j++) {
+      const from = Math.max(oldest + 1, i - reach);
+      for (let j = Math.max(oldest, i - reach); j <= i + reach && alone; j++) {
+        if (j === i) continue;
         const y = at(j);
-        if (j !== i && j - 1 !== i && Math.abs(y - last) > QUIET * height) alone = false;
-        if (j !== i && (up ? y > outAbove : y < outBelow)) alone = false;
-        last = y;
+        if (up ? y > outAbove : y < outBelow) alone = false;
+        else if (j >= from && j < i + reach && j !== i - 1 && j !== i + 1) {
+          const a = at(j - 1);
+          const b = at(j + 1);
+          if (up ? y - spike > a && y - spike > b : y + spike < a && y + spike < b) alone = false;
+        }
       }
       if (!alone) continue;
       values[i & mask] = 0.5 * (before + after);
