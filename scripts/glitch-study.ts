@@ -2,7 +2,8 @@
  * Glitch study: one corrupt sample (a serial link's 65535, an ADC's full scale, a sign error, or
  * 1.3 × the capture's brightest sample) put at a random place in the middle 70 % of a simulated
  * capture. Prints, per channel tier and glitch, how many seeds decode the right packet with the
- * glitch, and how many decode without it.
+ * glitch, and how many decode without it. The decoder is told the ADC's full scale, as
+ * `blinkup decode` is by a capture's header or `--full-scale`.
  *
  *   node --import tsx scripts/glitch-study.ts [--seeds 40]
  */
@@ -39,9 +40,9 @@ for (const tier of ['typical', 'hard', 'flicker'] as const) {
       const samples = Float32Array.from(capture.samples);
       let top = -Infinity;
       for (const x of samples) top = Math.max(top, x);
-      if (decodeSamples(samples, { sampleRate: capture.sampleRate }).packets.some(same)) clean++;
+      if (decodeSamples(samples, { sampleRate: capture.sampleRate, fullScale: capture.fullScale }).packets.some(same)) clean++;
       samples[Math.floor((0.15 + 0.7 * rng.next()) * samples.length)] = value(top);
-      const r = decodeSamples(samples, { sampleRate: capture.sampleRate });
+      const r = decodeSamples(samples, { sampleRate: capture.sampleRate, fullScale: capture.fullScale });
       if (r.packets.some(same)) decoded++;
       if (r.packets.some((p) => !same(p))) wrong++;
     }

@@ -198,7 +198,7 @@ export class Conditioner {
     this.dt = 1 / sampleRate;
     this.givenFullScale = fullScale;
     if (fullScale > 0) this.ceiling = fullScale * (1 - SATURATION_MARGIN);
-    this.guard = !frames && width >= 2 ? new GlitchGuard(sampleRate) : null;
+    this.guard = !frames && width >= 2 ? new GlitchGuard(sampleRate, fullScale) : null;
     this.staging = new Float64Array(this.guard === null ? 1 : 2 ** Math.ceil(Math.log2(BLOCK + this.guard.neighbourhood + 1)));
   }
 

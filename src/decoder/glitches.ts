@@ -60,7 +60,12 @@ export class GlitchGuard {
   /** Glitches replaced so far. */
   replaced = 0;
 
-  constructor(sampleRate: number) {
+  /** The ADC's full scale as stated (Infinity if it was not: an inferred one proves nothing). */
+  private readonly fullScale: number;
+
+  /** `fullScale`: as stated by the caller (0 if not). */
+  constructor(sampleRate: number, fullScale: number) {
+    this.fullScale = fullScale > 0 ? fullScale : Infinity;
     this.memory = RANGE_MEMORY_S * sampleRate;
     this.watch = WATCH_S * sampleRate;
     this.reach = Math.round(GLITCH_REACH_S * sampleRate);
@@ -160,18 +165,20 @@ export class GlitchGuard {
       const after = at(i + 1);
       if (up ? !(x - standOut > before && x - standOut > after) : !(x + standOut < before && x + standOut < after)) continue;
       // Alone: new light does not come as one sample. Its whole neighbourhood must be there (a
-      // sample near the end of what has come is not judged), none of it beyond the range, and
-      // none of it a spike of its own, as PWM bursts are (a slow pixel's edge rises steadily).
-      if (i + reach >= end) continue;
+      // sample near the end of what has come is not judged — unless it reads above the ADC's
+      // stated full scale, which no light can), none of it beyond the range, and none of it a
+      // spike of its own, as PWM bursts are (a slow pixel's edge rises steadily).
+      if (i + reach >= end && !(x > this.fullScale)) continue;
       const height = up ? x - Math.max(before, after) : Math.min(before, after) - x;
       const spike = Math.max(SPIKE_SHARE * height, SPIKE_NOISE_SIGMAS * this.noise);
       let alone = true;
       const from = Math.max(oldest + 1, i - reach);
-      for (let j = Math.max(oldest, i - reach); j <= i + reach && alone; j++) {
+      const last = Math.min(end - 1, i + reach);
+      for (let j = Math.max(oldest, i - reach); j <= last && alone; j++) {
         if (j === i) continue;
         const y = at(j);
         if (up ? y > outAbove : y < outBelow) alone = false;
-        else if (j >= from && j < i + reach && j !== i - 1 && j !== i + 1) {
+        else if (j >= from && j < last && j !== i - 1 && j !== i + 1) {
           const a = at(j - 1);
           const b = at(j + 1);
           if (up ? y - spike > a && y - spike > b : y + spike < a && y + spike < b) alone = false;

@@ -59,6 +59,16 @@ describe('glitch samples', () => {
     }
   });
 
+  it('one in the last 20 ms of a 256-sample piece is replaced only when it reads above the stated full scale', () => {
+    // What follows it has not come yet: only a reading no light can give is judged without it.
+    const { samples, packet } = typicalCapture(910_002);
+    samples[20 * 256 - 5] = 65535;
+    expect(decodeSamples(samples, { sampleRate: 1000 }).report.glitchSamples).toBe(0);
+    const r = decodeSamples(samples, { sampleRate: 1000, fullScale: 4095 });
+    expect(r.report.glitchSamples).toBe(1);
+    expect(r.packets.some((p) => sameBytes(p.bytes, packet))).toBe(true);
+  });
+
   it('glitches a second apart are each replaced; two within 20 ms are taken for light', () => {
     const { samples, packet } = typicalCapture(910_003);
     for (let k = 0; k < 6; k++) samples[3000 + 1000 * k] = 65535;
