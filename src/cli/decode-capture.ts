@@ -75,7 +75,7 @@ export async function decodeCapture(capture: Capture, options: DecodeRunOptions 
     });
     options.onChunk?.(chunk, capture.sampleRate);
     // A camera's dropped frames are the decoder's to report (missingFrames); a sampler's gaps are counted here.
-    stats.add(chunk.values, chunk.times, capture.camera ? undefined : capture.sampleRate);
+    stats.add(chunk.values, chunk.times, capture.camera ? undefined : capture.sampleRate, options.fullScale ?? capture.fullScale);
     take(decoder.push(chunk.values, chunk.times));
   }
   // Every reader throws on an empty input, so a decoder exists here; the fallback is for safety.

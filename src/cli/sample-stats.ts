@@ -14,6 +14,8 @@ export class SampleStats {
   max = -Infinity;
   /** True once a finite sample has a fractional part: the values are not ADC codes (volts, say). */
   fractional = false;
+  /** Samples above the stated full scale (see the constructor). */
+  aboveFullScale = 0;
   /** Jumps in the timestamps of more than GAP_INTERVALS sample intervals (lost samples), and the longest, seconds. */
   gaps = 0;
   longestGapS = 0;
@@ -23,18 +25,22 @@ export class SampleStats {
 
   /**
    * Takes one chunk (NaN and ±Infinity are not samples: the decoder skips them too). With
-   * timestamps and the nominal `sampleRate`, jumps in the times are counted as gaps.
+   * timestamps and the nominal `sampleRate`, jumps in the times are counted as gaps; with the
+   * ADC's stated `fullScale`, samples above it.
    */
-  add(values: ArrayLike<number>, times: ArrayLike<number> | undefined, sampleRate?: number): void {
-    let { min, max, count, fractional } = this;
+  add(values: ArrayLike<number>, times: ArrayLike<number> | undefined, sampleRate?: number, fullScale?: number): void {
+    let { min, max, count, fractional, aboveFullScale } = this;
+    const top = fullScale !== undefined && fullScale > 0 ? fullScale : Infinity;
     for (let i = 0; i < values.length; i++) {
       const x = values[i]!;
       if (!Number.isFinite(x)) continue;
       count++;
       if (x < min) min = x;
       if (x > max) max = x;
+      if (x > top) aboveFullScale++;
       if (x !== Math.floor(x)) fractional = true;
     }
+    this.aboveFullScale = aboveFullScale;
     this.min = min;
     this.max = max;
     this.count = count;

@@ -36,6 +36,8 @@ export interface SignalFacts {
    * headroom as fractions of it are not judged. Default true.
    */
   readonly fullScaleKnown?: boolean | undefined;
+  /** Samples above the stated full scale (0 or undefined when none was stated). */
+  readonly aboveFullScale?: number | undefined;
   /** Photodiode with timestamps: jumps in the times (samples the sampler lost) and the longest, seconds. */
   readonly timestampGaps?: { readonly count: number; readonly longestS: number } | undefined;
 }
@@ -75,6 +77,7 @@ export function adviseSignal(f: SignalFacts): Advice[] {
   const r = f.report;
   const out = r.swing > 0 ? adviseLearned(f) : adviseUnlearned(f);
   adviseGaps(f, out);
+  adviseGlitches(f, out);
   out.sort((a, b) => rank(a.severity) - rank(b.severity));
   if (!out.some((a) => a.severity === 'problem') && r.swing > 0) {
     const swing = f.fullScaleKnown === false ? '' : `swing ${fixed(r.swingFraction, 2)} of full scale, `;
@@ -170,7 +173,20 @@ function adviseUnlearned(f: SignalFacts): Advice[] {
  * and the clipping measured against it, would mislead. Video is linear light, never above 1.
  */
 function aboveFullScale(f: SignalFacts): boolean {
-  return !f.camera && f.fullScaleKnown !== false && f.max > f.report.fullScale;
+  return !f.camera && f.fullScaleKnown !== false && f.max > f.report.fullScale && !glitchesOnly(f);
+}
+
+/** Every sample above the stated full scale was a glitch the decoder replaced (see adviseGlitches). */
+function glitchesOnly(f: SignalFacts): boolean {
+  return f.aboveFullScale !== undefined && f.aboveFullScale <= f.report.glitchSamples;
+}
+
+/** Glitches the decoder replaced: the capture decodes, but the link that carried it corrupts samples. */
+function adviseGlitches(f: SignalFacts, out: Advice[]): void {
+  const n = f.report.glitchSamples;
+  if (!(n > 0)) return;
+  const over = f.max > f.report.fullScale && glitchesOnly(f) ? `, up to ${level(f.max)} where the ADC's full scale is ${level(f.report.fullScale)}` : '';
+  out.push(note(`${n === 1 ? '1 glitch (a lone sample far outside the signal' : `${n} glitches (lone samples far outside the signal`}${over}) replaced by the mean of ${n === 1 ? 'its' : 'their'} neighbours: check the serial link or the ADC's wiring (ground, shielding)`));
 }
 
 function aboveFullScaleText(f: SignalFacts): string {

@@ -44,4 +44,22 @@ describe('decode: repairs', () => {
     const seconds = Number(/in ([\d.]+) s at/.exec(text.stdout)![1]);
     expect(Math.abs(seconds - span)).toBeLessThan(0.01);
   });
+
+  it('analyze: a glitch above the stated full scale is a note on the link, not a wrong full scale; a run of them still is', async () => {
+    const cap = simulatePhotodiode(toLevels(encodePacket(BASIC)), {}, 910_003);
+    const samples = Array.from(cap.samples, Math.round);
+    const header = `Sample Rate (Hz),1000\nFull Scale,${cap.fullScale}\nvalue\n`;
+    const one = join(dir, 'one-glitch.csv');
+    samples[7000] = 65535;
+    writeFileSync(one, `${header}${samples.join('\n')}\n`);
+    const a = await runInProcess(['analyze', one]);
+    expect(a.status, a.stderr).toBe(0);
+    expect(a.stdout).toContain(`note     1 glitch (a lone sample far outside the signal, up to 65535 where the ADC's full scale is ${cap.fullScale}) replaced by the mean of its neighbours`);
+    expect(a.stdout).not.toContain('above the full scale');
+    const run = join(dir, 'garbage-run.csv');
+    for (let i = 7000; i < 7010; i++) samples[i] = 65535;
+    writeFileSync(run, `${header}${samples.join('\n')}\n`);
+    const b = await runInProcess(['analyze', run]);
+    expect(b.stdout).toContain(`problem  samples reach 65535, above the full scale of ${cap.fullScale}`);
+  });
 });

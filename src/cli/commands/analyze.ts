@@ -99,6 +99,7 @@ async function analyze(capture: Capture, o: AnalyzeOptionValues): Promise<Analys
     camera: capture.camera,
     fullScaleKnown: run.fullScaleSource !== 'unknown',
     timestampGaps: gapsOf(run),
+    aboveFullScale: run.stats.aboveFullScale,
   });
   return { run, flicker: estimate, advice, window: plot?.finish() };
 }

@@ -65,7 +65,7 @@ Examples:
       if (human) human.summary(run);
       else ctx.stdout.write(`${JSON.stringify(jsonResult(capture, run, showSecrets), null, 2)}\n`);
       if (run.packets.length === 0) {
-        const advice = adviseSignal({ report: run.report, min: run.stats.min, max: run.stats.max, durationS: run.durationS, sampleRate: capture.sampleRate, camera: capture.camera, fullScaleKnown: run.fullScaleSource !== 'unknown', timestampGaps: gapsOf(run) });
+        const advice = adviseSignal({ report: run.report, min: run.stats.min, max: run.stats.max, durationS: run.durationS, sampleRate: capture.sampleRate, camera: capture.camera, fullScaleKnown: run.fullScaleSource !== 'unknown', timestampGaps: gapsOf(run), aboveFullScale: run.stats.aboveFullScale });
         ctx.stderr.write(`blinkup: ${noPacketReason(run, advice)}\n`);
         ctx.exitCode = ExitCode.NO_PACKET;
       }
