@@ -639,14 +639,9 @@ export class Conditioner {
     const guard = this.guard;
     if (guard === null) return null;
     this.guardedAhead = true;
-    let min = Infinity;
-    let max = -Infinity;
-    for (let i = from; i < to; i++) {
-      const x = +chunk[i]!;
-      if (!(x >= -MAX_ABS_SAMPLE && x <= MAX_ABS_SAMPLE)) continue;
-      if (x < min) min = x;
-      if (x > max) max = x;
-    }
+    readingExtremes(chunk, from, to);
+    let min = EXTREMES[0]!;
+    let max = EXTREMES[1]!;
     let found = 0;
     const n = to - from;
     const out = this.guarded;
@@ -662,14 +657,10 @@ export class Conditioner {
       for (let k = 0; k < n; k++) staging[(first + k) & mask] = +chunk[from + k]!;
       found = guard.remove(staging, mask, first, first + n, oldest, this.pwm);
       if (found > 0) {
-        min = Infinity;
-        max = -Infinity;
-        for (let k = 0; k < n; k++) {
-          const x = (out[k] = staging[(first + k) & mask]!);
-          if (!(x >= -MAX_ABS_SAMPLE && x <= MAX_ABS_SAMPLE)) continue;
-          if (x < min) min = x;
-          if (x > max) max = x;
-        }
+        for (let k = 0; k < n; k++) out[k] = staging[(first + k) & mask]!;
+        readingExtremes(out, 0, n);
+        min = EXTREMES[0]!;
+        max = EXTREMES[1]!;
       }
     }
     // (Until glitches are judged the range follows the readings sample by sample: see `followPiece`.)
@@ -829,6 +820,23 @@ export class Conditioner {
     this.count = count;
     this.oldest = count > HISTORY - BLOCK ? count - (HISTORY - BLOCK) : 0;
   }
+}
+
+/** [min, max] of the last `readingExtremes` (two numbers out of a call without an object for them). */
+const EXTREMES = new Float64Array(2);
+
+/** The extremes of the readings `values[from, to)` that are numbers to keep, into EXTREMES (Infinity, −Infinity if none). */
+function readingExtremes(values: ArrayLike<number>, from: number, to: number): void {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = from; i < to; i++) {
+    const x = +values[i]!;
+    if (!(x >= -MAX_ABS_SAMPLE && x <= MAX_ABS_SAMPLE)) continue;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  EXTREMES[0] = min;
+  EXTREMES[1] = max;
 }
 
 /** The largest of the readings `raw[from, to)`, NaN and values above MAX_ABS_SAMPLE left out (−Infinity if none). */
