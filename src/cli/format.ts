@@ -23,6 +23,16 @@ export function level(x: number): string {
   return Math.abs(x) >= 100 ? x.toFixed(0) : String(Number(x.toPrecision(3)));
 }
 
+/**
+ * "1 glitch (a lone sample far outside the signal) replaced by the mean of its neighbours", or
+ * the plural; `detail` goes inside the parentheses.
+ */
+export function glitchesText(n: number, detail = ''): string {
+  return n === 1
+    ? `1 glitch (a lone sample far outside the signal${detail}) replaced by the mean of its neighbours`
+    : `${n} glitches (lone samples far outside the signal${detail}) replaced by the mean of their neighbours`;
+}
+
 /** Why the report gives no flash rate, clock error or held levels: too few pulse periods timed in sync. */
 export function untimedText(timedPeriods: number): string {
   return `flash rate, sampler clock and held levels not measured (${timedPeriods} pulse ${plural(timedPeriods, 'period')} timed in sync: too few)`;

@@ -6,7 +6,7 @@
 import type { SignalReport } from '../decoder/types.js';
 import { REDACTED } from '../packet/redact.js';
 import type { RegionChoice } from '../node/region-brightness.js';
-import { clockText, fixed, level, percent, plural, signed, untimedText } from './format.js';
+import { clockText, fixed, glitchesText, level, percent, plural, signed, untimedText } from './format.js';
 import type { FailureView, PacketView } from './packet-view.js';
 
 const LABEL_WIDTH = 10;
@@ -98,8 +98,7 @@ function signalRepairs(r: SignalReport): string {
   }
   if (r.missingFrames > 0) parts.push(`${r.missingFrames} dropped camera ${plural(r.missingFrames, 'frame')} kept on the frame grid as missing`);
   if (r.timestampRestarts > 0) parts.push(`the timestamps restarted ${r.timestampRestarts === 1 ? 'once' : `${r.timestampRestarts} times`}: the samples after were placed right after those before`);
-  if (r.glitchSamples === 1) parts.push('1 glitch (a lone sample far outside the signal) replaced by the mean of its neighbours');
-  else if (r.glitchSamples > 1) parts.push(`${r.glitchSamples} glitches (lone samples far outside the signal) replaced by the mean of their neighbours`);
+  if (r.glitchSamples > 0) parts.push(glitchesText(r.glitchSamples));
   return parts.join('; ');
 }
 

@@ -10,7 +10,7 @@
 import type { SignalReport } from '../decoder/types.js';
 import type { DecodeRun } from './decode-capture.js';
 import type { FlickerEstimate } from './flicker-meter.js';
-import { fixed, fraction, level, percent, plural } from './format.js';
+import { fixed, fraction, glitchesText, level, percent, plural } from './format.js';
 
 export type Severity = 'problem' | 'note' | 'good';
 
@@ -186,7 +186,7 @@ function adviseGlitches(f: SignalFacts, out: Advice[]): void {
   const n = f.report.glitchSamples;
   if (!(n > 0)) return;
   const over = f.max > f.report.fullScale && glitchesOnly(f) ? `, up to ${level(f.max)} where the ADC's full scale is ${level(f.report.fullScale)}` : '';
-  out.push(note(`${n === 1 ? '1 glitch (a lone sample far outside the signal' : `${n} glitches (lone samples far outside the signal`}${over}) replaced by the mean of ${n === 1 ? 'its' : 'their'} neighbours: check the serial link or the ADC's wiring (ground, shielding)`));
+  out.push(note(`${glitchesText(n, over)}: check the serial link or the ADC's wiring (ground, shielding)`));
 }
 
 function aboveFullScaleText(f: SignalFacts): string {

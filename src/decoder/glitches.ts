@@ -16,8 +16,9 @@
  * the first bursts of a PWM-dimmed screen — but never as one sample: so a glitch must also be
  * alone within GLITCH_REACH_S either side: no other sample there beyond the range by
  * LIGHT_BEYOND of the margin, and no other spike (a dimmed screen's bursts come every few
- * milliseconds; a frame lasts 8 or more). Nothing is a glitch before the range has been watched for WATCH_S and the
- * noise is measured.
+ * milliseconds; a frame lasts 8 or more). A sample whose neighbourhood has not all come yet is
+ * judged only if it reads above the ADC's stated full scale, which no light can. Nothing is a
+ * glitch before the range has been watched for WATCH_S and the noise is measured.
  *
  * Cost: the range follows each piece's extremes, which the stage that calls this gathers anyway;
  * only a piece that leaves the range is looked at sample by sample.
@@ -145,8 +146,8 @@ export class GlitchGuard {
   /**
    * Replaces the glitches among samples [first, end) of the ring `values` (sample i in slot
    * i & `mask`; the samples before `first`, back to `oldest`, are its neighbours too) by the mean
-   * of their neighbours. A sample within GLITCH_REACH_S of `end` is not judged: what follows it
-   * has not come yet. Returns how many were replaced.
+   * of their neighbours. A sample within GLITCH_REACH_S of `end` is judged only if it reads above
+   * the stated full scale: what follows it has not come yet. Returns how many were replaced.
    */
   remove(values: Float64Array, mask: number, first: number, end: number, oldest: number, pwm: boolean): number {
     const at = (i: number): number => values[i & mask]!;
@@ -163,7 +164,7 @@ export class GlitchGuard {
       if (!(up || x < low - margin)) continue;
       const before = at(i - 1);
       const after = at(i + 1);
-      if (up ? !(x - standOut > before && x - standOut > after) : !(x + standOut < before && x + standOut < after)) continue;
+      if (!beyondBoth(x, before, after, standOut, up)) continue;
       // Alone: new light does not come as one sample. Its whole neighbourhood must be there (a
       // sample near the end of what has come is not judged — unless it reads above the ADC's
       // stated full scale, which no light can), none of it beyond the range, and none of it a
@@ -178,11 +179,7 @@ export class GlitchGuard {
         if (j === i) continue;
         const y = at(j);
         if (up ? y > outAbove : y < outBelow) alone = false;
-        else if (j >= from && j < last && j !== i - 1 && j !== i + 1) {
-          const a = at(j - 1);
-          const b = at(j + 1);
-          if (up ? y - spike > a && y - spike > b : y + spike < a && y + spike < b) alone = false;
-        }
+        else if (j >= from && j < last && j !== i - 1 && j !== i + 1 && beyondBoth(y, at(j - 1), at(j + 1), spike, up)) alone = false;
       }
       if (!alone) continue;
       values[i & mask] = 0.5 * (before + after);
@@ -191,4 +188,9 @@ export class GlitchGuard {
     this.replaced += found;
     return found;
   }
+}
+
+/** Whether `x` lies more than `by` beyond both `a` and `b`: above them (`up`), or below. */
+function beyondBoth(x: number, a: number, b: number, by: number, up: boolean): boolean {
+  return up ? x - by > a && x - by > b : x + by < a && x + by < b;
 }
