@@ -31,6 +31,14 @@ export interface DisplayOptions {
   readonly fps: number;
   /** Probability that a level stays one extra refresh (a missed refresh). Default 0.02. */
   readonly heldLevelProbability: number;
+  /**
+   * Stalls of the flashing app per transmission (a busy main thread, a weak phone): the level on
+   * screen stays up `stallS` longer, then flashing goes on where it was. At levels drawn from the
+   * seed, anywhere in the transmission. Default 0.
+   */
+  readonly stalls: number;
+  /** Length of each stall, s. Default 0.2. */
+  readonly stallS: number;
   /** Display clock error, ppm; positive means the panel refreshes faster than nominal. Default 0. */
   readonly displayClockPpm: number;
   /** Code value of the grey level (0xbf in SDK 0.3.0, 0x9f in the 2014 flasher). Default 0xbf. */
@@ -66,6 +74,8 @@ export const DISPLAY_DEFAULTS: DisplayOptions = {
   refreshHz: 60,
   fps: 60,
   heldLevelProbability: 0.02,
+  stalls: 0,
+  stallS: 0.2,
   displayClockPpm: 0,
   greyCode: 0xbf,
   blackLevel: 0.001,
@@ -87,6 +97,8 @@ export function resolveDisplayOptions(partial?: Partial<DisplayOptions>): Displa
   checkRange('refreshHz', o.refreshHz, 1, 1000);
   checkRange('fps', o.fps, 1, 1000);
   checkRange('heldLevelProbability', o.heldLevelProbability, 0, 0.95);
+  checkInteger('stalls', o.stalls, 0, 1000);
+  checkRange('stallS', o.stallS, 0, 60);
   checkRange('displayClockPpm', o.displayClockPpm, -100_000, 100_000);
   checkInteger('greyCode', o.greyCode, 0, 255);
   checkRange('blackLevel', o.blackLevel, 0, 0.5);
@@ -114,6 +126,8 @@ export interface TransmissionTruth {
   readonly levelStartS: Float64Array;
   /** Levels that stayed one extra refresh. */
   readonly heldLevels: number;
+  /** Indices of the levels at which the app stalled (see `DisplayOptions.stalls`), ascending. */
+  readonly stalledLevels: readonly number[];
 }
 
 /**
@@ -165,11 +179,16 @@ export function scheduleDisplay(levels: Uint8Array, options: DisplayOptions, rng
     if (r > 0) k = Math.max(k, firstRefreshAtOrAfter(transmissions[r - 1]!.endS + options.repeatGapS));
     const levelStartS = new Float64Array(n + 1);
     let held = 0;
+    // (Drawn only when asked for: captures without stalls stay as every seed made them before.)
+    const stalledLevels = Array.from({ length: options.stalls }, () => rng.int(0, n - 1)).sort((a, b) => a - b);
+    const stallRefreshes = Math.round(options.stallS / refreshPeriodS);
+    let nextStall = 0;
     for (let i = 0; i < n; i++) {
       levelStartS[i] = refreshTime(k);
       segmentStartS[s] = levelStartS[i]!;
       segmentLight[s++] = levelLight[levels[i]!]!;
       k += refreshesPerFrame;
+      for (; nextStall < stalledLevels.length && stalledLevels[nextStall] === i; nextStall++) k += stallRefreshes;
       if (options.heldLevelProbability > 0 && rng.chance(options.heldLevelProbability)) {
         k++;
         held++;
@@ -178,7 +197,7 @@ export function scheduleDisplay(levels: Uint8Array, options: DisplayOptions, rng
     levelStartS[n] = refreshTime(k);
     segmentStartS[s] = levelStartS[n]!;
     segmentLight[s++] = black;
-    transmissions.push({ startS: levelStartS[0]!, endS: levelStartS[n]!, levelStartS, heldLevels: held });
+    transmissions.push({ startS: levelStartS[0]!, endS: levelStartS[n]!, levelStartS, heldLevels: held, stalledLevels });
   }
   const durationS = transmissions[transmissions.length - 1]!.endS + options.leadOutS;
   return {

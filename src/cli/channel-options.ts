@@ -34,6 +34,7 @@ export interface ChannelOptionValues {
   lcd?: [number, number];
   oled?: boolean;
   hold?: number;
+  stall?: [number, number];
   clockPpm?: number;
   displayClockPpm?: number;
   rate?: number;
@@ -60,6 +61,7 @@ export function addChannelOptions(cmd: Command): Command {
     .option('--repeat <n>', `transmissions in the capture, 1–${MAX_REPEAT} (apps repeat the flash)`, parseInteger)
     .addOption(new Option('--grey <code>', 'grey the flasher shows: bf (SDK 0.3.0) or 9f (2014 flasher)').choices(Object.keys(GREY_CODES)))
     .option('--hold <prob>', 'probability that a level stays one refresh longer (missed refresh), 0–0.95', parseDecimal)
+    .option('--stall <ms,count>', 'the flashing app stalls count times per transmission, each time showing its level ms longer, e.g. 200,1', parseDecimalPair('200,1'))
     .option('--display-clock-ppm <ppm>', "display clock error, ppm (e.g. 300 or -300)", parseSignedDecimal)
     .option('--lcd <riseMs,fallMs>', 'an LCD panel with these pixel time constants, e.g. 3,10', parseDecimalPair('3,10'))
     .option('--oled', 'an OLED panel (fast pixels)')
@@ -100,6 +102,7 @@ export function channelFromOptions(o: ChannelOptionValues, flashing: { fps?: num
     ...(o.repeat !== undefined ? { repeat: o.repeat } : {}),
     ...(o.grey ? { greyCode: GREY_CODES[o.grey] } : {}),
     ...(o.hold !== undefined ? { heldLevelProbability: o.hold } : {}),
+    ...(o.stall ? { stallS: o.stall[0] / 1000, stalls: o.stall[1] } : {}),
     ...(o.displayClockPpm !== undefined ? { displayClockPpm: o.displayClockPpm } : {}),
     ...(o.lcd ? { panel: 'lcd' as const, lcdRiseMs: o.lcd[0], lcdFallMs: o.lcd[1] } : {}),
     ...(o.oled ? { panel: 'oled' as const } : {}),
@@ -152,7 +155,7 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   swing: '--swing', ambient: '--ambient', noiseLsb: '--noise', pixelNoise: '--noise',
   flickerHz: '--flicker', flickerDepth: '--flicker', driftPerS: '--drift', aeDriftPerS: '--drift',
   pwmHz: '--pwm', pwmDuty: '--pwm', lcdRiseMs: '--lcd', lcdFallMs: '--lcd',
-  heldLevelProbability: '--hold', samplerClockPpm: '--clock-ppm', cameraClockPpm: '--clock-ppm',
+  heldLevelProbability: '--hold', stalls: '--stall', stallS: '--stall', samplerClockPpm: '--clock-ppm', cameraClockPpm: '--clock-ppm',
   displayClockPpm: '--display-clock-ppm', sampleRate: '--rate', adcBits: '--bits', repeat: '--repeat',
   cameraFps: '--camera-fps', exposure: '--exposure', width: '--size', height: '--size',
   fps: '--fps', refreshHz: '--refresh',

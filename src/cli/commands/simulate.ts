@@ -140,7 +140,7 @@ async function simulateVideo(
 
 /** Lead-in, the transmissions with their held levels and gaps, lead-out: an upper estimate. */
 function expectedDurationS(t: Transmission, o: PhotodiodeChannelOptions | CameraChannelOptions): number {
-  const transmissionS = (t.schedule.frameCount / o.fps) * (1 + o.heldLevelProbability);
+  const transmissionS = (t.schedule.frameCount / o.fps) * (1 + o.heldLevelProbability) + o.stalls * o.stallS;
   return o.leadInS + o.repeat * transmissionS + (o.repeat - 1) * o.repeatGapS + o.leadOutS;
 }
 
@@ -169,7 +169,8 @@ function describeCamera(o: CameraChannelOptions, seed: number): string {
 function describeDisplay(o: PhotodiodeChannelOptions | CameraChannelOptions): string {
   const panel = o.panel === 'lcd' ? `LCD rise ${n(o.lcdRiseMs)} ms fall ${n(o.lcdFallMs)} ms` : 'OLED';
   const pwm = o.pwmHz > 0 ? `, PWM ${n(o.pwmHz)} Hz duty ${n(o.pwmDuty)}` : '';
-  return `${n(o.fps)} fps on ${n(o.refreshHz)} Hz ${panel}${pwm}, grey #${o.greyCode.toString(16)}, held ${n(o.heldLevelProbability)}, display clock ${n(o.displayClockPpm)} ppm`;
+  const stalls = o.stalls > 0 ? `, ${o.stalls} ${plural(o.stalls, 'stall')} of ${n(1000 * o.stallS)} ms` : '';
+  return `${n(o.fps)} fps on ${n(o.refreshHz)} Hz ${panel}${pwm}, grey #${o.greyCode.toString(16)}, held ${n(o.heldLevelProbability)}${stalls}, display clock ${n(o.displayClockPpm)} ppm`;
 }
 
 /** Three significant digits: the conditions are drawn at random, their last digits mean nothing. */
