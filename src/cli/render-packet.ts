@@ -99,6 +99,7 @@ function signalRepairs(r: SignalReport): string {
   if (r.missingFrames > 0) parts.push(`${r.missingFrames} dropped camera ${plural(r.missingFrames, 'frame')} kept on the frame grid as missing`);
   if (r.timestampRestarts > 0) parts.push(`the timestamps restarted ${r.timestampRestarts === 1 ? 'once' : `${r.timestampRestarts} times`}: the samples after were placed right after those before`);
   if (r.glitchSamples > 0) parts.push(glitchesText(r.glitchSamples));
+  if (r.flasherStalls > 0) parts.push(`the flasher stalled ${r.flasherStalls === 1 ? 'once' : `${r.flasherStalls} times`} inside a transmission: waited out`);
   return parts.join('; ');
 }
 

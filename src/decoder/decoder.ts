@@ -237,6 +237,7 @@ export class TriLevelDecoder {
       missingFrames: st ? st.cond.missingFrames : 0,
       glitches: st ? st.cond.glitches : 0,
       timestampRestarts: st ? st.cond.timestampRestarts : 0,
+      stalls: st ? st.framer.stalls : 0,
     });
     return flicker ? { ...report, flickerHz: flicker.hz, flickerAmplitude: flicker.amplitude } : report;
   }
@@ -425,7 +426,7 @@ export class TriLevelDecoder {
     else seg.lock(GAP_TIMEOUT_PERIODS * levels.period, Number.NaN, Number.NaN);
     cond.setFrame(0.5 * framer.clock(levels));
     if (result === PACKET) this.onPacket(framer, continues);
-    else if (result === LOST) this.emitLost(st, endS, framer.lostReason);
+    else if (result === LOST) this.emitLost(st, framer.lostAtS, framer.lostReason);
     else if (before === HUNT && framer.state === PREAMBLE && !this.sequence) this.startSequence(st, p);
   }
 

@@ -10,8 +10,9 @@
  *             preamble and the hunt starts again.
  *   BODY      one soft bit per pulse: the length byte L, then L entry bytes and two CRC bytes.
  *
- * A gap with no pulse (the segmenter's timeout or a cut) or a pulse that cannot be grey or white
- * loses sync. The framer does not judge the bytes: CRC, structure, repair and combining happen
+ * A pulse that cannot be grey or white loses sync, and so does a gap with no pulse (the
+ * segmenter's timeout or a cut) — unless the next pulse comes within STALL_S: the flasher
+ * stalled, and the transmission goes on. The framer does not judge the bytes: CRC, structure, repair and combining happen
  * after it, on the soft bits it collected.
  */
 import type { LevelTracker } from './levels.js';
@@ -56,8 +57,23 @@ const MAGIC_TAIL = [0, 1, 0, 1, 0] as const;
 const HELD_PERIOD = 1.3;
 /** Up to this many samples per display frame, every sample mixes two frames (a 60 fps camera on 60 fps flashing). */
 const ONE_SAMPLE_PER_FRAME = 1.5;
-/** A pulse-to-pulse period beyond this many ordinary periods means pulses are missing. */
+/** A pulse-to-pulse period beyond this many ordinary periods means pulses are missing — or a stall. */
 const MAX_PERIOD_RATIO = 3.2;
+/**
+ * Longest stall of the flasher waited out once the preamble locked, seconds beyond the pulse's
+ * ordinary period. Levels are delayed, never skipped: an app that stalls (a browser's busy main
+ * thread, a weak phone) keeps showing its level — a long pulse, or a long dark gap — and the
+ * next bit follows when it wakes. The cost: a body cut short (its flash stopped, or pulses were
+ * lost) that is followed this soon by another flash takes that flash's first pulses for its
+ * last bits. The preamble has 24 grey pulses and the hunt needs 10 (MIN_PREAMBLE), so the next
+ * flash still locks unless more than 14 bits were missing.
+ */
+export const STALL_S = 0.5;
+/** What a pulse is to a stall being waited out (see `Framer.stallState`). */
+const NO_STALL = 0;
+const STALL_GOES_ON = 1;
+const STALL_TOO_LONG = 2;
+type StallState = typeof NO_STALL | typeof STALL_GOES_ON | typeof STALL_TOO_LONG;
 /**
  * Shortest pulse period accepted while hunting, seconds: just longer than a cycle of 100 Hz
  * mains flicker (whose wobble must never pass for a preamble), and short enough for 120 fps
@@ -214,8 +230,13 @@ export class Framer {
   /** Start of the transmission (first preamble pulse seen) and end of the last pulse, seconds. */
   startS = 0;
   endS = 0;
-  /** Why sync was lost (after a LOST result). */
+  /** Why and when sync was lost (after a LOST result). */
   lostReason = '';
+  lostAtS = 0;
+  /** Rising edge of the pulse after which the flasher stalled (NaN when none is being waited out), seconds. */
+  private stalledFromS = Number.NaN;
+  /** Stalls of the flasher waited out in transmissions, since the stream began (`reset` keeps it: it ends a stream). */
+  stalls = 0;
   /** Set while the decoder flushes: a missing next pulse is then the end of the stream. */
   ending = false;
   /** The last pulse's decision (0 none, 1 grey, 2 white) and confidence, for the pulse hook. */
@@ -329,8 +350,11 @@ export class Framer {
       // From here on pulses are valued late in their frame (see timing.ts): relearn grey that way.
       levels.grey = p.late;
     }
+    const stall = this.stallState(p);
+    if (stall === STALL_GOES_ON) return NONE;
+    if (stall === STALL_TOO_LONG || p.empty) return this.rehunt(p);
+    this.noteStall(p, levels);
     const r = levels.ratio(p.late);
-    if (p.empty || !(p.period < MAX_PERIOD_RATIO * levels.period)) return this.rehunt(p);
     if (!(r >= MIN_GREY_RATIO)) {
       // One misread pulse (a PWM beat, a flicker dip) is forgiven; two in a row end the preamble.
       if (++this.misses > 1) return this.rehunt(p);
@@ -359,34 +383,76 @@ export class Framer {
   }
 
   private magic(p: Pulse, levels: LevelTracker): FrameResult {
-    if (p.empty || !(p.period < MAX_PERIOD_RATIO * levels.period)) return this.rehunt(p);
+    const stall = this.stallState(p);
+    if (stall === STALL_GOES_ON) return NONE;
+    if (stall === STALL_TOO_LONG || p.empty) return this.rehunt(p);
     const soft = softValue(p.late, levels);
     const bit = soft > 0 ? 1 : 0;
     if (bit !== MAGIC_TAIL[this.magicPos]) return this.rehunt(p);
     this.decide(soft);
     levels.track(bit, p, true);
     this.notePeriod(p, levels);
-    if (++this.magicPos === MAGIC_TAIL.length) {
-      this.state = BODY;
-      this.bits = 0;
-      this.timingRepairs = 0;
-      this.expected = 8;
-    }
+    if (++this.magicPos === MAGIC_TAIL.length) this.startBody();
+    this.noteStall(p, levels);
     return NONE;
   }
 
   private body(p: Pulse, levels: LevelTracker): FrameResult {
-    if (p.empty) return this.lose('no pulse where a bit was due');
+    const stall = this.stallState(p);
+    if (stall === STALL_GOES_ON) return NONE;
+    if (stall === STALL_TOO_LONG) {
+      const result = this.lose(this.ending ? 'the stream ended before the packet did' : 'the pulses stopped before the packet ended', this.endS);
+      // A pulse that came too late for this packet may begin the next flash's preamble.
+      if (p.empty !== true) this.run.restart(p);
+      return result;
+    }
+    if (p.empty) return this.lose('no pulse where a bit was due', p.endS);
     const soft = softValue(p.late, levels);
     levels.track(soft > 0 ? 1 : 0, p, !p.repaired);
     this.notePeriod(p, levels);
     if (p.repaired) this.timingRepairs++;
     const result = this.pushBit(soft, p.endS);
     if (result !== NONE) return result;
-    if (!(p.period < MAX_PERIOD_RATIO * levels.period)) {
-      return this.lose(this.ending ? 'the stream ended before the packet did' : 'the pulses stopped before the packet ended');
-    }
+    if (this.ending && !(p.period < MAX_PERIOD_RATIO * levels.period)) return this.lose('the stream ended before the packet did', p.endS);
+    this.noteStall(p, levels);
     return NONE;
+  }
+
+  /**
+   * After a pulse whose period ran far beyond the clock (no next pulse in sight), the flasher may
+   * have stalled: the next pulse is waited for (see STALL_S) rather than sync given up.
+   */
+  private noteStall(p: Pulse, levels: LevelTracker): void {
+    if (!(p.period < MAX_PERIOD_RATIO * levels.period)) this.stalledFromS = this.edgeS(p);
+  }
+
+  /** When pulse `p`'s light began to rise, seconds (a segment begins at the valley before it, which may lie far back in a long gap). */
+  private edgeS(p: Pulse): number {
+    const rise = p.edge - p.start;
+    return rise > 0 ? p.startS + rise / this.sampleRate : p.startS;
+  }
+
+  /**
+   * Where pulse `p` stands to a stall being waited out: none (or `p` is the next pulse, in
+   * time: the stall is over), `p` is the stall's dark, or the stall outlasted STALL_S (or the
+   * stream ended) and the pulses stopped where they stopped.
+   */
+  private stallState(p: Pulse): StallState {
+    if (!(this.stalledFromS === this.stalledFromS)) return NO_STALL;
+    if (p.empty !== true && this.stillStalled(this.edgeS(p))) {
+      this.stalledFromS = Number.NaN;
+      this.stalls++;
+      return NO_STALL;
+    }
+    if (p.empty === true && !this.ending && this.stillStalled(p.endS)) return STALL_GOES_ON;
+    this.stalledFromS = Number.NaN;
+    return STALL_TOO_LONG;
+  }
+
+  /** Whether a pulse rising at `atS` could still follow the stalled one (see STALL_S). */
+  private stillStalled(atS: number): boolean {
+    const period = this.periodCount > 0 ? this.periodSumS / this.periodCount : 0;
+    return atS - this.stalledFromS <= period + STALL_S;
   }
 
   /** The sync magic was found by another stage (frame-sequence.ts): bits follow. */
@@ -394,6 +460,7 @@ export class Framer {
     this.state = BODY;
     this.bits = 0;
     this.timingRepairs = 0;
+    this.stalledFromS = Number.NaN;
     this.expected = 8;
   }
 
@@ -404,7 +471,7 @@ export class Framer {
     this.endS = endS;
     if (this.bits === 8) {
       const length = this.byteAt(0);
-      if (length < MIN_LENGTH) return this.lose(`length byte ${length} is impossible`);
+      if (length < MIN_LENGTH) return this.lose(`length byte ${length} is impossible`, endS);
       this.expected = (length + 3) * 8;
     }
     if (this.bits === this.expected) {
@@ -437,12 +504,15 @@ export class Framer {
 
   private rehunt(p: Pulse): FrameResult {
     this.state = HUNT;
+    this.stalledFromS = Number.NaN;
     this.run.restart(p);
     return NONE;
   }
 
-  private lose(reason: string): FrameResult {
+  private lose(reason: string, atS: number): FrameResult {
     this.lostReason = reason;
+    this.lostAtS = atS;
+    this.stalledFromS = Number.NaN;
     this.state = HUNT;
     this.run.clear();
     return LOST;
@@ -451,6 +521,7 @@ export class Framer {
   reset(): void {
     this.state = HUNT;
     this.ending = false;
+    this.stalledFromS = Number.NaN;
     this.bits = 0;
     this.run.clear();
   }

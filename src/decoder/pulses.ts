@@ -328,6 +328,10 @@ export class PulseSegmenter {
             rising = false;
             valley = s;
             valleyAt = n;
+            // A level held long (a stalled flasher) peaks anywhere along it: a gap after it is
+            // timed from where the light left it. (A quarter of the timeout is about a frame: a
+            // pulse of one or two frames keeps its peak.)
+            if (n - peakAt > 0.25 * lateBy) peakAt = n;
             deadline = peakAt + lateBy < cut ? peakAt + lateBy : cut;
           }
         } else if (s < valley) {
@@ -352,6 +356,14 @@ export class PulseSegmenter {
           }
         }
         if (n >= deadline) {
+          if (!rising && n < cut && s > riseAbove) {
+            // Still as bright as a pulse must rise (a grey after a white on a slow LCD falls
+            // into it without a valley): a level held long (a stalled flasher), not a gap. The
+            // gap, if one comes, is timed from here.
+            peakAt = n;
+            deadline = n + lateBy < cut ? n + lateBy : cut;
+            continue;
+          }
           closed = n - peakAt > gapTimeout && !rising ? 2 : 3;
           break;
         }
@@ -389,6 +401,11 @@ export class PulseSegmenter {
       this.boundaryValley = this.valley;
       this.close(this.valleyAt, true);
       this.peak = -Infinity;
+      // The next pulse rises from where the light stands when it comes, not from the darkest
+      // moment of a long gap: a stalled flasher's dark wobbles with room-light flicker, and a
+      // rise found from a stale valley would begin at the first wobble.
+      this.valley = s;
+      this.valleyAt = n;
     } else {
       this.boundaryEdge = Number.NaN;
       this.boundaryValley = s;

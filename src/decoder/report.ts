@@ -185,6 +185,7 @@ export class ReportBuilder {
     missingFrames: number;
     glitches: number;
     timestampRestarts: number;
+    stalls: number;
   }): SignalReport {
     const { black, grey, white, fullScale, noiseRms } = inputs;
     const swing = white - black;
@@ -221,6 +222,7 @@ export class ReportBuilder {
       missingFrames: inputs.missingFrames,
       glitchSamples: inputs.glitches,
       timestampRestarts: inputs.timestampRestarts,
+      flasherStalls: inputs.stalls,
       packets: this.packets,
       failures: this.failures,
       syncLosses: this.syncLosses,

@@ -63,8 +63,6 @@ const EARLIEST_AFTER_DARK = 0.3;
 const SPLIT_FROM = 1.75;
 /** Up to this many periods, two held frames (one pulse) are possible; beyond, it is two pulses. */
 const HELD_UP_TO = 2.25;
-/** Beyond this, the gap is no missing valley but missing pulses: left for the framer to reject. */
-const SPLIT_UP_TO = 3.25;
 /** A white run this many frames long (and a sample more for a camera's blur) is one held white, not a white with a grey behind it. */
 const HELD_WHITE_FRAMES = 1.5;
 
@@ -78,8 +76,11 @@ export class PulseAssembler {
   segment = new Pulse();
   private pending = new Pulse();
   private hasPending = false;
-  /** Finished pulses of the last call, `ready[0 … count)`: valid until the next call. */
-  readonly ready: Pulse[] = [new Pulse(), new Pulse(), new Pulse()];
+  /**
+   * Finished pulses of the last call, `ready[0 … count)`: valid until the next call. At most
+   * four: the pending pulse and a segment with no next one in sight may each be split in two.
+   */
+  readonly ready: Pulse[] = [new Pulse(), new Pulse(), new Pulse(), new Pulse()];
   count = 0;
   /** Segments merged and split so far (the decoder reads and resets these per packet). */
   repairs = 0;
@@ -231,10 +232,14 @@ export class PulseAssembler {
     const p = this.pending;
     const ratio = ref !== null ? p.period / ref.period : 1;
     const first = this.count;
-    // PWM means an OLED, whose pixels are fast: no pulse there hides another.
+    // PWM means an OLED, whose pixels are fast: no pulse there hides another. However long the
+    // segment (or with no next pulse in sight: an infinite period), it may be a white and a
+    // grey: a white held through a stall of the flasher and the grey that came when it woke,
+    // or a white and a grey before one. `split` tells (and a long gap after the white — missing
+    // pulses, a stall — leaves its second part dark: no split).
     // (Boolean fields compared with `true`, as in measureLate: a cheaper test.)
     const splittable =
-      ref !== null && ref.locked === true && p.empty !== true && history.pwm !== true && ratio >= SPLIT_FROM && ratio < SPLIT_UP_TO;
+      ref !== null && ref.locked === true && p.empty !== true && history.pwm !== true && ratio >= SPLIT_FROM;
     if (!splittable || !this.split(p, ref, history)) {
       // The pending pulse itself becomes ready; the ready slot's old object is the new `pending`.
       this.pending = this.ready[this.count]!;
@@ -252,7 +257,7 @@ export class PulseAssembler {
     }
   }
 
-  /** Splits a two-period segment into two pulses; false when it is one held pulse. */
+  /** Splits a segment of two periods or more into two pulses; false when it is one held pulse (or one pulse and a gap). */
   private split(p: Pulse, ref: PulseReference, history: Conditioner): boolean {
     const frame = 0.5 * ref.period;
     const e = Math.round(p.edge);

@@ -182,6 +182,12 @@ export interface SignalReport {
    * joined into one file): the samples after each were placed right after those before it.
    */
   readonly timestampRestarts: number;
+  /**
+   * Times the flasher stalled inside a transmission (after the preamble locked) and the decoder
+   * waited it out: a level held, or a dark gap, over 3.2 bit periods long and at most half a
+   * second longer than one.
+   */
+  readonly flasherStalls: number;
   readonly packets: number;
   readonly failures: number;
   readonly syncLosses: number;

@@ -11,6 +11,7 @@ const HEALTHY: SignalReport = {
   noiseRms: 2, snrDb: 55.6, greyWhiteSeparation: 0.5, marginSigmas: 30, greyRatio: 0.5,
   minConfidence: 0.9, meanConfidence: 0.98, saturationFraction: 0, fps: 60, nominalFps: 60,
   clockErrorPpm: 200, heldLevels: 10, timedPeriods: 400, pulses: 430, samples: 15000, nonFiniteSamples: 0, missingFrames: 0, glitchSamples: 0, timestampRestarts: 0,
+  flasherStalls: 0,
   packets: 1, failures: 0, syncLosses: 0,
 };
 const UNLEARNED: SignalReport = { ...HEALTHY, black: NaN, grey: NaN, white: NaN, swing: NaN, swingFraction: NaN, greyWhiteSeparation: NaN, marginSigmas: NaN, packets: 0 };

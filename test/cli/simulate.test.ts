@@ -104,6 +104,20 @@ describe('photodiode captures', () => {
   });
 });
 
+describe('a flasher that stalls', () => {
+  it('--stall holds the level on screen longer; decode waits it out and says so', async () => {
+    const path = join(dir, 'stalled.csv');
+    const r = await simulate(...PAYLOAD, '--stall', '300,2', '--seed', '5', '--out', path);
+    expect(r.stderr).toContain('2 stalls of 300 ms');
+    const d = await decodeFile(path);
+    expect(d.status).toBe(0);
+    expect(d.json.packets.map((p: { ssid: string }) => p.ssid)).toEqual(['SimNet']);
+    expect(d.json.report.flasherStalls).toBe(2);
+    const text = await runInProcess(['decode', path]);
+    expect(text.stdout).toContain('the flasher stalled 2 times inside a transmission: waited out');
+  });
+});
+
 describe('secrets from the environment or a file', () => {
   it('BLINKUP_PASSWORD and BLINKUP_TOKEN reach the capture, and nothing prints them', async () => {
     const path = join(dir, 'env.csv');
@@ -154,6 +168,8 @@ describe('bad usage: exit 2, one line', () => {
     ['a half pair', [...WIRED, '--pwm', '240'], /--pwm .* expected two numbers separated by a comma, e.g. 240,0.5/],
     ['a probability above 0.95', [...WIRED, '--hold', '2'], /--hold \(heldLevelProbability\) must be a number in \[0, 0\.95\] \(got 2\)/],
     ['a duty above 1', [...WIRED, '--pwm', '240,1.5'], /--pwm \(pwmDuty\) must be a number/],
+    ['a fraction of a stall', [...WIRED, '--stall', '200,1.5'], /--stall \(stalls\) must be an integer in \[0, 1000\] \(got 1.5\)/],
+    ['a stall of an hour', [...WIRED, '--stall', '3600000,1'], /--stall \(stallS\) must be a number in \[0, 60\]/],
     ['a signed value where none is allowed', [...WIRED, '--swing', '-1'], /--swing .* expected a number/],
     ['too many repeats', [...WIRED, '--repeat', '1000'], /--repeat must be 1–100/],
     ['a capture too big', [...WIRED, '--rate', '1000000', '--repeat', '100'], /the capture would hold about \d+ samples, over the limit of 33554432/],
