@@ -116,6 +116,10 @@ function adviseLearned(f: SignalFacts): Advice[] {
   if (frames > 0 && r.heldLevels / frames > MANY_HELD) {
     out.push(note(`${r.heldLevels} ${plural(r.heldLevels, 'level')} (${percent(r.heldLevels / frames)}) stayed an extra refresh: the flashing phone or browser is dropping frames (close other apps, turn off battery saving)`));
   }
+  if (r.flasherStalls > 0) {
+    const times = r.flasherStalls === 1 ? 'once' : `${r.flasherStalls} times`;
+    out.push(note(`the flasher stalled ${times} inside a transmission (waited out; a stall over half a second breaks it off): the flashing phone or browser is busy (close other apps, keep the flashing page in front)`));
+  }
   return out;
 }
 

@@ -39,6 +39,7 @@ describe('a decoded signal', () => {
     ['noticeable flicker', {}, { flicker: { hz: 120, peakToPeak: 150, windows: 9 } }, 'note', /^mains flicker is noticeable \(120 Hz ripple from room light is 0\.13 of the swing\)/],
     ['a clock off by 4 %', { clockErrorPpm: -40_000 }, {}, 'problem', /^the sampler clock is 4\.0 % slow, beyond the ±3 %/],
     ['many held levels', { heldLevels: 120 }, {}, 'note', /^120 levels \(14 %\) stayed an extra refresh/],
+    ['a stalled flasher', { flasherStalls: 2 }, {}, 'note', /^the flasher stalled 2 times inside a transmission \(waited out; a stall over half a second breaks it off\): the flashing phone or browser is busy/],
     ['an overexposed video', { saturationFraction: 0.02 }, { camera: true }, 'problem', /^the screen is overexposed .*: lower the exposure or the screen brightness/],
   ])('%s', (_, report, facts, severity, text) => {
     const advice = advise(report, facts);
