@@ -292,9 +292,13 @@ export class PulseAssembler {
     b.floor = smoothedAt(history, at);
     b.repaired = true;
     remeasure(history, b);
-    // The second part must hold light: if it is dark, the white and its gap were both held.
+    // Both parts must hold light. A dark second part: the white and its gap were both held. A
+    // dark first part before a white found late: the light only wobbled in the gap before it
+    // (room-light flicker through a long pause of the flasher), and no grey hid there.
+    const dark = ref.floor + DARK_BELOW * (ref.level - ref.floor);
     measureLate(b, ref, history, this.pwmModel);
-    if (b.late < ref.floor + DARK_BELOW * (ref.level - ref.floor)) {
+    if (whiteLate) measureLate(a, ref, history, this.pwmModel);
+    if (b.late < dark || (whiteLate && a.late < dark)) {
       this.count -= 2;
       return false;
     }
