@@ -396,6 +396,7 @@ export class TriLevelDecoder {
     const { cond, seg } = st;
     const startS = (p.startS = cond.time(p.start));
     const endS = (p.endS = cond.time(p.end - 1));
+    p.gapped = cond.missingFrames > 0 && holdsMissing(cond, p);
     setPeriodSeconds(cond, p);
     const levels = this.levels;
     const framer = st.framer;
@@ -783,4 +784,10 @@ export function decodeSamples(samples: ArrayLike<number>, options: DecoderOption
     events,
     report: decoder.report(),
   };
+}
+
+/** Whether a camera frame inside pulse `p` was missing (restored, not observed). */
+function holdsMissing(cond: Conditioner, p: Pulse): boolean {
+  for (let i = Math.max(p.start, cond.oldest); i < p.end; i++) if (cond.missing(i)) return true;
+  return false;
 }

@@ -325,6 +325,9 @@ export class Framer {
     const run = this.run;
     if (run.isDark(p)) return NONE;
     if (run.accepts(p)) run.add(p);
+    // A pulse a dropped camera frame cut short (its value partly interpolated) neither joins the
+    // run nor ends it: a phone drops a frame every second or so, and the preamble lasts about one.
+    else if (p.gapped === true && run.count > 0) return NONE;
     else run.restart(p);
     // Light that stops (the end of a transmission, the pause before a repeat) ends the run: a
     // stale run of bright pulses would make the timing stage merge the next preamble's dimmer

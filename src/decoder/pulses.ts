@@ -89,6 +89,8 @@ export class Pulse {
   empty = false;
   /** Timing merged or split this pulse: its edge and period are estimates, not measurements. */
   repaired = false;
+  /** A camera frame inside the pulse was missing (restored by interpolation, see Conditioner.missing): its value is partly a guess. Set by the decoder. */
+  gapped = false;
   /**
    * Start and end of the pulse and its period, seconds: set by the decoder as it frames the pulse.
    * They travel here, not as arguments: a number passed to a call that is not inlined is boxed
@@ -154,6 +156,7 @@ export class Pulse {
     this.peak = o.peak;
     this.empty = o.empty;
     this.repaired = o.repaired;
+    this.gapped = o.gapped;
     return this;
   }
 }
