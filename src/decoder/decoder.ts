@@ -238,6 +238,7 @@ export class TriLevelDecoder {
       glitches: st ? st.cond.glitches : 0,
       timestampRestarts: st ? st.cond.timestampRestarts : 0,
       stalls: st ? st.framer.stalls : 0,
+      pwm: st ? st.cond.pwmSeen : false,
     });
     return flicker ? { ...report, flickerHz: flicker.hz, flickerAmplitude: flicker.amplitude } : report;
   }

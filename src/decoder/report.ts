@@ -186,6 +186,7 @@ export class ReportBuilder {
     glitches: number;
     timestampRestarts: number;
     stalls: number;
+    pwm: boolean;
   }): SignalReport {
     const { black, grey, white, fullScale, noiseRms } = inputs;
     const swing = white - black;
@@ -223,6 +224,7 @@ export class ReportBuilder {
       glitchSamples: inputs.glitches,
       timestampRestarts: inputs.timestampRestarts,
       flasherStalls: inputs.stalls,
+      pwmDimming: inputs.pwm,
       packets: this.packets,
       failures: this.failures,
       syncLosses: this.syncLosses,

@@ -188,6 +188,11 @@ export interface SignalReport {
    * second longer than one.
    */
   readonly flasherStalls: number;
+  /**
+   * The light came in bursts at some point (an OLED dimmed by pulse-width modulation below full
+   * brightness), which the decoder smoothed by their envelope.
+   */
+  readonly pwmDimming: boolean;
   readonly packets: number;
   readonly failures: number;
   readonly syncLosses: number;

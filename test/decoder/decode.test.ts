@@ -191,6 +191,13 @@ describe('signal report', () => {
     for (const x of [cut.fps, cut.nominalFps, cut.clockErrorPpm, cut.heldLevels]) expect(Number.isNaN(x)).toBe(true);
   });
 
+  it('says when the light came in PWM bursts (an OLED dimmed below full brightness), and only then', () => {
+    const oled = capture({ panel: 'oled', pwmHz: 480, pwmDuty: 0.3, swing: 0.1 }, 64);
+    expect(decodeSamples(oled.samples, { sampleRate: oled.sampleRate }).report.pwmDimming).toBe(true);
+    const lcd = capture({ flickerDepth: 0.5 }, 64);
+    expect(decodeSamples(lcd.samples, { sampleRate: lcd.sampleRate }).report.pwmDimming).toBe(false);
+  });
+
   it('reports saturation when the sensor clips', () => {
     const cap = capture({ swing: 1.2, ambient: 0.3 }, 62);
     const result = decodeSamples(cap.samples, { sampleRate: cap.sampleRate, fullScale: cap.fullScale });
