@@ -2,7 +2,7 @@
  * The demo page: a setup form → countdown and flash → a result card. Everything runs in the page;
  * the credentials never leave it except as light.
  */
-import { encodePacket, isBlinkUpError, toLevels, type FlashResult } from '../src/index.js';
+import { encodePacket, isBlinkUpError, STALL_S, toLevels, type FlashResult } from '../src/index.js';
 import { SetupForm } from './form.js';
 import { runStage, type StageOutcome } from './stage.js';
 
@@ -91,6 +91,13 @@ function showResult(outcome: StageOutcome): void {
 function describe(outcome: StageOutcome): [title: string, text: string] {
   switch (outcome.kind) {
     case 'done':
+      // A receiver takes a longer stall for the end of the flash (this library's decoder waits STALL_S).
+      if (outcome.result.longestStallMs > 1000 * STALL_S) {
+        return [
+          'Flash interrupted',
+          `The browser stopped for ${(outcome.result.longestStallMs / 1000).toFixed(1)} s during the flash, longer than the device waits. Close other apps and start again.`,
+        ];
+      }
       return outcome.result.lateRefreshes === 0
         ? ['Flash complete', 'If the device’s light turns green, it is online. If it blinks amber or red, check the password and try again.']
         : [

@@ -48,6 +48,12 @@ export interface PacingStats {
   readonly lateRefreshes: number;
   /** Refreshes that went by without a callback: time a level stayed up beyond its hold. */
   readonly missedRefreshes: number;
+  /**
+   * Longest time one level stayed up beyond its hold (the refreshes one late callback missed),
+   * ms. A receiver waits out a stall only so long — this library's decoder half a second (its
+   * framer's STALL_S) — and takes a longer one for the end of the flash: flash again after one.
+   */
+  readonly longestStallMs: number;
   /** Levels per second actually shown. */
   readonly achievedFps: number;
   /** Display refresh rate, Hz: measured during warm-up, refined over the whole play. */
@@ -78,6 +84,7 @@ export class FramePacer {
   private refreshes = 0;
   private late = 0;
   private missed = 0;
+  private longestStall = 0;
 
   constructor(options: PacerOptions) {
     const { frameCount, hold, warmupRefreshes = DEFAULT_WARMUP_REFRESHES } = options;
@@ -114,6 +121,7 @@ export class FramePacer {
     if (n > 1) {
       this.late++;
       this.missed += n - 1;
+      this.longestStall = Math.max(this.longestStall, (n - 1) * grid.periodMs);
     }
     this.held += n;
     if (this.held < this.hold) return HOLD;
@@ -132,6 +140,7 @@ export class FramePacer {
       refreshes: this.refreshes,
       lateRefreshes: this.late,
       missedRefreshes: this.missed,
+      longestStallMs: this.longestStall,
       achievedFps: durationMs > 0 ? (1000 * frames) / durationMs : 0,
       refreshHz: durationMs > 0 ? (1000 * this.refreshes) / durationMs : this.grid ? 1000 / this.grid.periodMs : Number.NaN,
       refreshesPerFrame: this.hold,

@@ -80,7 +80,7 @@ describe('FramePacer', () => {
     expect(warmups).toBe(30);
     expectEveryLevelOnceInOrder(shown, levels);
     for (let i = 1; i < shown.length; i++) expect(shown[i]!.atMs - shown[i - 1]!.atMs).toBeCloseTo(50, 6);
-    expect(stats).toMatchObject({ frames: levels, refreshes: levels * 3, lateRefreshes: 0, missedRefreshes: 0, refreshesPerFrame: 3 });
+    expect(stats).toMatchObject({ frames: levels, refreshes: levels * 3, lateRefreshes: 0, missedRefreshes: 0, longestStallMs: 0, refreshesPerFrame: 3 });
     expect(stats.durationMs).toBeCloseTo(levels * 50, 6);
     expect(stats.achievedFps).toBeCloseTo(20, 6);
     expect(stats.refreshHz).toBeCloseTo(60, 6);
@@ -102,11 +102,22 @@ describe('FramePacer', () => {
     expectEveryLevelOnceInOrder(shown, 40);
     expect(stats.lateRefreshes).toBe(1);
     expect(stats.missedRefreshes).toBe(5);
+    expect(stats.longestStallMs).toBeCloseTo(5000 / 60, 6);
     // Exactly one level stayed up longer than its 4 refreshes; every refresh is accounted for.
     const gaps = shown.slice(1).map((s, i) => Math.round(((s.atMs - shown[i]!.atMs) * 60) / 1000));
     expect(gaps.filter((g) => g !== 4)).toHaveLength(1);
     expect(Math.max(...gaps)).toBeGreaterThan(4);
     expect(stats.refreshes).toBe(gaps.reduce((a, b) => a + b, 0) + 4);
+  });
+
+  it('keeps the longest stall: what a receiver must wait out (this decoder waits half a second)', () => {
+    // Stalls of 3 refreshes after callback 80 and of 36 (0.6 s) after callback 200.
+    const at = (i: number) => steady(60)(i) + (i > 80 ? 3000 / 60 : 0) + (i > 200 ? 36_000 / 60 : 0);
+    const { shown, stats } = play({ frameCount: 120, hold: { fps: 30 } }, at);
+    expectEveryLevelOnceInOrder(shown, 120);
+    expect(stats.lateRefreshes).toBe(2);
+    expect(stats.missedRefreshes).toBe(39);
+    expect(stats.longestStallMs).toBeCloseTo(600, 6);
   });
 
   it('places a late callback with a stale timestamp where its painting lands, not where its frame began', () => {
