@@ -118,7 +118,7 @@ function adviseLearned(f: SignalFacts): Advice[] {
   if (frames > 0 && r.heldLevels / frames > MANY_HELD) {
     out.push(note(`${r.heldLevels} ${plural(r.heldLevels, 'level')} (${percent(r.heldLevels / frames)}) stayed an extra refresh: the flashing phone or browser is dropping frames (close other apps, turn off battery saving)`));
   }
-  if (r.pwmDimming && !f.camera) {
+  if (r.pwmSamples > 0 && !f.camera) {
     const text = `the screen's light comes in bursts (an OLED dimmed by PWM below full brightness)`;
     if (r.packets > 0) out.push(note(`${text}: decoded, but the bursts the sampler misses make pulses uneven; ${PWM_FIX}`));
     else out.push(problem(`${text} that the sampler catches or misses: ${PWM_FIX}`));
@@ -161,7 +161,7 @@ function adviseUnlearned(f: SignalFacts): Advice[] {
   if (known && r.saturationFraction > SATURATING) {
     out.push(problem(`${f.camera ? 'the picture is overexposed' : 'sensor saturates'} (${percent(r.saturationFraction)} of samples at the top of the range): ${f.camera ? 'lower the exposure' : 'lower the gain or move the sensor away'}`));
   }
-  if (r.pwmDimming && !f.camera) {
+  if (r.pwmSamples > 0 && !f.camera) {
     out.push(problem(`the screen's light comes in bursts (an OLED dimmed by PWM below full brightness) and the sampler caught too few of them to find the preamble: ${PWM_FIX}`));
   }
   if (range > 0 && r.noiseRms > 0 && range < 8 * r.noiseRms) {

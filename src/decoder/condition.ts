@@ -159,8 +159,8 @@ export class Conditioner {
   /** Window of the PWM envelope, samples (see `smoothPwm`). */
   private envelopeWidth: number;
   private pwmScore = 0;
-  /** The light came in PWM bursts at some point of the stream (for the report). */
-  pwmSeen = false;
+  /** Samples smoothed as PWM bursts (by their envelope), for the report. */
+  pwmSamples = 0;
   private lastEnvelope = 0;
   /** No sample has been skipped or timestamped yet: sample i was taken at i / sampleRate. */
   private implicitTimes = true;
@@ -329,6 +329,7 @@ export class Conditioner {
     const first = this.count;
     const end = this.store(source, from, to);
     this.smoothPwm(first);
+    this.pwmSamples += this.count - first;
     return end;
   }
 
@@ -698,7 +699,6 @@ export class Conditioner {
     this.pwmScore += PWM_SCORE_RATE * (score - this.pwmScore);
     if (!this.pwm && this.pwmScore > PWM_ON) {
       this.pwm = true;
-      this.pwmSeen = true;
       this.lastEnvelope = this.count > 0 ? this.values[(this.count - 1) & MASK]! : 0;
     } else if (this.pwm && this.pwmScore < PWM_OFF) {
       this.pwm = false;

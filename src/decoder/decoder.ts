@@ -238,7 +238,7 @@ export class TriLevelDecoder {
       glitches: st ? st.cond.glitches : 0,
       timestampRestarts: st ? st.cond.timestampRestarts : 0,
       stalls: st ? st.framer.stalls : 0,
-      pwm: st ? st.cond.pwmSeen : false,
+      pwmSamples: st ? st.cond.pwmSamples : 0,
     });
     return flicker ? { ...report, flickerHz: flicker.hz, flickerAmplitude: flicker.amplitude } : report;
   }

@@ -186,7 +186,7 @@ export class ReportBuilder {
     glitches: number;
     timestampRestarts: number;
     stalls: number;
-    pwm: boolean;
+    pwmSamples: number;
   }): SignalReport {
     const { black, grey, white, fullScale, noiseRms } = inputs;
     const swing = white - black;
@@ -224,7 +224,7 @@ export class ReportBuilder {
       glitchSamples: inputs.glitches,
       timestampRestarts: inputs.timestampRestarts,
       flasherStalls: inputs.stalls,
-      pwmDimming: inputs.pwm,
+      pwmSamples: inputs.pwmSamples,
       packets: this.packets,
       failures: this.failures,
       syncLosses: this.syncLosses,

@@ -189,10 +189,10 @@ export interface SignalReport {
    */
   readonly flasherStalls: number;
   /**
-   * The light came in bursts at some point (an OLED dimmed by pulse-width modulation below full
-   * brightness), which the decoder smoothed by their envelope.
+   * Samples whose light came in bursts (an OLED dimmed by pulse-width modulation below full
+   * brightness), which the decoder smoothed by their envelope; 0 when the light was steady.
    */
-  readonly pwmDimming: boolean;
+  readonly pwmSamples: number;
   readonly packets: number;
   readonly failures: number;
   readonly syncLosses: number;

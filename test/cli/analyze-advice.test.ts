@@ -11,7 +11,7 @@ const HEALTHY: SignalReport = {
   noiseRms: 2, snrDb: 55.6, greyWhiteSeparation: 0.5, marginSigmas: 30, greyRatio: 0.5,
   minConfidence: 0.9, meanConfidence: 0.98, saturationFraction: 0, fps: 60, nominalFps: 60,
   clockErrorPpm: 200, heldLevels: 10, timedPeriods: 400, pulses: 430, samples: 15000, nonFiniteSamples: 0, missingFrames: 0, glitchSamples: 0, timestampRestarts: 0,
-  flasherStalls: 0, pwmDimming: false,
+  flasherStalls: 0, pwmSamples: 0,
   packets: 1, failures: 0, syncLosses: 0,
 };
 const UNLEARNED: SignalReport = { ...HEALTHY, black: NaN, grey: NaN, white: NaN, swing: NaN, swingFraction: NaN, greyWhiteSeparation: NaN, marginSigmas: NaN, packets: 0 };
@@ -39,8 +39,8 @@ describe('a decoded signal', () => {
     ['noticeable flicker', {}, { flicker: { hz: 120, peakToPeak: 150, windows: 9 } }, 'note', /^mains flicker is noticeable \(120 Hz ripple from room light is 0\.13 of the swing\)/],
     ['a clock off by 4 %', { clockErrorPpm: -40_000 }, {}, 'problem', /^the sampler clock is 4\.0 % slow, beyond the ±3 %/],
     ['many held levels', { heldLevels: 120 }, {}, 'note', /^120 levels \(14 %\) stayed an extra refresh/],
-    ['light in PWM bursts, decoded', { pwmDimming: true }, {}, 'note', /^the screen's light comes in bursts \(an OLED dimmed by PWM below full brightness\): decoded, but the bursts the sampler misses make pulses uneven; turn the screen's brightness to full/],
-    ['light in PWM bursts, not decoded', { pwmDimming: true, packets: 0 }, {}, 'problem', /^the screen's light comes in bursts \(an OLED dimmed by PWM below full brightness\) that the sampler catches or misses: turn the screen's brightness to full/],
+    ['light in PWM bursts, decoded', { pwmSamples: 3000 }, {}, 'note', /^the screen's light comes in bursts \(an OLED dimmed by PWM below full brightness\): decoded, but the bursts the sampler misses make pulses uneven; turn the screen's brightness to full/],
+    ['light in PWM bursts, not decoded', { pwmSamples: 3000, packets: 0 }, {}, 'problem', /^the screen's light comes in bursts \(an OLED dimmed by PWM below full brightness\) that the sampler catches or misses: turn the screen's brightness to full/],
     ['a stalled flasher', { flasherStalls: 2 }, {}, 'note', /^the flasher stalled 2 times inside a transmission \(waited out; a stall over half a second breaks it off\): the flashing phone or browser is busy/],
     ['an overexposed video', { saturationFraction: 0.02 }, { camera: true }, 'problem', /^the screen is overexposed .*: lower the exposure or the screen brightness/],
   ])('%s', (_, report, facts, severity, text) => {
@@ -113,7 +113,7 @@ describe('no preamble: what the raw samples say', () => {
     ['a noisy signal', { min: 1000, max: 1600 }, { noiseRms: 100 }, /^the signal is buried in noise \(range 6\.0 × the noise\)/],
     ['a short capture', { durationS: 1.25 }, {}, /^the capture is only 1\.3 s long and a transmission takes 3–30 s/],
     ['saturation', {}, { saturationFraction: 0.3 }, /^sensor saturates \(30 % of samples/],
-    ['light in PWM bursts', {}, { pwmDimming: true }, /^the screen's light comes in bursts \(an OLED dimmed by PWM below full brightness\) and the sampler caught too few of them to find the preamble: turn the screen's brightness to full, or let the receiver average the bursts/],
+    ['light in PWM bursts', {}, { pwmSamples: 3000 }, /^the screen's light comes in bursts \(an OLED dimmed by PWM below full brightness\) and the sampler caught too few of them to find the preamble: turn the screen's brightness to full, or let the receiver average the bursts/],
     // A slow LCD at 60 fps: a healthy-looking signal whose pulses never form a preamble.
     ['a lively signal without a preamble', {}, { noiseRms: 1.4 }, /^the signal changes \(it spans 0\.49 of full scale\) but holds no BlinkUp preamble: was the screen flashing/],
   ])('%s', (_, facts, report, text) => {
