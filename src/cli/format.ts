@@ -33,6 +33,11 @@ export function glitchesText(n: number, detail = ''): string {
     : `${n} glitches (lone samples far outside the signal${detail}) replaced by the mean of their neighbours`;
 }
 
+/** "the flasher stalled twice inside a transmission (waited out…)": the decode line and analyze's note say it alike. */
+export function stallsText(n: number, detail = ''): string {
+  return `the flasher stalled ${n === 1 ? 'once' : `${n} times`} inside a transmission (waited out${detail})`;
+}
+
 /** Why the report gives no flash rate, clock error or held levels: too few pulse periods timed in sync. */
 export function untimedText(timedPeriods: number): string {
   return `flash rate, sampler clock and held levels not measured (${timedPeriods} pulse ${plural(timedPeriods, 'period')} timed in sync: too few)`;

@@ -6,7 +6,7 @@
 import type { SignalReport } from '../decoder/types.js';
 import { REDACTED } from '../packet/redact.js';
 import type { RegionChoice } from '../node/region-brightness.js';
-import { clockText, fixed, glitchesText, level, percent, plural, signed, untimedText } from './format.js';
+import { clockText, fixed, glitchesText, level, percent, plural, signed, stallsText, untimedText } from './format.js';
 import type { FailureView, PacketView } from './packet-view.js';
 
 const LABEL_WIDTH = 10;
@@ -99,7 +99,7 @@ function signalRepairs(r: SignalReport): string {
   if (r.missingFrames > 0) parts.push(`${r.missingFrames} dropped camera ${plural(r.missingFrames, 'frame')} kept on the frame grid as missing`);
   if (r.timestampRestarts > 0) parts.push(`the timestamps restarted ${r.timestampRestarts === 1 ? 'once' : `${r.timestampRestarts} times`}: the samples after were placed right after those before`);
   if (r.glitchSamples > 0) parts.push(glitchesText(r.glitchSamples));
-  if (r.flasherStalls > 0) parts.push(`the flasher stalled ${r.flasherStalls === 1 ? 'once' : `${r.flasherStalls} times`} inside a transmission: waited out`);
+  if (r.flasherStalls > 0) parts.push(stallsText(r.flasherStalls));
   return parts.join('; ');
 }
 

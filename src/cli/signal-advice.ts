@@ -10,7 +10,7 @@
 import type { SignalReport } from '../decoder/types.js';
 import type { DecodeRun } from './decode-capture.js';
 import type { FlickerEstimate } from './flicker-meter.js';
-import { fixed, fraction, glitchesText, level, percent, plural } from './format.js';
+import { fixed, fraction, glitchesText, level, percent, plural, stallsText } from './format.js';
 
 export type Severity = 'problem' | 'note' | 'good';
 
@@ -69,7 +69,8 @@ const MIN_SAMPLES_FOR_CLOCK = 10;
 const LOST_PULSE_S = 0.015;
 /** Fraction of levels held an extra refresh that points at a struggling transmitter. */
 const MANY_HELD = 0.1;
-/** What to do about a screen dimmed by PWM: its light comes in bursts the sampler catches or misses. */
+/** A screen dimmed by PWM, and what to do about it: its light comes in bursts the sampler catches or misses. */
+const PWM_BURSTS = "the screen's light comes in bursts (an OLED dimmed by PWM below full brightness)";
 const PWM_FIX = "turn the screen's brightness to full, or let the receiver average the bursts (a low-pass of about 2 ms: a capacitor across the load resistor)";
 /** Said instead of judging swing and clipping when the values are volts and no full scale was given. */
 const UNKNOWN_SCALE = 'the samples are not ADC codes (volts?), so swing and clipping cannot be judged: give --full-scale, e.g. the ADC reference voltage';
@@ -119,13 +120,12 @@ function adviseLearned(f: SignalFacts): Advice[] {
     out.push(note(`${r.heldLevels} ${plural(r.heldLevels, 'level')} (${percent(r.heldLevels / frames)}) stayed an extra refresh: the flashing phone or browser is dropping frames (close other apps, turn off battery saving)`));
   }
   if (r.pwmSamples > 0 && !f.camera) {
-    const text = `the screen's light comes in bursts (an OLED dimmed by PWM below full brightness)`;
-    if (r.packets > 0) out.push(note(`${text}: decoded, but the bursts the sampler misses make pulses uneven; ${PWM_FIX}`));
-    else out.push(problem(`${text} that the sampler catches or misses: ${PWM_FIX}`));
+    if (r.packets > 0) out.push(note(`${PWM_BURSTS}: decoded, but the bursts the sampler misses make pulses uneven; ${PWM_FIX}`));
+    else out.push(problem(`${PWM_BURSTS} that the sampler catches or misses: ${PWM_FIX}`));
   }
   if (r.flasherStalls > 0) {
-    const times = r.flasherStalls === 1 ? 'once' : `${r.flasherStalls} times`;
-    out.push(note(`the flasher stalled ${times} inside a transmission (waited out; a stall over half a second breaks it off): the flashing phone or browser is busy (close other apps, keep the flashing page in front)`));
+    const advice = 'the flashing phone or browser is busy (close other apps, keep the flashing page in front)';
+    out.push(note(`${stallsText(r.flasherStalls, '; a stall over half a second breaks it off')}: ${advice}`));
   }
   return out;
 }
@@ -162,7 +162,7 @@ function adviseUnlearned(f: SignalFacts): Advice[] {
     out.push(problem(`${f.camera ? 'the picture is overexposed' : 'sensor saturates'} (${percent(r.saturationFraction)} of samples at the top of the range): ${f.camera ? 'lower the exposure' : 'lower the gain or move the sensor away'}`));
   }
   if (r.pwmSamples > 0 && !f.camera) {
-    out.push(problem(`the screen's light comes in bursts (an OLED dimmed by PWM below full brightness) and the sampler caught too few of them to find the preamble: ${PWM_FIX}`));
+    out.push(problem(`${PWM_BURSTS} and the sampler caught too few of them to find the preamble: ${PWM_FIX}`));
   }
   if (range > 0 && r.noiseRms > 0 && range < 8 * r.noiseRms) {
     out.push(problem(`the signal is buried in noise (range ${fixed(range / r.noiseRms, 1)} × the noise): ${weakSwingFix(f.camera)}`));

@@ -114,7 +114,7 @@ describe('a flasher that stalls', () => {
     expect(d.json.packets.map((p: { ssid: string }) => p.ssid)).toEqual(['SimNet']);
     expect(d.json.report.flasherStalls).toBe(2);
     const text = await runInProcess(['decode', path]);
-    expect(text.stdout).toContain('the flasher stalled 2 times inside a transmission: waited out');
+    expect(text.stdout).toContain('the flasher stalled 2 times inside a transmission (waited out)');
   });
 });
 
