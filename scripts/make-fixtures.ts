@@ -33,7 +33,7 @@ const OFFICE: Payload = {
   planId: '00112233aabbccdd',
   token: 'a1b2c3d4e5f60718',
   staticIp: { ip: '192.168.1.20', netmask: '255.255.255.0', gateway: '192.168.1.1', dns1: '192.168.1.1' },
-  proxy: { host: 'px.lan', port: 3128, username: 'u', password: 'pw' },
+  proxy: { host: 'px.lan', port: 3128, username: 'u', password: 'px-pass-31' },
 };
 const CLEAR: Payload = { kind: 'clear' };
 
