@@ -349,13 +349,14 @@ export class Framer {
   }
 
   private preamble(p: Pulse, levels: LevelTracker): FrameResult {
+    // (First the stall: the dark of one is no pulse to learn grey from.)
+    const stall = this.stallState(p);
+    if (stall === STALL_GOES_ON) return NONE;
+    if (stall === STALL_TOO_LONG || p.empty) return this.rehunt(p);
     if (this.greysSeen === 0 && p.late === p.late) {
       // From here on pulses are valued late in their frame (see timing.ts): relearn grey that way.
       levels.grey = p.late;
     }
-    const stall = this.stallState(p);
-    if (stall === STALL_GOES_ON) return NONE;
-    if (stall === STALL_TOO_LONG || p.empty) return this.rehunt(p);
     this.noteStall(p, levels);
     const r = levels.ratio(p.late);
     if (!(r >= MIN_GREY_RATIO)) {

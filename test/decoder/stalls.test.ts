@@ -75,8 +75,9 @@ describe('the decoder waits a stall out', () => {
   });
 
   it('in the preamble and in the sync magic', () => {
-    // Levels 0–47 are the preamble's 24 grey bits; 48–63 the magic 0x2A.
-    for (const at of [30, 44, 50, 57]) {
+    // Levels 0–47 are the preamble's 24 grey bits (the hunt locks on the tenth, about level 20);
+    // 48–63 are the magic 0x2A.
+    for (const at of [19, 20, 21, 22, 23, 24, 30, 44, 50, 57]) {
       const r = decode(stalledAt(at, 15), {}, at);
       expect(r.packets.map((p) => sameBytes(p.bytes, PACKET))).toEqual([true]);
     }
