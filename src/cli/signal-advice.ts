@@ -81,12 +81,23 @@ export function adviseSignal(f: SignalFacts): Advice[] {
   const out = r.swing > 0 ? adviseLearned(f) : adviseUnlearned(f);
   adviseGaps(f, out);
   adviseGlitches(f, out);
+  if (!out.some((a) => a.severity === 'problem')) adviseNoPacket(r, out);
   out.sort((a, b) => rank(a.severity) - rank(b.severity));
   if (!out.some((a) => a.severity === 'problem') && r.swing > 0) {
     const swing = f.fullScaleKnown === false ? '' : `swing ${fixed(r.swingFraction, 2)} of full scale, `;
     out.push({ severity: 'good', text: `good signal: ${swing}SNR ${fixed(r.snrDb, 0)} dB, decision margin ${fixed(r.marginSigmas, 1)} σ` });
   }
   return out;
+}
+
+/**
+ * A transmission broke off and none decoded, though nothing is wrong with the signal itself:
+ * never call that a good signal. (With a problem found, that problem is the likelier cause. A
+ * failed check on a sound signal stays as it is: the packet itself may be corrupt.)
+ */
+function adviseNoPacket(r: SignalReport, out: Advice[]): void {
+  if (r.packets > 0 || !(r.syncLosses > 0)) return;
+  out.push(problem('the signal itself looks sound: the pulses stopped for longer than a stalled flasher is waited out (half a second), or the light was blocked — flash again, keeping the flashing page in front'));
 }
 
 function rank(s: Severity): number {

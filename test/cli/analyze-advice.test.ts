@@ -27,6 +27,16 @@ describe('a decoded signal', () => {
     expect(advise({})).toEqual([{ severity: 'good', text: 'good signal: swing 0.29 of full scale, SNR 56 dB, decision margin 30.0 σ' }]);
   });
 
+  it('a sound signal whose transmissions all broke off is no good signal', () => {
+    const brokeOff = advise({ packets: 0, syncLosses: 1 });
+    expect(brokeOff.map((a) => a.severity)).toEqual(['problem']);
+    expect(brokeOff[0]!.text).toMatch(/^the signal itself looks sound: the pulses stopped for longer than a stalled flasher is waited out \(half a second\)/);
+    // A failed check on a sound signal: the packet itself may be corrupt, and the signal is good.
+    expect(advise({ packets: 0, failures: 2 }).map((a) => a.severity)).toEqual(['good']);
+    // With a problem found, that problem is the likelier cause: no second guess.
+    expect(texts(advise({ packets: 0, syncLosses: 1, marginSigmas: 2.5 }, {}), 'problem')).toHaveLength(1);
+  });
+
   it.each<[string, Partial<SignalReport>, Partial<SignalFacts>, Advice['severity'], RegExp]>([
     ['weak swing', { swing: 300, swingFraction: 0.07 }, {}, 'problem', /^swing is 0\.07 of full scale: raise the gain/],
     ['low swing', { swingFraction: 0.18 }, {}, 'note', /^swing is 0\.18 of full scale, below the 0\.3–0\.6 of a tuned circuit/],
