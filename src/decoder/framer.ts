@@ -235,7 +235,7 @@ export class Framer {
   lostAtS = 0;
   /** Rising edge of the pulse after which the flasher stalled (NaN when none is being waited out), seconds. */
   private stalledFromS = Number.NaN;
-  /** Stalls of the flasher waited out in transmissions, since the stream began (`reset` keeps it: it ends a stream). */
+  /** Stalls of the flasher waited out from the sync magic on, since the stream began (`reset` keeps it: it ends a stream). */
   stalls = 0;
   /** Set while the decoder flushes: a missing next pulse is then the end of the stream. */
   ending = false;
@@ -445,7 +445,9 @@ export class Framer {
     if (!(this.stalledFromS === this.stalledFromS)) return NO_STALL;
     if (p.empty !== true && this.stillStalled(this.edgeS(p))) {
       this.stalledFromS = Number.NaN;
-      this.stalls++;
+      // Counted once the sync magic began: a run of pulses taken for a preamble may be none (a
+      // camera's blurred frames lock on the wrong clock now and then), and its long periods no stalls.
+      if (this.state !== PREAMBLE) this.stalls++;
       return NO_STALL;
     }
     if (p.empty === true && !this.ending && this.stillStalled(p.endS)) return STALL_GOES_ON;

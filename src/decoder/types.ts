@@ -183,9 +183,10 @@ export interface SignalReport {
    */
   readonly timestampRestarts: number;
   /**
-   * Times the flasher stalled inside a transmission (after the preamble locked) and the decoder
+   * Times the flasher stalled inside a transmission (from the sync magic on) and the decoder
    * waited it out: a level held, or a dark gap, over 3.2 bit periods long and at most half a
-   * second longer than one.
+   * second longer than one. (Stalls in the preamble are waited out too, but not counted: a run
+   * of pulses taken for a preamble may be none.)
    */
   readonly flasherStalls: number;
   /**
