@@ -11,7 +11,9 @@ const MAX_SECRET_BYTES = 4096;
 
 /**
  * Reads a secret (a password) from a file or, for `-`, from stdin. One trailing newline is
- * removed, as `echo` and editors add it; any other whitespace is part of the secret.
+ * removed, as `echo` and editors add it; any other whitespace is part of the secret. An empty
+ * secret or more than one line is refused: a script that wrote an unset variable, or the wrong
+ * file, would otherwise send an open network's packet or a password with a line break in it.
  */
 export async function readSecret(path: string, ctx: CliContext, what: string): Promise<string> {
   let bytes: Uint8Array;
@@ -34,7 +36,11 @@ export async function readSecret(path: string, ctx: CliContext, what: string): P
   } catch {
     throw new BlinkUpError(ErrorCode.INPUT_INVALID, `${what} is not valid UTF-8`);
   }
-  return text.replace(/\r?\n$/, '');
+  const secret = text.replace(/\r?\n$/, '');
+  const source = path === '-' ? `${what} on stdin` : `${what} file ${path}`;
+  if (secret === '') throw usageError(`${source} is empty (for an open network, give no password)`);
+  if (/[\r\n]/.test(secret)) throw usageError(`${source} holds more than one line: a password is one line`);
+  return secret;
 }
 
 async function readLimited(stream: NodeJS.ReadableStream, limit: number, what: string): Promise<Uint8Array> {

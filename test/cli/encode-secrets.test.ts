@@ -79,6 +79,9 @@ describe('ways to give the Wi-Fi password', () => {
     ['a password file that is a directory', () => ['--password-file', dir], /is not a regular file/],
     ['a password file far too big for a password', () => ['--password-file', secretFile('big.txt', 'x'.repeat(10_000))], /larger than 4096 bytes/],
     ['a password file that is not UTF-8', () => ['--password-file', secretFile('latin1.txt', Uint8Array.of(0x63, 0xff, 0xfe))], /not valid UTF-8/],
+    // An unset variable written to the file: that would silently make an open network's packet.
+    ['an empty password file', () => ['--password-file', secretFile('empty.txt', '\n')], /Wi-Fi password file .*empty\.txt is empty \(for an open network, give no password\)$/],
+    ['a password file of two lines', () => ['--password-file', secretFile('two.txt', 'first line\nsecond\n')], /Wi-Fi password file .*two\.txt holds more than one line: a password is one line$/],
   ])('refuses %s', async (_, extra, message) => {
     const r = await runInProcess([...ids, ...extra(), '--format', 'json']); // json: a wrong success writes no files
     expect(r.status).toBe(2);
