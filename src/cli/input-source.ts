@@ -46,6 +46,14 @@ const EXTENSIONS: Readonly<Record<string, CaptureFormat>> = {
   '.y4m': 'y4m',
 };
 
+/** Video containers decode does not open itself (no codec here): ffmpeg turns them into Y4M. */
+const CONTAINER_EXTENSIONS: Readonly<Record<string, string>> = {
+  '.mp4': 'an MP4 video', '.m4v': 'an MP4 video', '.mov': 'a QuickTime video', '.3gp': 'a 3GP video',
+  '.mkv': 'a Matroska video', '.webm': 'a WebM video', '.avi': 'an AVI video',
+};
+/** Bytes enough to recognise a Y4M stream or a video container by its first bytes. */
+const HEAD_BYTES = 12;
+
 export interface CaptureOptions {
   readonly format?: CaptureFormat | undefined;
   /** Sample rate of a photodiode capture, Hz. */
@@ -84,8 +92,8 @@ export async function openCapture(path: string, options: CaptureOptions, ctx: Cl
   checkRates(options);
   if (path === '-') {
     if (options.format === 'png') throw usageError('PNG frames are read from a folder, not from stdin');
-    const { head, stream } = await peek(byteChunks(ctx.stdin), Y4M_MAGIC.length);
-    return openStream(options.format ?? sniff(head), 'stdin', stream, options);
+    const { head, stream } = await peek(byteChunks(ctx.stdin), HEAD_BYTES);
+    return openStream(options.format ?? sniff(head, 'stdin'), 'stdin', stream, options);
   }
   const info = await stat(path).catch((err: NodeJS.ErrnoException) => {
     const reason = err.code === 'ENOENT' ? 'no such file or folder' : err.code === 'EACCES' ? 'permission denied' : (err.code ?? 'unreadable');
@@ -96,10 +104,12 @@ export async function openCapture(path: string, options: CaptureOptions, ctx: Cl
     return openFrames(path, options);
   }
   if (options.format === 'png') throw usageError(`--format png reads a folder of PNG frames; ${path} is a file`);
-  const format = options.format ?? EXTENSIONS[extname(path).toLowerCase()];
+  const extension = extname(path).toLowerCase();
+  if (options.format === undefined && CONTAINER_EXTENSIONS[extension]) throw notAContainerReader(CONTAINER_EXTENSIONS[extension]!, path);
+  const format = options.format ?? EXTENSIONS[extension];
   if (format !== undefined) return openStream(format, path, fileChunks(path), options);
-  const { head, stream } = await peek(fileChunks(path), Y4M_MAGIC.length);
-  return openStream(sniff(head), path, stream, options);
+  const { head, stream } = await peek(fileChunks(path), HEAD_BYTES);
+  return openStream(sniff(head, path), path, stream, options);
 }
 
 function checkRates(o: CaptureOptions): void {
@@ -125,8 +135,26 @@ function checkRate(rate: number, where: string): number {
   return rate;
 }
 
-function sniff(head: Uint8Array): CaptureFormat {
-  return new TextDecoder('latin1').decode(head) === Y4M_MAGIC ? 'y4m' : 'csv';
+/** The format the first bytes show: Y4M, or else CSV text — a video container is refused with the way to read it. */
+function sniff(head: Uint8Array, name: string): CaptureFormat {
+  const text = new TextDecoder('latin1').decode(head);
+  if (text.startsWith(Y4M_MAGIC)) return 'y4m';
+  const container = containerOf(text);
+  if (container !== null) throw notAContainerReader(container, name);
+  return 'csv';
+}
+
+/** What kind of video container the first bytes open (MP4/QuickTime, Matroska/WebM, AVI), or null. */
+function containerOf(head: string): string | null {
+  if (head.slice(4, 8) === 'ftyp') return 'an MP4 video';
+  if (head.startsWith('\x1a\x45\xdf\xa3')) return 'a Matroska or WebM video';
+  if (head.startsWith('RIFF') && head.slice(8, 12) === 'AVI ') return 'an AVI video';
+  return null;
+}
+
+function notAContainerReader(kind: string, name: string): BlinkUpError {
+  const input = name === 'stdin' ? '<video>' : name;
+  return usageError(`${name} is ${kind}, which blinkup reads only as Y4M: ffmpeg -i ${input} -f yuv4mpegpipe - | blinkup decode - (or analyze -)`);
 }
 
 function openStream(format: CaptureFormat, name: string, bytes: AsyncIterable<Uint8Array>, o: CaptureOptions): Promise<Capture> | Capture {

@@ -299,12 +299,18 @@ describe('bad usage and bad input: exit 2, one line, no stack', () => {
     return path;
   };
   const y4mHeader = 'YUV4MPEG2 W4 H4 F30:1 Cmono\n';
+  /** The first bytes of an MP4 file (an ftyp box), then anything. */
+  const mp4Head = Uint8Array.from([0, 0, 0, 0x18, ...new TextEncoder().encode('ftypisom'), 0, 0, 2, 0, ...new Array(64).fill(7)]);
   const cases: [string, () => string[], RegExp][] = [
     ['a missing file', () => ['decode', join(dir, 'nope.csv'), '--rate', '1000'], /cannot read .*nope\.csv: no such file or folder/],
     ['CSV with junk', () => ['decode', write('junk.csv', 'hello\nworld\n'), '--rate', '1000'], /no numeric samples found in 2 line\(s\)/],
     ['a number then junk', () => ['decode', write('junk2.csv', '1\n2\nthree\n'), '--rate', '1000'], /line 3, column 1: not a number/],
     ['binary data read as CSV', () => ['decode', write('binary.dat', Uint8Array.from({ length: 600 }, (_, i) => (i * 37) & 255)), '--rate', '1000'], /binary data, not text/],
     ['an empty file', () => ['decode', write('empty.csv', ''), '--rate', '1000'], /the input is empty/],
+    // A phone's video as it comes: the way to read it, not "binary data".
+    ['an MP4 video by its name', () => ['decode', write('phone.mp4', mp4Head)], /phone\.mp4 is an MP4 video, which blinkup reads only as Y4M: ffmpeg -i .*phone\.mp4 -f yuv4mpegpipe - \| blinkup decode -/],
+    ['an MP4 video by its first bytes', () => ['decode', write('clip', mp4Head)], /clip is an MP4 video, which blinkup reads only as Y4M/],
+    ['a WebM video by its first bytes', () => ['analyze', write('clip2', Uint8Array.of(0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 1, 0x42, 0xf7, 0x81))], /clip2 is a Matroska or WebM video, which blinkup reads only as Y4M/],
     ['a folder where a file is expected', () => ['decode', dir, '--format', 'csv'], /is a folder; --format csv reads a file/],
     ['a folder without frames', () => ['decode', join(dir, 'empty-folder')], /no PNG frames in/],
     ['a CSV line too long to be a sample', () => ['decode', write('long.csv', `${'1'.repeat(100_000)}\n`), '--rate', '1000'], /line 1 is longer than 65536 bytes/],
