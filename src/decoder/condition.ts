@@ -84,8 +84,10 @@ export function smoothingLength(sampleRate: number): number {
 
 /**
  * Full scale of an input whose largest value so far is `max`: the smallest common ADC range
- * (2^bits − 1 for 8, 10, 12, 14, 16, 20 or 24 bits) that holds it, or 1 for values that look
- * like fractions. A guess — callers who know their ADC should say so.
+ * (2^bits − 1 for 8, 10, 12, 14, 16, 20 or 24 bits) that holds it, beyond 24 bits the smallest
+ * 2^n − 1 that does (scaled values: never `max` itself, which would make the largest sample read
+ * as saturated), or 1 for values that look like fractions. A guess — callers who know their ADC
+ * should say so.
  */
 export function inferFullScale(max: number): number {
   if (!(max > 1)) return 1;
@@ -93,7 +95,7 @@ export function inferFullScale(max: number): number {
     const fs = 2 ** bits - 1;
     if (max <= fs) return fs;
   }
-  return max;
+  return 2 ** Math.ceil(Math.log2(max + 1)) - 1;
 }
 
 export class Conditioner {

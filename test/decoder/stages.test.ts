@@ -151,5 +151,8 @@ describe('conditioning', () => {
     expect(inferFullScale(900)).toBe(1023);
     expect(inferFullScale(1967)).toBe(4095);
     expect(inferFullScale(40_000)).toBe(65535);
+    // Beyond 24 bits (scaled values): a power-of-two range that holds the largest, never the largest itself.
+    expect(inferFullScale(200_100_000)).toBe(2 ** 28 - 1);
+    expect(inferFullScale(2 ** 30 - 1)).toBe(2 ** 30 - 1);
   });
 });
