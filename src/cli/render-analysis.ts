@@ -66,7 +66,9 @@ export function renderAnalysis(f: AnalysisFacts): string {
   } else {
     out.push(
       `Levels    unknown: no preamble found (full scale ${level(r.fullScale)}${scaleNote})`,
-      `Samples   ${level(f.min)} to ${level(f.max)} (${ofFullScale((f.max - f.min) / r.fullScale)}), noise ${level(r.noiseRms)} rms, ${percent(r.saturationFraction)} at the top of the range`,
+      f.max >= f.min
+        ? `Samples   ${level(f.min)} to ${level(f.max)} (${ofFullScale((f.max - f.min) / r.fullScale)}), noise ${level(r.noiseRms)} rms, ${percent(r.saturationFraction)} at the top of the range`
+        : `Samples   none that is a number (${r.nonFiniteSamples} NaN or ±Infinity)`,
     );
   }
   out.push(`Room      ${flickerLine(f.flicker, r)}`);

@@ -57,6 +57,8 @@ const LOW_MARGIN_SIGMAS = 4;
 /** Flicker ripple (peak-to-peak, fraction of swing) that is strong, and that is worth a note. */
 const STRONG_FLICKER = 0.25;
 const NOTICEABLE_FLICKER = 0.1;
+/** Quiet windows (0.1 s each) the flicker must be measured in to be judged. */
+const MIN_FLICKER_WINDOWS = 3;
 /** Clock error the decoder copes with, ppm. */
 const CLOCK_LIMIT_PPM = 30_000;
 /**
@@ -164,7 +166,9 @@ function adviseUnlearned(f: SignalFacts): Advice[] {
   const known = f.fullScaleKnown !== false && !above;
   if (f.fullScaleKnown === false) out.push(note(UNKNOWN_SCALE));
   else if (above) out.push(problem(aboveFullScaleText(f)));
-  if (!(range > 0)) {
+  if (!(f.max >= f.min)) {
+    out.push(problem(`the capture holds no sample that is a number (${r.nonFiniteSamples} NaN or ±Infinity): check what the logger writes`));
+  } else if (!(range > 0)) {
     out.push(problem(`the signal is constant: ${f.camera ? 'is the screen in the picture?' : 'is the sensor connected and facing the screen?'}`));
   } else if (known && spanned < WEAK_SWING) {
     out.push(problem(`signal swing is ${fraction(spanned)} of full scale: ${weakSwingFix(f.camera)}`));
@@ -231,8 +235,10 @@ function adviseGaps(f: SignalFacts, out: Advice[]): void {
 }
 
 function adviseFlicker(f: SignalFacts, scale: number, what: string, out: Advice[]): void {
-  const ripple = f.flicker ? f.flicker.peakToPeak / scale : Number.NaN;
-  if (!(ripple >= NOTICEABLE_FLICKER)) return;
+  // Judged on a few quiet windows at least, and against a scale that is not nil (a constant
+  // signal's ripple is rounding, and a fifth of a second says little about room light).
+  const ripple = f.flicker && f.flicker.windows >= MIN_FLICKER_WINDOWS ? f.flicker.peakToPeak / scale : Number.NaN;
+  if (!(ripple >= NOTICEABLE_FLICKER && ripple < Infinity)) return;
   const text = `${f.flicker!.hz} Hz ripple from room light is ${fixed(ripple, 2)} of ${what}`;
   if (ripple >= STRONG_FLICKER) out.push(problem(`mains flicker is strong (${text}): shield the sensor from room light (a tube or a hood around it)`));
   else out.push(note(`mains flicker is noticeable (${text}); a hood around the sensor removes it`));

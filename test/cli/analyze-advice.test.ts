@@ -119,6 +119,7 @@ describe('no preamble: what the raw samples say', () => {
 
   it.each<[string, Partial<SignalFacts>, Partial<SignalReport>, RegExp]>([
     ['a constant signal', { min: 1234, max: 1234 }, {}, /^the signal is constant: is the sensor connected and facing the screen\?$/],
+    ['no sample a number', { min: Infinity, max: -Infinity }, { nonFiniteSamples: 3 }, /^the capture holds no sample that is a number \(3 NaN or ±Infinity\): check what the logger writes$/],
     ['a faint signal', { min: 1000, max: 1100 }, {}, /^signal swing is 0\.02 of full scale: raise the gain/],
     ['a noisy signal', { min: 1000, max: 1600 }, { noiseRms: 100 }, /^the signal is buried in noise \(range 6\.0 × the noise\)/],
     ['a short capture', { durationS: 1.25 }, {}, /^the capture is only 1\.3 s long and a transmission takes 3–30 s/],
@@ -130,6 +131,20 @@ describe('no preamble: what the raw samples say', () => {
     const advice = unlearned(facts, report);
     expect(texts(advice, 'problem')).toContainEqual(expect.stringMatching(text));
     expect(advice.some((a) => a.severity === 'good')).toBe(false);
+  });
+});
+
+describe('mains flicker is judged only where it can be measured', () => {
+  const flickerTexts = (facts: Partial<SignalFacts>): string[] =>
+    adviseSignal({ report: UNLEARNED, min: 1234, max: 1234, durationS: 15, sampleRate: 1000, camera: false, ...facts }).map((a) => a.text).filter((t) => t.includes('flicker'));
+
+  it('not on a constant signal, whose "ripple" is rounding', () => {
+    expect(flickerTexts({ flicker: { hz: 100, peakToPeak: 3e-14, windows: 40 } })).toEqual([]);
+  });
+
+  it('not from one or two quiet windows (a fifth of a second of signal)', () => {
+    expect(flickerTexts({ min: 1000, max: 2000, flicker: { hz: 100, peakToPeak: 900, windows: 2 } })).toEqual([]);
+    expect(flickerTexts({ min: 1000, max: 2000, flicker: { hz: 100, peakToPeak: 900, windows: 3 } })).toHaveLength(1);
   });
 });
 
