@@ -168,6 +168,7 @@ describe('bad usage: exit 2, one line', () => {
     ['a half pair', [...WIRED, '--pwm', '240'], /--pwm .* expected two numbers separated by a comma, e.g. 240,0.5/],
     ['a probability above 0.95', [...WIRED, '--hold', '2'], /--hold \(heldLevelProbability\) must be a number in \[0, 0\.95\] \(got 2\)/],
     ['a duty above 1', [...WIRED, '--pwm', '240,1.5'], /--pwm \(pwmDuty\) must be a number/],
+    ['timestamps in a raw format', [...WIRED, '--timestamps', '--format', 'u16le', '--out', join(dir, 't.u16le')], /--timestamps writes a time column: u16le has none, use --format csv/],
     ['a fraction of a stall', [...WIRED, '--stall', '200,1.5'], /--stall \(stalls\) must be an integer in \[0, 1000\] \(got 1.5\)/],
     ['a stall of an hour', [...WIRED, '--stall', '3600000,1'], /--stall \(stallS\) must be a number in \[0, 60\]/],
     ['a signed value where none is allowed', [...WIRED, '--swing', '-1'], /--swing .* expected a number/],

@@ -9,6 +9,7 @@
  * was made (whatever it says), 2 for bad usage or an unreadable capture.
  */
 import { writeFile } from 'node:fs/promises';
+import { extname } from 'node:path';
 import type { Command } from 'commander';
 import type { DecodeEvent, PulseInfo } from '../../decoder/types.js';
 import { analysisPlot, PLOT_SIZE } from '../analysis-plot.js';
@@ -53,6 +54,8 @@ Examples:
     .option('--json', 'print one JSON object: input, report, flicker, verdicts')
     .action(async (path: string, o: AnalyzeOptionValues) => {
       if (o.window && !o.plot) throw usageError('--window chooses what --plot draws: add --plot <png>');
+      // The report goes to stdout, and the plot is a PNG whatever its name says.
+      if (o.plot !== undefined && extname(o.plot).toLowerCase() !== '.png') throw usageError(`--plot writes a PNG file: name it *.png (got ${o.plot})`);
       if (o.window && !(o.window[1] > o.window[0])) throw usageError('--window needs start,end with end after start, in seconds');
       const capture = await openCapture(path, captureOptionsFrom(o), ctx);
       const analysis = await analyze(capture, o);

@@ -82,6 +82,8 @@ function outputFormat(o: SimulateOptionValues): SimulateFormat {
   const video = format === 'y4m' || format === 'png';
   if (video !== camera) throw usageError(camera ? `--camera writes y4m or png, not ${format}` : `--format ${format} is a video format: add --camera`);
   if (format === 'png' && (o.out === undefined || o.out === '-')) throw usageError('png frames need a folder: give --out <dir>');
+  // Raw samples carry no time: the sampler's timestamps would be silently lost.
+  if (o.timestamps === true && (format === 'u16le' || format === 'f32le')) throw usageError(`--timestamps writes a time column: ${format} has none, use --format csv`);
   return format;
 }
 
