@@ -219,7 +219,7 @@ class CsvCapture implements Capture {
         if (!(estimate >= RATE_LIMITS.min && estimate <= RATE_LIMITS.max)) {
           throw new BlinkUpError(
             ErrorCode.INPUT_INVALID,
-            `the time column of ${this.name} implies ${describeRate(estimate)}, which is not a plausible sample rate (is it in seconds?); give --rate <Hz>`,
+            `the time column of ${this.name} implies ${describeRate(estimate)}, which is not a plausible sample rate (is it in seconds?): name its unit in the header (time_ms, time_us) or give --rate <Hz>`,
           );
         }
         this.sampleRate = estimate;

@@ -28,11 +28,11 @@ const FULL_SCALE_KEYS = new Set(['fullscale', 'adcfullscale', 'maxcode']);
 /** Column names that count samples rather than time (Rigol's `Sequence`, `Index`, …). */
 const INDEX_LABELS = new Set(['sequence', 'seq', 'index', 'idx', 'sample', 'samples', 'sampleno', 'samplenumber', 'n', 'no', 'number', 'point', 'pt']);
 
-/** Seconds per unit, for time units found in labels like `Time (ms)` or a units row `us`. */
+/** Seconds per unit, for time units found in labels like `Time (ms)` or a units row `us` (and Arduino's `millis`, `micros`). */
 const TIME_UNITS = new Map<string, number>([
   ['s', 1], ['sec', 1], ['second', 1], ['seconds', 1],
-  ['ms', 1e-3], ['msec', 1e-3], ['millisecond', 1e-3], ['milliseconds', 1e-3],
-  ['us', 1e-6], ['µs', 1e-6], ['μs', 1e-6], ['usec', 1e-6], ['microsecond', 1e-6], ['microseconds', 1e-6],
+  ['ms', 1e-3], ['msec', 1e-3], ['millisecond', 1e-3], ['milliseconds', 1e-3], ['millis', 1e-3],
+  ['us', 1e-6], ['µs', 1e-6], ['μs', 1e-6], ['usec', 1e-6], ['microsecond', 1e-6], ['microseconds', 1e-6], ['micros', 1e-6],
   ['ns', 1e-9], ['nsec', 1e-9], ['nanosecond', 1e-9], ['nanoseconds', 1e-9],
 ]);
 

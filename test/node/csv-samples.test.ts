@@ -70,6 +70,9 @@ describe('readCsvSamples: accepted shapes', () => {
   it('converts a time column in ms or µs to seconds', async () => {
     expect((await collect(readCsvSamples('Time (ms),CH1\n1,5\n2,6\n'))).times).toEqual([0.001, 0.002]);
     expect((await collect(readCsvSamples('time_us,v\n1000,5\n'))).times).toEqual([0.001]);
+    // An Arduino sketch logging millis() or micros() names the column after the call.
+    expect((await collect(readCsvSamples('millis,value\n1,5\n2,6\n'))).times).toEqual([0.001, 0.002]);
+    expect((await collect(readCsvSamples('micros,value\n1000,5\n'))).times).toEqual([0.001]);
   });
 
   it('picks columns by index or name, and can ignore times', async () => {
