@@ -758,13 +758,15 @@ class Stages {
 }
 
 /**
- * Sets `p.periodS`: seconds from the pulse's rising edge to the next one's (Infinity if none
- * followed). Its own small function so that the compiler inlines `timeAt` here: called from
- * `onPulse` (whose inlining budget the framer takes) each call boxed its number; and it stores
- * the result rather than returning it, as a returned number is boxed when this is not inlined.
+ * Sets `p.edgeS`, the time of the pulse's rising edge (its start when the edge is unknown), and
+ * `p.periodS`: seconds from that edge to the next one's (Infinity if none followed). Its own
+ * small function so that the compiler inlines `timeAt` here: called from `onPulse` (whose
+ * inlining budget the framer takes) each call boxed its number; and it stores the results rather
+ * than returning them, as a returned number is boxed when this is not inlined.
  */
 function setPeriodSeconds(cond: Conditioner, p: Pulse): void {
-  p.periodS = p.period < Infinity ? cond.timeAt(p.edge + p.period) - cond.timeAt(p.edge) : Infinity;
+  const edgeS = (p.edgeS = p.edge > -Infinity && p.edge < Infinity ? cond.timeAt(p.edge) : p.startS);
+  p.periodS = p.period < Infinity ? cond.timeAt(p.edge + p.period) - edgeS : Infinity;
 }
 
 /**

@@ -139,7 +139,7 @@ class PreambleRun {
   /** Adds pulse `p` (its `startS` set) to the run. */
   add(p: Pulse): void {
     if (this.count === 0) {
-      this.startS = p.startS;
+      this.startS = p.edgeS;
       this.startIndex = p.start;
     }
     const n = ++this.count;
@@ -427,13 +427,7 @@ export class Framer {
    * have stalled: the next pulse is waited for (see STALL_S) rather than sync given up.
    */
   private noteStall(p: Pulse, levels: LevelTracker): void {
-    if (!(p.period < MAX_PERIOD_RATIO * levels.period)) this.stalledFromS = this.edgeS(p);
-  }
-
-  /** When pulse `p`'s light began to rise, seconds (a segment begins at the valley before it, which may lie far back in a long gap). */
-  private edgeS(p: Pulse): number {
-    const rise = p.edge - p.start;
-    return rise > 0 ? p.startS + rise / this.sampleRate : p.startS;
+    if (!(p.period < MAX_PERIOD_RATIO * levels.period)) this.stalledFromS = p.edgeS;
   }
 
   /**
@@ -443,7 +437,7 @@ export class Framer {
    */
   private stallState(p: Pulse): StallState {
     if (!(this.stalledFromS === this.stalledFromS)) return NO_STALL;
-    if (p.empty !== true && this.stillStalled(this.edgeS(p))) {
+    if (p.empty !== true && this.stillStalled(p.edgeS)) {
       this.stalledFromS = Number.NaN;
       // Counted once the sync magic began: a run of pulses taken for a preamble may be none (a
       // camera's blurred frames lock on the wrong clock now and then), and its long periods no stalls.

@@ -100,6 +100,12 @@ export class Pulse {
   endS = 0;
   periodS = 0;
   /**
+   * When the pulse's light began to rise, seconds (its start if the edge is unknown): a segment
+   * begins at the valley before the pulse, which may lie far back in a long gap — a stalled
+   * flasher, a pause in the timestamps.
+   */
+  edgeS = 0;
+  /**
    * `top` is read for few pulses (while hunting, and by a few of timing's tests), but reading
    * every sample of every segment for it was a quarter of the per-pulse work: so it is measured
    * on first read, from the ring (`topFrom`, samples [start, end) against `topMid`), and kept.
