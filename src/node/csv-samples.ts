@@ -104,6 +104,8 @@ export class CsvSampleParser {
   private carryLength = 0;
   private lineNumber = 0;
   private headerLines = 0;
+  /** The header block's lines as text (at most `maxHeaderLines`), to skip where a run appended to the file repeats them. */
+  private readonly headerLineTexts = new Set<string>();
   private sawBytes = false;
 
   private info: CsvInfo | undefined;
@@ -203,21 +205,29 @@ export class CsvSampleParser {
   private dataLine(text: Buffer, start: number, end: number, info: CsvInfo): void {
     const count = this.fields.split(text, start, end, info.delimiter);
     if (count === BINARY_LINE) this.binary();
-    const value = this.numberAt(text, count, info.valueColumn, info.delimiter);
-    let time = 0;
-    if (info.timeColumn !== undefined) time = this.numberAt(text, count, info.timeColumn, info.delimiter) * info.timeScale;
+    const value = this.numberOrNothing(text, count, info.valueColumn, info.delimiter);
+    const time = info.timeColumn === undefined ? 0 : this.numberOrNothing(text, count, info.timeColumn, info.delimiter);
+    if (value === undefined || time === undefined) {
+      // A logger that appends runs to one file repeats the header block before each.
+      if (this.headerLineTexts.has(lineText(text, start, end))) return;
+      this.notANumber(count, value === undefined ? info.valueColumn : info.timeColumn!);
+    }
     const builder = this.builder!;
-    builder.add(value, time);
+    builder.add(value, time * info.timeScale);
     if (builder.full) this.emit();
   }
 
-  private numberAt(text: Buffer, count: number, column: number, delimiter: Delimiter): number {
+  /** The number in `column`, or undefined when it is empty, missing or not a number. */
+  private numberOrNothing(text: Buffer, count: number, column: number, delimiter: Delimiter): number | undefined {
+    if (column >= count || this.fields.isEmpty(column)) return undefined;
+    return parseNumberField(text, this.fields.starts[column]!, this.fields.ends[column]!, delimiter);
+  }
+
+  private notANumber(count: number, column: number): never {
     if (column >= count || this.fields.isEmpty(column)) {
       throw new BlinkUpError('INPUT_INVALID', `line ${this.lineNumber}: column ${column + 1} is empty or missing`);
     }
-    const value = parseNumberField(text, this.fields.starts[column]!, this.fields.ends[column]!, delimiter);
-    if (value === undefined) throw new BlinkUpError('INPUT_INVALID', `line ${this.lineNumber}, column ${column + 1}: not a number`);
-    return value;
+    throw new BlinkUpError('INPUT_INVALID', `line ${this.lineNumber}, column ${column + 1}: not a number`);
   }
 
   private binary(): never {
@@ -248,6 +258,7 @@ export class CsvSampleParser {
       return;
     }
     this.header.addLine(fields);
+    this.headerLineTexts.add(lineText(text, start, end));
     if (++this.headerLines > this.maxHeaderLines) {
       throw new BlinkUpError('INPUT_INVALID', `no numeric data in the first ${this.maxHeaderLines} lines`);
     }
@@ -301,4 +312,9 @@ export async function* readCsvSamples(input: ByteInput, options: CsvReadOptions 
     yield* parser.push(bytes);
   }
   yield* parser.finish();
+}
+
+/** A line's text for comparing header lines: trimmed, and at most 512 bytes of it. */
+function lineText(text: Buffer, start: number, end: number): string {
+  return text.toString('utf8', start, Math.min(end, start + 512)).trim();
 }

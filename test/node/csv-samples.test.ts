@@ -30,6 +30,16 @@ describe('readCsvSamples: accepted shapes', () => {
     expect(info).toMatchObject({ valueColumn: 1, timeColumn: 0, columnNames: ['time_s', 'value'], firstDataLine: 2, delimiter: ',' });
   });
 
+  it('skips a header block repeated where a logger appended a second run to the file', async () => {
+    const run = 'Sample Rate (Hz),1000\ntime_s,value\n0.000,5\n0.001,6\n';
+    const both = await collect(readCsvSamples(run + run));
+    expect(both.values).toEqual([5, 6, 5, 6]);
+    expect(both.times).toEqual([0, 0.001, 0, 0.001]);
+    // A text line that is no header line of the file is still refused.
+    await expect(collect(readCsvSamples(`${run}oops,7\n`))).rejects.toThrow(/line 5, column 1: not a number/);
+    await expect(collect(readCsvSamples(`${run}0.002,oops\n`))).rejects.toThrow(/line 5, column 2: not a number/);
+  });
+
   it('handles CRLF, comments, blank lines, a BOM, quotes and spaces around fields', async () => {
     const input = '\uFEFF# capture of 2024-01-01\r\n"time","adc"\r\n\r\n 0.5 , 100 \r\n# pause\r\n1.5,"200"\r\n';
     const got = await collect(readCsvSamples(input));
