@@ -270,10 +270,14 @@ export class CsvSampleParser {
     // `n,time_s,value`: a sample counter in front of a named time column is neither time nor value.
     const counted = filled.length >= 3 && this.header.isIndexColumn(filled[0]!) && this.header.isTimeColumn(filled[1]!);
     const columns = counted && valueColumn === undefined ? filled.slice(1) : filled;
-    const value = valueColumn === undefined ? (columns[1] ?? columns[0]!) : this.column(valueColumn, 'value');
+    // `value,time_s`: a header that names the second of two columns as time has it there.
+    const timeSecond =
+      valueColumn === undefined && timeColumn === undefined && columns.length === 2 && this.header.isTimeColumn(columns[1]!) && !this.header.isTimeColumn(columns[0]!);
+    const value = valueColumn === undefined ? (timeSecond ? columns[0]! : (columns[1] ?? columns[0]!)) : this.column(valueColumn, 'value');
     let time: number | undefined;
     if (timeColumn === false) time = undefined;
     else if (timeColumn !== undefined) time = this.column(timeColumn, 'time');
+    else if (timeSecond) time = columns[1];
     else if (columns.length >= 2 && columns[0] !== value && !this.header.isIndexColumn(columns[0]!)) time = columns[0];
     if (time === value) throw new BlinkUpError('OPTION_INVALID', 'the time and value columns must differ');
     const sampleIntervalS = this.header.sampleIntervalS;

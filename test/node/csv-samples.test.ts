@@ -30,6 +30,13 @@ describe('readCsvSamples: accepted shapes', () => {
     expect(info).toMatchObject({ valueColumn: 1, timeColumn: 0, columnNames: ['time_s', 'value'], firstDataLine: 2, delimiter: ',' });
   });
 
+  it('takes the time from the second of two columns when the header names it so', async () => {
+    const got = await collect(readCsvSamples('value,time_s\n10,0.000\n20,0.001\n'));
+    expect(got.values).toEqual([10, 20]);
+    expect(got.times).toEqual([0, 0.001]);
+    expect(await firstInfo('adc,millis\n10,5\n')).toMatchObject({ valueColumn: 0, timeColumn: 1, timeScale: 1e-3 });
+  });
+
   it('skips a header block repeated where a logger appended a second run to the file', async () => {
     const run = 'Sample Rate (Hz),1000\ntime_s,value\n0.000,5\n0.001,6\n';
     const both = await collect(readCsvSamples(run + run));
