@@ -142,6 +142,13 @@ describe('camera clips', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.startsWith('YUV4MPEG2 W32 H24 F120:1 ')).toBe(true);
     expect(stderrLines(r)[0]).toMatch(/^simulated \d+ frames of 32x24 .* camera 120 fps exposure 0\.5 .* → stdout \(y4m\)$/);
+    expect(r.stderr).not.toContain('the hardest case');
+  });
+
+  it('says when every camera frame mixes two flashed frames (the defaults: 60 fps filming 60 fps)', async () => {
+    const r = await runInProcess(['simulate', '--clear', '--camera', '--size', '16x12', '--out', join(dir, 'mixed.y4m')]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(stderrLines(r)[0]).toContain('(every camera frame mixes two flashed frames at 60 fps filming 60 fps, the hardest case: film at 120 fps or more, or flash slower)');
   });
 
   it('a y4m file and a png folder decode back', async () => {

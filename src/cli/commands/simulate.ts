@@ -137,7 +137,9 @@ async function simulateVideo(
       await sink.close();
     }
   }
-  return `simulated ${clip.frameCount} frames of ${clip.width}x${clip.height} (${fixed(clip.frameCount / clip.fps, 2)} s) of ${transmissions(options.repeat, t)}; ${describeCamera(options, seed)}`;
+  // Below two camera frames per flashed frame every frame mixes two levels: the hard case, met first by whoever films at the defaults.
+  const mixed = options.cameraFps < 2 * options.fps ? ` (every camera frame mixes two flashed frames at ${n(options.cameraFps)} fps filming ${n(options.fps)} fps, the hardest case: film at ${n(2 * options.fps)} fps or more, or flash slower)` : '';
+  return `simulated ${clip.frameCount} frames of ${clip.width}x${clip.height} (${fixed(clip.frameCount / clip.fps, 2)} s) of ${transmissions(options.repeat, t)}; ${describeCamera(options, seed)}${mixed}`;
 }
 
 /** Lead-in, the transmissions with their held levels and gaps, lead-out: an upper estimate. */
