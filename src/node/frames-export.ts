@@ -96,10 +96,18 @@ export async function writeFrameFolder(schedule: Schedule, dir: string, options:
   return result;
 }
 
+/** Names a PNG folder reader takes for per-frame times (see png-frames.ts). */
+const STALE_TIMES = new Set(['times', 'times.txt']);
+
+/**
+ * Frames of an earlier, longer sequence in the folder go, and so does a frame times file (a
+ * camera clip's, from `simulate --camera --format png`): it described the frames these replace,
+ * and a reader of the folder would take the new frames for the old times.
+ */
 async function removeStaleFrames(dir: string, frameCount: number): Promise<void> {
   for (const name of await readdir(dir)) {
     const m = FRAME_FILE.exec(name);
-    if (m && Number(m[1]) > frameCount) await unlink(join(dir, name));
+    if ((m && Number(m[1]) > frameCount) || STALE_TIMES.has(name)) await unlink(join(dir, name));
   }
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -87,6 +87,14 @@ describe('writeFrameFolder', () => {
     expect(frames).toHaveLength(150);
     expect(existsSync(join(dir, 'notes.txt'))).toBe(true);
     expect(existsSync(join(dir, 'manifest.json'))).toBe(false);
+  });
+
+  it('removes the frame times of a camera clip whose frames it replaces', async () => {
+    const dir = join(root, 'camera-folder');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'times'), '0\n0.0083\n0.0167\n');
+    await writeFrameFolder(basic.schedule, dir);
+    expect(existsSync(join(dir, 'times'))).toBe(false);
   });
 
   it('refuses an absurd frame size before writing anything', async () => {
