@@ -192,7 +192,11 @@ function adviseUnlearned(f: SignalFacts): Advice[] {
     const source = f.camera ? 'the flashing screen in the picture' : 'the screen flashing BlinkUp';
     // A phototransistor pulling its output down (common emitter) gives less for more light: the decoder needs the opposite.
     const polarity = f.camera ? '' : ', and does more light give larger values (if not, add --invert)';
-    out.push(problem(`the signal changes${spans} but holds no BlinkUp preamble: was ${source} while this was recorded${polarity}? Slow LCD pixels smear pulses at 60 fps and faster (flash at 30 or 20 fps); --plot shows them`));
+    // A camera below two frames per flashed frame blurs pulses into each other as a slow LCD does.
+    const blur = f.camera
+      ? 'A camera needs two frames or more per flashed frame (film 60 fps flashing at 120 fps or more)'
+      : 'Slow LCD pixels smear pulses at 60 fps and faster (flash at 30 or 20 fps)';
+    out.push(problem(`the signal changes${spans} but holds no BlinkUp preamble: was ${source} while this was recorded${polarity}? ${blur}; --plot shows them`));
   }
   return out;
 }
