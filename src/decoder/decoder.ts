@@ -24,7 +24,7 @@ import { FlickerCanceller } from './flicker.js';
 import { frameRateOf } from './frame-clock.js';
 import { FrameSequenceDecoder, planSequence, slotsPerRefresh, type SequencePlan, type SequenceSink, type SequenceStart } from './frame-sequence.js';
 import { PreambleWatch } from './preamble-watch.js';
-import { FrameResult, Framer, FramerState, MAX_PACKET_BITS, MIN_PREAMBLE } from './framer.js';
+import { FrameResult, Framer, FramerState, MAX_PACKET_BITS, MIN_PREAMBLE, STREAM_ENDED } from './framer.js';
 import { LevelTracker } from './levels.js';
 import { Pulse, PulseSegmenter, type SegmentSink } from './pulses.js';
 import { PwmPhaseModel } from './pwm-phase.js';
@@ -209,7 +209,7 @@ export class TriLevelDecoder {
     const n = st.timing.flush(st.framer.reference(this.levels), st.cond);
     for (let k = 0; k < n; k++) this.onPulse(st, st.timing.ready[k]!);
     if (st.framer.state === FramerState.BODY) {
-      this.emitLost(st, st.cond.time(st.cond.count - 1), 'the stream ended before the packet did');
+      this.emitLost(st, st.cond.time(st.cond.count - 1), STREAM_ENDED);
     }
     this.combineFailedCopy();
     st.framer.reset();

@@ -74,6 +74,9 @@ const NO_STALL = 0;
 const STALL_GOES_ON = 1;
 const STALL_TOO_LONG = 2;
 type StallState = typeof NO_STALL | typeof STALL_GOES_ON | typeof STALL_TOO_LONG;
+/** Why a packet's body broke off without a next pulse (the decoder's flush says the first too). */
+export const STREAM_ENDED = 'the stream ended before the packet did';
+const PULSES_STOPPED = 'the pulses stopped before the packet ended';
 /**
  * Shortest pulse period accepted while hunting, seconds: just longer than a cycle of 100 Hz
  * mains flicker (whose wobble must never pass for a preamble), and short enough for 120 fps
@@ -309,6 +312,13 @@ export class Framer {
   push(p: Pulse, levels: LevelTracker): FrameResult {
     this.decision = 0;
     this.confidence = 0;
+    // Past the hunt, a stall being waited out comes first: its dark is no pulse, and a pulse
+    // too late for it ends the transmission (or the preamble) where the pulses stopped.
+    if (this.state !== HUNT) {
+      const stall = this.stallState(p);
+      if (stall === STALL_GOES_ON) return NONE;
+      if (stall === STALL_TOO_LONG) return this.state === BODY ? this.stoppedInBody(p) : this.rehunt(p);
+    }
     switch (this.state) {
       case HUNT:
         return this.hunt(p, levels);
@@ -349,10 +359,7 @@ export class Framer {
   }
 
   private preamble(p: Pulse, levels: LevelTracker): FrameResult {
-    // (First the stall: the dark of one is no pulse to learn grey from.)
-    const stall = this.stallState(p);
-    if (stall === STALL_GOES_ON) return NONE;
-    if (stall === STALL_TOO_LONG || p.empty) return this.rehunt(p);
+    if (p.empty) return this.rehunt(p);
     if (this.greysSeen === 0 && p.late === p.late) {
       // From here on pulses are valued late in their frame (see timing.ts): relearn grey that way.
       levels.grey = p.late;
@@ -387,9 +394,7 @@ export class Framer {
   }
 
   private magic(p: Pulse, levels: LevelTracker): FrameResult {
-    const stall = this.stallState(p);
-    if (stall === STALL_GOES_ON) return NONE;
-    if (stall === STALL_TOO_LONG || p.empty) return this.rehunt(p);
+    if (p.empty) return this.rehunt(p);
     const soft = softValue(p.late, levels);
     const bit = soft > 0 ? 1 : 0;
     if (bit !== MAGIC_TAIL[this.magicPos]) return this.rehunt(p);
@@ -402,14 +407,6 @@ export class Framer {
   }
 
   private body(p: Pulse, levels: LevelTracker): FrameResult {
-    const stall = this.stallState(p);
-    if (stall === STALL_GOES_ON) return NONE;
-    if (stall === STALL_TOO_LONG) {
-      const result = this.lose(this.ending ? 'the stream ended before the packet did' : 'the pulses stopped before the packet ended', this.endS);
-      // A pulse that came too late for this packet may begin the next flash's preamble.
-      if (p.empty !== true) this.run.restart(p);
-      return result;
-    }
     if (p.empty) return this.lose('no pulse where a bit was due', p.endS);
     const soft = softValue(p.late, levels);
     levels.track(soft > 0 ? 1 : 0, p, !p.repaired);
@@ -417,9 +414,17 @@ export class Framer {
     if (p.repaired) this.timingRepairs++;
     const result = this.pushBit(soft, p.endS);
     if (result !== NONE) return result;
-    if (this.ending && !(p.period < MAX_PERIOD_RATIO * levels.period)) return this.lose('the stream ended before the packet did', p.endS);
+    if (this.ending && !(p.period < MAX_PERIOD_RATIO * levels.period)) return this.lose(STREAM_ENDED, p.endS);
     this.noteStall(p, levels);
     return NONE;
+  }
+
+  /** A stall in the body outlasted STALL_S (or the stream ended): the packet broke off where its pulses stopped. */
+  private stoppedInBody(p: Pulse): FrameResult {
+    const result = this.lose(this.ending ? STREAM_ENDED : PULSES_STOPPED, this.endS);
+    // A pulse that came too late for this packet may begin the next flash's preamble.
+    if (p.empty !== true) this.run.restart(p);
+    return result;
   }
 
   /**
