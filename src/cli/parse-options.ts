@@ -34,6 +34,10 @@ export function parseSignedDecimalPair(example: string): (text: string) => [numb
 function pairOf(number: RegExp, example: string): (text: string) => [number, number] {
   return (text) => {
     const parts = text.split(',').map((s) => s.trim());
+    if (parts.length === 2 && number === DECIMAL && parts.every((p) => SIGNED_DECIMAL.test(p)) && parts.some((p) => p.startsWith('-'))) {
+      // Two numbers, but one has a sign: say what is wrong with them, not that they are missing.
+      throw new InvalidArgumentError(`both numbers must be 0 or more, e.g. ${example}.`);
+    }
     if (parts.length !== 2 || !parts.every((p) => number.test(p))) throw new InvalidArgumentError(`expected two numbers separated by a comma, e.g. ${example}.`);
     return [Number(parts[0]), Number(parts[1])];
   };

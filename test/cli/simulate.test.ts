@@ -173,6 +173,7 @@ describe('bad usage: exit 2, one line', () => {
     ['an unknown tier', [...WIRED, '--tier', 'easy'], /Allowed choices are typical, hard, swing005, flicker, pwmwide, slowlcd, cam240on60/],
     ['two panels', [...WIRED, '--lcd', '3,10', '--oled'], /--lcd and --oled describe different panels/],
     ['a half pair', [...WIRED, '--pwm', '240'], /--pwm .* expected two numbers separated by a comma, e.g. 240,0.5/],
+    ['a negative stall', [...WIRED, '--stall', '-5,1'], /--stall .* both numbers must be 0 or more, e.g. 200,1/],
     ['a probability above 0.95', [...WIRED, '--hold', '2'], /--hold \(heldLevelProbability\) must be a number in \[0, 0\.95\] \(got 2\)/],
     ['a duty above 1', [...WIRED, '--pwm', '240,1.5'], /--pwm \(pwmDuty\) must be a number/],
     ['timestamps in a raw format', [...WIRED, '--timestamps', '--format', 'u16le', '--out', join(dir, 't.u16le')], /--timestamps writes a time column: u16le has none, use --format csv/],
