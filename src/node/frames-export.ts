@@ -6,7 +6,8 @@
  * its bytes are written for every frame at that level; an 850-frame sequence takes a few tens
  * of milliseconds, most of it the file system.
  */
-import { mkdir, readdir, unlink, writeFile } from 'node:fs/promises';
+import { readdir, unlink, writeFile } from 'node:fs/promises';
+import { makeDirectory } from './make-directory.js';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { BlinkUpError, ErrorCode } from '../packet/errors.js';
@@ -68,7 +69,7 @@ export async function writeFrameFolder(schedule: Schedule, dir: string, options:
   const size = options.size ?? DEFAULT_FRAME_SIZE;
   checkSize(size);
   const pngs = LEVEL_CODE_VALUES.map((v) => solidGreyPng(v, size));
-  await mkdir(dir, { recursive: true });
+  await makeDirectory(dir);
   await removeStaleFrames(dir, schedule.frameCount);
 
   const total = schedule.frameCount;

@@ -8,7 +8,8 @@
  * folder (one timestamp in seconds per line, one line per frame), or the `fps` of a
  * blinkup `manifest.json` (the encoder's frame export).
  */
-import { open, readdir, readFile, stat, mkdir, writeFile } from 'node:fs/promises';
+import { open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { makeDirectory } from './make-directory.js';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { frameRateOf } from '../decoder/frame-clock.js';
@@ -251,7 +252,7 @@ export async function writePngFrames(
   frames: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
   options: PngFramesWriteOptions,
 ): Promise<number> {
-  await mkdir(dir, { recursive: true });
+  await makeDirectory(dir);
   let count = 0;
   for await (const luma of frames) {
     await writeFile(join(dir, frameFileName(count)), encodeGreyPng(luma, options.width, options.height));
