@@ -68,6 +68,10 @@ const MIN_CLASS = 16;
 
 /** A timestamp this many sample intervals before the last one means the timestamps restarted (see `continueTime`). */
 export const RESTART_INTERVALS = 5;
+/** Timestamps this many sample intervals apart (or more) leave a hole: samples the logger lost (see `noteHole`). */
+export const HOLE_INTERVALS = 4;
+/** Holes remembered (the most recent ones): far more than a pulse's span can hold. */
+const HOLES = 16;
 /** Longest run of missing camera frames restored on the grid; a longer gap is a pause, not a drop. */
 const MAX_MISSING_FRAMES = 4;
 /** A camera frame this far (in frame periods) from the grid of the one before puts its clock off the grid. */
@@ -98,7 +102,15 @@ export function inferFullScale(max: number): number {
   return 2 ** Math.ceil(Math.log2(max + 1)) - 1;
 }
 
-export class Conditioner {
+/** Where samples went missing: holes in the timestamps (see `Conditioner.holes`). */
+export interface HoleRecord {
+  /** Holes so far. */
+  readonly holes: number;
+  /** Seconds missing between two times; `HOLE_SPAN` then holds the earliest and latest of them. */
+  missingBetween(fromS: number, toS: number): number;
+}
+
+export class Conditioner implements HoleRecord {
   /**
    * `values` then `smooth` in one buffer: the hot loop writes both, and each array it touches
    * costs it checks on every sample.
@@ -137,6 +149,14 @@ export class Conditioner {
    */
   private timeShift = 0;
   timestampRestarts = 0;
+  /**
+   * Holes in the timestamps — stretches where a logger lost samples, or wrote no number for
+   * them — as [start, end) in seconds (the samples either side), the last HOLES of them, ring-
+   * indexed by `holes`, which counts them all. The framer asks which bits fell into one.
+   */
+  holes = 0;
+  private readonly holeStarts = new Float64Array(HOLES);
+  private readonly holeEnds = new Float64Array(HOLES);
 
   /** Largest value seen (for full-scale inference). */
   max = -Infinity;
@@ -394,6 +414,7 @@ export class Conditioner {
       }
       const lastTime = this.lastTime;
       if (t < lastTime) t = lastTime; // timestamps never run backwards downstream
+      else if (t - lastTime >= HOLE_INTERVALS * dt && lastTime > -Infinity) this.noteHole(lastTime, t);
       this.lastTime = t;
       stamps[(this.count + n) & MASK] = t;
       kept[n++] = x;
@@ -417,6 +438,34 @@ export class Conditioner {
     this.timeShift += this.lastTime + this.dt - shifted;
     this.timestampRestarts++;
     return this.lastTime + this.dt;
+  }
+
+  /** Samples are missing between times `fromS` and `toS` (see `holes`). */
+  private noteHole(fromS: number, toS: number): void {
+    const k = this.holes++ % HOLES;
+    this.holeStarts[k] = fromS;
+    this.holeEnds[k] = toS;
+  }
+
+  /**
+   * How long samples were missing between times `fromS` and `toS`, seconds (0 if no hole of
+   * those remembered overlaps them). `HOLE_SPAN` then holds the earliest and latest time missing.
+   */
+  missingBetween(fromS: number, toS: number): number {
+    let missing = 0;
+    let first = Infinity;
+    let last = -Infinity;
+    for (let k = Math.max(0, this.holes - HOLES); k < this.holes; k++) {
+      const start = Math.max(fromS, this.holeStarts[k % HOLES]!);
+      const end = Math.min(toS, this.holeEnds[k % HOLES]!);
+      if (!(end > start)) continue;
+      missing += end - start;
+      if (start < first) first = start;
+      if (end > last) last = end;
+    }
+    HOLE_SPAN[0] = first;
+    HOLE_SPAN[1] = last;
+    return missing;
   }
 
   /**
@@ -826,6 +875,9 @@ export class Conditioner {
     this.oldest = count > HISTORY - BLOCK ? count - (HISTORY - BLOCK) : 0;
   }
 }
+
+/** Earliest and latest time missing of the last `missingBetween` (Infinity, −Infinity if none). */
+export const HOLE_SPAN = new Float64Array(2);
 
 /** [min, max] of the last `readingExtremes` (two numbers out of a call without an object for them). */
 const EXTREMES = new Float64Array(2);

@@ -29,7 +29,7 @@ import { LevelTracker } from './levels.js';
 import { Pulse, PulseSegmenter, type SegmentSink } from './pulses.js';
 import { PwmPhaseModel } from './pwm-phase.js';
 import { FEW_SAMPLES_PER_FRAME, PulseAssembler } from './timing.js';
-import { checkPacket, hardBytes, repairLimits, repairPacket } from './repair.js';
+import { checkSoftPacket, hardBytes, repairLimits, repairPacket } from './repair.js';
 import { ReportBuilder } from './report.js';
 import { confidence, softValue } from './slicer.js';
 import { FailedCopy, type CopyInfo } from './failed-copy.js';
@@ -552,7 +552,7 @@ export class TriLevelDecoder {
     const last = this.lastPacket;
     if (last !== null && last.startS <= framer.endS && framer.startS <= last.endS) return;
     const bytes = hardBytes(framer.soft, nbits);
-    const check = checkPacket(bytes);
+    const check = checkSoftPacket(framer.soft, nbits, this.repair);
     const quality = this.quality(framer, framer.soft, nbits);
     const base = { startS: framer.startS, endS: framer.endS, quality, combined: 1 };
     if (check.ok) {
@@ -603,7 +603,7 @@ export class TriLevelDecoder {
     const length = framer.byteAt(0);
     const quality = this.quality(framer, soft, nbits);
     const bytes = hardBytes(soft, nbits);
-    const check = checkPacket(bytes);
+    const check = checkSoftPacket(soft, nbits, this.repair);
     const base = { startS: framer.startS, endS: framer.endS, quality };
     if (check.ok) {
       this.emitPacket({ type: 'packet', payload: check.payload, bytes, ...base, repairedBits: 0, combined: 1 }, length);
@@ -652,7 +652,7 @@ export class TriLevelDecoder {
     const { sum, weight, copies } = this.combiner.add(length, soft, nbits, bits, hints);
     if (copies < 2) return;
     const combinedBytes = hardBytes(sum, nbits);
-    const combined = checkPacket(combinedBytes);
+    const combined = checkSoftPacket(sum, nbits, this.repair);
     if (combined.ok) {
       this.emitPacket({ type: 'packet', payload: combined.payload, bytes: combinedBytes, ...base, repairedBits: 0, combined: copies }, length);
       return;
@@ -704,6 +704,7 @@ export class TriLevelDecoder {
       white: this.levels.white,
       fps: f.periodCount > 0 ? (2 * f.periodCount) / f.periodSumS : Number.NaN,
       timingRepairs: f.timingRepairs,
+      erasedBits: f.erased,
     };
   }
 }
@@ -750,7 +751,7 @@ class Stages {
     const width = smoothingLength(rate);
     this.cond = new Conditioner(width, rate, fullScale, frames);
     this.seg = new PulseSegmenter(this.cond, rate);
-    this.framer = new Framer(rate);
+    this.framer = new Framer(rate, this.cond);
     this.sequenceFramer = new Framer(rate);
     const slots = slotsPerRefresh(rate);
     this.watch = slots > 0 ? new PreambleWatch(slots) : null;

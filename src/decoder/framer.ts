@@ -15,6 +15,7 @@
  * stalled, and the transmission goes on. The framer does not judge the bytes: CRC, structure, repair and combining happen
  * after it, on the soft bits it collected.
  */
+import { HOLE_SPAN, type HoleRecord } from './condition.js';
 import type { LevelTracker } from './levels.js';
 import type { Pulse } from './pulses.js';
 import { confidence, softValue } from './slicer.js';
@@ -89,6 +90,13 @@ const MAX_HUNT_PERIOD_S = 0.25;
 const MIN_PULSE_SNR = 5;
 /** Longest packet: L = 255 entry bytes, plus L itself and the CRC. */
 export const MAX_PACKET_BITS = (255 + 3) * 8;
+/**
+ * Bit periods between two pulses' rising edges beyond which a bit went missing between them: one
+ * period is a bit, a level held a refresh longer makes it up to one and a half.
+ */
+const LOST_BIT_PERIODS = 1.75;
+/** Most bits erased for one hole in the samples; a longer hole loses sync (the repair could not cover more anyway). */
+const MAX_ERASED = 3;
 /** Smallest possible L: the clear packet 02 07 00. */
 const MIN_LENGTH = 2;
 
@@ -225,9 +233,13 @@ export class Framer {
   /** Nominal samples per second. */
   private readonly sampleRate: number;
 
-  /** `sampleRate`: nominal samples per second, for the shortest plausible pulse period. */
-  constructor(sampleRate: number) {
+  /** Where samples went missing (null: the framer's bits come from elsewhere; see `fillHole`). */
+  private readonly holes: HoleRecord | null;
+
+  /** `sampleRate`: nominal samples per second, for the shortest plausible pulse period; `holes`: the conditioner's record of missing samples. */
+  constructor(sampleRate: number, holes: HoleRecord | null = null) {
     this.sampleRate = sampleRate;
+    this.holes = holes;
     this.run.minPeriod = MIN_PERIOD_S * sampleRate;
   }
   /** Start of the transmission (first preamble pulse seen) and end of the last pulse, seconds. */
@@ -245,6 +257,11 @@ export class Framer {
   /** The last pulse's decision (0 none, 1 grey, 2 white) and confidence, for the pulse hook. */
   decision: 0 | 1 | 2 = 0;
   confidence = 0;
+  /** Rising edge of the last pulse past the hunt, and of the one before it, seconds (see `fillHole`). */
+  private lastEdgeS = Number.NaN;
+  private previousEdgeS = Number.NaN;
+  /** Bits of this packet erased because their pulses fell into a hole in the samples (see `fillHole`). */
+  erased = 0;
   /** Sum and count of ordinary pulse periods (seconds) during this transmission, for its rate. */
   periodSumS = 0;
   periodCount = 0;
@@ -318,6 +335,10 @@ export class Framer {
       const stall = this.stallState(p);
       if (stall === STALL_GOES_ON) return NONE;
       if (stall === STALL_TOO_LONG) return this.state === BODY ? this.stoppedInBody(p) : this.rehunt(p);
+      if (p.empty !== true) {
+        this.previousEdgeS = this.lastEdgeS;
+        this.lastEdgeS = p.edgeS;
+      }
     }
     switch (this.state) {
       case HUNT:
@@ -408,6 +429,11 @@ export class Framer {
 
   private body(p: Pulse, levels: LevelTracker): FrameResult {
     if (p.empty) return this.lose('no pulse where a bit was due', p.endS);
+    const holes = this.holes;
+    if (holes !== null && holes.holes > 0) {
+      const result = this.fillHole(p, holes);
+      if (result !== NONE) return result;
+    }
     const soft = softValue(p.late, levels);
     levels.track(soft > 0 ? 1 : 0, p, !p.repaired);
     this.notePeriod(p, levels);
@@ -416,6 +442,42 @@ export class Framer {
     if (result !== NONE) return result;
     if (this.ending && !(p.period < MAX_PERIOD_RATIO * levels.period)) return this.lose(STREAM_ENDED, p.endS);
     this.noteStall(p, levels);
+    return NONE;
+  }
+
+  /**
+   * Samples were missing before pulse `p` (a logger that lost some, with timestamps that show
+   * it, or NaN written for them): a hole longer than a frame can swallow a pulse, or the dark
+   * between two and merge them, and every bit after would slip by one. The pulses' timing tells
+   * how many bits went missing — rising edges that many bit periods apart, no more than the hole
+   * could hold — and each is erased: a soft bit of 0, no evidence either way, which the repair
+   * (one hole's worth) and the combining of repeated copies can fill in. When bits went missing
+   * and the hole began in the frame of the pulse before, or the dark after it, that pulse may be
+   * two merged across the hole, valued as the later one: its bit is erased too. (Erasing it also
+   * when the hole only hid part of its frame cost more packets than it saved: what is left of a
+   * frame mostly reads right.)
+   */
+  private fillHole(p: Pulse, holes: HoleRecord): FrameResult {
+    const period = this.periodCount > 0 ? this.periodSumS / this.periodCount : 0;
+    const from = this.previousEdgeS;
+    if (!(period > 0) || this.bits === 0) return NONE;
+    const missing = holes.missingBetween(from, p.edgeS);
+    if (missing === 0) return NONE;
+    const holeFromS = HOLE_SPAN[0]!;
+    const frame = 0.5 * period;
+    // (Math.max: never negative; a hole shorter than half a frame hides no frame of a bit.)
+    const lost = Math.max(0, Math.min(Math.floor((p.edgeS - from) / period - (LOST_BIT_PERIODS - 1)), Math.ceil(missing / frame - 0.5)));
+    if (lost > MAX_ERASED) return this.lose(`${Math.round(1000 * missing)} ms of samples missing (a gap in the timestamps)`, holeFromS);
+    const merged = lost > 0 && holeFromS < from + 1.5 * frame;
+    if (merged && this.soft[this.bits - 1] !== 0) {
+      this.soft[this.bits - 1] = 0;
+      this.erased++;
+    }
+    this.erased += lost;
+    for (let k = 0; k < lost; k++) {
+      const result = this.pushBit(0, holeFromS);
+      if (result !== NONE) return result;
+    }
     return NONE;
   }
 
@@ -465,6 +527,7 @@ export class Framer {
     this.state = BODY;
     this.bits = 0;
     this.timingRepairs = 0;
+    this.erased = 0;
     this.stalledFromS = Number.NaN;
     this.expected = 8;
   }

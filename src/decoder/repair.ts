@@ -31,6 +31,9 @@ export type CheckResult =
   | { readonly ok: true; readonly payload: Payload }
   | { readonly ok: false; readonly code: string; readonly reason: string };
 
+/** Code of a failure whose packet checked only with bits guessed where samples were missing (see `checkSoftPacket`). */
+export const ERASED_BITS = 'ERASED_BITS';
+
 /** Soft bits (MSB first) → bytes: a positive soft value is a 1. */
 export function hardBytes(soft: ArrayLike<number>, nbits: number): Uint8Array {
   const out = new Uint8Array(nbits >> 3);
@@ -50,6 +53,43 @@ export function checkPacket(bytes: Uint8Array): CheckResult {
     if (isBlinkUpError(err)) return { ok: false, code: err.code, reason: err.message };
     return { ok: false, code: 'MALFORMED', reason: 'packet could not be parsed' };
   }
+}
+
+/**
+ * `checkPacket` of the packet the soft bits decide, for soft bits that may hold erasures: bits
+ * with no evidence at all (0, where a hole in the samples swallowed their pulses; Framer.fillHole).
+ * Their hard decision is a guess, and a CRC match on guesses is one try of several — a 1-in-1024
+ * lottery each. So such a packet is accepted only where the repair would search anyway: the
+ * erased and doubtful bits after the length byte at most `limits.candidates`, every other bit sure.
+ */
+export function checkSoftPacket(soft: ArrayLike<number>, nbits: number, limits: RepairOptions): CheckResult {
+  const check = checkPacket(hardBytes(soft, nbits));
+  if (!check.ok) return check;
+  let erased = 0;
+  let lengthGuessed = false;
+  for (let i = 0; i < nbits; i++) {
+    if (soft[i] !== 0) continue;
+    erased++;
+    // The length byte decided how many bits were read: a guess there is never accepted.
+    if (i < 8) lengthGuessed = true;
+  }
+  if (erased === 0 || (!lengthGuessed && searchable(soft, nbits, limits) !== null)) return check;
+  return { ok: false, code: ERASED_BITS, reason: `${erased} ${erased === 1 ? 'bit' : 'bits'} erased where samples were missing, too many to fill in with confidence` };
+}
+
+/**
+ * The bits the repair may flip — in doubt, after the length byte, least confident first — when
+ * there are at most `limits.candidates` of them and every other bit is sure; otherwise null.
+ */
+function searchable(soft: ArrayLike<number>, nbits: number, limits: RepairOptions): number[] | null {
+  const picks: number[] = [];
+  for (let i = 8; i < nbits; i++) {
+    const a = Math.abs(soft[i]!);
+    if (a < DOUBTFUL) picks.push(i);
+    else if (!(a >= SURE)) return null;
+  }
+  if (picks.length > limits.candidates) return null;
+  return picks.sort((a, b) => Math.abs(soft[a]!) - Math.abs(soft[b]!) || a - b);
 }
 
 export interface Repaired {
@@ -77,14 +117,8 @@ export function repairLimits(option: boolean | RepairOptions | undefined): Repai
  */
 export function repairPacket(soft: ArrayLike<number>, nbits: number, limits: RepairOptions): Repaired | null {
   if (limits.maxFlips <= 0 || limits.candidates <= 0 || nbits < 24) return null;
-  const picks: number[] = [];
-  for (let i = 8; i < nbits; i++) {
-    const a = Math.abs(soft[i]!);
-    if (a < DOUBTFUL) picks.push(i);
-    else if (!(a >= SURE)) return null;
-  }
-  if (picks.length === 0 || picks.length > limits.candidates) return null;
-  picks.sort((a, b) => Math.abs(soft[a]!) - Math.abs(soft[b]!) || a - b);
+  const picks = searchable(soft, nbits, limits);
+  if (picks === null || picks.length === 0) return null;
   const bytes = hardBytes(soft, nbits);
   const crcEnd = bytes.length - 2;
   const wanted = (): boolean => crc16(bytes, 0, crcEnd) === ((bytes[crcEnd]! << 8) | bytes[crcEnd + 1]!);

@@ -70,6 +70,11 @@ export interface PacketQuality {
   readonly fps: number;
   /** Bits (of the packet, length byte included) whose pulse was split or merged by timing. */
   readonly timingRepairs: number;
+  /**
+   * Bits erased because their pulses fell into a hole in the samples (timestamps that jump: a
+   * logger lost samples), left for the repair or the combining of repeated copies to fill in.
+   */
+  readonly erasedBits: number;
 }
 
 export type DecodeEvent =
