@@ -35,6 +35,7 @@ export interface ChannelOptionValues {
   oled?: boolean;
   hold?: number;
   stall?: [number, number];
+  gaps?: [number, number];
   clockPpm?: number;
   displayClockPpm?: number;
   rate?: number;
@@ -75,13 +76,14 @@ export function addChannelOptions(cmd: Command): Command {
     .option('--rate <Hz>', 'photodiode: sample rate, Hz', parseDecimal)
     .option('--bits <n>', 'photodiode: ADC resolution, bits', parseInteger)
     .option('--timestamps', 'photodiode: write time_s,value with the sampler\'s own (jittery, clock-skewed) timestamps')
+    .option('--gaps <per-s,ms>', 'photodiode: the logger loses samples this often (a second) for about this long, e.g. 0.2,30 (with --timestamps the times show the holes)', parseDecimalPair('0.2,30'))
     .option('--camera', 'film the screen with a camera instead: write video (y4m) or PNG frames')
     .option('--camera-fps <n>', 'camera: frame rate (default 60; 240 is slow motion)', parseDecimal)
     .option('--exposure <fraction>', 'camera: exposure as a fraction of the frame period, 0–1', parseDecimal)
     .option('--size <WxH>', 'camera: frame size in pixels (default 160x120)', parseSize);
 }
 
-const PHOTODIODE_ONLY = ['swing', 'ambient', 'rate', 'bits', 'timestamps'] as const;
+const PHOTODIODE_ONLY = ['swing', 'ambient', 'rate', 'bits', 'timestamps', 'gaps'] as const;
 const CAMERA_ONLY = ['cameraFps', 'exposure', 'size'] as const;
 
 /**
@@ -133,6 +135,7 @@ export function channelFromOptions(o: ChannelOptionValues, flashing: { fps?: num
     ...(o.rate !== undefined ? { sampleRate: o.rate } : {}),
     ...(o.bits !== undefined ? { adcBits: o.bits } : {}),
     ...(o.timestamps ? { timestamps: true } : {}),
+    ...(o.gaps ? { gapRatePerS: o.gaps[0], gapMs: o.gaps[1] } : {}),
   };
   return { kind: 'photodiode', options };
 }
@@ -156,7 +159,7 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   flickerHz: '--flicker', flickerDepth: '--flicker', driftPerS: '--drift', aeDriftPerS: '--drift',
   pwmHz: '--pwm', pwmDuty: '--pwm', lcdRiseMs: '--lcd', lcdFallMs: '--lcd',
   heldLevelProbability: '--hold', stalls: '--stall', stallS: '--stall', samplerClockPpm: '--clock-ppm', cameraClockPpm: '--clock-ppm',
-  displayClockPpm: '--display-clock-ppm', sampleRate: '--rate', adcBits: '--bits', repeat: '--repeat',
+  displayClockPpm: '--display-clock-ppm', gapRatePerS: '--gaps', gapMs: '--gaps', sampleRate: '--rate', adcBits: '--bits', repeat: '--repeat',
   cameraFps: '--camera-fps', exposure: '--exposure', width: '--size', height: '--size',
   fps: '--fps', refreshHz: '--refresh',
 };

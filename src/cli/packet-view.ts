@@ -23,6 +23,8 @@ export interface QualityView {
   readonly white: number;
   /** Flash rate measured over the transmission, frames per second. */
   readonly fps: number;
+  /** Bits erased where samples were missing (a hole in the timestamps swallowed their pulses). */
+  readonly erasedBits: number;
 }
 
 export interface PacketView {
@@ -116,6 +118,7 @@ function qualityView(q: PacketQuality): QualityView {
     grey: significant(q.grey),
     white: significant(q.white),
     fps: round(q.fps, 3),
+    erasedBits: q.erasedBits,
   };
 }
 

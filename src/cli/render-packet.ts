@@ -7,7 +7,7 @@ import type { SignalReport } from '../decoder/types.js';
 import { REDACTED } from '../packet/redact.js';
 import type { RegionChoice } from '../node/region-brightness.js';
 import { clockText, fixed, glitchesText, level, percent, plural, signed, stallsText, untimedText } from './format.js';
-import type { FailureView, PacketView } from './packet-view.js';
+import type { FailureView, PacketView, QualityView } from './packet-view.js';
 
 const LABEL_WIDTH = 10;
 
@@ -24,6 +24,7 @@ export function renderPacket(p: PacketView, number: number, sameAs?: number): st
       `bit confidence ${fixed(q.minConfidence, 2)} min, ${fixed(q.meanConfidence, 2)} mean`,
       `grey/white gap ${fixed(q.greyWhiteGap, 2)} of the swing`,
       `${q.repairedBits} ${plural(q.repairedBits, 'bit')} repaired`,
+      ...erased(q),
       q.combinedTransmissions > 1 ? `combined from ${q.combinedTransmissions} transmissions` : 'from one transmission',
     ].join(', '),
   );
@@ -52,13 +53,18 @@ export function renderPacket(p: PacketView, number: number, sameAs?: number): st
 }
 
 /** A transmission that started but gave no packet, and why. */
+/** The bits a hole in the samples erased, as a quality item (none when there were none). */
+function erased(q: QualityView): string[] {
+  return q.erasedBits > 0 ? [`${q.erasedBits} ${plural(q.erasedBits, 'bit')} erased where samples were missing`] : [];
+}
+
 export function renderFailure(f: FailureView): string {
   if (f.type === 'sync-lost') {
     return `Transmission lost at ${fixed(f.atS, 2)} s after ${f.bitsReceived} ${plural(f.bitsReceived, 'bit')}: ${f.reason}\n`;
   }
   const lines = [
     `Transmission at ${span(f.startS, f.endS)} failed: ${f.reason} (${f.code})`,
-    field('quality', `bit confidence ${fixed(f.quality.minConfidence, 2)} min, ${fixed(f.quality.meanConfidence, 2)} mean`),
+    field('quality', [`bit confidence ${fixed(f.quality.minConfidence, 2)} min, ${fixed(f.quality.meanConfidence, 2)} mean`, ...erased(f.quality)].join(', ')),
   ];
   if (f.packetHex !== REDACTED) lines.push(field('received', f.packetHex));
   return `${lines.join('\n')}\n`;

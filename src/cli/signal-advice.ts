@@ -237,8 +237,9 @@ function adviseGaps(f: SignalFacts, out: Advice[]): void {
   // Every transmission decoded: the gaps fell between them (two logs joined) or cost no pulse.
   const r = f.report;
   const allDecoded = r.packets > 0 && r.failures === 0 && r.syncLosses === 0;
-  if (losesPulses(f) && !allDecoded) out.push(problem(`${text}, and a lost pulse cannot be recovered: buffer the samples or log over a faster link`));
-  else if (losesPulses(f)) out.push(note(`${text}, though every transmission decoded (the gaps fell between them or cost no pulse): buffer the samples or log over a faster link before one does`));
+  if (losesPulses(f) && !allDecoded) {
+    out.push(problem(`${text}, and a gap that swallows a pulse erases its bit: the repair fills in one gap's worth a transmission, repeated transmissions the rest — buffer the samples or log over a faster link`));
+  } else if (losesPulses(f)) out.push(note(`${text}, though every transmission decoded (the gaps fell between them, cost no pulse, or their bits were filled in): buffer the samples or log over a faster link before a gap costs a packet`));
   else out.push(note(`${text}; short gaps are bridged`));
 }
 

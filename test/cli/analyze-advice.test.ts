@@ -93,13 +93,13 @@ describe('samples above the stated full scale', () => {
 describe('samples the sampler lost', () => {
   it('long gaps in a capture that did not decode: a problem naming them, and no clock verdict from a rate they distort', () => {
     const advice = advise({ clockErrorPpm: 60_000, packets: 0, syncLosses: 1 }, { timestampGaps: { count: 5, longestS: 0.0951 } });
-    expect(texts(advice, 'problem')).toEqual(['the timestamps jump 5 times (longest 95.1 ms): the sampler lost samples, and a lost pulse cannot be recovered: buffer the samples or log over a faster link']);
+    expect(texts(advice, 'problem')).toEqual(['the timestamps jump 5 times (longest 95.1 ms): the sampler lost samples, and a gap that swallows a pulse erases its bit: the repair fills in one gap\'s worth a transmission, repeated transmissions the rest — buffer the samples or log over a faster link']);
   });
 
   it('long gaps where every transmission decoded (two logs joined): a note, still no clock verdict', () => {
     const advice = advise({ clockErrorPpm: 60_000 }, { timestampGaps: { count: 5, longestS: 0.0951 } });
     expect(texts(advice, 'problem')).toEqual([]);
-    expect(texts(advice, 'note')).toEqual(['the timestamps jump 5 times (longest 95.1 ms): the sampler lost samples, though every transmission decoded (the gaps fell between them or cost no pulse): buffer the samples or log over a faster link before one does']);
+    expect(texts(advice, 'note')).toEqual(['the timestamps jump 5 times (longest 95.1 ms): the sampler lost samples, though every transmission decoded (the gaps fell between them, cost no pulse, or their bits were filled in): buffer the samples or log over a faster link before a gap costs a packet']);
   });
 
   it('short gaps: a note, and the clock is still judged', () => {

@@ -118,6 +118,28 @@ describe('a flasher that stalls', () => {
   });
 });
 
+describe('a logger that loses samples', () => {
+  it('--gaps leaves holes the timestamps show; decode erases the bits they swallowed and fills them in', async () => {
+    const path = join(dir, 'gaps.csv');
+    const r = await simulate(...PAYLOAD, '--timestamps', '--gaps', '0.15,30', '--seed', '3', '--out', path);
+    expect(r.stderr).toContain('losing samples 0.15/s for about 30 ms');
+    const d = await decodeFile(path);
+    expect(d.status).toBe(0);
+    expect(d.json.packets.map((p: { quality: { erasedBits: number } }) => p.quality.erasedBits)).toEqual([2]);
+    const text = await runInProcess(['decode', path]);
+    expect(text.stdout).toContain('2 bits erased where samples were missing');
+  });
+
+  it('says how many bits a transmission lost when they were too many to fill in', async () => {
+    const path = join(dir, 'gaps-lost.csv');
+    await simulate(...PAYLOAD, '--timestamps', '--gaps', '0.15,30', '--seed', '2', '--out', path);
+    const text = await runInProcess(['decode', path]);
+    expect(text.status).toBe(1);
+    expect(text.stdout).toMatch(/failed: .*\n {2}quality {3}bit confidence 0\.00 min, 0\.\d\d mean, 3 bits erased where samples were missing\n/);
+    expect(text.stdout + text.stderr).not.toContain(SECRET_PASSWORD);
+  });
+});
+
 describe('secrets from the environment or a file', () => {
   it('BLINKUP_PASSWORD and BLINKUP_TOKEN reach the capture, and nothing prints them', async () => {
     const path = join(dir, 'env.csv');
@@ -174,6 +196,7 @@ describe('bad usage: exit 2, one line', () => {
     ['two panels', [...WIRED, '--lcd', '3,10', '--oled'], /--lcd and --oled describe different panels/],
     ['a half pair', [...WIRED, '--pwm', '240'], /--pwm .* expected two numbers separated by a comma, e.g. 240,0.5/],
     ['a negative stall', [...WIRED, '--stall', '-5,1'], /--stall .* both numbers must be 0 or more, e.g. 200,1/],
+    ['logger gaps in a video', [...WIRED, '--camera', '--gaps', '0.1,30'], /--gaps applies only without --camera/],
     ['a probability above 0.95', [...WIRED, '--hold', '2'], /--hold \(heldLevelProbability\) must be a number in \[0, 0\.95\] \(got 2\)/],
     ['a duty above 1', [...WIRED, '--pwm', '240,1.5'], /--pwm \(pwmDuty\) must be a number/],
     ['timestamps in a raw format', [...WIRED, '--timestamps', '--format', 'u16le', '--out', join(dir, 't.u16le')], /--timestamps writes a time column: u16le has none, use --format csv/],
