@@ -27,9 +27,12 @@ export interface RegionBrightnessOptions extends LinearLightOptions {
   readonly threshold?: number;
   /**
    * Automatic search: frames held at once, the window the region is chosen from (default:
-   * 64 MiB of block means, 8000 frames of 1080p). Values come a half window at a time.
+   * SEARCH_WINDOW_S of frames at `fps`, SEARCH_WINDOW_FRAMES when the rate is unknown, and never
+   * more than 64 MiB of block means). Values come a half window at a time.
    */
   readonly maxStoredFrames?: number;
+  /** Automatic search: frames per second, when known (the default window spans SEARCH_WINDOW_S). */
+  readonly fps?: number;
 }
 
 /** The region measured, and how it was found. */
@@ -52,6 +55,17 @@ export interface RegionChoice {
 
 const NO_VALUES = new Float64Array(0);
 const SEARCH_MEMORY_BYTES = 64 * 1024 * 1024;
+/** What each stored frame costs beyond its block means: the typed array object itself, bytes (about). */
+const FRAME_OVERHEAD_BYTES = 128;
+/**
+ * The default search window, seconds: long enough to hold several seconds of any flash (a
+ * transmission lasts 5–40 s), short enough that a live camera piped in shows its first values
+ * within the window and then every half window (a window of all the memory allowed was 8 minutes
+ * of 160×120 at 120 fps: a live pipe printed nothing until it closed).
+ */
+export const SEARCH_WINDOW_S = 20;
+/** The default window when the frame rate is unknown: SEARCH_WINDOW_S at 240 fps. */
+const SEARCH_WINDOW_FRAMES = 4800;
 
 /**
  * Streaming region brightness: `push` each frame's luma, receive the brightness values
@@ -86,7 +100,7 @@ export class RegionBrightness {
       throw new BlinkUpError('OPTION_INVALID', 'blockSize must be a whole number of pixels within the frame');
     }
     const grid = blockGridFor(width, height, blockSize);
-    const capacity = options.maxStoredFrames ?? Math.max(16, Math.floor(SEARCH_MEMORY_BYTES / (4 * grid.columns * grid.rows)));
+    const capacity = options.maxStoredFrames ?? defaultWindow(grid.columns * grid.rows, options.fps);
     if (!Number.isInteger(capacity) || capacity < 2) {
       throw new BlinkUpError('OPTION_INVALID', 'maxStoredFrames must be a whole number of at least 2');
     }
@@ -139,6 +153,13 @@ export interface BrightnessChunk extends SampleChunk {
   readonly region: RegionChoice;
 }
 
+/** Frames in the default search window, for frames of `blocks` block means at `fps` (if known). */
+function defaultWindow(blocks: number, fps: number | undefined): number {
+  const byMemory = Math.floor(SEARCH_MEMORY_BYTES / (4 * blocks + FRAME_OVERHEAD_BYTES));
+  const byTime = fps !== undefined && fps > 0 && fps < Infinity ? Math.ceil(SEARCH_WINDOW_S * fps) : SEARCH_WINDOW_FRAMES;
+  return Math.max(16, Math.min(byMemory, byTime));
+}
+
 /**
  * A camera source (Y4M, PNG folder) as a stream of brightness samples with frame times, ready
  * for the decoder. The source's bit depth and stated video range are used unless `options`
@@ -146,8 +167,8 @@ export interface BrightnessChunk extends SampleChunk {
  * with the region its frames were measured over.
  */
 export async function* brightnessSamples(source: LumaFrameSource, options: RegionBrightnessOptions = {}): AsyncGenerator<BrightnessChunk, void, undefined> {
-  const { width, height, bitDepth, colorRange } = source.info;
-  const tracker = new RegionBrightness(width, height, { bitDepth, ...(colorRange ? { range: colorRange } : {}), ...options });
+  const { width, height, bitDepth, colorRange, fps } = source.info;
+  const tracker = new RegionBrightness(width, height, { bitDepth, ...(colorRange ? { range: colorRange } : {}), ...(fps ? { fps } : {}), ...options });
   const pendingTimes: number[] = []; // times of frames whose values are not out yet
   let timed: boolean | undefined;
   const chunk = (values: Float64Array): BrightnessChunk => {

@@ -99,7 +99,8 @@ export class RegionSearch {
       windowValues[i] = sum / area;
     }
     this.current = { ...chosen, contrast: standardDeviation(windowValues) };
-    this.spare.push(...frames.splice(0, count));
+    // (A loop, not push(...splice): spreading a whole window's frames as arguments overflows the stack.)
+    for (const frame of frames.splice(0, count)) this.spare.push(frame);
     this.windowStart += count;
     return windowValues.slice(0, count);
   }

@@ -128,3 +128,32 @@ describe('automatic region over a video longer than the search window', () => {
     expect(correlation(values, truth, 0, 200)).toBeGreaterThan(0.999);
   });
 });
+
+describe('the default search window', () => {
+  /** Frames pushed before the first values come out. */
+  function firstValuesAfter(width: number, height: number, fps: number | undefined, limit: number): number {
+    const tracker = new RegionBrightness(width, height, fps === undefined ? {} : { fps });
+    const luma = new Uint8Array(width * height);
+    for (let f = 1; f <= limit; f++) {
+      luma.fill(f % 2 === 0 ? 40 : 200);
+      if (tracker.push(luma).length > 0) return f;
+    }
+    return Infinity;
+  }
+
+  it('spans 20 seconds at the source frame rate, so a live camera shows values within it', () => {
+    expect(firstValuesAfter(160, 120, 120, 10_000)).toBe(2400);
+    expect(firstValuesAfter(160, 120, undefined, 10_000)).toBe(4800);
+  });
+
+  it('releases a long window of tiny frames at the end without overflowing the stack', () => {
+    // A 1×1 video at 1000 fps: 20 000 frames a window; the end of input releases them all at once.
+    const tracker = new RegionBrightness(1, 1, { maxStoredFrames: 300_000 });
+    const luma = new Uint8Array(1);
+    for (let f = 0; f < 250_000; f++) {
+      luma[0] = f % 3 === 0 ? 200 : 40;
+      tracker.push(luma);
+    }
+    expect(tracker.finish().values).toHaveLength(250_000);
+  });
+});
