@@ -85,6 +85,13 @@ export interface Capture {
   readonly region: RegionChoice | undefined;
   /** Video: frame size in pixels. */
   readonly frameSize: { readonly width: number; readonly height: number } | undefined;
+  /** What the user should know about the input once it was read (a video that ended mid-frame), or undefined. */
+  readonly warning: string | undefined;
+}
+
+/** Prints what the user should know about an input once it was read (see `Capture.warning`) to stderr. */
+export function warnAboutInput(capture: Capture, ctx: CliContext): void {
+  if (capture.warning !== undefined) ctx.stderr.write(`blinkup: warning: ${capture.warning}\n`);
 }
 
 /** Opens `path` (`-` for stdin) as a capture; bad usage and unreadable input throw (exit 2). */
@@ -175,6 +182,7 @@ function openStream(format: CaptureFormat, name: string, bytes: AsyncIterable<Ui
 
 /** CSV: the rate is --rate (overriding any time column), else each sample's time column, else the header's sample interval. */
 class CsvCapture implements Capture {
+  readonly warning = undefined;
   readonly format = 'csv';
   readonly camera = false;
   readonly region = undefined;
@@ -242,6 +250,7 @@ function describeRate(hz: number): string {
 
 /** Raw u16le / f32le samples: values only, the rate from --rate. */
 class BinaryCapture implements Capture {
+  readonly warning = undefined;
   readonly camera = false;
   readonly region = undefined;
   readonly frameSize = undefined;
@@ -261,11 +270,13 @@ class BinaryCapture implements Capture {
 }
 
 async function openVideo(name: string, bytes: AsyncIterable<Uint8Array>, o: CaptureOptions): Promise<Capture> {
-  const video = await openY4M(bytes);
+  // A video cut off mid-frame (ffmpeg stopped, a full disk) still gives the frames before the cut.
+  const video = await openY4M(bytes, { endAtTruncatedFrame: true });
   const { fps } = video.info;
-  if (o.fps !== undefined) return new VideoCapture('y4m', name, retimed(video, o.fps), o.fps, '--fps', o.roi);
+  const truncation = (): string | undefined => video.truncation;
+  if (o.fps !== undefined) return new VideoCapture('y4m', name, retimed(video, o.fps), o.fps, '--fps', o.roi, truncation);
   if (fps === undefined) throw usageError(`${name} states no frame rate: give it with --fps <n>`);
-  return new VideoCapture('y4m', name, video, checkFps(fps, `${name}'s header`), 'video header', o.roi);
+  return new VideoCapture('y4m', name, video, checkFps(fps, `${name}'s header`), 'video header', o.roi, truncation);
 }
 
 async function openFrames(dir: string, o: CaptureOptions): Promise<Capture> {
@@ -299,8 +310,13 @@ class VideoCapture implements Capture {
     readonly sampleRate: number,
     readonly timing: TimingSource,
     private readonly roi: Roi | undefined,
+    private readonly truncation: () => string | undefined = () => undefined,
   ) {
     this.frameSize = { width: source.info.width, height: source.info.height };
+  }
+
+  get warning(): string | undefined {
+    return this.truncation();
   }
 
   async *chunks(): AsyncGenerator<SampleChunk, void, undefined> {

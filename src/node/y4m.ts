@@ -21,6 +21,12 @@ export interface Y4MReadOptions extends Partial<Y4MLimits> {
    * the next frame is requested. Set false to get a fresh plane per frame.
    */
   readonly reuseBuffer?: boolean;
+  /**
+   * A last frame cut short by the end of the stream (ffmpeg stopped, a full disk) ends the video
+   * after the whole frames before it, rather than failing it; `truncation` then says so. (Default
+   * false: refused as INPUT_INVALID.) A frame that does not start with FRAME is refused either way.
+   */
+  readonly endAtTruncatedFrame?: boolean;
 }
 
 export interface Y4MInfo extends LumaSourceInfo {
@@ -42,11 +48,14 @@ function toHostOrder(bytes: Uint8Array): void {
 class Y4MReader implements LumaFrameSource {
   readonly info: Y4MInfo;
   private started = false;
+  /** Set when the stream ended inside a frame and `endAtTruncatedFrame` ended the video there. */
+  truncation: string | undefined;
 
   constructor(
     private readonly reader: ByteReader,
     header: Y4MHeader,
     private readonly reuseBuffer: boolean,
+    private readonly endAtTruncatedFrame: boolean,
   ) {
     this.info = {
       width: header.width,
@@ -72,7 +81,10 @@ class Y4MReader implements LumaFrameSource {
       if (!this.reuseBuffer && index > 0) plane = new Uint8Array(header.lumaBytes);
       const got = (await this.reader.readInto(plane)) + (await this.reader.skip(chromaBytes));
       if (got < header.frameBytes) {
-        throw new BlinkUpError('INPUT_INVALID', `Y4M frame ${index + 1} is truncated: ${got} of ${header.frameBytes} bytes`);
+        const message = `Y4M frame ${index + 1} is truncated: ${got} of ${header.frameBytes} bytes`;
+        if (!this.endAtTruncatedFrame) throw new BlinkUpError('INPUT_INVALID', message);
+        this.truncation = `${message}; the video ends with frame ${index}`;
+        return;
       }
       let luma: Uint8Array | Uint16Array = plane;
       if (header.bitDepth > 8) {
@@ -89,7 +101,7 @@ class Y4MReader implements LumaFrameSource {
  * Bad headers, unsupported colourspaces, sizes over the limits and truncated frames are
  * refused with `BlinkUpError` (INPUT_INVALID or LIMIT_EXCEEDED).
  */
-export async function openY4M(input: ByteInput, options: Y4MReadOptions = {}): Promise<LumaFrameSource & { readonly info: Y4MInfo }> {
+export async function openY4M(input: ByteInput, options: Y4MReadOptions = {}): Promise<LumaFrameSource & { readonly info: Y4MInfo; readonly truncation: string | undefined }> {
   const limits: Y4MLimits = {
     maxSide: options.maxSide ?? Y4M_LIMITS.maxSide,
     maxFrameBytes: options.maxFrameBytes ?? Y4M_LIMITS.maxFrameBytes,
@@ -97,7 +109,7 @@ export async function openY4M(input: ByteInput, options: Y4MReadOptions = {}): P
   const reader = new ByteReader(byteChunks(input));
   const line = await reader.readLine(Y4M_MAX_LINE_BYTES, 'the Y4M stream header');
   if (line === null) throw new BlinkUpError('INPUT_INVALID', 'the input is empty');
-  return new Y4MReader(reader, parseY4MHeader(line, limits), options.reuseBuffer ?? true);
+  return new Y4MReader(reader, parseY4MHeader(line, limits), options.reuseBuffer ?? true, options.endAtTruncatedFrame ?? false);
 }
 
 export interface Y4MWriterOptions {

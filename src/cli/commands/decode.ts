@@ -14,7 +14,7 @@ import type { CliContext } from '../context.js';
 import { addCaptureOptions, captureOptionsFrom, invertOption, type CaptureOptionValues } from '../capture-options.js';
 import { decodeCapture, gapsOf, type DecodeRun } from '../decode-capture.js';
 import { ExitCode } from '../errors.js';
-import { openCapture, type Capture } from '../input-source.js';
+import { openCapture, warnAboutInput, type Capture } from '../input-source.js';
 import { failureView, failureViews, packetView, reportView } from '../packet-view.js';
 import { renderFailure, renderPacket, renderRegion, renderSignal } from '../render-packet.js';
 import { adviseSignal, noPacketReason } from '../signal-advice.js';
@@ -62,6 +62,7 @@ Examples:
         invert: invertOption(o, capture),
         ...(human ? { onEvent: (e: DecodeEvent) => human.event(e), onChunk: () => human.regionKnown() } : {}),
       });
+      warnAboutInput(capture, ctx);
       if (human) human.summary(run);
       else ctx.stdout.write(`${JSON.stringify(jsonResult(capture, run, showSecrets), null, 2)}\n`);
       if (run.packets.length === 0) {
