@@ -3,8 +3,9 @@
  *
  * The packet carries the Wi-Fi password, the enrolment token and any proxy password in clear.
  * A manifest is the kind of file that ends up pasted into a bug report, so unless the user asked
- * for secrets, every byte of those fields is shown as `**`: the layout (lengths, types, CRC)
- * stays readable and the hex keeps its length, but the secrets do not travel with it.
+ * for secrets, every byte of those fields is shown as `**`, and so is the CRC, which is computed
+ * over them (its 10 bits would narrow a search for them): the layout (lengths, types) stays
+ * readable and the hex keeps its length, but the secrets do not travel with it.
  */
 import { EntryType } from '../packet/types.js';
 
@@ -57,7 +58,10 @@ export function packetHex(packet: Uint8Array, showSecrets: boolean): string {
   const digits: string[] = new Array<string>(packet.length);
   for (let i = 0; i < packet.length; i++) digits[i] = packet[i]!.toString(16).padStart(2, '0');
   if (!showSecrets) {
-    for (const [start, end] of secretRanges(packet)) digits.fill('**', start, end);
+    const ranges = secretRanges(packet);
+    for (const [start, end] of ranges) digits.fill('**', start, end);
+    const crc = 1 + (packet[0] ?? 0);
+    if (ranges.length > 0) digits.fill('**', Math.min(crc, packet.length), crc + 2);
   }
   return digits.join('');
 }

@@ -12,11 +12,16 @@ describe('packetHex', () => {
     expect(packetHex(basic, true)).toBe(GOLDEN_VECTORS[0]!.packetHex);
   });
 
-  it('masks the password bytes and the token half of the enrolment, keeping the layout', () => {
+  it('masks the password bytes, the token half of the enrolment and the CRC over them, keeping the layout', () => {
     // L, SSID entry, password entry (type 06, 13 bytes), enrolment (plan id, then token), CRC.
     expect(packetHex(basic, false)).toBe(
-      '2e' + '010b486f6d654e6574776f726b' + '060d' + '**'.repeat(13) + '0510' + 'efcdab8967452301' + '**'.repeat(8) + '27c1',
+      '2e' + '010b486f6d654e6574776f726b' + '060d' + '**'.repeat(13) + '0510' + 'efcdab8967452301' + '**'.repeat(8) + '****',
     );
+  });
+
+  it('shows the CRC of a packet without secrets (clear configuration)', () => {
+    const clear = encodePacket({ kind: 'clear' });
+    expect(packetHex(clear, false)).toBe(toHex(clear));
   });
 
   it('masks a proxy password and nothing else of the proxy entry', () => {
@@ -47,6 +52,6 @@ describe('packetHex', () => {
     const hex = packetHex(damaged, false);
     expect(hex.slice(0, 28)).toBe(GOLDEN_VECTORS[0]!.packetHex.slice(0, 28));
     expect(hex.slice(28, -4)).toMatch(/^\*+$/);
-    expect(hex.slice(-4)).toBe('27c1'); // the CRC is not a secret
+    expect(hex.slice(-4)).toBe('****'); // the CRC, computed over the secrets
   });
 });
