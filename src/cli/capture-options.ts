@@ -32,7 +32,7 @@ export function addCaptureOptions(cmd: Command): Command {
 
 export function captureOptionsFrom(o: CaptureOptionValues): CaptureOptions {
   if (o.fullScale !== undefined && !(o.fullScale > 0)) throw usageError('--full-scale must be above 0');
-  return { format: o.format, rate: o.rate, fps: o.fps, roi: o.roi };
+  return { format: o.format, rate: o.rate, fps: o.fps, roi: o.roi, fullScale: o.fullScale };
 }
 
 /** --invert, refused for video: a camera measures light itself, never the wrong way up. */

@@ -62,6 +62,8 @@ export interface CaptureOptions {
   readonly fps?: number | undefined;
   /** Region of the video frames to measure (default: found automatically). */
   readonly roi?: Roi | undefined;
+  /** The ADC's full scale (photodiode captures only: checked against the format here, applied by the decoder). */
+  readonly fullScale?: number | undefined;
 }
 
 /** Where the times of the samples come from, in words for the report. */
@@ -130,6 +132,7 @@ function checkRates(o: CaptureOptions): void {
 function checkApplicable(format: CaptureFormat, o: CaptureOptions): void {
   const video = format === 'y4m' || format === 'png';
   if (video && o.rate !== undefined) throw usageError(`--rate is for photodiode captures; give a video's frame rate with --fps`);
+  if (video && o.fullScale !== undefined) throw usageError(`--full-scale is for photodiode captures: a video's brightness is linear light from 0 to 1, whatever its bit depth`);
   if (!video && o.fps !== undefined) throw usageError(`--fps is for video; give the sample rate of a ${format} capture with --rate`);
   if (!video && o.roi !== undefined) throw usageError(`--roi applies to video (y4m, png), not to a ${format} capture`);
 }

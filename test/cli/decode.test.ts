@@ -337,6 +337,7 @@ describe('bad usage and bad input: exit 2, one line, no stack', () => {
     ['an fps of zero', () => ['decode', fixturePath('camera.y4m'), '--fps', '0'], /--fps must be 1–1000/],
     ['--rate for a video', () => ['decode', fixturePath('camera.y4m'), '--format', 'y4m', '--rate', '1000'], /--rate is for photodiode captures/],
     ['--invert for a video', () => ['decode', fixturePath('camera.y4m'), '--invert'], /--invert is for photodiode captures/],
+    ['--full-scale for a video', () => ['analyze', fixturePath('camera.y4m'), '--full-scale', '255'], /--full-scale is for photodiode captures: a video's brightness is linear light from 0 to 1/],
     ['--roi for samples', () => ['decode', fixturePath('photodiode.csv'), '--format', 'csv', '--roi', '0,0,4,4'], /--roi applies to video \(y4m, png\), not to a csv capture/],
     ['--fps for a CSV known by its extension', () => ['decode', fixturePath('photodiode.csv'), '--fps', '60'], /--fps is for video; give the sample rate of a csv capture with --rate/],
     ['--rate for a PNG folder', () => ['decode', join(dir, 'corrupt-frames'), '--rate', '1000'], /--rate is for photodiode captures/],
