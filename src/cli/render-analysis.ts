@@ -57,7 +57,8 @@ export function renderAnalysis(f: AnalysisFacts): string {
       `Swing     ${level(r.swing)} ${known ? `= ${ofFullScale(r.swingFraction)} (a tuned circuit: 0.3–0.6; the vendor's limit: 0.1)` : '(full scale unknown)'}`,
       `Grey      ${fixed(r.greyRatio, 2)} of the way from black to white (#bf ≈ 0.52, #9f ≈ 0.35 on a linear sensor)`,
       `Noise     ${level(r.noiseRms)} rms, SNR ${fixed(r.snrDb, 1)} dB`,
-      `Margin    grey/white gap ${fixed(r.greyWhiteSeparation, 2)} of the swing, ${fixed(r.marginSigmas, 1)} σ of pulse scatter; bit confidence ${fixed(r.minConfidence, 2)} min, ${fixed(r.meanConfidence, 2)} mean`,
+      `Margin    grey/white gap ${fixed(r.greyWhiteSeparation, 2)} of the swing` +
+        (Number.isFinite(r.marginSigmas) ? `, ${fixed(r.marginSigmas, 1)} σ of pulse scatter; bit confidence ${fixed(r.minConfidence, 2)} min, ${fixed(r.meanConfidence, 2)} mean` : '; pulse scatter not measured (no bit judged against learned levels)'),
       `Clipping  ${known ? `${percent(r.saturationFraction)} of samples at the top of the range` : 'unknown (no full scale)'}`,
       r.fps > 0
         ? `Timing    ${fixed(r.fps, 2)} fps flashing (nominal ${r.nominalFps}), ${clockText(r.clockErrorPpm)}, ${r.heldLevels} held ${plural(r.heldLevels, 'level')} in ${r.pulses} pulses`

@@ -87,7 +87,9 @@ export function adviseSignal(f: SignalFacts): Advice[] {
   out.sort((a, b) => rank(a.severity) - rank(b.severity));
   if (!out.some((a) => a.severity === 'problem') && r.swing > 0) {
     const swing = f.fullScaleKnown === false ? '' : `swing ${fixed(r.swingFraction, 2)} of full scale, `;
-    out.push({ severity: 'good', text: `good signal: ${swing}SNR ${fixed(r.snrDb, 0)} dB, decision margin ${fixed(r.marginSigmas, 1)} σ` });
+    // (No margin when no pulse was judged against a learned level: a packet the camera-rate stage read.)
+    const margin = Number.isFinite(r.marginSigmas) ? `, decision margin ${fixed(r.marginSigmas, 1)} σ` : '';
+    out.push({ severity: 'good', text: `good signal: ${swing}SNR ${fixed(r.snrDb, 0)} dB${margin}` });
   }
   return out;
 }

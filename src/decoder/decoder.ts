@@ -685,6 +685,14 @@ export class TriLevelDecoder {
     this.lastPacket = event;
     this.stats.packets++;
     this.combiner.forget(length);
+    // A packet the frame-sequence stage read where the pulse path never locked (a camera whose
+    // every frame mixes two): its levels are what the report has seen, not "no preamble found".
+    if (!(this.seenGrey === this.seenGrey)) {
+      const q = event.quality;
+      this.seenBlack = q.black;
+      this.seenGrey = q.grey;
+      this.seenWhite = q.white;
+    }
     this.out.push(event);
   }
 

@@ -142,6 +142,18 @@ describe('the decoder uses the stage at camera rates', () => {
     expect(cameraSweep('cam60on60', 1, 700_043).decoded).toBe(1);
   });
 
+  it('a packet the stage read where the pulse path never locked gives the report its levels', () => {
+    // Seed 700 017 again: before, the report said "no preamble found" beside the packet.
+    const rng = new Random(700_017);
+    const packet = encodePacket(randomPayload(rng));
+    const clip = simulateCameraBrightness(toLevels(packet), { ...TIERS.cam60on60(rng), repeat: 1 }, 700_017);
+    const r = decodeSamples(clip.linear, { sampleRate: clip.fps });
+    expect(r.packets).toHaveLength(1);
+    const q = r.packets[0]!.quality;
+    expect([r.report.black, r.report.grey, r.report.white]).toEqual([q.black, q.grey, q.white]);
+    expect(r.report.swing).toBeGreaterThan(0.3);
+  });
+
   it('learns a slow LCD\'s afterglow from the whole sync, not the preamble alone (120 fps camera)', () => {
     // Seed 500 044: a 13 ms fall and grey #9f; the preamble's blacks glow at two thirds of grey, and only
     // a least-squares fit on the sync tells that glow from the black level.
