@@ -131,6 +131,23 @@ export class ReportBuilder {
   }
 
   /**
+   * The flash rate from every period within 40 % of the bit period. A camera whose rate is no
+   * multiple of the flash rate (100 fps filming 60) times each period as a whole number of its
+   * frames — 3 or 4 where a bit lasts 3.3 — and the learned period, and the ordinary periods
+   * near it, lean to one of them (72 fps where 60 flashed); the mean over both is right. Levels
+   * held a refresh longer (1.5 periods or more) stay out.
+   */
+  private get quantisedFps(): number {
+    let count = 0;
+    let seconds = 0;
+    for (let b = Math.ceil(0.6 * RATIO_STEPS); b <= 1.4 * RATIO_STEPS && b < RATIO_BINS; b++) {
+      count += this.ratioCount[b]!;
+      seconds += this.ratioSumS[b]!;
+    }
+    return count > 0 ? (2 * count) / seconds : Number.NaN;
+  }
+
+  /**
    * The flash rate from every period: each lasted a whole number of refreshes (two frames of k
    * refreshes, plus any held ones), so refreshes counted over seconds summed gives the rate far
    * more precisely than the ordinary periods alone. Also the held refreshes counted.
@@ -190,9 +207,10 @@ export class ReportBuilder {
   }): SignalReport {
     const { black, grey, white, fullScale, noiseRms } = inputs;
     const swing = white - black;
-    const nominal = nearestNominalFps(this.roughFps);
-    const samplesPerRefresh = 1 / (inputs.sampleIntervalS * nominal.fps * nominal.refreshesPerFrame);
-    const coarse = samplesPerRefresh < MIN_SAMPLES_PER_REFRESH;
+    let nominal = nearestNominalFps(this.roughFps);
+    const samplesPerRefresh = (rate: { fps: number; refreshesPerFrame: number }): number => 1 / (inputs.sampleIntervalS * rate.fps * rate.refreshesPerFrame);
+    const coarse = samplesPerRefresh(nominal) < MIN_SAMPLES_PER_REFRESH;
+    if (coarse) nominal = nearestNominalFps(this.quantisedFps);
     const { fps, held } = this.timing(nominal, coarse);
     const rmsResidual = this.residuals > 1 ? Math.sqrt(this.residualSq / this.residuals) : Number.NaN;
     return {

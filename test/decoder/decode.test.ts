@@ -154,6 +154,19 @@ describe('signal report', () => {
     expect(r.heldLevels).toBeLessThan(1.4 * clip.truth.heldLevels);
   });
 
+  it('at a camera rate that is no multiple of the flash rate (100 fps filming 60), names the flash rate, not 72 fps and held frames', () => {
+    const rng = new Random(67);
+    const packet = encodePacket(randomPayload(rng));
+    const clip = simulateCameraBrightness(toLevels(packet), { ...TIERS.cam120on60(rng), cameraFps: 100, heldLevelProbability: 0.05, repeat: 1 }, 67);
+    const result = decodeSamples(clip.linear, { sampleRate: clip.fps });
+    expect(result.packets).toHaveLength(1);
+    const r = result.report;
+    expect(r.nominalFps).toBe(60);
+    expect(r.fps).toBeGreaterThan(59);
+    expect(r.fps).toBeLessThan(61);
+    expect(r.heldLevels).toBeLessThan(2 * clip.truth.heldLevels + 10);
+  });
+
   it('measures levels, the flash rate, the sampler clock error and held frames', () => {
     const cap = capture({ fps: 30, samplerClockPpm: 20_000, heldLevelProbability: 0.1, swing: 0.4 }, 61);
     const r = decodeSamples(cap.samples, { sampleRate: cap.sampleRate, fullScale: cap.fullScale }).report;
