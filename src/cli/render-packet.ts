@@ -102,7 +102,9 @@ function signalRepairs(r: SignalReport): string {
   if (r.flickerHz !== undefined && r.flickerAmplitude !== undefined) {
     parts.push(`room-light flicker at ${fixed(r.flickerHz, 1)} Hz cancelled (${level(2 * r.flickerAmplitude)} peak-to-peak)`);
   }
-  if (r.missingFrames > 0) parts.push(`${r.missingFrames} dropped camera ${plural(r.missingFrames, 'frame')} kept on the frame grid as missing`);
+  // (Repeats are counted too: a constant-rate video fills a dropped frame's slot with a copy, and
+  // a video converted to a higher rate than the camera's repeats every frame.)
+  if (r.missingFrames > 0) parts.push(`${r.missingFrames} camera ${plural(r.missingFrames, 'frame')} dropped or repeated, kept on the frame grid as missing`);
   if (r.timestampRestarts > 0) parts.push(`the timestamps restarted ${r.timestampRestarts === 1 ? 'once' : `${r.timestampRestarts} times`}: the samples after were placed right after those before`);
   if (r.glitchSamples > 0) parts.push(glitchesText(r.glitchSamples));
   if (r.flasherStalls > 0) parts.push(stallsText(r.flasherStalls));

@@ -75,6 +75,6 @@ describe('decode: a camera that dropped frames', () => {
     expect(out.report.missingFrames).toBe(clip.slots[clip.slots.length - 1]! + 1 - clip.slots.length);
     expect(JSON.stringify(out.packets)).toContain(JSON.stringify(clip.ssid));
     const text = await runInProcess(['decode', path]);
-    expect(text.stdout).toContain(`${out.report.missingFrames} dropped camera frames kept on the frame grid as missing`);
+    expect(text.stdout).toContain(`${out.report.missingFrames} camera frames dropped or repeated, kept on the frame grid as missing`);
   });
 });
