@@ -91,6 +91,11 @@ export interface Capture {
   readonly warning: string | undefined;
 }
 
+/** Video: the fraction of the frame the region covers when the search found it (undefined when --roi gave it, or not video). */
+export function foundRegionCoverage(capture: Capture): number | undefined {
+  return capture.region?.automatic === true ? capture.region.coverage : undefined;
+}
+
 /** Prints what the user should know about an input once it was read (see `Capture.warning`) to stderr. */
 export function warnAboutInput(capture: Capture, ctx: CliContext): void {
   if (capture.warning !== undefined) ctx.stderr.write(`blinkup: warning: ${capture.warning}\n`);

@@ -40,8 +40,12 @@ export interface SignalFacts {
   readonly aboveFullScale?: number | undefined;
   /** Photodiode with timestamps: jumps in the times (samples the sampler lost) and the longest, seconds. */
   readonly timestampGaps?: { readonly count: number; readonly longestS: number } | undefined;
+  /** Video: the fraction of the frame an automatically found region covers (undefined when --roi gave it). */
+  readonly foundRegionCoverage?: number | undefined;
 }
 
+/** An automatically found region wider than this fraction of the frame may have missed a small screen. */
+const WIDE_REGION = 0.5;
 /** Swing below this fraction of full scale is too weak; below the second, weaker than a tuned circuit. */
 const WEAK_SWING = 0.1;
 const LOW_SWING = 0.25;
@@ -198,7 +202,11 @@ function adviseUnlearned(f: SignalFacts): Advice[] {
     const blur = f.camera
       ? 'A camera needs two frames or more per flashed frame (film 60 fps flashing at 120 fps or more)'
       : 'Slow LCD pixels smear pulses at 60 fps and faster (flash at 30 or 20 fps)';
-    out.push(problem(`the signal changes${spans} but holds no BlinkUp preamble: was ${source} while this was recorded${polarity}? ${blur}; --plot shows them`));
+    // A region found over most of the frame: what changed most was the whole scene (a lamp, a
+    // moving camera), not a small flashing patch — the search may have missed the screen.
+    const coverage = f.foundRegionCoverage;
+    const region = coverage !== undefined && coverage > WIDE_REGION ? `. The region found covers ${Math.round(100 * coverage)} % of the frame: if the screen is in the picture, give its place with --roi x,y,w,h` : '';
+    out.push(problem(`the signal changes${spans} but holds no BlinkUp preamble: was ${source} while this was recorded${polarity}? ${blur}; --plot shows them${region}`));
   }
   return out;
 }

@@ -2,11 +2,13 @@
  * Finding the flashing screen or LED in a video without being told where it is.
  *
  * Each frame is reduced to a coarse grid of block means (linear light, blocks of ~32 px), a
- * few thousand numbers per frame however large the frame. What flashes is what varies most
- * over time: blocks whose temporal variance exceeds a fraction of the largest block variance
- * are candidates, and the connected group of candidates with the most variance is the
- * region. Static texture has no temporal variance, and sensor noise averages out over a
- * block's pixels, so neither competes with a flashing patch.
+ * few thousand numbers per frame however large the frame. What flashes is what changes most
+ * from frame to frame: blocks whose change (the sum of squared differences between consecutive
+ * frames, see region-search.ts) exceeds a fraction of the largest block's are candidates, and
+ * the connected group of candidates that changed most is the region. Static texture does not
+ * change, sensor noise averages out over a block's pixels, and a light switched on in the room
+ * changes the picture once where a flash changes it every frame or two, so none competes with
+ * a flashing patch.
  */
 import type { LumaPlane } from './luma-frames.js';
 import { addSegmentSumsLinear } from './linear-sum.js';
@@ -64,8 +66,9 @@ export interface FlashingBlocks {
 }
 
 /**
- * Pick the region from per-block temporal variances: blocks above `threshold` × the largest
- * variance, grouped by 4-connectivity; the group with the largest summed variance wins.
+ * Pick the region from per-block change over time (`variance`: any measure of it, the search
+ * passes frame-to-frame change): blocks above `threshold` × the largest, grouped by
+ * 4-connectivity; the group with the largest sum wins.
  * When nothing varies at all, the whole frame is the region.
  */
 export function chooseFlashingBlocks(variance: Float64Array, grid: BlockGrid, threshold: number): FlashingBlocks {

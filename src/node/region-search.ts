@@ -2,8 +2,8 @@
  * The automatic region search, over a video of any length in bounded memory.
  *
  * Each frame is kept only as its grid of block means (a few KB) in a window of at most
- * `capacity` frames. When the window is full, the flashing blocks are chosen from the
- * temporal variance of the whole window, and the older half of the window leaves it as
+ * `capacity` frames. When the window is full, the flashing blocks are chosen from how much each
+ * changed from frame to frame over the whole window, and the older half of the window leaves it as
  * brightness values (the chosen blocks' area-weighted mean light); the search goes on with the
  * newer half. So a flash that starts late in a long clip is found as soon as a window holds
  * it, memory stays at one window, and no value waits longer than one window.
@@ -50,7 +50,7 @@ export class RegionSearch {
   private windowStart = 0;
   private current: SearchChoice | undefined;
   private readonly rowSums: Float64Array;
-  private readonly mean: Float64Array;
+  /** Per block: Σ of squared frame-to-frame differences over the window (see `reconsider`). */
   private readonly variance: Float64Array;
 
   constructor(
@@ -62,7 +62,6 @@ export class RegionSearch {
   ) {
     const blocks = grid.columns * grid.rows;
     this.rowSums = new Float64Array(grid.columns);
-    this.mean = new Float64Array(blocks);
     this.variance = new Float64Array(blocks);
   }
 
@@ -105,18 +104,23 @@ export class RegionSearch {
     return windowValues.slice(0, count);
   }
 
-  /** Temporal variance of each block over the window (Σ of squared deviations), then keep or replace the current blocks. */
+  /**
+   * How much each block changes from frame to frame over the window (Σ of squared differences
+   * of consecutive frames), then keep or replace the current blocks. Frame-to-frame change, not
+   * variance about the mean: a flash changes level every frame or two, while a lamp switched on,
+   * a scene lit up or a hand moving the camera changes the picture seldom, however much — with
+   * the variance a room light switched each second took the region from the screen.
+   */
   private reconsider(): SearchChoice {
-    const { mean, variance } = this;
+    const { variance } = this;
     const frames = this.window;
-    const blocks = mean.length;
-    mean.fill(0);
+    const blocks = variance.length;
     variance.fill(0);
-    for (const f of frames) for (let b = 0; b < blocks; b++) mean[b]! += f[b]!;
-    for (let b = 0; b < blocks; b++) mean[b]! /= Math.max(1, frames.length);
-    for (const f of frames) {
+    for (let k = 1; k < frames.length; k++) {
+      const f = frames[k]!;
+      const before = frames[k - 1]!;
       for (let b = 0; b < blocks; b++) {
-        const d = f[b]! - mean[b]!;
+        const d = f[b]! - before[b]!;
         variance[b]! += d * d;
       }
     }

@@ -107,6 +107,25 @@ describe('automatic region over a video longer than the search window', () => {
     expect(regions.at(-1)!.region.contrast).toBeGreaterThan(0.2);
   });
 
+  it('finds the flash, not a room light switched on and off that changes the whole picture more', () => {
+    const { lumas, truth } = scene(240, [{ from: 0, to: 240, patch: patchA }], 9);
+    // Every 30 frames (half a second at 60 fps) the room outside the patch goes from dark to bright
+    // or back: far more variance than the flash's, but a change only once in 30 frames.
+    lumas.forEach((luma, f) => {
+      const room = Math.floor(f / 30) % 2 === 0 ? 8 : 248;
+      for (let y = 0; y < HEIGHT; y++) {
+        for (let x = 0; x < WIDTH; x++) {
+          const inPatch = x >= patchA.x && x < patchA.x + patchA.w && y >= patchA.y && y < patchA.y + patchA.h;
+          if (!inPatch) luma[y * WIDTH + x] = room + ((x * 7 + y * 13) % 5);
+        }
+      }
+    });
+    const { values, regions } = run(lumas);
+    for (let f = 0; f < 240; f += 10) expect(overlap(regionAt(regions, f).roi, patchA), `frame ${f}`).toBeGreaterThan(0.5);
+    // (Edge blocks of the patch, not aligned to it, still see a little of the room.)
+    expect(correlation(values, truth, 0, 240)).toBeGreaterThan(0.95);
+  });
+
   it('follows a flash that stops and starts again elsewhere', () => {
     const { lumas, truth } = scene(280, [{ from: 0, to: 90, patch: patchA }, { from: 180, to: 280, patch: patchB }], 6);
     const { values, regions } = run(lumas);

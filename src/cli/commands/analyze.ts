@@ -19,7 +19,7 @@ import { decodeCapture, gapsOf, type DecodeRun } from '../decode-capture.js';
 import { usageError } from '../errors.js';
 import { FlickerMeter, type FlickerEstimate } from '../flicker-meter.js';
 import { fixed, plural } from '../format.js';
-import { openCapture, warnAboutInput, type Capture } from '../input-source.js';
+import { foundRegionCoverage, openCapture, warnAboutInput, type Capture } from '../input-source.js';
 import { reportView } from '../packet-view.js';
 import { parseSignedDecimalPair } from '../parse-options.js';
 import { PlotWindow, type WindowContents } from '../plot-window.js';
@@ -104,6 +104,7 @@ async function analyze(capture: Capture, o: AnalyzeOptionValues): Promise<Analys
     fullScaleKnown: run.fullScaleSource !== 'unknown',
     timestampGaps: gapsOf(run),
     aboveFullScale: run.stats.aboveFullScale,
+    foundRegionCoverage: foundRegionCoverage(capture),
   });
   return { run, flicker: estimate, advice, window: plot?.finish() };
 }

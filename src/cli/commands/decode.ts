@@ -14,7 +14,7 @@ import type { CliContext } from '../context.js';
 import { addCaptureOptions, captureOptionsFrom, invertOption, type CaptureOptionValues } from '../capture-options.js';
 import { decodeCapture, gapsOf, type DecodeRun } from '../decode-capture.js';
 import { ExitCode } from '../errors.js';
-import { openCapture, warnAboutInput, type Capture } from '../input-source.js';
+import { foundRegionCoverage, openCapture, warnAboutInput, type Capture } from '../input-source.js';
 import { failureView, failureViews, packetView, reportView } from '../packet-view.js';
 import { renderFailure, renderPacket, renderRegion, renderSignal } from '../render-packet.js';
 import { adviseSignal, noPacketReason } from '../signal-advice.js';
@@ -66,7 +66,7 @@ Examples:
       if (human) human.summary(run);
       else ctx.stdout.write(`${JSON.stringify(jsonResult(capture, run, showSecrets), null, 2)}\n`);
       if (run.packets.length === 0) {
-        const advice = adviseSignal({ report: run.report, min: run.stats.min, max: run.stats.max, durationS: run.durationS, sampleRate: capture.sampleRate, camera: capture.camera, fullScaleKnown: run.fullScaleSource !== 'unknown', timestampGaps: gapsOf(run), aboveFullScale: run.stats.aboveFullScale });
+        const advice = adviseSignal({ report: run.report, min: run.stats.min, max: run.stats.max, durationS: run.durationS, sampleRate: capture.sampleRate, camera: capture.camera, fullScaleKnown: run.fullScaleSource !== 'unknown', timestampGaps: gapsOf(run), aboveFullScale: run.stats.aboveFullScale, foundRegionCoverage: foundRegionCoverage(capture) });
         ctx.stderr.write(`blinkup: ${noPacketReason(run, advice)}\n`);
         ctx.exitCode = ExitCode.NO_PACKET;
       }
