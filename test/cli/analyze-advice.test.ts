@@ -134,6 +134,7 @@ describe('no preamble: what the raw samples say', () => {
     // A slow LCD at 60 fps: a healthy-looking signal whose pulses never form a preamble.
     ['a lively signal without a preamble', {}, { noiseRms: 1.4 }, /^the signal changes \(it spans 0\.49 of full scale\) but holds no BlinkUp preamble: was the screen flashing/],
     ['a lively video without a preamble', { camera: true }, { noiseRms: 1.4 }, /holds no BlinkUp preamble: was the flashing screen in the picture while this was recorded\? A camera needs two frames or more per flashed frame \(film 60 fps flashing at 120 fps or more\)/],
+    ['a video whose whole picture changed', { camera: true, foundRegionCoverage: 0.99 }, { noiseRms: 1.4 }, /--plot shows them\. The region found covers 99 % of the frame: if the screen is in the picture, give its place with --roi x,y,w,h$/],
   ])('%s', (_, facts, report, text) => {
     const advice = unlearned(facts, report);
     expect(texts(advice, 'problem')).toContainEqual(expect.stringMatching(text));
