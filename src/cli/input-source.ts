@@ -293,7 +293,10 @@ async function openFrames(dir: string, o: CaptureOptions): Promise<Capture> {
   const { timing, fps } = frames.info;
   if (fps === undefined) throw usageError(`${dir} has no times file or manifest saying when frames were taken: give the frame rate with --fps <n>`);
   const source: TimingSource = timing === 'fps' ? '--fps' : timing === 'times-file' ? 'times file' : 'frame manifest';
-  return new VideoCapture('png', dir, frames, checkFps(fps, `${dir}'s ${source}`), source, o.roi);
+  const { ignored } = frames.info;
+  const notice = (): string | undefined =>
+    ignored.length > 0 ? `left out ${ignored.length} PNG ${ignored.length === 1 ? 'file' : 'files'} without a frame number (${ignored.slice(0, 3).join(', ')}${ignored.length > 3 ? ', …' : ''})` : undefined;
+  return new VideoCapture('png', dir, frames, checkFps(fps, `${dir}'s ${source}`), source, o.roi, notice);
 }
 
 function checkFps(fps: number, where: string): number {
@@ -318,13 +321,14 @@ class VideoCapture implements Capture {
     readonly sampleRate: number,
     readonly timing: TimingSource,
     private readonly roi: Roi | undefined,
-    private readonly truncation: () => string | undefined = () => undefined,
+    /** What the source found to warn about, asked once it was read. */
+    private readonly notice: () => string | undefined = () => undefined,
   ) {
     this.frameSize = { width: source.info.width, height: source.info.height };
   }
 
   get warning(): string | undefined {
-    return this.truncation();
+    return this.notice();
   }
 
   async *chunks(): AsyncGenerator<SampleChunk, void, undefined> {

@@ -38,6 +38,14 @@ export interface PngFolderInfo extends LumaSourceInfo {
   readonly timing: 'fps' | 'times-file' | 'manifest' | 'none';
   /** Per-frame timestamps (seconds) from a times file. */
   readonly times?: Float64Array;
+  /**
+   * The frame number in each file's name (`frame-00042.png`, ffmpeg's `%05d.png`), when every
+   * frame has one: at a given frame rate a frame is timed by its number, so a gap in the
+   * numbering is a gap in time (frames that were dropped or deleted), not frames run together.
+   */
+  readonly numbers?: Int32Array;
+  /** PNG files left out: without a frame number where the others have one (a cover image). */
+  readonly ignored: readonly string[];
 }
 
 export const PNG_LIMITS = { maxSide: 16384, maxFileBytes: 256 * 1024 * 1024 } as const;
@@ -51,6 +59,28 @@ const TIMES_FILES = ['times', 'times.txt'];
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 const naturalOrder = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+/** The frame number at the end of a frame file's name. */
+const FRAME_NUMBER = /(\d{1,9})\.png$/i;
+
+/**
+ * The frames' numbers, when at least two files are numbered: every numbered file in order, the
+ * rest set aside (a cover image beside ffmpeg's frames). Two files with one number are refused
+ * (two sets of frames in one folder); numbers that do not rise in reading order (names with
+ * different prefixes) time nothing.
+ */
+function frameNumbers(files: readonly string[]): { files: string[]; numbers: Int32Array | undefined; ignored: string[] } {
+  const numbered = files.filter((f) => FRAME_NUMBER.test(f));
+  if (numbered.length < 2) return { files: [...files], numbers: undefined, ignored: [] };
+  const numbers = Int32Array.from(numbered, (f) => Number(FRAME_NUMBER.exec(f)![1]));
+  const first = new Map<number, string>();
+  numbered.forEach((f, i) => {
+    const other = first.get(numbers[i]!);
+    if (other !== undefined) throw new BlinkUpError('INPUT_INVALID', `${other} and ${f} are both frame ${numbers[i]}: keep one set of frames in the folder`);
+    first.set(numbers[i]!, f);
+  });
+  const rising = numbers.every((n, i) => i === 0 || n > numbers[i - 1]!);
+  return { files: numbered, numbers: rising ? numbers : undefined, ignored: files.filter((f) => !FRAME_NUMBER.test(f)) };
+}
 
 /** Sort file names by the numbers in them (frame-2 < frame-10), ties by plain order. */
 export function sortFrameNames(names: readonly string[]): string[] {
@@ -109,16 +139,25 @@ export function parseTimes(text: string, name = 'times'): Float64Array {
   return Float64Array.from(times);
 }
 
-/** The frame rate a blinkup frame-export manifest states, if the folder has one. */
-function manifestFps(text: string | undefined): number | undefined {
+/**
+ * The frame rate a blinkup frame-export manifest states, if the folder has one. A manifest of a
+ * different number of frames describes other frames (an encoder's export left beside a camera's
+ * frames): refused, as a times file of the wrong length is, rather than trusted.
+ */
+function manifestFps(text: string | undefined, frames: number): number | undefined {
   if (text === undefined) return undefined;
+  let manifest: { format?: unknown; fps?: unknown; frameCount?: unknown };
   try {
-    const manifest = JSON.parse(text) as { format?: unknown; fps?: unknown };
-    const fps = manifest.format === 'blinkup-frames' ? manifest.fps : undefined;
-    return typeof fps === 'number' && fps > 0 && fps <= 100_000 ? fps : undefined;
+    manifest = JSON.parse(text) as typeof manifest;
   } catch {
     return undefined; // not ours, or not JSON: ignore it like any other file
   }
+  if (manifest.format !== 'blinkup-frames') return undefined;
+  const { fps, frameCount } = manifest;
+  if (typeof frameCount === 'number' && frameCount !== frames) {
+    throw new BlinkUpError('INPUT_INVALID', `manifest.json describes ${frameCount} frames, but the folder holds ${frames}: it belongs to other frames — remove it, or give the frame rate with --fps`);
+  }
+  return typeof fps === 'number' && fps > 0 && fps <= 100_000 ? fps : undefined;
 }
 
 async function readFrameFile(path: string, name: string, maxBytes: number): Promise<Buffer> {
@@ -141,7 +180,7 @@ class PngFolderReader implements LumaFrameSource {
   async *frames(): AsyncGenerator<LumaFrame, void, undefined> {
     if (this.started) throw new BlinkUpError('OPTION_INVALID', 'a PNG folder reader can be iterated only once');
     this.started = true;
-    const { dir, files, width, height, fps, times } = this.info;
+    const { dir, files, width, height, fps, times, numbers } = this.info;
     const maxFileBytes = this.options.maxFileBytes ?? PNG_LIMITS.maxFileBytes;
     const luma = new Uint8Array(width * height);
     for (let index = 0; index < files.length; index++) {
@@ -160,7 +199,7 @@ class PngFolderReader implements LumaFrameSource {
         throw new BlinkUpError('INPUT_INVALID', `${name} is not a valid PNG (${reason})`);
       }
       rgbaToLuma(png.data, luma, this.options.lumaWeights);
-      const timeS = times ? times[index]! : fps !== undefined ? index / fps : undefined;
+      const timeS = times ? times[index]! : fps !== undefined ? (numbers ? numbers[index]! - numbers[0]! : index) / fps : undefined;
       yield timeS !== undefined ? { index, timeS, luma } : { index, luma };
     }
   }
@@ -176,8 +215,9 @@ export async function openPngFolder(dir: string, options: PngFolderOptions = {})
   });
   if (!folder.isDirectory()) throw new BlinkUpError('INPUT_INVALID', `${dir} is not a folder of PNG frames`);
   const entries = await readdir(dir, { withFileTypes: true });
-  const files = sortFrameNames(entries.filter((e) => e.isFile() && /\.png$/i.test(e.name)).map((e) => e.name));
-  if (files.length === 0) throw new BlinkUpError('INPUT_INVALID', `no PNG frames in ${dir}`);
+  const pngs = sortFrameNames(entries.filter((e) => e.isFile() && /\.png$/i.test(e.name)).map((e) => e.name));
+  if (pngs.length === 0) throw new BlinkUpError('INPUT_INVALID', `no PNG frames in ${dir}`);
+  const { files, numbers, ignored } = frameNumbers(pngs);
 
   const { width, height } = pngSize(await readHead(join(dir, files[0]!), files[0]!), files[0]!);
   const maxSide = options.maxSide ?? PNG_LIMITS.maxSide;
@@ -206,7 +246,7 @@ export async function openPngFolder(dir: string, options: PngFolderOptions = {})
       break;
     }
     if (timing === 'none') {
-      fps = manifestFps(await readSideFile(join(dir, 'manifest.json'), 'manifest.json'));
+      fps = manifestFps(await readSideFile(join(dir, 'manifest.json'), 'manifest.json'), files.length);
       if (fps !== undefined) timing = 'manifest';
     }
   }
@@ -221,6 +261,8 @@ export async function openPngFolder(dir: string, options: PngFolderOptions = {})
     timing,
     ...(fps !== undefined ? { fps } : {}),
     ...(times ? { times } : {}),
+    ...(numbers ? { numbers } : {}),
+    ignored,
   };
   return new PngFolderReader(info, options);
 }

@@ -3,7 +3,7 @@
  * says what each carries), stdin, PNG folders, the human and --json outputs with their secrets
  * masked, and the exit status with its one-line reason.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -225,6 +225,15 @@ describe('PNG frame folders', () => {
     const r = await runInProcess(['decode', frames, '--fps', '120', '--json']);
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).input).toMatchObject({ format: 'png', timing: '--fps', sampleRate: 120 });
+  });
+
+  it('a PNG without a frame number among the frames is left out, with a warning', async () => {
+    const withCover = join(dir, 'frames-cover');
+    cpSync(frames, withCover, { recursive: true });
+    cpSync(join(frames, 'frame-00001.png'), join(withCover, 'cover.png'));
+    const r = await runInProcess(['decode', withCover]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toBe('blinkup: warning: left out 1 PNG file without a frame number (cover.png)\n');
   });
 });
 

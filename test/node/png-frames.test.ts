@@ -42,7 +42,7 @@ describe('PNG frame folders', () => {
     expect(got.map((f) => f.timeS)).toEqual([0, 1 / 240, 2 / 240]);
   });
 
-  it('orders frames by the number in the name and ignores other files', async () => {
+  it('orders frames by the number in the name, times them by it at a given rate, and ignores other files', async () => {
     const names = ['frame-10.png', 'frame-2.png', 'frame-1.png', 'Frame-3.PNG'];
     const files: Record<string, Uint8Array | string> = { 'notes.txt': 'hello' };
     names.forEach((name) => {
@@ -52,9 +52,29 @@ describe('PNG frame folders', () => {
     const { frames, info } = await readFolder(folderWith(files), { fps: 30 });
     expect(info.files).toEqual(['frame-1.png', 'frame-2.png', 'Frame-3.PNG', 'frame-10.png']);
     expect(frames.map((f) => f.luma[0])).toEqual([1, 2, 3, 10]);
-    expect(frames[3]!.timeS).toBeCloseTo(0.1, 12);
+    // Frames 4 to 9 are not there (dropped, or deleted): frame 10 comes 9 frame periods after frame 1.
+    expect(frames.map((f) => f.timeS)).toEqual([0, 1 / 30, 2 / 30, 9 / 30]);
     expect(info.timing).toBe('fps');
     expect(sortFrameNames(['a10', 'a9', 'a010'])).toEqual(['a9', 'a010', 'a10']);
+  });
+
+  it('sets aside a PNG without a frame number among numbered frames, and refuses two frames with one number', async () => {
+    const png = encodeGreyPng(new Uint8Array(W * H), W, H);
+    const { info, frames } = await readFolder(folderWith({ '00001.png': png, '00002.png': png, 'cover.png': png }), { fps: 30 });
+    expect(info.files).toEqual(['00001.png', '00002.png']);
+    expect(info.ignored).toEqual(['cover.png']);
+    expect(frames).toHaveLength(2);
+    await expect(openPngFolder(folderWith({ '00500.png': png, '00501.png': png, 'frame-00500.png': png }), { fps: 30 })).rejects.toThrow(
+      /00500\.png and frame-00500\.png are both frame 500: keep one set of frames in the folder/,
+    );
+  });
+
+  it('refuses a blinkup manifest that describes a different number of frames (an export left beside other frames)', async () => {
+    const png = encodeGreyPng(new Uint8Array(W * H), W, H);
+    const manifest = JSON.stringify({ format: 'blinkup-frames', fps: 30, frameCount: 822 });
+    await expect(openPngFolder(folderWith({ '00001.png': png, '00002.png': png, 'manifest.json': manifest }))).rejects.toThrow(
+      /manifest\.json describes 822 frames, but the folder holds 2: it belongs to other frames/,
+    );
   });
 
   it('converts RGB, RGBA and 16-bit PNGs to 8-bit luma', async () => {
