@@ -121,9 +121,13 @@ export async function openCapture(path: string, options: CaptureOptions, ctx: Cl
   const extension = extname(path).toLowerCase();
   if (options.format === undefined && CONTAINER_EXTENSIONS[extension]) throw notAContainerReader(CONTAINER_EXTENSIONS[extension]!, path);
   const format = options.format ?? EXTENSIONS[extension];
-  if (format !== undefined) return openStream(format, path, fileChunks(path), options);
   const { head, stream } = await peek(fileChunks(path), HEAD_BYTES);
-  return openStream(sniff(head, path), path, stream, options);
+  // A video or an image named .y4m (a renamed MP4): say what it is, not only that it is no Y4M.
+  if (format === 'y4m' && options.format === undefined && !startsWithY4M(head)) {
+    const foreign = foreignInput(head, path);
+    if (foreign !== null) throw foreign;
+  }
+  return openStream(format ?? sniff(head, path), path, stream, options);
 }
 
 function checkRates(o: CaptureOptions): void {
@@ -150,13 +154,34 @@ function checkRate(rate: number, where: string): number {
   return rate;
 }
 
-/** The format the first bytes show: Y4M, or else CSV text — a video container is refused with the way to read it. */
+/** The format the first bytes show: Y4M, or else CSV text — a video container or an image is refused with the way to read it. */
 function sniff(head: Uint8Array, name: string): CaptureFormat {
-  const text = new TextDecoder('latin1').decode(head);
-  if (text.startsWith(Y4M_MAGIC)) return 'y4m';
-  const container = containerOf(text);
-  if (container !== null) throw notAContainerReader(container, name);
+  if (startsWithY4M(head)) return 'y4m';
+  const foreign = foreignInput(head, name);
+  if (foreign !== null) throw foreign;
   return 'csv';
+}
+
+function startsWithY4M(head: Uint8Array): boolean {
+  return new TextDecoder('latin1').decode(head).startsWith(Y4M_MAGIC);
+}
+
+/** The error for a video container or an image, which blinkup does not read as they are (null for anything else). */
+function foreignInput(head: Uint8Array, name: string): BlinkUpError | null {
+  const text = new TextDecoder('latin1').decode(head);
+  const container = containerOf(text);
+  if (container !== null) return notAContainerReader(container, name);
+  const image = imageOf(text);
+  if (image !== null) return usageError(`${name} is ${image}: decode reads a camera's frames as a folder of PNG images (blinkup decode frames/ --fps <n>) or as Y4M video`);
+  return null;
+}
+
+/** What kind of image the first bytes open (PNG, JPEG, GIF), or null. */
+function imageOf(head: string): string | null {
+  if (head.startsWith('\x89PNG\r\n\x1a\n')) return 'a PNG image';
+  if (head.startsWith('\xff\xd8\xff')) return 'a JPEG image';
+  if (head.startsWith('GIF87a') || head.startsWith('GIF89a')) return 'a GIF image';
+  return null;
 }
 
 /** What kind of video container the first bytes open (MP4/QuickTime, Matroska/WebM, AVI), or null. */

@@ -61,7 +61,8 @@ function parseColorspace(token: string): { chroma: ChromaLayout; bitDepth: numbe
   m = MONO.exec(token);
   if (m) return { chroma: 'mono', bitDepth: m[1] ? Number(m[1]) : 8 };
   if (token === '444alpha') return { chroma: '444alpha', bitDepth: 8 };
-  throw new BlinkUpError('INPUT_INVALID', `Y4M colourspace C${token.slice(0, 16)} is not supported (420, 422, 444, 411, mono and their high-bit-depth forms are)`);
+  // (JSON-quoted: a header ending in \r — a file converted to CRLF line ends — shows the \r.)
+  throw new BlinkUpError('INPUT_INVALID', `Y4M colourspace ${JSON.stringify(`C${token.slice(0, 16)}`)} is not supported (420, 422, 444, 411, mono and their high-bit-depth forms are)`);
 }
 
 /** Samples in the planes that follow luma, per frame (ffmpeg rounds odd sizes up). */

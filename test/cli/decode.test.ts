@@ -327,6 +327,9 @@ describe('bad usage and bad input: exit 2, one line, no stack', () => {
     // A phone's video as it comes: the way to read it, not "binary data".
     ['an MP4 video by its name', () => ['decode', write('phone.mp4', mp4Head)], /phone\.mp4 is an MP4 video, which blinkup reads only as Y4M: ffmpeg -i .*phone\.mp4 -f yuv4mpegpipe - \| blinkup decode -/],
     ['an MP4 video by its first bytes', () => ['decode', write('clip', mp4Head)], /clip is an MP4 video, which blinkup reads only as Y4M/],
+    ['an MP4 video renamed .y4m', () => ['decode', write('renamed.y4m', mp4Head)], /renamed\.y4m is an MP4 video, which blinkup reads only as Y4M/],
+    ['one PNG image', () => ['decode', write('still', Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13))], /still is a PNG image: decode reads a camera's frames as a folder of PNG images \(blinkup decode frames\/ --fps <n>\) or as Y4M video/],
+    ['a Y4M header with CRLF line ends', () => ['decode', write('crlf.y4m', 'YUV4MPEG2 W4 H4 F30:1 Cmono\r\nFRAME\r\n')], /Y4M colourspace "Cmono\\r" is not supported/],
     ['a WebM video by its first bytes', () => ['analyze', write('clip2', Uint8Array.of(0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 1, 0x42, 0xf7, 0x81))], /clip2 is a Matroska or WebM video, which blinkup reads only as Y4M/],
     ['a folder where a file is expected', () => ['decode', dir, '--format', 'csv'], /is a folder; --format csv reads a file/],
     ['a folder without frames', () => ['decode', join(dir, 'empty-folder')], /no PNG frames in/],
