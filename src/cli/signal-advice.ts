@@ -152,8 +152,14 @@ function adviseLearned(f: SignalFacts): Advice[] {
 /** Clipping, headroom and swing: fractions of the full scale, so only when it is known. */
 function adviseHeadroomAndSwing(f: SignalFacts, out: Advice[]): void {
   const r = f.report;
-  if (r.saturationFraction > SATURATING) {
-    out.push(problem(`${f.camera ? 'the screen is overexposed' : 'sensor saturates'} (${percent(r.saturationFraction)} of samples at the top of the range): ${f.camera ? 'lower the exposure or the screen brightness' : 'lower the gain or move the sensor away from the screen'}`));
+  const clipped = `${f.camera ? 'the screen is overexposed' : 'sensor saturates'} (${percent(r.saturationFraction)} of samples at the top of the range)`;
+  const fix = f.camera ? 'lower the exposure or the screen brightness' : 'lower the gain or move the sensor away from the screen';
+  if (r.saturationFraction > SATURATING && r.packets > 0 && r.grey < NEAR_CEILING * r.fullScale && !(r.greyWhiteSeparation < CLOSE_GAP)) {
+    // Only white clips, and grey stays clear of the top: decoding is unaffected (the encoder's
+    // own frames put white at the top of the range by design). Tri-level fails once grey clips too.
+    out.push(note(`${clipped}, but grey stays clear of it and decoding is unaffected: before a brighter screen clips grey too, ${fix}`));
+  } else if (r.saturationFraction > SATURATING) {
+    out.push(problem(`${clipped}: ${fix}`));
   } else if (r.white > NEAR_CEILING * r.fullScale) {
     out.push(note(`white is at ${fixed(r.white / r.fullScale, 2)} of full scale, close to saturating: ${f.camera ? 'a little less exposure' : 'a little less gain'} would leave headroom`));
   }

@@ -40,7 +40,9 @@ describe('a decoded signal', () => {
   it.each<[string, Partial<SignalReport>, Partial<SignalFacts>, Advice['severity'], RegExp]>([
     ['weak swing', { swing: 300, swingFraction: 0.07 }, {}, 'problem', /^swing is 0\.07 of full scale: raise the gain/],
     ['low swing', { swingFraction: 0.18 }, {}, 'note', /^swing is 0\.18 of full scale, below the 0\.3–0\.6 of a tuned circuit/],
-    ['saturation', { saturationFraction: 0.05 }, {}, 'problem', /^sensor saturates \(5\.0 % of samples at the top of the range\): lower the gain/],
+    ['saturation without a packet', { saturationFraction: 0.05, packets: 0 }, {}, 'problem', /^sensor saturates \(5\.0 % of samples at the top of the range\): lower the gain/],
+    ['saturation with grey near the top', { saturationFraction: 0.05, grey: 3900, white: 4095 }, {}, 'problem', /^sensor saturates \(5\.0 % of samples at the top of the range\): lower the gain/],
+    ['only white clipping, decoded', { saturationFraction: 0.05 }, {}, 'note', /^sensor saturates \(5\.0 % of samples at the top of the range\), but grey stays clear of it and decoding is unaffected: before a brighter screen clips grey too, lower the gain/],
     ['white near the ceiling', { white: 3800 }, {}, 'note', /^white is at 0\.93 of full scale, close to saturating/],
     ['grey and white close', { greyWhiteSeparation: 0.12 }, {}, 'problem', /^grey and white are too close \(gap 0\.12 of the swing\): the sensor is not linear near the top/],
     ['grey and white close while clipping', { greyWhiteSeparation: 0.12, saturationFraction: 0.2 }, {}, 'problem', /^grey and white are too close \(gap 0\.12 of the swing\): the sensor clips white/],
@@ -52,7 +54,8 @@ describe('a decoded signal', () => {
     ['light in PWM bursts, decoded', { pwmSamples: 3000 }, {}, 'note', /^the screen's light comes in bursts \(an OLED dimmed by PWM below full brightness\): decoded, but the bursts the sampler misses make pulses uneven; turn the screen's brightness to full/],
     ['light in PWM bursts, not decoded', { pwmSamples: 3000, packets: 0 }, {}, 'problem', /^the screen's light comes in bursts \(an OLED dimmed by PWM below full brightness\) that the sampler catches or misses: turn the screen's brightness to full/],
     ['a stalled flasher', { flasherStalls: 2 }, {}, 'note', /^the flasher stalled 2 times inside a transmission \(waited out; a stall over half a second breaks it off\): the flashing phone or browser is busy/],
-    ['an overexposed video', { saturationFraction: 0.02 }, { camera: true }, 'problem', /^the screen is overexposed .*: lower the exposure or the screen brightness/],
+    ['an overexposed video', { saturationFraction: 0.02, packets: 0 }, { camera: true }, 'problem', /^the screen is overexposed .*: lower the exposure or the screen brightness/],
+    ['a video whose white only reaches the top (the encoder\'s own frames)', { saturationFraction: 0.2 }, { camera: true }, 'note', /^the screen is overexposed \(20 % of samples at the top of the range\), but grey stays clear of it and decoding is unaffected/],
   ])('%s', (_, report, facts, severity, text) => {
     const advice = advise(report, facts);
     expect(texts(advice, severity)).toContainEqual(expect.stringMatching(text));
