@@ -47,7 +47,7 @@ Exit status: 0 at least one packet decoded, 1 none (the reason is on stderr), 2 
 Examples:
   $ blinkup decode capture.csv --rate 1000
   $ blinkup decode scope-export.csv --json
-  $ blinkup decode frames/ --fps 240
+  $ blinkup decode camera-frames/ --fps 240
   $ ffmpeg -i clip.mp4 -f yuv4mpegpipe - | blinkup decode -`,
     );
   addCaptureOptions(cmd)
