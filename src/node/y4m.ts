@@ -45,6 +45,11 @@ function toHostOrder(bytes: Uint8Array): void {
   }
 }
 
+/** The video range of the code values: the header's `XCOLORRANGE`, else ffmpeg's assumption for its colourspace. */
+function colorRangeOf(header: Y4MHeader): 'full' | 'limited' | undefined {
+  return header.colorRange ?? (header.chroma === 'mono' ? undefined : 'limited');
+}
+
 class Y4MReader implements LumaFrameSource {
   readonly info: Y4MInfo;
   private started = false;
@@ -62,7 +67,10 @@ class Y4MReader implements LumaFrameSource {
       height: header.height,
       bitDepth: header.bitDepth,
       ...(header.fps !== undefined ? { fps: header.fps } : {}),
-      ...(header.colorRange !== undefined ? { colorRange: header.colorRange } : {}),
+      // Untagged, as ffmpeg reads it: colour (YUV) video is in video range (16–235), grey (Cmono)
+      // in full range. (An untagged H.264 made from PNG frames is limited: read as full, its
+      // white stood at 0.83 and clipping went unseen.)
+      ...(colorRangeOf(header) !== undefined ? { colorRange: colorRangeOf(header)! } : {}),
       header,
     };
   }

@@ -110,6 +110,14 @@ describe('Y4M writer and reader', () => {
     expect(await buffers(false)).toBe(3);
   });
 
+  it('takes untagged colour video as video range and untagged grey as full range, as ffmpeg does', async () => {
+    const range = async (header: string) => (await openY4M([new TextEncoder().encode(`${header}\n`)])).info.colorRange;
+    expect(await range('YUV4MPEG2 W8 H8 F30:1 C420jpeg')).toBe('limited');
+    expect(await range('YUV4MPEG2 W8 H8 F30:1 C444p10')).toBe('limited');
+    expect(await range('YUV4MPEG2 W8 H8 F30:1 Cmono')).toBeUndefined();
+    expect(await range('YUV4MPEG2 W8 H8 F30:1 C420jpeg XCOLORRANGE=FULL')).toBe('full');
+  });
+
   it('parses header details: colour range, unknown rate, defaults', () => {
     expect(parseY4MHeader('YUV4MPEG2 W8 H8 F0:0 XCOLORRANGE=LIMITED')).toMatchObject({ colorspace: '420jpeg', colorRange: 'limited', frameBytes: 96 });
     expect(parseY4MHeader('YUV4MPEG2 W8 H8').fps).toBeUndefined();
