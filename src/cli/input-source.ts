@@ -307,7 +307,12 @@ async function openVideo(name: string, bytes: AsyncIterable<Uint8Array>, o: Capt
   const video = await openY4M(bytes, { endAtTruncatedFrame: true });
   const { fps } = video.info;
   const truncation = (): string | undefined => video.truncation;
-  if (o.fps !== undefined) return new VideoCapture('y4m', name, retimed(video, o.fps), o.fps, '--fps', o.roi, truncation);
+  if (o.fps !== undefined) {
+    // The header's rate is usually right (ffmpeg writes it): say when --fps replaces it.
+    const override = fps !== undefined && Math.abs(o.fps - fps) > 1e-3 * fps ? `--fps ${o.fps} replaces the ${Number(fps.toPrecision(6))} fps of ${name}'s header` : undefined;
+    const notice = (): string | undefined => [override, video.truncation].filter((w) => w !== undefined).join('; ') || undefined;
+    return new VideoCapture('y4m', name, retimed(video, o.fps), o.fps, '--fps', o.roi, notice);
+  }
   if (fps === undefined) throw usageError(`${name} states no frame rate: give it with --fps <n>`);
   return new VideoCapture('y4m', name, video, checkFps(fps, `${name}'s header`), 'video header', o.roi, truncation);
 }

@@ -154,6 +154,11 @@ describe('stdin', () => {
     expect(r.stdout).toContain('plan id   deadbeefcafef00d');
   });
 
+  it('--fps that replaces a Y4M header\'s rate says so (the header is usually right)', async () => {
+    const r = await runInProcess(['decode', fixturePath('camera.y4m'), '--fps', '97']);
+    expect(r.stderr).toMatch(/^blinkup: warning: --fps 97 replaces the \d+ fps of .*camera\.y4m's header\n/);
+  });
+
   it('a Y4M cut off mid-frame (ffmpeg stopped) gives the packets before the cut, and a warning', async () => {
     const whole = readFileSync(fixturePath('camera.y4m'));
     const r = await runInProcess(['decode', '-'], { input: whole.subarray(0, whole.length - 20) });
