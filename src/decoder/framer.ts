@@ -257,9 +257,12 @@ export class Framer {
   /** The last pulse's decision (0 none, 1 grey, 2 white) and confidence, for the pulse hook. */
   decision: 0 | 1 | 2 = 0;
   confidence = 0;
-  /** Rising edge of the last pulse past the hunt, and of the one before it, seconds (see `fillHole`). */
-  private lastEdgeS = Number.NaN;
-  private previousEdgeS = Number.NaN;
+  /**
+   * Rising edges of the pulse before the last past the hunt and of the last, seconds (see
+   * `fillHole`). A typed array, not two fields: a number stored to a field may be boxed, a heap
+   * number on every pulse.
+   */
+  private readonly edges = Float64Array.of(Number.NaN, Number.NaN);
   /** Bits of this packet erased because their pulses fell into a hole in the samples (see `fillHole`). */
   erased = 0;
   /** Sum and count of ordinary pulse periods (seconds) during this transmission, for its rate. */
@@ -336,8 +339,9 @@ export class Framer {
       if (stall === STALL_GOES_ON) return NONE;
       if (stall === STALL_TOO_LONG) return this.state === BODY ? this.stoppedInBody(p) : this.rehunt(p);
       if (p.empty !== true) {
-        this.previousEdgeS = this.lastEdgeS;
-        this.lastEdgeS = p.edgeS;
+        const edges = this.edges;
+        edges[0] = edges[1]!;
+        edges[1] = p.edgeS;
       }
     }
     switch (this.state) {
@@ -459,7 +463,7 @@ export class Framer {
    */
   private fillHole(p: Pulse, holes: HoleRecord): FrameResult {
     const period = this.periodCount > 0 ? this.periodSumS / this.periodCount : 0;
-    const from = this.previousEdgeS;
+    const from = this.edges[0]!;
     if (!(period > 0) || this.bits === 0) return NONE;
     const missing = holes.missingBetween(from, p.edgeS);
     if (missing === 0) return NONE;
