@@ -68,8 +68,13 @@ const MIN_CLASS = 16;
 
 /** A timestamp this many sample intervals before the last one means the timestamps restarted (see `continueTime`). */
 export const RESTART_INTERVALS = 5;
-/** Timestamps this many sample intervals apart (or more) leave a hole: samples the logger lost (see `noteHole`). */
+/**
+ * Timestamps this many sample intervals apart (or more), and at least HOLE_MIN_S, leave a hole:
+ * samples the logger lost (see `noteHole`). Samples that shared the timestamp before the jump
+ * (a coarse clock: milliseconds at 4 kHz, Windows' 15.6 ms ticks) account for their part of it.
+ */
 export const HOLE_INTERVALS = 4;
+const HOLE_MIN_S = 0.002;
 /** Holes remembered (the most recent ones): far more than a pulse's span can hold. */
 const HOLES = 16;
 /** Longest run of missing camera frames restored on the grid; a longer gap is a pause, not a drop. */
@@ -155,6 +160,8 @@ export class Conditioner implements HoleRecord {
    * indexed by `holes`, which counts them all. The framer asks which bits fell into one.
    */
   holes = 0;
+  /** Samples since the timestamp last moved on (see HOLE_INTERVALS). */
+  private tiedSamples = 0;
   private readonly holeStarts = new Float64Array(HOLES);
   private readonly holeEnds = new Float64Array(HOLES);
 
@@ -414,7 +421,11 @@ export class Conditioner implements HoleRecord {
       }
       const lastTime = this.lastTime;
       if (t < lastTime) t = lastTime; // timestamps never run backwards downstream
-      else if (t - lastTime >= HOLE_INTERVALS * dt && lastTime > -Infinity) this.noteHole(lastTime, t);
+      if (t > lastTime) {
+        const unexplained = t - lastTime - this.tiedSamples * dt;
+        if (unexplained >= HOLE_INTERVALS * dt && unexplained >= HOLE_MIN_S && lastTime > -Infinity) this.noteHole(lastTime, t);
+        this.tiedSamples = 0;
+      } else this.tiedSamples++;
       this.lastTime = t;
       stamps[(this.count + n) & MASK] = t;
       kept[n++] = x;

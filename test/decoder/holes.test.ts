@@ -96,6 +96,14 @@ describe('holes in the samples', () => {
     expect(lost?.type === 'sync-lost' && lost.reason).toMatch(/^3\d\d ms of samples missing \(a gap in the timestamps\)$/);
   });
 
+  it('a coarse clock is no hole: samples that share a timestamp (Windows\' 15.6 ms ticks) account for the jump after them', () => {
+    for (const seed of [930_000, 930_001, 930_004]) {
+      const cap = simulatePhotodiode(LEVELS, { timestamps: true, timestampResolutionUs: 15_600 }, seed);
+      const r = decodeSamples(cap.samples, { times: cap.times! });
+      for (const e of r.events) if (e.type === 'packet' || e.type === 'crc-failure') expect(e.quality.erasedBits).toBe(0);
+    }
+  });
+
   it('short holes cost nothing', () => {
     const c = timedCapture();
     let holed = { samples: c.samples, times: c.times };
