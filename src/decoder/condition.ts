@@ -70,11 +70,14 @@ const MIN_CLASS = 16;
 export const RESTART_INTERVALS = 5;
 /**
  * Timestamps this many sample intervals apart (or more), and at least HOLE_MIN_S, leave a hole:
- * samples the logger lost (see `noteHole`). Samples that shared the timestamp before the jump
- * (a coarse clock: milliseconds at 4 kHz, Windows' 15.6 ms ticks) account for their part of it.
+ * samples the logger lost (see `noteStep`). Samples that came with the one before them (within
+ * half an interval: a coarse clock's shared tick — milliseconds at 4 kHz, Windows' 15.6 ms — or
+ * a host that stamps a USB packet's lines as they arrive) account for their part of the jump.
  */
 export const HOLE_INTERVALS = 4;
 const HOLE_MIN_S = 0.002;
+/** Samples over which the sampling interval is measured for the hole test. */
+const HOLE_WINDOW = 256;
 /** Holes remembered (the most recent ones): far more than a pulse's span can hold. */
 const HOLES = 16;
 /** Longest run of missing camera frames restored on the grid; a longer gap is a pause, not a drop. */
@@ -160,7 +163,7 @@ export class Conditioner implements HoleRecord {
    * indexed by `holes`, which counts them all. The framer asks which bits fell into one.
    */
   holes = 0;
-  /** Samples since the timestamp last moved on (see HOLE_INTERVALS). */
+  /** Samples since the timestamp last moved on by half an interval or more (see HOLE_INTERVALS). */
   private tiedSamples = 0;
   private readonly holeStarts = new Float64Array(HOLES);
   private readonly holeEnds = new Float64Array(HOLES);
@@ -421,11 +424,7 @@ export class Conditioner implements HoleRecord {
       }
       const lastTime = this.lastTime;
       if (t < lastTime) t = lastTime; // timestamps never run backwards downstream
-      if (t > lastTime) {
-        const unexplained = t - lastTime - this.tiedSamples * dt;
-        if (unexplained >= HOLE_INTERVALS * dt && unexplained >= HOLE_MIN_S && lastTime > -Infinity) this.noteHole(lastTime, t);
-        this.tiedSamples = 0;
-      } else this.tiedSamples++;
+      if (lastTime > -Infinity) this.noteStep(t, lastTime, this.count + n);
       this.lastTime = t;
       stamps[(this.count + n) & MASK] = t;
       kept[n++] = x;
@@ -449,6 +448,26 @@ export class Conditioner implements HoleRecord {
     this.timeShift += this.lastTime + this.dt - shifted;
     this.timestampRestarts++;
     return this.lastTime + this.dt;
+  }
+
+  /**
+   * The step from the last sample (time `lastTime`) to sample `index` at time `t`: a hole if it
+   * is HOLE_INTERVALS sampling intervals and HOLE_MIN_S longer than the samples since the
+   * timestamps last moved on account for. The interval is as the timestamps run over the last
+   * HOLE_WINDOW samples (the nominal one before there are that many): a host that stamps each
+   * USB packet's lines as they arrive gives bursts, and the rate guessed from the first of them
+   * is far off.
+   */
+  private noteStep(t: number, lastTime: number, index: number): void {
+    const ref = index - 1 - HOLE_WINDOW;
+    const interval = ref >= this.oldest ? (lastTime - this.times[ref & MASK]!) / HOLE_WINDOW : this.dt;
+    if (t - lastTime < 0.5 * interval) {
+      this.tiedSamples++;
+      return;
+    }
+    const unexplained = t - lastTime - this.tiedSamples * interval;
+    this.tiedSamples = 0;
+    if (unexplained >= HOLE_INTERVALS * interval && unexplained >= HOLE_MIN_S) this.noteHole(lastTime, t);
   }
 
   /** Samples are missing between times `fromS` and `toS` (see `holes`). */

@@ -104,6 +104,18 @@ describe('holes in the samples', () => {
     }
   });
 
+  it('nor are the bursts of a host that stamps each USB packet\'s lines as they arrive', () => {
+    for (const seed of [931_000, 931_003]) {
+      const cap = simulatePhotodiode(LEVELS, { timestamps: true }, seed);
+      const t = cap.times!;
+      // Sixteen samples a packet, all stamped 10 µs apart when the packet's last one arrived.
+      const stamped = t.map((_, i) => t[Math.min(t.length - 1, (Math.floor(i / 16) + 1) * 16 - 1)]! + (i % 16) * 1e-5);
+      const r = decodeSamples(cap.samples, { times: stamped });
+      expect(r.packets.map((p) => sameBytes(p.bytes, PACKET))).toEqual([true]);
+      expect(r.packets[0]!.quality.erasedBits).toBe(0);
+    }
+  });
+
   it('short holes cost nothing', () => {
     const c = timedCapture();
     let holed = { samples: c.samples, times: c.times };
