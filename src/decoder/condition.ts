@@ -71,13 +71,15 @@ export const RESTART_INTERVALS = 5;
 /**
  * Timestamps this many sample intervals apart (or more), and at least HOLE_MIN_S, leave a hole:
  * samples the logger lost (see `noteStep`). Samples that came with the one before them (within
- * half an interval: a coarse clock's shared tick — milliseconds at 4 kHz, Windows' 15.6 ms — or
+ * a quarter interval: a coarse clock's shared tick — milliseconds at 4 kHz, Windows' 15.6 ms — or
  * a host that stamps a USB packet's lines as they arrive) account for their part of the jump.
  */
 export const HOLE_INTERVALS = 4;
 const HOLE_MIN_S = 0.002;
 /** Samples over which the sampling interval is measured for the hole test. */
 const HOLE_WINDOW = 256;
+/** A step shorter than this fraction of the sampling interval: the sample came with the one before. */
+const TIED = 0.25;
 /** Holes remembered (the most recent ones): far more than a pulse's span can hold. */
 const HOLES = 16;
 /** Longest run of missing camera frames restored on the grid; a longer gap is a pause, not a drop. */
@@ -165,6 +167,8 @@ export class Conditioner implements HoleRecord {
   holes = 0;
   /** Samples since the timestamp last moved on by half an interval or more (see HOLE_INTERVALS). */
   private tiedSamples = 0;
+  /** The hole the last step opened, which samples stamped together after it shrink (−1: none). */
+  private closingHole = -1;
   private readonly holeStarts = new Float64Array(HOLES);
   private readonly holeEnds = new Float64Array(HOLES);
 
@@ -461,13 +465,25 @@ export class Conditioner implements HoleRecord {
   private noteStep(t: number, lastTime: number, index: number): void {
     const ref = index - 1 - HOLE_WINDOW;
     const interval = ref >= this.oldest ? (lastTime - this.times[ref & MASK]!) / HOLE_WINDOW : this.dt;
-    if (t - lastTime < 0.5 * interval) {
+    // Stamped together: far closer than any interval (a hole in the window stretches the measured
+    // one, and the nominal one may be a guess from a burst; neither may make a sample's own step a tie).
+    if (t - lastTime < TIED * (interval < this.dt ? interval : this.dt)) {
       this.tiedSamples++;
+      // Samples stamped together right after a jump were late, not missing (a host stamps them
+      // as they arrive after a hiccup): each takes its interval back from the hole.
+      if (this.closingHole >= 0) {
+        const k = this.closingHole % HOLES;
+        this.holeEnds[k] = Math.max(this.holeStarts[k]!, this.holeEnds[k]! - interval);
+      }
       return;
     }
     const unexplained = t - lastTime - this.tiedSamples * interval;
     this.tiedSamples = 0;
-    if (unexplained >= HOLE_INTERVALS * interval && unexplained >= HOLE_MIN_S) this.noteHole(lastTime, t);
+    this.closingHole = -1;
+    if (unexplained >= HOLE_INTERVALS * interval && unexplained >= HOLE_MIN_S) {
+      this.closingHole = this.holes;
+      this.noteHole(lastTime, t);
+    }
   }
 
   /** Samples are missing between times `fromS` and `toS` (see `holes`). */

@@ -116,6 +116,19 @@ describe('holes in the samples', () => {
     }
   });
 
+  it('nor is a host\'s hiccup: samples stamped together when they arrive late give the jump before them back', () => {
+    const cap = simulatePhotodiode(LEVELS, { timestamps: true }, 932_000);
+    const t = Float64Array.from(cap.times!);
+    // Every 2 s the host stalls for 30 ms; the samples taken meanwhile are stamped together when they arrive.
+    for (let h = 1500; h + 40 < t.length; h += 2000) {
+      const arrive = t[h + 30]!;
+      for (let i = h; i < h + 30; i++) t[i] = arrive + (i - h) * 1e-5;
+    }
+    const r = decodeSamples(cap.samples, { times: t });
+    expect(r.packets.map((p) => sameBytes(p.bytes, PACKET))).toEqual([true]);
+    expect(r.packets[0]!.quality.erasedBits).toBe(0);
+  });
+
   it('short holes cost nothing', () => {
     const c = timedCapture();
     let holed = { samples: c.samples, times: c.times };
