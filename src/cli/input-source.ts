@@ -323,9 +323,12 @@ async function openFrames(dir: string, o: CaptureOptions): Promise<Capture> {
   const { timing, fps } = frames.info;
   if (fps === undefined) throw usageError(`${dir} has no times file or manifest saying when frames were taken: give the frame rate with --fps <n>`);
   const source: TimingSource = timing === 'fps' ? '--fps' : timing === 'times-file' ? 'times file' : 'frame manifest';
-  const { ignored } = frames.info;
-  const notice = (): string | undefined =>
-    ignored.length > 0 ? `left out ${ignored.length} PNG ${ignored.length === 1 ? 'file' : 'files'} without a frame number (${ignored.slice(0, 3).join(', ')}${ignored.length > 3 ? ', …' : ''})` : undefined;
+  const { ignored, replaced } = frames.info;
+  const warnings = [
+    ...(ignored.length > 0 ? [`left out ${ignored.length} PNG ${ignored.length === 1 ? 'file' : 'files'} without a frame number (${ignored.slice(0, 3).join(', ')}${ignored.length > 3 ? ', …' : ''})`] : []),
+    ...(replaced !== undefined ? [`--fps ${o.fps} replaces the timing of ${replaced} in ${dir}`] : []),
+  ];
+  const notice = (): string | undefined => (warnings.length > 0 ? warnings.join('; ') : undefined);
   return new VideoCapture('png', dir, frames, checkFps(fps, `${dir}'s ${source}`), source, o.roi, notice);
 }
 

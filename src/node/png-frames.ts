@@ -46,6 +46,8 @@ export interface PngFolderInfo extends LumaSourceInfo {
   readonly numbers?: Int32Array;
   /** PNG files left out: without a frame number where the others have one (a cover image). */
   readonly ignored: readonly string[];
+  /** With the caller's `fps`: the side file in the folder whose timing it replaced, if any. */
+  readonly replaced?: string;
 }
 
 export const PNG_LIMITS = { maxSide: 16384, maxFileBytes: 256 * 1024 * 1024 } as const;
@@ -229,9 +231,12 @@ export async function openPngFolder(dir: string, options: PngFolderOptions = {})
   let timing: PngFolderInfo['timing'] = 'none';
   let fps: number | undefined;
   let times: Float64Array | undefined;
+  let replaced: string | undefined;
   if (options.fps !== undefined) {
     fps = checkFps(options.fps);
     timing = 'fps';
+    const names = new Set(entries.filter((e) => e.isFile()).map((e) => e.name));
+    replaced = [...TIMES_FILES, 'manifest.json'].find((name) => names.has(name));
   } else {
     for (const name of TIMES_FILES) {
       const text = await readSideFile(join(dir, name), name);
@@ -263,6 +268,7 @@ export async function openPngFolder(dir: string, options: PngFolderOptions = {})
     ...(times ? { times } : {}),
     ...(numbers ? { numbers } : {}),
     ignored,
+    ...(replaced ? { replaced } : {}),
   };
   return new PngFolderReader(info, options);
 }
