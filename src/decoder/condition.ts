@@ -165,7 +165,7 @@ export class Conditioner implements HoleRecord {
    * indexed by `holes`, which counts them all. The framer asks which bits fell into one.
    */
   holes = 0;
-  /** Samples since the timestamp last moved on by half an interval or more (see HOLE_INTERVALS). */
+  /** Samples stamped together with the one before since the timestamps last moved on (see `noteStep`). */
   private tiedSamples = 0;
   /** The hole the last step opened, which samples stamped together after it shrink (−1: none). */
   private closingHole = -1;

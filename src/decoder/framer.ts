@@ -464,7 +464,7 @@ export class Framer {
   private fillHole(p: Pulse, holes: HoleRecord): FrameResult {
     const period = this.periodCount > 0 ? this.periodSumS / this.periodCount : 0;
     const from = this.edges[0]!;
-    if (!(period > 0) || this.bits === 0) return NONE;
+    if (!(period > 0)) return NONE;
     const missing = holes.missingBetween(from, p.edgeS);
     if (missing === 0) return NONE;
     const holeFromS = HOLE_SPAN[0]!;
@@ -473,7 +473,7 @@ export class Framer {
     const lost = Math.max(0, Math.min(Math.floor((p.edgeS - from) / period - (LOST_BIT_PERIODS - 1)), Math.ceil(missing / frame - 0.5)));
     if (lost > MAX_ERASED) return this.lose(`${Math.round(1000 * missing)} ms of samples missing (a gap in the timestamps)`, holeFromS);
     const merged = lost > 0 && holeFromS < from + 1.5 * frame;
-    if (merged && this.soft[this.bits - 1] !== 0) {
+    if (merged && this.bits > 0 && this.soft[this.bits - 1] !== 0) {
       this.soft[this.bits - 1] = 0;
       this.erased++;
     }
