@@ -26,6 +26,7 @@ import { openY4M } from '../node/y4m.js';
 import { BlinkUpError, ErrorCode } from '../packet/errors.js';
 import type { CliContext } from './context.js';
 import { usageError } from './errors.js';
+import { untilInterrupted } from './interruptible.js';
 
 export const CAPTURE_FORMATS = ['csv', 'u16le', 'f32le', 'y4m', 'png'] as const;
 export type CaptureFormat = (typeof CAPTURE_FORMATS)[number];
@@ -98,6 +99,7 @@ export function foundRegionCoverage(capture: Capture): number | undefined {
 
 /** Prints what the user should know about an input once it was read (see `Capture.warning`) to stderr. */
 export function warnAboutInput(capture: Capture, ctx: CliContext): void {
+  if (ctx.interrupted === true) ctx.stderr.write('blinkup: warning: interrupted: decoded what was read until then\n');
   if (capture.warning !== undefined) ctx.stderr.write(`blinkup: warning: ${capture.warning}\n`);
 }
 
@@ -106,7 +108,7 @@ export async function openCapture(path: string, options: CaptureOptions, ctx: Cl
   checkRates(options);
   if (path === '-') {
     if (options.format === 'png') throw usageError('PNG frames are read from a folder, not from stdin');
-    const { head, stream } = await peek(byteChunks(ctx.stdin), HEAD_BYTES);
+    const { head, stream } = await peek(untilInterrupted(byteChunks(ctx.stdin), ctx), HEAD_BYTES);
     return openStream(options.format ?? sniff(head, 'stdin'), 'stdin', stream, options);
   }
   const info = await stat(path).catch((err: NodeJS.ErrnoException) => {
@@ -121,7 +123,7 @@ export async function openCapture(path: string, options: CaptureOptions, ctx: Cl
   const extension = extname(path).toLowerCase();
   if (options.format === undefined && CONTAINER_EXTENSIONS[extension]) throw notAContainerReader(CONTAINER_EXTENSIONS[extension]!, path);
   const format = options.format ?? EXTENSIONS[extension];
-  const { head, stream } = await peek(fileChunks(path), HEAD_BYTES);
+  const { head, stream } = await peek(untilInterrupted(fileChunks(path), ctx), HEAD_BYTES);
   // A video or an image named .y4m (a renamed MP4): say what it is, not only that it is no Y4M.
   if (format === 'y4m' && options.format === undefined && !startsWithY4M(head)) {
     const foreign = foreignInput(head, path);

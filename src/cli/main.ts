@@ -9,4 +9,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 });
 
 // exitCode rather than exit(): lets stdout drain when it is a pipe.
-process.exitCode = await run(process.argv.slice(2), processContext());
+const ctx = processContext();
+process.exitCode = await run(process.argv.slice(2), ctx);
+// A Ctrl-C ended a capture still flowing in: its read, still pending, must not keep the process alive.
+if (ctx.interrupted === true) process.stdin.destroy();
