@@ -12,24 +12,28 @@ export async function* untilInterrupted<T>(source: AsyncIterable<T>, ctx: CliCon
     return;
   }
   const iterator = source[Symbol.asyncIterator]();
-  let stop = (): void => {};
-  const stopped = new Promise<'stopped'>((resolve) => {
-    stop = () => resolve('stopped');
+  let stopRequested = false;
+  // Wakes the read being waited for. A fresh promise each read: one promise raced against every
+  // read would hold each read's result (every chunk of the input) until the end.
+  let wake = (): void => {};
+  const unregister = ctx.onInterrupt(() => {
+    stopRequested = true;
+    wake();
   });
-  const unregister = ctx.onInterrupt(stop);
   try {
-    for (;;) {
+    while (!stopRequested) {
       const next = iterator.next();
       // The read may settle (or fail, its stream torn down) after the interrupt: nobody waits for it then.
       next.catch(() => {});
+      const stopped = new Promise<'stopped'>((resolve) => {
+        wake = () => resolve('stopped');
+      });
       const result = await Promise.race([next, stopped]);
-      if (result === 'stopped') {
-        ctx.interrupted = true;
-        return;
-      }
+      if (result === 'stopped') break;
       if (result.done) return;
       yield result.value;
     }
+    ctx.interrupted = true;
   } finally {
     unregister();
     // Not awaited: a read still pending on a pipe may never end.
