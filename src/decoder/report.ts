@@ -208,8 +208,8 @@ export class ReportBuilder {
     const { black, grey, white, fullScale, noiseRms } = inputs;
     const swing = white - black;
     let nominal = nearestNominalFps(this.roughFps);
-    const samplesPerRefresh = (rate: { fps: number; refreshesPerFrame: number }): number => 1 / (inputs.sampleIntervalS * rate.fps * rate.refreshesPerFrame);
-    const coarse = samplesPerRefresh(nominal) < MIN_SAMPLES_PER_REFRESH;
+    const samplesPerRefresh = 1 / (inputs.sampleIntervalS * nominal.fps * nominal.refreshesPerFrame);
+    const coarse = samplesPerRefresh < MIN_SAMPLES_PER_REFRESH;
     if (coarse) nominal = nearestNominalFps(this.quantisedFps);
     const { fps, held } = this.timing(nominal, coarse);
     const rmsResidual = this.residuals > 1 ? Math.sqrt(this.residualSq / this.residuals) : Number.NaN;
