@@ -552,7 +552,7 @@ export class TriLevelDecoder {
     const last = this.lastPacket;
     if (last !== null && last.startS <= framer.endS && framer.startS <= last.endS) return;
     const bytes = hardBytes(framer.soft, nbits);
-    const check = checkSoftPacket(framer.soft, nbits, this.repair);
+    const check = checkSoftPacket(bytes, framer.soft, nbits, this.repair);
     const quality = this.quality(framer, framer.soft, nbits);
     const base = { startS: framer.startS, endS: framer.endS, quality, combined: 1 };
     if (check.ok) {
@@ -603,7 +603,7 @@ export class TriLevelDecoder {
     const length = framer.byteAt(0);
     const quality = this.quality(framer, soft, nbits);
     const bytes = hardBytes(soft, nbits);
-    const check = checkSoftPacket(soft, nbits, this.repair);
+    const check = checkSoftPacket(bytes, soft, nbits, this.repair);
     const base = { startS: framer.startS, endS: framer.endS, quality };
     if (check.ok) {
       this.emitPacket({ type: 'packet', payload: check.payload, bytes, ...base, repairedBits: 0, combined: 1 }, length);
@@ -652,7 +652,7 @@ export class TriLevelDecoder {
     const { sum, weight, copies } = this.combiner.add(length, soft, nbits, bits, hints);
     if (copies < 2) return;
     const combinedBytes = hardBytes(sum, nbits);
-    const combined = checkSoftPacket(sum, nbits, this.repair);
+    const combined = checkSoftPacket(combinedBytes, sum, nbits, this.repair);
     if (combined.ok) {
       this.emitPacket({ type: 'packet', payload: combined.payload, bytes: combinedBytes, ...base, repairedBits: 0, combined: copies }, length);
       return;

@@ -56,14 +56,14 @@ export function checkPacket(bytes: Uint8Array): CheckResult {
 }
 
 /**
- * `checkPacket` of the packet the soft bits decide, for soft bits that may hold erasures: bits
+ * `checkPacket` of `bytes`, the packet the soft bits decide (`hardBytes`), for soft bits that may hold erasures: bits
  * with no evidence at all (0, where a hole in the samples swallowed their pulses; Framer.fillHole).
  * Their hard decision is a guess, and a CRC match on guesses is one try of several — a 1-in-1024
  * lottery each. So such a packet is accepted only where the repair would search anyway: the
  * erased and doubtful bits after the length byte at most `limits.candidates`, every other bit sure.
  */
-export function checkSoftPacket(soft: ArrayLike<number>, nbits: number, limits: RepairOptions): CheckResult {
-  const check = checkPacket(hardBytes(soft, nbits));
+export function checkSoftPacket(bytes: Uint8Array, soft: ArrayLike<number>, nbits: number, limits: RepairOptions): CheckResult {
+  const check = checkPacket(bytes);
   if (!check.ok) return check;
   let erased = 0;
   let lengthGuessed = false;

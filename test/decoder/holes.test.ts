@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { simulatePhotodiode } from '../../src/channel/index.js';
 import { decodeSamples } from '../../src/decoder/index.js';
-import { checkSoftPacket, ERASED_BITS, DEFAULT_REPAIR } from '../../src/decoder/repair.js';
+import { checkSoftPacket, DEFAULT_REPAIR, ERASED_BITS, hardBytes } from '../../src/decoder/repair.js';
 import { toLevels } from '../../src/line/index.js';
 import { encodePacket } from '../../src/packet/index.js';
 import { BASIC, sameBytes } from './helpers.js';
@@ -156,28 +156,28 @@ describe('checkSoftPacket', () => {
     const soft = sure();
     soft[zeros[3]!] = 0;
     soft[zeros[50]!] = 0;
-    expect(checkSoftPacket(soft, soft.length, DEFAULT_REPAIR).ok).toBe(true);
+    expect(checkSoftPacket(hardBytes(soft, soft.length), soft, soft.length, DEFAULT_REPAIR).ok).toBe(true);
   });
 
   it('refuses one whose CRC holds only on more guesses than the repair would try', () => {
     const soft = sure();
     for (const k of [3, 50, 90]) soft[zeros[k]!] = 0;
-    expect(checkSoftPacket(soft, soft.length, DEFAULT_REPAIR)).toMatchObject({ ok: false, code: ERASED_BITS, reason: '3 bits erased where samples were missing, too many to fill in with confidence' });
+    expect(checkSoftPacket(hardBytes(soft, soft.length), soft, soft.length, DEFAULT_REPAIR)).toMatchObject({ ok: false, code: ERASED_BITS, reason: '3 bits erased where samples were missing, too many to fill in with confidence' });
   });
 
   it('refuses a guess in the length byte, or next to a bit in doubt', () => {
     const length = sure();
     length[0] = 0; // the length byte's top bit is 0
-    expect(checkSoftPacket(length, length.length, DEFAULT_REPAIR).ok).toBe(false);
+    expect(checkSoftPacket(hardBytes(length, length.length), length, length.length, DEFAULT_REPAIR).ok).toBe(false);
     const doubt = sure();
     doubt[zeros[3]!] = 0;
     doubt[100] = doubt[100]! * 0.4; // neither sure nor in doubt: the error may be anywhere
-    expect(checkSoftPacket(doubt, doubt.length, DEFAULT_REPAIR).ok).toBe(false);
+    expect(checkSoftPacket(hardBytes(doubt, doubt.length), doubt, doubt.length, DEFAULT_REPAIR).ok).toBe(false);
   });
 
   it('leaves a packet without erasures to the CRC and the parser alone', () => {
     const soft = sure();
     soft[100] = soft[100]! * 0.1;
-    expect(checkSoftPacket(soft, soft.length, DEFAULT_REPAIR).ok).toBe(true);
+    expect(checkSoftPacket(hardBytes(soft, soft.length), soft, soft.length, DEFAULT_REPAIR).ok).toBe(true);
   });
 });
