@@ -308,15 +308,12 @@ async function openVideo(name: string, bytes: AsyncIterable<Uint8Array>, o: Capt
   // A video cut off mid-frame (ffmpeg stopped, a full disk) still gives the frames before the cut.
   const video = await openY4M(bytes, { endAtTruncatedFrame: true });
   const { fps } = video.info;
-  const truncation = (): string | undefined => video.truncation;
-  if (o.fps !== undefined) {
-    // The header's rate is usually right (ffmpeg writes it): say when --fps replaces it.
-    const override = fps !== undefined && Math.abs(o.fps - fps) > 1e-3 * fps ? `--fps ${o.fps} replaces the ${Number(fps.toPrecision(6))} fps of ${name}'s header` : undefined;
-    const notice = (): string | undefined => [override, video.truncation].filter((w) => w !== undefined).join('; ') || undefined;
-    return new VideoCapture('y4m', name, retimed(video, o.fps), o.fps, '--fps', o.roi, notice);
-  }
+  // The header's rate is usually right (ffmpeg writes it): say when --fps replaces it.
+  const override = o.fps !== undefined && fps !== undefined && Math.abs(o.fps - fps) > 1e-3 * fps ? `--fps ${o.fps} replaces the ${Number(fps.toPrecision(6))} fps of ${name}'s header` : undefined;
+  const notice = (): string | undefined => warnings(override, video.truncation);
+  if (o.fps !== undefined) return new VideoCapture('y4m', name, retimed(video, o.fps), o.fps, '--fps', o.roi, notice);
   if (fps === undefined) throw usageError(`${name} states no frame rate: give it with --fps <n>`);
-  return new VideoCapture('y4m', name, video, checkFps(fps, `${name}'s header`), 'video header', o.roi, truncation);
+  return new VideoCapture('y4m', name, video, checkFps(fps, `${name}'s header`), 'video header', o.roi, notice);
 }
 
 async function openFrames(dir: string, o: CaptureOptions): Promise<Capture> {
@@ -326,12 +323,18 @@ async function openFrames(dir: string, o: CaptureOptions): Promise<Capture> {
   if (fps === undefined) throw usageError(`${dir} has no times file or manifest saying when frames were taken: give the frame rate with --fps <n>`);
   const source: TimingSource = timing === 'fps' ? '--fps' : timing === 'times-file' ? 'times file' : 'frame manifest';
   const { ignored, replaced } = frames.info;
-  const warnings = [
-    ...(ignored.length > 0 ? [`left out ${ignored.length} PNG ${ignored.length === 1 ? 'file' : 'files'} without a frame number (${ignored.slice(0, 3).join(', ')}${ignored.length > 3 ? ', …' : ''})`] : []),
-    ...(replaced !== undefined ? [`--fps ${o.fps} replaces the timing of ${replaced} in ${dir}`] : []),
-  ];
-  const notice = (): string | undefined => (warnings.length > 0 ? warnings.join('; ') : undefined);
+  const notice = (): string | undefined =>
+    warnings(
+      ignored.length > 0 ? `left out ${ignored.length} PNG ${ignored.length === 1 ? 'file' : 'files'} without a frame number (${ignored.slice(0, 3).join(', ')}${ignored.length > 3 ? ', …' : ''})` : undefined,
+      replaced !== undefined ? `--fps ${o.fps} replaces the timing of ${replaced} in ${dir}` : undefined,
+    );
   return new VideoCapture('png', dir, frames, checkFps(fps, `${dir}'s ${source}`), source, o.roi, notice);
+}
+
+/** The warnings that apply, as one line (undefined when none does). */
+function warnings(...found: (string | undefined)[]): string | undefined {
+  const text = found.filter((w) => w !== undefined).join('; ');
+  return text === '' ? undefined : text;
 }
 
 function checkFps(fps: number, where: string): number {
