@@ -176,6 +176,15 @@ export interface SegmentSink {
 const D2_MEDIAN_TO_SIGMA = 1 / (0.6745 * Math.sqrt(6));
 /** Relative step of the running median of |second difference|. */
 const NOISE_STEP = 0.04;
+/**
+ * Measurements whose median seeds the running median. One alone may be an edge's curvature or a
+ * noise peak several times the typical: with noisy light the running median then started far
+ * too high, and at 4 % a step (measured only in dark gaps) took seconds to come down — long
+ * enough for the framer to judge a whole preamble too weak for the noise.
+ */
+const NOISE_SEEDS = 9;
+/** `noiseMedian` once NOISE_SEEDS seeds were kept: their median is due (see `process`). */
+const SEEDS_KEPT = -1 - NOISE_SEEDS;
 
 export class PulseSegmenter {
   private readonly history: Conditioner;
@@ -196,8 +205,12 @@ export class PulseSegmenter {
   private next = 0;
   private hi = -Infinity;
   private lo = Infinity;
-  /** Running median of |second difference| of the raw samples in dark gaps (−1 until seeded). */
+  /**
+   * Running median of |second difference| of the raw samples in dark gaps. Negative until seeded:
+   * −1 − the number of seeds kept in `noiseSeeds` (SEEDS_KEPT once all are).
+   */
   private noiseMedian = -1;
+  private readonly noiseSeeds = new Float64Array(NOISE_SEEDS);
   /** While locked: samples after a peak with no new pulse before the pulse is closed anyway. */
   private gapTimeout = Infinity;
   /** While locked at a camera's few samples per frame: the learned valley and grey levels (else NaN). */
@@ -325,8 +338,10 @@ export class PulseSegmenter {
         if (s < darkBelow && (n & 3) < stride && n >= 2 && smooth[(n - 1) & MASK]! < darkBelow && smooth[(n - 2) & MASK]! < darkBelow) {
           const d2 = values[n & MASK]! - 2 * values[(n - 1) & MASK]! + values[(n - 2) & MASK]!;
           const a = d2 < 0 ? -d2 : d2;
-          if (median < 0) median = a;
-          else if (a > median) median = median > 0 ? median * (1 + NOISE_STEP) : a * NOISE_STEP;
+          if (median < 0) {
+            // A seed, kept until the piece ends (no call here: one in this loop costs every sample).
+            if (median > SEEDS_KEPT) this.noiseSeeds[-1 - median--] = a;
+          } else if (a > median) median = median > 0 ? median * (1 + NOISE_STEP) : a * NOISE_STEP;
           else if (a < median) median *= 1 - NOISE_STEP;
         }
         if (rising) {
@@ -387,6 +402,7 @@ export class PulseSegmenter {
       this.handOver(closed, n, sink);
       this.next = n + stride;
     }
+    if (this.noiseMedian === SEEDS_KEPT) this.noiseMedian = middleOf(this.noiseSeeds);
     this.last = smooth[(to - 1) & MASK]!;
   }
 
@@ -528,6 +544,11 @@ export class PulseSegmenter {
     this.unlock();
     this.openEmpty = true;
   }
+}
+
+/** The median of an odd number of values (sorted in place). */
+function middleOf(values: Float64Array): number {
+  return values.sort()[values.length >> 1]!;
 }
 
 /**

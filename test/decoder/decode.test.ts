@@ -97,6 +97,25 @@ describe('decodeSamples on simulated captures', () => {
     expect(result.packets.length + result.failures.length).toBe(3);
   });
 
+  it('decodes through sample noise of 60–130 LSB (1.5–3 % of a 12-bit full scale)', () => {
+    // The noise is measured in the dark gaps; it was once seeded by its first measurement alone,
+    // which could be an edge's curvature or a noise peak. Starting several times too high, it came
+    // down too slowly, and the framer judged the whole preamble too weak for the noise: these
+    // seeds decoded nothing (130 LSB: 5 of the 30).
+    const cases = [
+      { noiseLsb: 60, seeds: [5] },
+      { noiseLsb: 100, seeds: [21] },
+      { noiseLsb: 130, seeds: Array.from({ length: 30 }, (_, k) => k + 1) },
+    ];
+    for (const { noiseLsb, seeds } of cases) {
+      const failed = seeds.filter((seed) => {
+        const cap = capture({ noiseLsb }, seed);
+        return decodeSamples(cap.samples, { sampleRate: cap.sampleRate }).packets.length === 0;
+      });
+      expect({ noiseLsb, failed }).toEqual({ noiseLsb, failed: [] });
+    }
+  });
+
   it('decodes from timestamps alone (no sample rate), with jitter and stalls', () => {
     const cap = capture({ timestamps: true, jitterUs: 200, gapRatePerS: 0.5, samplerClockPpm: 12_000 }, 5);
     const result = decodeSamples(cap.samples, { times: cap.times! });
