@@ -406,6 +406,7 @@ export class TriLevelDecoder {
     this.judgedWhite = levels.white;
     const continues = p.period < CONTINUING_PERIODS * levels.period;
     if (this.failedCopy.open) this.extendFailedCopy(p, continues);
+    levels.sharedGain = cond.pwm !== true;
     const result = framer.push(p, levels);
     // Black, for the report: the darkest light before the preamble, if the gaps never got there.
     if (before === HUNT && framer.state !== HUNT) levels.black = Math.min(levels.floor, seg.bottom);

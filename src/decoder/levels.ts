@@ -14,6 +14,17 @@ import type { Pulse } from './pulses.js';
 /** How fast levels follow the data: weight of each new pulse (≈ 1/20: a time constant of 20 pulses). */
 const TRACK_RATE = 0.05;
 /**
+ * A decided pulse moves the other level too (see `track`) only if its value lies this share of
+ * the grey/white gap beyond their midpoint — PWM beating with the sampler, a slow pixel's
+ * afterglow, put values near the threshold — …
+ */
+const SURE_SHARE = 0.35;
+/**
+ * …and only while grey stands this share of white's height above the floor: where a camera's
+ * blur fills the gaps nearly to grey, grey's small height says nothing of the gain.
+ */
+const MIN_GREY_SHARE = 0.2;
+/**
  * With relative noise (PWM dimming), where the threshold lies between grey and white, as a share
  * of their log ratio above the floor (½ would be their geometric mean). The errors are lopsided:
  * a pulse value is read from the bursts' peaks the sampler caught, and a white whose frame the
@@ -45,6 +56,8 @@ export class LevelTracker {
    * white are then compared by ratio, and the threshold is their geometric mean above the floor.
    */
   relativeNoise = false;
+  /** Grey and white move together as one gain (see `track`); off under PWM dimming. */
+  sharedGain = true;
 
   /** Learned from a preamble run: mean grey value, valley, smoothed amplitude and typical period. */
   learnPreamble(grey: number, floor: number, amplitude: number, period: number): void {
@@ -109,9 +122,25 @@ export class LevelTracker {
     const floor = p.floor;
     const amplitude = p.peak - p.floor;
     const period = clock ? p.period : Number.NaN;
-    if (bit) this.white += TRACK_RATE * (value - this.white);
-    else {
-      this.grey += TRACK_RATE * (value - this.grey);
+    // Drift (auto-brightness, a moving hand) scales all the screen's light above the floor at
+    // once: the level not seen moves by the same factor as the one seen, so both follow however
+    // long a run of one bit (before, a 30 %-a-second drift lost one capture in five). Not under
+    // PWM dimming, whose pulse values beat with the sampler: one level's error would move both.
+    const floorNow = this.floor;
+    const shared =
+      this.sharedGain === true &&
+      this.grey - floorNow > MIN_GREY_SHARE * (this.white - floorNow) &&
+      Math.abs(value - 0.5 * (this.grey + this.white)) > SURE_SHARE * (this.white - this.grey);
+    if (bit) {
+      const white = this.white + TRACK_RATE * (value - this.white);
+      const gain = (white - floorNow) / (this.white - floorNow);
+      if (shared && gain > 0 && gain < 2) this.grey = floorNow + gain * (this.grey - floorNow);
+      this.white = white;
+    } else {
+      const grey = this.grey + TRACK_RATE * (value - this.grey);
+      const gain = (grey - floorNow) / (this.grey - floorNow);
+      if (shared && gain > 0 && gain < 2) this.white = floorNow + gain * (this.white - floorNow);
+      this.grey = grey;
       this.amplitude += TRACK_RATE * (amplitude - this.amplitude);
     }
     this.floor += TRACK_RATE * (floor - this.floor);

@@ -116,6 +116,16 @@ describe('decodeSamples on simulated captures', () => {
     }
   });
 
+  it('follows light that drifts by 30 % a second (auto-brightness, a moving hand)', () => {
+    // Grey and white follow as one gain; when each followed only its own pulses, a long run of one
+    // bit left the other behind: 6 of these 20 seeds failed their CRC or slipped.
+    const failed = Array.from({ length: 20 }, (_, k) => k + 1).filter((seed) => {
+      const cap = capture({ driftPerS: 0.3 }, seed);
+      return decodeSamples(cap.samples, { sampleRate: cap.sampleRate }).packets.length === 0;
+    });
+    expect(failed).toEqual([]);
+  });
+
   it('decodes from timestamps alone (no sample rate), with jitter and stalls', () => {
     const cap = capture({ timestamps: true, jitterUs: 200, gapRatePerS: 0.5, samplerClockPpm: 12_000 }, 5);
     const result = decodeSamples(cap.samples, { times: cap.times! });

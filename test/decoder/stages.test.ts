@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { inferFullScale, smoothingLength } from '../../src/decoder/condition.js';
 import { RepetitionCombiner } from '../../src/decoder/combine.js';
 import { LevelTracker } from '../../src/decoder/levels.js';
+import { Pulse } from '../../src/decoder/pulses.js';
 import { checkPacket, hardBytes, repairLimits, repairPacket, DEFAULT_REPAIR, MAX_REPAIR } from '../../src/decoder/repair.js';
 import { nearestNominalFps } from '../../src/decoder/report.js';
 import { confidence, softValue, SOFT_LIMIT } from '../../src/decoder/slicer.js';
@@ -120,6 +121,50 @@ describe('slicing', () => {
     expect(softValue(Number.NaN, levels)).toBe(0);
     expect(confidence(-0.4)).toBeCloseTo(0.4);
     expect(confidence(3)).toBe(1);
+  });
+});
+
+describe('level tracking', () => {
+  /** A decided pulse of value `late` over a floor of 10. */
+  function pulse(late: number): Pulse {
+    const p = new Pulse();
+    p.late = late;
+    p.floor = 10;
+    p.peak = late;
+    p.period = 33;
+    return p;
+  }
+  /** Levels learned at grey 100, white 190 over a floor of 10, then greys as the light rises by 20 % and stays there. */
+  function afterBrighterGreys(sharedGain: boolean): LevelTracker {
+    const levels = new LevelTracker();
+    levels.learnPreamble(100, 10, 90, 33);
+    levels.learnWhite(190);
+    levels.sharedGain = sharedGain;
+    for (let k = 0; k < 200; k++) levels.track(0, pulse(10 + 90 * (1 + 0.2 * Math.min(1, k / 100))), true);
+    return levels;
+  }
+
+  it('moves white with grey: drift scales all the light above the floor', () => {
+    const levels = afterBrighterGreys(true);
+    expect(levels.grey).toBeCloseTo(118, 0);
+    expect(Math.abs(levels.white - (10 + 1.2 * 180))).toBeLessThan(2);
+  });
+
+  it('leaves white alone under PWM dimming, and while grey stands barely above the floor', () => {
+    expect(afterBrighterGreys(false).white).toBe(190);
+    const blurred = new LevelTracker();
+    blurred.learnPreamble(15, 10, 5, 33); // a camera's blur fills the gaps nearly to grey
+    blurred.learnWhite(190);
+    for (let k = 0; k < 60; k++) blurred.track(0, pulse(16), true);
+    expect(blurred.white).toBe(190);
+  });
+
+  it('moves white only for greys decided surely: a value near the threshold may be a misread white', () => {
+    const levels = new LevelTracker();
+    levels.learnPreamble(100, 10, 90, 33);
+    levels.learnWhite(190);
+    for (let k = 0; k < 20; k++) levels.track(0, pulse(140), true);
+    expect(levels.white).toBe(190);
   });
 });
 
