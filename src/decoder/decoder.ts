@@ -320,6 +320,7 @@ export class TriLevelDecoder {
         ? cond.processStored(to - from, times === null ? null : flicker.times, flicker.readingsMax, chunk, from)
         : cond.process(chunk, times, from, to);
     this.levels.noise = seg.noise;
+    this.levels.pwm = cond.pwm;
     seg.process(first, cond.count, this.sink);
     if (this.sequence) this.runSequence(st);
     else if (st.watch && this.steadyClock(st) && st.watch.scan(cond, cond.count, seg.noise)) this.startSequenceAtBreak(st, st.watch);
@@ -406,7 +407,6 @@ export class TriLevelDecoder {
     this.judgedWhite = levels.white;
     const continues = p.period < CONTINUING_PERIODS * levels.period;
     if (this.failedCopy.open) this.extendFailedCopy(p, continues);
-    levels.sharedGain = cond.pwm !== true;
     const result = framer.push(p, levels);
     // Black, for the report: the darkest light before the preamble, if the gaps never got there.
     if (before === HUNT && framer.state !== HUNT) levels.black = Math.min(levels.floor, seg.bottom);

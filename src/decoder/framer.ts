@@ -48,8 +48,19 @@ export const MIN_PREAMBLE = 10;
 const RUN_INTERVALS = 7;
 /** The clock is at least this fraction of the shortest mean of three intervals in a row (see PreambleRun.medianInterval). */
 const JITTER_FLOOR = 0.85;
-/** A pulse this many grey heights above the floor is white (#bf white ≈ 1.9 grey, #9f ≈ 2.9). */
+/**
+ * A pulse this many grey heights above the floor is white: #bf white is ≈ 1.9 grey in light, #9f
+ * ≈ 2.9 — but only ≈ 1.33 and 1.6 in gamma-encoded values (a camera's or an image's brightness
+ * not linearised, the encoder's own frame codes). So the bar is WHITE_RATIO, lowered toward
+ * CLEAN_WHITE_RATIO where the preamble's greys are steady: a white must stand WHITE_SPREADS mean
+ * deviations of the greys above grey, so that noise or a slow pixel never makes a grey white.
+ * Under PWM dimming, where a grey's value beats with the sampler, the bar stays up.
+ */
 const WHITE_RATIO = 1.35;
+const CLEAN_WHITE_RATIO = 1.2;
+const WHITE_SPREADS = 8;
+/** Greys the spread is measured over before the bar may come down. */
+const SPREAD_GREYS = 4;
 /** Below this many grey heights a pulse is no grey pulse. */
 const MIN_GREY_RATIO = 0.5;
 /** The magic after its first 1. */
@@ -227,6 +238,8 @@ export class Framer {
   private magicPos = 0;
   /** Grey pulses seen since the preamble locked, and misread ones in a row. */
   private greysSeen = 0;
+  /** Mean absolute deviation of the preamble's grey values from grey (see WHITE_SPREADS). */
+  private greySpread = 0;
   private misses = 0;
   private readonly run = new PreambleRun();
 
@@ -323,7 +336,7 @@ export class Framer {
       // Before the magic's first white, "white" is anything that much brighter than grey.
       ref.whiteKnown = levels.white === levels.white;
       if (ref.whiteKnown) levels.storeThreshold(ref);
-      else ref.threshold = levels.floor + WHITE_RATIO * (levels.grey - levels.floor);
+      else ref.threshold = levels.floor + this.whiteRatio(levels) * (levels.grey - levels.floor);
     }
     return ref;
   }
@@ -375,12 +388,20 @@ export class Framer {
       levels.learnPreamble(run.top, run.floor, run.amplitude, run.period);
       this.startS = run.startS;
       this.greysSeen = 0;
+      this.greySpread = 0;
       this.misses = 0;
       this.periodSumS = 0;
       this.periodCount = 0;
       this.state = PREAMBLE;
     }
     return NONE;
+  }
+
+  /** Grey heights above the floor a preamble pulse must reach to be taken for white (see WHITE_RATIO). */
+  private whiteRatio(levels: LevelTracker): number {
+    if (levels.pwm === true || this.greysSeen < SPREAD_GREYS) return WHITE_RATIO;
+    const bar = 1 + (WHITE_SPREADS * this.greySpread) / (levels.grey - levels.floor);
+    return bar > WHITE_RATIO ? WHITE_RATIO : bar < CLEAN_WHITE_RATIO ? CLEAN_WHITE_RATIO : bar;
   }
 
   private preamble(p: Pulse, levels: LevelTracker): FrameResult {
@@ -401,7 +422,7 @@ export class Framer {
     // At a camera's one sample per frame a grey held a refresh longer fills two samples and
     // looks brighter; a pulse that long is not taken for the magic's first white.
     const held = levels.period < 2 * ONE_SAMPLE_PER_FRAME && p.period > HELD_PERIOD * levels.period;
-    if (r > WHITE_RATIO && !held) {
+    if (r > this.whiteRatio(levels) && !held) {
       levels.learnWhite(p.late);
       this.decision = 2;
       this.confidence = 1;
@@ -410,6 +431,7 @@ export class Framer {
     } else if (!held) {
       this.decision = 1;
       this.greysSeen++;
+      this.greySpread += (Math.abs(p.late - levels.grey) - this.greySpread) / this.greysSeen;
       levels.track(0, p, true);
     } else {
       this.decision = 1;

@@ -56,8 +56,8 @@ export class LevelTracker {
    * white are then compared by ratio, and the threshold is their geometric mean above the floor.
    */
   relativeNoise = false;
-  /** Grey and white move together as one gain (see `track`); off under PWM dimming. */
-  sharedGain = true;
+  /** The light comes in PWM bursts (the conditioner's finding, set by the decoder once a piece). */
+  pwm = false;
 
   /** Learned from a preamble run: mean grey value, valley, smoothed amplitude and typical period. */
   learnPreamble(grey: number, floor: number, amplitude: number, period: number): void {
@@ -128,7 +128,7 @@ export class LevelTracker {
     // PWM dimming, whose pulse values beat with the sampler: one level's error would move both.
     const floorNow = this.floor;
     const shared =
-      this.sharedGain === true &&
+      this.pwm !== true &&
       this.grey - floorNow > MIN_GREY_SHARE * (this.white - floorNow) &&
       Math.abs(value - 0.5 * (this.grey + this.white)) > SURE_SHARE * (this.white - this.grey);
     if (bit) {
@@ -155,5 +155,6 @@ export class LevelTracker {
   reset(): void {
     this.grey = this.white = this.floor = this.black = this.amplitude = this.period = Number.NaN;
     this.relativeNoise = false;
+    this.pwm = false;
   }
 }

@@ -126,6 +126,21 @@ describe('decodeSamples on simulated captures', () => {
     expect(failed).toEqual([]);
   });
 
+  it('decodes levels given as gamma-encoded codes (0, 191, 255): the encoder\'s frames, brightness not linearised', () => {
+    // #bf's white is 1.33 grey heights above black in codes (1.9 in light); white was once taken
+    // to need 1.35, and such a capture decoded nothing.
+    const levels = toLevels(encodePacket(BASIC));
+    const rate = 1000;
+    const samples = new Float64Array(Math.round((levels.length / 60 + 1) * rate));
+    for (let i = 0; i < samples.length; i++) {
+      const frame = Math.floor((i / rate - 0.5) * 60);
+      samples[i] = [0, 191, 255][frame >= 0 && frame < levels.length ? levels[frame]! : 0]!;
+    }
+    const result = decodeSamples(samples, { sampleRate: rate });
+    expect(result.packets).toHaveLength(1);
+    expect(sameBytes(result.packets[0]!.bytes, encodePacket(BASIC))).toBe(true);
+  });
+
   it('decodes from timestamps alone (no sample rate), with jitter and stalls', () => {
     const cap = capture({ timestamps: true, jitterUs: 200, gapRatePerS: 0.5, samplerClockPpm: 12_000 }, 5);
     const result = decodeSamples(cap.samples, { times: cap.times! });

@@ -135,23 +135,23 @@ describe('level tracking', () => {
     return p;
   }
   /** Levels learned at grey 100, white 190 over a floor of 10, then greys as the light rises by 20 % and stays there. */
-  function afterBrighterGreys(sharedGain: boolean): LevelTracker {
+  function afterBrighterGreys(pwm: boolean): LevelTracker {
     const levels = new LevelTracker();
     levels.learnPreamble(100, 10, 90, 33);
     levels.learnWhite(190);
-    levels.sharedGain = sharedGain;
+    levels.pwm = pwm;
     for (let k = 0; k < 200; k++) levels.track(0, pulse(10 + 90 * (1 + 0.2 * Math.min(1, k / 100))), true);
     return levels;
   }
 
   it('moves white with grey: drift scales all the light above the floor', () => {
-    const levels = afterBrighterGreys(true);
+    const levels = afterBrighterGreys(false);
     expect(levels.grey).toBeCloseTo(118, 0);
     expect(Math.abs(levels.white - (10 + 1.2 * 180))).toBeLessThan(2);
   });
 
   it('leaves white alone under PWM dimming, and while grey stands barely above the floor', () => {
-    expect(afterBrighterGreys(false).white).toBe(190);
+    expect(afterBrighterGreys(true).white).toBe(190);
     const blurred = new LevelTracker();
     blurred.learnPreamble(15, 10, 5, 33); // a camera's blur fills the gaps nearly to grey
     blurred.learnWhite(190);
