@@ -24,7 +24,10 @@ export async function readSecret(path: string, ctx: CliContext, what: string): P
   } else {
     const file = await open(path, 'r');
     try {
-      if (!(await file.stat()).isFile()) throw usageError(`${what} file ${path} is not a regular file`);
+      // A pipe is welcome (`--password-file <(pass show wifi)` keeps the secret off the disk); a
+      // directory or a device (a terminal would echo what is typed) is not.
+      const stat = await file.stat();
+      if (!stat.isFile() && !stat.isFIFO()) throw usageError(`${what} file ${path} is neither a file nor a pipe`);
       bytes = await readLimited(file.createReadStream(), MAX_SECRET_BYTES, `${what} file ${path}`);
     } finally {
       await file.close();

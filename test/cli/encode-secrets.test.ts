@@ -2,12 +2,13 @@
  * Secrets and the CLI: every way in for the password (argv, file, stdin, environment), and no
  * password or token in any output — stdout, stderr, files, error lines — without --show-secrets.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GOLDEN_VECTORS } from '../packet/vectors.js';
-import { runCli, runInProcess, stderrLines, type CliResult } from './run-cli.js';
+import { BIN, runCli, runInProcess, stderrLines, type CliResult } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'blinkup-cli-secrets-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -49,6 +50,11 @@ describe('ways to give the Wi-Fi password', () => {
     expect(produced(r).packetHex).toBe(BASIC.packetHex);
   });
 
+  it('through a pipe a shell made (--password-file <(…): the real executable)', () => {
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" "$@" --password-file <(printf 'correct horse\\n')`, 'bash', ...ids, ...asJson], { encoding: 'utf8' });
+    expect(produced({ status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr }).packetHex).toBe(BASIC.packetHex);
+  });
+
   it('in BLINKUP_PASSWORD', async () => {
     const r = await runInProcess([...ids, ...asJson], { env: { BLINKUP_PASSWORD: 'correct horse' } });
     expect(produced(r).packetHex).toBe(BASIC.packetHex);
@@ -76,7 +82,7 @@ describe('ways to give the Wi-Fi password', () => {
 
   it.each<[string, () => string[], RegExp]>([
     ['both --password and --password-file', () => ['--password', 'a', '--password-file', secretFile('a.txt', 'a')], /give the Wi-Fi password once/],
-    ['a password file that is a directory', () => ['--password-file', dir], /is not a regular file/],
+    ['a password file that is a directory', () => ['--password-file', dir], /is neither a file nor a pipe/],
     ['a password file far too big for a password', () => ['--password-file', secretFile('big.txt', 'x'.repeat(10_000))], /larger than 4096 bytes/],
     ['a password file that is not UTF-8', () => ['--password-file', secretFile('latin1.txt', Uint8Array.of(0x63, 0xff, 0xfe))], /not valid UTF-8/],
     // An unset variable written to the file: that would silently make an open network's packet.

@@ -8,7 +8,7 @@ import { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 
-const BIN = fileURLToPath(new URL('../../bin/blinkup.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../bin/blinkup.js', import.meta.url));
 const BUILT = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 export interface CliResult {
