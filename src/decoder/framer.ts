@@ -54,7 +54,8 @@ const JITTER_FLOOR = 0.85;
  * not linearised, the encoder's own frame codes). So the bar is WHITE_RATIO, lowered toward
  * CLEAN_WHITE_RATIO where the preamble's greys are steady: a white must stand WHITE_SPREADS mean
  * deviations of the greys above grey, so that noise or a slow pixel never makes a grey white.
- * Under PWM dimming, where a grey's value beats with the sampler, the bar stays up.
+ * Under PWM dimming, where a grey's value beats with the sampler, and at a camera's few samples
+ * per frame, the bar stays up.
  */
 const WHITE_RATIO = 1.35;
 const CLEAN_WHITE_RATIO = 1.2;
@@ -399,7 +400,9 @@ export class Framer {
 
   /** Grey heights above the floor a preamble pulse must reach to be taken for white (see WHITE_RATIO). */
   private whiteRatio(levels: LevelTracker): number {
-    if (levels.pwm === true || this.greysSeen < SPREAD_GREYS) return WHITE_RATIO;
+    // (Nor at a camera's few samples per frame, whose mixed frames read a held or stalled grey
+    // brighter than the rest.)
+    if (levels.pwm === true || this.greysSeen < SPREAD_GREYS || levels.period < 2 * FEW_SAMPLES) return WHITE_RATIO;
     const bar = 1 + (WHITE_SPREADS * this.greySpread) / (levels.grey - levels.floor);
     return bar > WHITE_RATIO ? WHITE_RATIO : bar < CLEAN_WHITE_RATIO ? CLEAN_WHITE_RATIO : bar;
   }
