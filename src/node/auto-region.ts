@@ -1,8 +1,9 @@
 /**
  * Finding the flashing screen or LED in a video without being told where it is.
  *
- * Each frame is reduced to a coarse grid of block means (linear light, blocks of ~32 px), a
- * few thousand numbers per frame however large the frame. What flashes is what changes most
+ * Each frame is reduced to a coarse grid of block means (linear light, blocks of ~32 px in HD,
+ * a pixel or two in a thumbnail-sized frame), a few thousand numbers per frame however large
+ * the frame. What flashes is what changes most
  * from frame to frame: blocks whose change (the sum of squared differences between consecutive
  * frames, see region-search.ts) exceeds a fraction of the largest block's are candidates, and
  * the connected group of candidates that changed most is the region. Static texture does not
@@ -27,9 +28,20 @@ export interface BlockGrid {
 /** Blocks across the larger side when the caller does not choose a block size. */
 const TARGET_BLOCKS_ACROSS = 64;
 
-/** A grid of about 64 blocks across the larger side, block sides a multiple of 8 pixels. */
+/**
+ * Blocks across the larger side at least, for small frames (a video scaled down to decode it
+ * fast): at 8-pixel blocks a 32×24 frame had 4×3, and a screen patch of 8×8 pixels straddled four
+ * of them, so the search took the whole frame.
+ */
+const MIN_BLOCKS_ACROSS = 16;
+
+/**
+ * A grid of about 64 blocks across the larger side, block sides a multiple of 8 pixels; or, in a
+ * frame too small for MIN_BLOCKS_ACROSS such blocks, of smaller blocks (down to single pixels).
+ */
 export function blockGridFor(width: number, height: number, size?: number): BlockGrid {
-  const side = size ?? Math.max(8, 8 * Math.ceil(Math.max(width, height) / TARGET_BLOCKS_ACROSS / 8));
+  const larger = Math.max(width, height);
+  const side = size ?? (larger >= 8 * MIN_BLOCKS_ACROSS ? 8 * Math.ceil(larger / TARGET_BLOCKS_ACROSS / 8) : Math.max(1, Math.floor(larger / MIN_BLOCKS_ACROSS)));
   return { width, height, size: side, columns: Math.ceil(width / side), rows: Math.ceil(height / side) };
 }
 

@@ -112,6 +112,18 @@ describe('--json', () => {
     expect(given.input.region).toMatchObject({ roi: { x: 2, y: 1, w: 4, h: 4 }, automatic: false, coverage: 16 / 48 });
   });
 
+  it('a video scaled down small (32×24): the search still finds the patch, not the whole frame', async () => {
+    // At 8-pixel blocks such a frame had 4×3 of them, the patch straddled four, and the search
+    // took the whole frame, where the flash was too diluted to decode.
+    const video = join(dir, 'tiny.y4m');
+    const made = await runInProcess(['simulate', '--plan-id', '0123456789abcdef', '--token', 'fedcba9876543210', '--camera', '--camera-fps', '240', '--size', '32x24', '--seed', '2', '--out', video]);
+    expect(made.status, made.stderr).toBe(0);
+    const out = JSON.parse((await runInProcess(['decode', video, '--json'])).stdout);
+    expect(out.packets).toHaveLength(1);
+    expect(out.input.region.automatic).toBe(true);
+    expect(out.input.region.coverage).toBeLessThan(0.2);
+  });
+
   // A time column in another unit (an Arduino's micros()) is refused with "give --rate <Hz>";
   // following that advice must time the samples by --rate, not by the column read as seconds.
   it('--rate overrides a time column: the report is timed by the rate', async () => {
