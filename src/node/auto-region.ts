@@ -1,15 +1,14 @@
 /**
  * Finding the flashing screen or LED in a video without being told where it is.
  *
- * Each frame is reduced to a coarse grid of block means (linear light, blocks of ~32 px in HD,
- * a pixel or two in a thumbnail-sized frame), a few thousand numbers per frame however large
- * the frame. What flashes is what changes most
- * from frame to frame: blocks whose change (the sum of squared differences between consecutive
- * frames, see region-search.ts) exceeds a fraction of the largest block's are candidates, and
- * the connected group of candidates that changed most is the region. Static texture does not
- * change, sensor noise averages out over a block's pixels, and a light switched on in the room
- * changes the picture once where a flash changes it every frame or two, so none competes with
- * a flashing patch.
+ * Each frame is reduced to a coarse grid of block means (linear light, blocks of ~32 px in HD, a
+ * pixel or two in a thumbnail-sized frame), a few thousand numbers per frame however large the
+ * frame. What flashes is what changes most from frame to frame: blocks whose change (the sum of
+ * squared differences between consecutive frames, see region-search.ts) exceeds a fraction of the
+ * largest block's are candidates, and the connected group of candidates that changed most is the
+ * region. Static texture does not change, sensor noise averages out over a block's pixels, and a
+ * light switched on in the room changes the picture once where a flash changes it every frame or
+ * two, so none competes with a flashing patch.
  */
 import type { LumaPlane } from './luma-frames.js';
 import { addSegmentSumsLinear } from './linear-sum.js';
