@@ -1,4 +1,5 @@
 /** Numbers for people: fixed decimals, percentages, levels in input units, plurals. '?' for unknown values. */
+import { MAX_AMBIGUOUS_PERIODS } from '../decoder/report.js';
 
 export function fixed(x: number, decimals: number): string {
   return Number.isFinite(x) ? x.toFixed(decimals) : '?';
@@ -49,8 +50,11 @@ export function signed(n: number): string {
 }
 
 /** The sampler's clock error as the report gives it (NaN: too few samples per refresh to measure). */
-export function clockText(ppm: number): string {
-  return Number.isFinite(ppm) ? `sampler clock ${signed(Math.round(ppm))} ppm` : 'sampler clock not measurable at under 4 samples per refresh';
+/** The sampler clock as a report gives it, or why it was not measured. */
+export function clockText(r: { clockErrorPpm: number; ambiguousPeriods: number }): string {
+  if (Number.isFinite(r.clockErrorPpm)) return `sampler clock ${signed(Math.round(r.clockErrorPpm))} ppm`;
+  if (r.ambiguousPeriods > MAX_AMBIGUOUS_PERIODS) return `sampler clock not measured: ${Math.round(100 * r.ambiguousPeriods)} % of pulse periods lay between whole refreshes (slow pixels or noise moved their edges)`;
+  return 'sampler clock not measurable at under 4 samples per refresh';
 }
 
 export function plural(n: number, word: string): string {

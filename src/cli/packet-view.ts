@@ -142,6 +142,7 @@ export function reportView(r: SignalReport): SignalReport {
     saturationFraction: round(r.saturationFraction, 5),
     fps: round(r.fps, 3),
     clockErrorPpm: Math.round(r.clockErrorPpm),
+    ambiguousPeriods: round(r.ambiguousPeriods, 3),
     ...(r.flickerHz !== undefined ? { flickerHz: round(r.flickerHz, 2) } : {}),
     ...(r.flickerAmplitude !== undefined ? { flickerAmplitude: significant(r.flickerAmplitude) } : {}),
   };

@@ -61,7 +61,7 @@ export function renderAnalysis(f: AnalysisFacts): string {
         (Number.isFinite(r.marginSigmas) ? `, ${fixed(r.marginSigmas, 1)} σ of pulse scatter; bit confidence ${fixed(r.minConfidence, 2)} min, ${fixed(r.meanConfidence, 2)} mean` : '; pulse scatter not measured (no bit judged against learned levels)'),
       `Clipping  ${known ? `${percent(r.saturationFraction)} of samples at the top of the range` : 'unknown (no full scale)'}`,
       r.fps > 0
-        ? `Timing    ${fixed(r.fps, 2)} fps flashing (nominal ${r.nominalFps}), ${clockText(r.clockErrorPpm)}, ${r.heldLevels} held ${plural(r.heldLevels, 'level')} in ${r.pulses} pulses`
+        ? `Timing    ${fixed(r.fps, 2)} fps flashing (nominal ${r.nominalFps}), ${clockText(r)}, ${r.heldLevels} held ${plural(r.heldLevels, 'level')} in ${r.pulses} pulses`
         : `Timing    ${untimedText(r.timedPeriods)}, in ${r.pulses} pulses`,
     );
   } else {

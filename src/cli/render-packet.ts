@@ -85,7 +85,7 @@ export function renderSignal(
         (Number.isFinite(r.marginSigmas) ? `, margin ${fixed(r.marginSigmas, 1)} σ` : ''),
     );
     lines.push(
-      (r.fps > 0 ? `  flashing at ${fixed(r.fps, 2)} fps (nominal ${r.nominalFps}, ${clockText(r.clockErrorPpm)}), ${r.heldLevels} held ${plural(r.heldLevels, 'level')}` : `  ${untimedText(r.timedPeriods)}`) +
+      (r.fps > 0 ? `  flashing at ${fixed(r.fps, 2)} fps (nominal ${r.nominalFps}, ${clockText(r)}), ${r.heldLevels} held ${plural(r.heldLevels, 'level')}` : `  ${untimedText(r.timedPeriods)}`) +
         `, saturation ${percent(r.saturationFraction)}`,
     );
   } else {

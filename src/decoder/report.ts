@@ -43,6 +43,18 @@ const MIN_SAMPLES_PER_REFRESH = 4;
  * levels that were not there): then none of it is reported.
  */
 export const MIN_TIMED_PERIODS = 64;
+/**
+ * A period more than this fraction of a refresh from a whole number of refreshes is ambiguous:
+ * its edges moved (slow pixels, noise) and it may be counted one refresh off.
+ */
+const AMBIGUOUS_REFRESH = 0.3;
+/**
+ * Above this share of ambiguous periods the clock is not reported: each period counted one
+ * refresh off moves it by a refresh in the total, and in simulated 120 fps LCD captures with
+ * over a tenth of their periods ambiguous the clock came out 1 000–100 000 ppm wrong, where
+ * below that it was within a few hundred.
+ */
+export const MAX_AMBIGUOUS_PERIODS = 0.1;
 /** Period ratios are binned in steps of 1 / RATIO_STEPS up to RATIO_BINS / RATIO_STEPS. */
 const RATIO_STEPS = 48;
 const RATIO_BINS = 4 * RATIO_STEPS;
@@ -168,6 +180,20 @@ export class ReportBuilder {
     return { fps: seconds > 0 ? refreshes / k / seconds : Number.NaN, held };
   }
 
+  /** Share of the timed periods that lie between two whole numbers of refreshes (see AMBIGUOUS_REFRESH). */
+  private ambiguousShare(refreshesPerFrame: number): number {
+    let ambiguous = 0;
+    let all = 0;
+    for (let b = 0; b < RATIO_BINS; b++) {
+      const n = this.ratioCount[b]!;
+      if (n === 0) continue;
+      const refreshes = (b / RATIO_STEPS) * 2 * refreshesPerFrame;
+      all += n;
+      if (Math.abs(refreshes - Math.round(refreshes)) > AMBIGUOUS_REFRESH) ambiguous += n;
+    }
+    return all > 0 ? ambiguous / all : Number.NaN;
+  }
+
   /**
    * Held frames when periods are too coarse to count one by one (a camera at 2 samples per
    * refresh): the periods' total length, in refreshes of the nominal rate, less two frames per
@@ -212,6 +238,7 @@ export class ReportBuilder {
     const coarse = samplesPerRefresh < MIN_SAMPLES_PER_REFRESH;
     if (coarse) nominal = nearestNominalFps(this.quantisedFps);
     const { fps, held } = this.timing(nominal, coarse);
+    const ambiguous = coarse ? Number.NaN : this.ambiguousShare(nominal.refreshesPerFrame);
     const rmsResidual = this.residuals > 1 ? Math.sqrt(this.residualSq / this.residuals) : Number.NaN;
     return {
       black,
@@ -232,8 +259,9 @@ export class ReportBuilder {
       nominalFps: fps > 0 ? nominal.fps : Number.NaN,
       // Periods are measured on the sampler's clock: a fast sampler counts too many samples per
       // display frame, so the flash looks slow by the same factor.
-      clockErrorPpm: coarse || !(fps > 0) ? Number.NaN : (nominal.fps / fps - 1) * 1e6,
+      clockErrorPpm: coarse || !(fps > 0) || ambiguous > MAX_AMBIGUOUS_PERIODS ? Number.NaN : (nominal.fps / fps - 1) * 1e6,
       heldLevels: held,
+      ambiguousPeriods: ambiguous,
       timedPeriods: this.timedPeriods,
       pulses: this.pulses,
       samples: inputs.samples,

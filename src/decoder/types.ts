@@ -154,7 +154,8 @@ export interface SignalReport {
   /**
    * Measured flash rate, frames per second, the nominal rate it is nearest, and the sampler clock
    * error vs that rate. Below 4 samples per display refresh (a camera) the clock cannot be told
-   * from held frames: it is taken as exact for `fps` and `heldLevels`, and `clockErrorPpm` is NaN.
+   * from held frames: it is taken as exact for `fps` and `heldLevels`, and `clockErrorPpm` is NaN;
+   * so it is when too many periods are ambiguous (see `ambiguousPeriods`).
    * With fewer than 64 pulse periods timed in sync (`timedPeriods`) all three, and `heldLevels`,
    * are NaN: a handful of periods named a 60 fps flash 72 fps.
    */
@@ -163,6 +164,12 @@ export interface SignalReport {
   readonly clockErrorPpm: number;
   /** Display frames that stayed up one refresh longer than the rest. */
   readonly heldLevels: number;
+  /**
+   * Share of the timed periods that lay between two whole numbers of refreshes — edges moved by
+   * slow pixels or noise — so that each may be counted a refresh off. Above 0.1 `clockErrorPpm`
+   * is NaN (`fps` and `heldLevels` are then rough too). NaN at a camera's few samples per refresh.
+   */
+  readonly ambiguousPeriods: number;
   /**
    * Pulse periods timed in sync, which `fps`, `clockErrorPpm` and `heldLevels` are measured from.
    * Below MIN_TIMED_PERIODS (64) those are NaN: too few to say.

@@ -10,7 +10,7 @@ const HEALTHY: SignalReport = {
   black: 600, grey: 1200, white: 1800, swing: 1200, swingFraction: 1200 / 4095, fullScale: 4095,
   noiseRms: 2, snrDb: 55.6, greyWhiteSeparation: 0.5, marginSigmas: 30, greyRatio: 0.5,
   minConfidence: 0.9, meanConfidence: 0.98, saturationFraction: 0, fps: 60, nominalFps: 60,
-  clockErrorPpm: 200, heldLevels: 10, timedPeriods: 400, pulses: 430, samples: 15000, nonFiniteSamples: 0, missingFrames: 0, glitchSamples: 0, timestampRestarts: 0,
+  clockErrorPpm: 200, heldLevels: 10, ambiguousPeriods: 0, timedPeriods: 400, pulses: 430, samples: 15000, nonFiniteSamples: 0, missingFrames: 0, glitchSamples: 0, timestampRestarts: 0,
   flasherStalls: 0, pwmSamples: 0,
   packets: 1, failures: 0, syncLosses: 0,
 };

@@ -235,6 +235,21 @@ describe('signal report', () => {
     expect(r.samples).toBe(cap.samples.length);
   });
 
+  it('gives no clock where pulse edges move too much to count refreshes (120 fps on a 10 ms-fall LCD)', () => {
+    // Each period counted a refresh off moves the clock by a refresh in the total: these captures'
+    // clocks came out 1 000–12 000 ppm wrong where the truth was +5 000.
+    for (const seed of [1, 2, 3]) {
+      const fast = capture({ fps: 120, refreshHz: 120, samplerClockPpm: 5000, heldLevelProbability: 0.1 }, seed);
+      const slow = capture({ samplerClockPpm: 5000, heldLevelProbability: 0.1 }, seed);
+      const blurred = decodeSamples(fast.samples, { sampleRate: fast.sampleRate }).report;
+      expect(blurred.ambiguousPeriods).toBeGreaterThan(0.1);
+      expect(blurred.clockErrorPpm).toBeNaN();
+      const clean = decodeSamples(slow.samples, { sampleRate: slow.sampleRate }).report;
+      expect(clean.ambiguousPeriods).toBeLessThan(0.1);
+      expect(Math.abs(clean.clockErrorPpm - 5000)).toBeLessThan(300);
+    }
+  });
+
   it('gives no flash rate, clock or held levels from a handful of periods', () => {
     // A capture cut a few bits into the body: before, its 20-odd periods were reported as a rate.
     const cap = capture({ fps: 60 }, 63);
