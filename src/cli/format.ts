@@ -49,7 +49,6 @@ export function signed(n: number): string {
   return n > 0 ? `+${n}` : String(n);
 }
 
-/** The sampler's clock error as the report gives it (NaN: too few samples per refresh to measure). */
 /** The sampler clock as a report gives it, or why it was not measured. */
 export function clockText(r: { clockErrorPpm: number; ambiguousPeriods: number }): string {
   if (Number.isFinite(r.clockErrorPpm)) return `sampler clock ${signed(Math.round(r.clockErrorPpm))} ppm`;

@@ -400,8 +400,8 @@ export class Framer {
 
   /** Grey heights above the floor a preamble pulse must reach to be taken for white (see WHITE_RATIO). */
   private whiteRatio(levels: LevelTracker): number {
-    // (Nor at a camera's few samples per frame, whose mixed frames read a held or stalled grey
-    // brighter than the rest.)
+    // The bar stays up under PWM, until a few greys were seen, and at a camera's few samples per
+    // frame (whose mixed frames read a held or stalled grey brighter than the rest).
     if (levels.pwm === true || this.greysSeen < SPREAD_GREYS || levels.period < 2 * FEW_SAMPLES) return WHITE_RATIO;
     const bar = 1 + (WHITE_SPREADS * this.greySpread) / (levels.grey - levels.floor);
     return bar > WHITE_RATIO ? WHITE_RATIO : bar < CLEAN_WHITE_RATIO ? CLEAN_WHITE_RATIO : bar;

@@ -124,7 +124,7 @@ export class LevelTracker {
     const period = clock ? p.period : Number.NaN;
     // Drift (auto-brightness, a moving hand) scales all the screen's light above the floor at
     // once: the level not seen moves by the same factor as the one seen, so both follow however
-    // long a run of one bit (before, a 30 %-a-second drift lost one capture in five). Not under
+    // long a run of one bit (before, a drift of 30 % a second lost a third of the captures). Not under
     // PWM dimming, whose pulse values beat with the sampler: one level's error would move both.
     const floorNow = this.floor;
     const shared =

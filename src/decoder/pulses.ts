@@ -340,7 +340,10 @@ export class PulseSegmenter {
           const a = d2 < 0 ? -d2 : d2;
           if (median < 0) {
             // A seed, kept until the piece ends (no call here: one in this loop costs every sample).
-            if (median > SEEDS_KEPT) this.noiseSeeds[-1 - median--] = a;
+            if (median > SEEDS_KEPT) {
+              this.noiseSeeds[-1 - median] = a;
+              median--;
+            }
           } else if (a > median) median = median > 0 ? median * (1 + NOISE_STEP) : a * NOISE_STEP;
           else if (a < median) median *= 1 - NOISE_STEP;
         }
