@@ -133,13 +133,11 @@ export class LevelTracker {
       Math.abs(value - 0.5 * (this.grey + this.white)) > SURE_SHARE * (this.white - this.grey);
     if (bit) {
       const white = this.white + TRACK_RATE * (value - this.white);
-      const gain = (white - floorNow) / (this.white - floorNow);
-      if (shared && gain > 0 && gain < 2) this.grey = floorNow + gain * (this.grey - floorNow);
+      if (shared) this.grey = floorNow + movedBy(white - floorNow, this.white - floorNow) * (this.grey - floorNow);
       this.white = white;
     } else {
       const grey = this.grey + TRACK_RATE * (value - this.grey);
-      const gain = (grey - floorNow) / (this.grey - floorNow);
-      if (shared && gain > 0 && gain < 2) this.white = floorNow + gain * (this.white - floorNow);
+      if (shared) this.white = floorNow + movedBy(grey - floorNow, this.grey - floorNow) * (this.white - floorNow);
       this.grey = grey;
       this.amplitude += TRACK_RATE * (amplitude - this.amplitude);
     }
@@ -157,4 +155,10 @@ export class LevelTracker {
     this.relativeNoise = false;
     this.pwm = false;
   }
+}
+
+/** The factor a level's height moved by, `now / before` — or 1 if that is no plausible gain. */
+function movedBy(now: number, before: number): number {
+  const gain = now / before;
+  return gain > 0 && gain < 2 ? gain : 1;
 }
