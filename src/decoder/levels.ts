@@ -14,6 +14,14 @@ import type { Pulse } from './pulses.js';
 /** How fast levels follow the data: weight of each new pulse (≈ 1/20: a time constant of 20 pulses). */
 const TRACK_RATE = 0.05;
 /**
+ * How fast grey and white follow on a photodiode without PWM dimming (a time constant of about
+ * 8 pulses): light that drifts by 30 % a second (a hand moving the phone) outran the slower pace.
+ * Not at a camera's few samples per frame (under 2 × 4.5 per bit), whose frame mixing scatters
+ * pulse values more, nor under PWM, whose values beat with the sampler.
+ */
+const LEVEL_RATE = 0.12;
+const LEVEL_RATE_MIN_PERIOD = 9;
+/**
  * A decided pulse moves the other level too (see `track`) only if its value lies this share of
  * the grey/white gap beyond their midpoint — PWM beating with the sampler, a slow pixel's
  * afterglow, put values near the threshold — …
@@ -127,16 +135,17 @@ export class LevelTracker {
     // long a run of one bit (before, a drift of 30 % a second lost a third of the captures). Not under
     // PWM dimming, whose pulse values beat with the sampler: one level's error would move both.
     const floorNow = this.floor;
+    const rate = this.pwm !== true && this.period >= LEVEL_RATE_MIN_PERIOD ? LEVEL_RATE : TRACK_RATE;
     const shared =
       this.pwm !== true &&
       this.grey - floorNow > MIN_GREY_SHARE * (this.white - floorNow) &&
       Math.abs(value - 0.5 * (this.grey + this.white)) > SURE_SHARE * (this.white - this.grey);
     if (bit) {
-      const white = this.white + TRACK_RATE * (value - this.white);
+      const white = this.white + rate * (value - this.white);
       if (shared) this.grey = floorNow + movedBy(white - floorNow, this.white - floorNow) * (this.grey - floorNow);
       this.white = white;
     } else {
-      const grey = this.grey + TRACK_RATE * (value - this.grey);
+      const grey = this.grey + rate * (value - this.grey);
       if (shared) this.white = floorNow + movedBy(grey - floorNow, this.grey - floorNow) * (this.white - floorNow);
       this.grey = grey;
       this.amplitude += TRACK_RATE * (amplitude - this.amplitude);

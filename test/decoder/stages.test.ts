@@ -163,7 +163,7 @@ describe('level tracking', () => {
     const levels = new LevelTracker();
     levels.learnPreamble(100, 10, 90, 33);
     levels.learnWhite(190);
-    for (let k = 0; k < 20; k++) levels.track(0, pulse(140), true);
+    for (let k = 0; k < 3; k++) levels.track(0, pulse(140), true);
     expect(levels.white).toBe(190);
   });
 });
