@@ -8,7 +8,7 @@
  *   node --import tsx scripts/drift-study.ts [--seeds N]   (default 100; cameras get 40 % of it)
  */
 import { TIERS, type CameraTierName, type PhotodiodeTierName } from '../src/channel/index.js';
-import { cameraTrial, photodiodeTrial, type TrialOutcome } from '../test/decoder/sweep.js';
+import { cameraTrial, photodiodeTrial, sweep, type TrialOutcome } from '../test/decoder/sweep.js';
 
 const seedsArg = process.argv.indexOf('--seeds');
 const SEEDS = seedsArg > 0 ? Number(process.argv[seedsArg + 1]) : 100;
@@ -24,13 +24,9 @@ function row(name: string, seeds: number, trial: (drift: number, seed: number) =
   const cells: string[] = [];
   let wrong = 0;
   for (const drift of DRIFT) {
-    let decoded = 0;
-    for (let seed = FIRST_SEED; seed < FIRST_SEED + seeds; seed++) {
-      const outcome = trial(drift, seed);
-      if (outcome.decoded) decoded++;
-      wrong += outcome.falsePackets;
-    }
-    cells.push(`${decoded}/${seeds}`);
+    const summary = sweep(seeds, FIRST_SEED, (seed) => trial(drift, seed));
+    cells.push(`${summary.decoded}/${seeds}`);
+    wrong += summary.falsePackets;
   }
   console.log([name, ...cells].join(' | ') + (wrong > 0 ? `  (${wrong} WRONG PACKETS)` : ''));
 }

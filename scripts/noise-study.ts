@@ -7,7 +7,7 @@
  *   node --import tsx scripts/noise-study.ts [--seeds N]   (default 100)
  */
 import { TIERS, type PhotodiodeTierName } from '../src/channel/index.js';
-import { photodiodeTrial } from '../test/decoder/sweep.js';
+import { photodiodeTrial, sweep } from '../test/decoder/sweep.js';
 
 const seedsArg = process.argv.indexOf('--seeds');
 const SEEDS = seedsArg > 0 ? Number(process.argv[seedsArg + 1]) : 100;
@@ -24,13 +24,9 @@ for (const name of TIER_NAMES) {
   for (const noiseLsb of NOISE) {
     const tier = TIERS[name];
     const noisy = (rng: Parameters<typeof tier>[0]) => (noiseLsb === 0 ? tier(rng) : { ...tier(rng), noiseLsb });
-    let decoded = 0;
-    for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
-      const outcome = photodiodeTrial(noisy, seed);
-      if (outcome.decoded) decoded++;
-      wrong += outcome.falsePackets;
-    }
-    cells.push(`${decoded}/${SEEDS}`);
+    const summary = sweep(SEEDS, FIRST_SEED, (seed) => photodiodeTrial(noisy, seed));
+    cells.push(`${summary.decoded}/${SEEDS}`);
+    wrong += summary.falsePackets;
   }
   console.log([name, ...cells].join(' | ') + (wrong > 0 ? `  (${wrong} WRONG PACKETS)` : ''));
 }

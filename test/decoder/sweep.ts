@@ -98,7 +98,7 @@ export function photodiodeSweep(
 }
 
 /** Runs `trial` on seeds firstSeed, firstSeed + 1, … and tallies the outcomes. */
-function sweep(trials: number, firstSeed: number, trial: (seed: number) => TrialOutcome): SweepSummary {
+export function sweep(trials: number, firstSeed: number, trial: (seed: number) => TrialOutcome): SweepSummary {
   let decoded = 0;
   let falsePackets = 0;
   let repaired = 0;
