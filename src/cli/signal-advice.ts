@@ -7,6 +7,7 @@
  * The thresholds follow CHANNEL.md: a tuned circuit swings 0.3–0.6 of full scale and 0.1 is the
  * vendor decoder's stated limit; the decoder copes with ±3 % sampler clocks and 25 % held levels.
  */
+import { MAX_AMBIGUOUS_PERIODS } from '../decoder/report.js';
 import type { SignalReport } from '../decoder/types.js';
 import type { DecodeRun } from './decode-capture.js';
 import type { FlickerEstimate } from './flicker-meter.js';
@@ -137,6 +138,10 @@ function adviseLearned(f: SignalFacts): Advice[] {
   const frames = 2 * r.pulses;
   if (frames > 0 && r.heldLevels / frames > MANY_HELD) {
     out.push(note(`${r.heldLevels} ${plural(r.heldLevels, 'level')} (${percent(r.heldLevels / frames)}) stayed an extra refresh: the flashing phone or browser is dropping frames (close other apps, turn off battery saving)`));
+  }
+  if (r.ambiguousPeriods > MAX_AMBIGUOUS_PERIODS) {
+    // (Not at a camera's rates: there `ambiguousPeriods` is NaN.)
+    out.push(note(`pulse edges wander: ${percent(r.ambiguousPeriods)} of pulse periods lay between whole refreshes (slow pixels, or noise), so the clock is not measured and held levels are rough; flashing at ${r.nominalFps / 2} fps gives the pixels time to settle`));
   }
   if (r.pwmSamples > 0 && !f.camera) {
     if (r.packets > 0) out.push(note(`${PWM_BURSTS}: decoded, but the bursts the sampler misses make pulses uneven; ${PWM_FIX}`));

@@ -51,6 +51,7 @@ describe('a decoded signal', () => {
     ['noticeable flicker', {}, { flicker: { hz: 120, peakToPeak: 150, windows: 9 } }, 'note', /^mains flicker is noticeable \(120 Hz ripple from room light is 0\.13 of the swing\)/],
     ['a clock off by 4 %', { clockErrorPpm: -40_000 }, {}, 'problem', /^the sampler clock is 4\.0 % slow, beyond the ±3 %/],
     ['many held levels', { heldLevels: 120 }, {}, 'note', /^120 levels \(14 %\) stayed an extra refresh/],
+    ['pulse edges that wander (120 fps on a slow LCD)', { fps: 119.4, nominalFps: 120, clockErrorPpm: NaN, ambiguousPeriods: 0.25 }, {}, 'note', /^pulse edges wander: 25 % of pulse periods lay between whole refreshes .*; flashing at 60 fps gives the pixels time to settle$/],
     ['light in PWM bursts, decoded', { pwmSamples: 3000 }, {}, 'note', /^the screen's light comes in bursts \(an OLED dimmed by PWM below full brightness\): decoded, but the bursts the sampler misses make pulses uneven; turn the screen's brightness to full/],
     ['light in PWM bursts, not decoded', { pwmSamples: 3000, packets: 0 }, {}, 'problem', /^the screen's light comes in bursts \(an OLED dimmed by PWM below full brightness\) that the sampler catches or misses: turn the screen's brightness to full/],
     ['a stalled flasher', { flasherStalls: 2 }, {}, 'note', /^the flasher stalled 2 times inside a transmission \(waited out; a stall over half a second breaks it off\): the flashing phone or browser is busy/],
