@@ -40,6 +40,12 @@ export class ByteReader {
     return true;
   }
 
+  /** Lets the source go (a file's handle is closed) when the caller stops reading before its end. */
+  async close(): Promise<void> {
+    this.ended = true;
+    await this.source.return?.();
+  }
+
   /** True when every byte has been consumed. */
   async atEnd(): Promise<boolean> {
     return !(await this.fill());

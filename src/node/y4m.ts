@@ -82,42 +82,61 @@ class Y4MReader implements LumaFrameSource {
     const chromaBytes = header.frameBytes - header.lumaBytes;
     const rate = header.frameRate;
     let plane = new Uint8Array(header.lumaBytes);
-    for (let index = 0; ; index++) {
-      const line = await this.reader.readLine(Y4M_MAX_LINE_BYTES, `the FRAME header of frame ${index + 1}`);
-      if (line === null) return; // clean end after the last whole frame
-      if (!isFrameLine(line)) throw new BlinkUpError('INPUT_INVALID', `Y4M frame ${index + 1} does not start with FRAME`);
-      if (!this.reuseBuffer && index > 0) plane = new Uint8Array(header.lumaBytes);
-      const got = (await this.reader.readInto(plane)) + (await this.reader.skip(chromaBytes));
-      if (got < header.frameBytes) {
-        const message = `Y4M frame ${index + 1} is truncated: ${got} of ${header.frameBytes} bytes`;
-        if (!this.endAtTruncatedFrame) throw new BlinkUpError('INPUT_INVALID', message);
-        this.truncation = `${message}; the video ends with frame ${index}`;
-        return;
+    // However the reading ends — the last frame, bad input, a caller that stops early — the
+    // source is let go (a file's handle closed, not left for the garbage collector).
+    try {
+      for (let index = 0; ; index++) {
+        const line = await this.reader.readLine(Y4M_MAX_LINE_BYTES, `the FRAME header of frame ${index + 1}`);
+        if (line === null) return; // clean end after the last whole frame
+        if (!isFrameLine(line)) throw new BlinkUpError('INPUT_INVALID', `Y4M frame ${index + 1} does not start with FRAME`);
+        if (!this.reuseBuffer && index > 0) plane = new Uint8Array(header.lumaBytes);
+        const got = (await this.reader.readInto(plane)) + (await this.reader.skip(chromaBytes));
+        if (got < header.frameBytes) {
+          const message = `Y4M frame ${index + 1} is truncated: ${got} of ${header.frameBytes} bytes`;
+          if (!this.endAtTruncatedFrame) throw new BlinkUpError('INPUT_INVALID', message);
+          this.truncation = `${message}; the video ends with frame ${index}`;
+          return;
+        }
+        let luma: Uint8Array | Uint16Array = plane;
+        if (header.bitDepth > 8) {
+          toHostOrder(plane);
+          luma = new Uint16Array(plane.buffer, plane.byteOffset, header.width * header.height);
+        }
+        yield rate ? { index, timeS: (index * rate.den) / rate.num, luma } : { index, luma };
       }
-      let luma: Uint8Array | Uint16Array = plane;
-      if (header.bitDepth > 8) {
-        toHostOrder(plane);
-        luma = new Uint16Array(plane.buffer, plane.byteOffset, header.width * header.height);
-      }
-      yield rate ? { index, timeS: (index * rate.den) / rate.num, luma } : { index, luma };
+    } finally {
+      await this.reader.close();
     }
   }
+
+  /** Lets the source go without reading the frames (a caller that refuses the video after its header). */
+  close(): Promise<void> {
+    return this.reader.close();
+  }
 }
+
+/** An opened Y4M stream: its header's facts, its frames, and a way to let it go unread. */
+export type Y4MVideo = LumaFrameSource & { readonly info: Y4MInfo; readonly truncation: string | undefined; close(): Promise<void> };
 
 /**
  * Open a Y4M stream: reads and checks the header now, the frames when iterated.
  * Bad headers, unsupported colourspaces, sizes over the limits and truncated frames are
  * refused with `BlinkUpError` (INPUT_INVALID or LIMIT_EXCEEDED).
  */
-export async function openY4M(input: ByteInput, options: Y4MReadOptions = {}): Promise<LumaFrameSource & { readonly info: Y4MInfo; readonly truncation: string | undefined }> {
+export async function openY4M(input: ByteInput, options: Y4MReadOptions = {}): Promise<Y4MVideo> {
   const limits: Y4MLimits = {
     maxSide: options.maxSide ?? Y4M_LIMITS.maxSide,
     maxFrameBytes: options.maxFrameBytes ?? Y4M_LIMITS.maxFrameBytes,
   };
   const reader = new ByteReader(byteChunks(input));
-  const line = await reader.readLine(Y4M_MAX_LINE_BYTES, 'the Y4M stream header');
-  if (line === null) throw new BlinkUpError('INPUT_INVALID', 'the input is empty');
-  return new Y4MReader(reader, parseY4MHeader(line, limits), options.reuseBuffer ?? true, options.endAtTruncatedFrame ?? false);
+  try {
+    const line = await reader.readLine(Y4M_MAX_LINE_BYTES, 'the Y4M stream header');
+    if (line === null) throw new BlinkUpError('INPUT_INVALID', 'the input is empty');
+    return new Y4MReader(reader, parseY4MHeader(line, limits), options.reuseBuffer ?? true, options.endAtTruncatedFrame ?? false);
+  } catch (err) {
+    await reader.close();
+    throw err;
+  }
 }
 
 export interface Y4MWriterOptions {

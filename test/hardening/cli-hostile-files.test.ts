@@ -7,7 +7,7 @@
  * test/cli/decode.test.ts checks the wording of the common refusals; this file checks the
  * promise across many more inputs.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -46,6 +46,17 @@ describe('decode on hostile files', () => {
       if (problem) broken.push(`${c.name}: ${problem}`);
     }
     expect(broken).toEqual([]);
+  });
+
+  // A reader that stops early (bad input) must close its file, not leave the handle to the garbage
+  // collector: a library user's long-running process would gather them (Node warns, and will throw).
+  it.skipIf(!existsSync('/proc/self/fd'))('leaves no file open after any of them', async () => {
+    const openFiles = (): number => readdirSync('/proc/self/fd').length;
+    const cases = HOSTILE_CASES.map((c, i) => materialize(c, join(dir, `fd-${i}`)));
+    await runInProcess(cases[0]!); // modules loaded, once
+    const before = openFiles();
+    for (const args of cases) await runInProcess(args);
+    expect(openFiles()).toBeLessThanOrEqual(before);
   });
 
   it(`the real executable: ${SPAWNED.length} of them, each in its own process`, async () => {
