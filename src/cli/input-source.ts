@@ -108,8 +108,8 @@ export async function openCapture(path: string, options: CaptureOptions, ctx: Cl
   checkRates(options);
   if (path === '-') {
     if (options.format === 'png') throw usageError('PNG frames are read from a folder, not from stdin');
-    const { head, stream } = await peek(untilInterrupted(byteChunks(ctx.stdin), ctx), HEAD_BYTES);
-    return openStream(options.format ?? sniff(head, 'stdin'), 'stdin', stream, options);
+    const peeked = await peek(untilInterrupted(byteChunks(ctx.stdin), ctx), HEAD_BYTES);
+    return releasedOnRefusal(peeked, () => openStream(options.format ?? sniff(peeked.head, 'stdin'), 'stdin', peeked.stream, options));
   }
   const info = await stat(path).catch((err: NodeJS.ErrnoException) => {
     const reason = err.code === 'ENOENT' ? 'no such file or folder' : err.code === 'EACCES' ? 'permission denied' : (err.code ?? 'unreadable');
@@ -123,13 +123,25 @@ export async function openCapture(path: string, options: CaptureOptions, ctx: Cl
   const extension = extname(path).toLowerCase();
   if (options.format === undefined && CONTAINER_EXTENSIONS[extension]) throw notAContainerReader(CONTAINER_EXTENSIONS[extension]!, path);
   const format = options.format ?? EXTENSIONS[extension];
-  const { head, stream } = await peek(untilInterrupted(fileChunks(path), ctx), HEAD_BYTES);
-  // A video or an image named .y4m (a renamed MP4): say what it is, not only that it is no Y4M.
-  if (format === 'y4m' && options.format === undefined && !startsWithY4M(head)) {
-    const foreign = foreignInput(head, path);
-    if (foreign !== null) throw foreign;
+  const peeked = await peek(untilInterrupted(fileChunks(path), ctx), HEAD_BYTES);
+  return releasedOnRefusal(peeked, () => {
+    // A video or an image named .y4m (a renamed MP4): say what it is, not only that it is no Y4M.
+    if (format === 'y4m' && options.format === undefined && !startsWithY4M(peeked.head)) {
+      const foreign = foreignInput(peeked.head, path);
+      if (foreign !== null) throw foreign;
+    }
+    return openStream(format ?? sniff(peeked.head, path), path, peeked.stream, options);
+  });
+}
+
+/** `open()`'s capture; if it refuses the input, the peeked source is let go (a file's handle closed). */
+async function releasedOnRefusal(peeked: Peeked, open: () => Capture | Promise<Capture>): Promise<Capture> {
+  try {
+    return await open();
+  } catch (err) {
+    await peeked.release();
+    throw err;
   }
-  return openStream(format ?? sniff(head, path), path, stream, options);
 }
 
 function checkRates(o: CaptureOptions): void {
@@ -402,7 +414,14 @@ function retimed(source: LumaFrameSource, fps: number): LumaFrameSource {
  * The first `n` bytes of a stream (fewer if it is shorter), and the stream again from its start:
  * stdin cannot be rewound, so the bytes looked at are handed on in front of the rest.
  */
-async function peek(source: AsyncIterable<Uint8Array>, n: number): Promise<{ head: Uint8Array; stream: AsyncIterable<Uint8Array> }> {
+interface Peeked {
+  readonly head: Uint8Array;
+  readonly stream: AsyncIterable<Uint8Array>;
+  /** Lets the source go when the stream will not be read (the input was refused on its head). */
+  release(): Promise<void>;
+}
+
+async function peek(source: AsyncIterable<Uint8Array>, n: number): Promise<Peeked> {
   const iterator = source[Symbol.asyncIterator]();
   const seen: Uint8Array[] = [];
   let length = 0;
@@ -435,5 +454,5 @@ async function peek(source: AsyncIterable<Uint8Array>, n: number): Promise<{ hea
       await iterator.return?.();
     }
   }
-  return { head, stream: replay() };
+  return { head, stream: replay(), release: async () => void (await iterator.return?.()) };
 }

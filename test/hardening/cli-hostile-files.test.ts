@@ -7,7 +7,7 @@
  * test/cli/decode.test.ts checks the wording of the common refusals; this file checks the
  * promise across many more inputs.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -53,6 +53,12 @@ describe('decode on hostile files', () => {
   it.skipIf(!existsSync('/proc/self/fd'))('leaves no file open after any of them', async () => {
     const openFiles = (): number => readdirSync('/proc/self/fd').length;
     const cases = HOSTILE_CASES.map((c, i) => materialize(c, join(dir, `fd-${i}`)));
+    // Inputs refused on their first bytes or on an option, after the file was opened to look at them.
+    const png = join(dir, 'image.y4m');
+    writeFileSync(png, Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13));
+    const csv = join(dir, 'capture.csv');
+    writeFileSync(csv, 'value\n1\n2\n3\n');
+    cases.push(['decode', png], ['decode', csv, '--fps', '30'], ['decode', csv, '--roi', '0,0,1,1']);
     await runInProcess(cases[0]!); // modules loaded, once
     const before = openFiles();
     for (const args of cases) await runInProcess(args);
