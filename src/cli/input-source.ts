@@ -22,7 +22,7 @@ import { brightnessSamples, type RegionChoice } from '../node/region-brightness.
 import type { Roi } from '../node/region.js';
 import type { SampleChunk } from '../node/sample-chunk.js';
 import { Y4M_MAGIC } from '../node/y4m-format.js';
-import { openY4M, type Y4MVideo } from '../node/y4m.js';
+import { openY4M } from '../node/y4m.js';
 import { BlinkUpError, ErrorCode } from '../packet/errors.js';
 import type { CliContext } from './context.js';
 import { usageError } from './errors.js';
@@ -319,16 +319,6 @@ class BinaryCapture implements Capture {
 async function openVideo(name: string, bytes: AsyncIterable<Uint8Array>, o: CaptureOptions): Promise<Capture> {
   // A video cut off mid-frame (ffmpeg stopped, a full disk) still gives the frames before the cut.
   const video = await openY4M(bytes, { endAtTruncatedFrame: true });
-  try {
-    return videoCapture(name, video, o);
-  } catch (err) {
-    await video.close();
-    throw err;
-  }
-}
-
-/** The capture of an opened Y4M video, timed by --fps or its header's rate. */
-function videoCapture(name: string, video: Y4MVideo, o: CaptureOptions): Capture {
   const { fps } = video.info;
   // The header's rate is usually right (ffmpeg writes it): say when --fps replaces it.
   const override = o.fps !== undefined && fps !== undefined && Math.abs(o.fps - fps) > 1e-3 * fps ? `--fps ${o.fps} replaces the ${Number(fps.toPrecision(6))} fps of ${name}'s header` : undefined;

@@ -108,22 +108,14 @@ class Y4MReader implements LumaFrameSource {
       await this.reader.close();
     }
   }
-
-  /** Lets the source go without reading the frames (a caller that refuses the video after its header). */
-  close(): Promise<void> {
-    return this.reader.close();
-  }
 }
-
-/** An opened Y4M stream: its header's facts, its frames, and a way to let it go unread. */
-export type Y4MVideo = LumaFrameSource & { readonly info: Y4MInfo; readonly truncation: string | undefined; close(): Promise<void> };
 
 /**
  * Open a Y4M stream: reads and checks the header now, the frames when iterated.
  * Bad headers, unsupported colourspaces, sizes over the limits and truncated frames are
  * refused with `BlinkUpError` (INPUT_INVALID or LIMIT_EXCEEDED).
  */
-export async function openY4M(input: ByteInput, options: Y4MReadOptions = {}): Promise<Y4MVideo> {
+export async function openY4M(input: ByteInput, options: Y4MReadOptions = {}): Promise<LumaFrameSource & { readonly info: Y4MInfo; readonly truncation: string | undefined }> {
   const limits: Y4MLimits = {
     maxSide: options.maxSide ?? Y4M_LIMITS.maxSide,
     maxFrameBytes: options.maxFrameBytes ?? Y4M_LIMITS.maxFrameBytes,
