@@ -10,17 +10,19 @@
  * pulse above its valley — the timing stage's yardstick for what is a pulse at all.
  */
 import type { Pulse } from './pulses.js';
+import { FEW_SAMPLES_PER_FRAME } from './timing.js';
 
 /** How fast levels follow the data: weight of each new pulse (≈ 1/20: a time constant of 20 pulses). */
 const TRACK_RATE = 0.05;
 /**
  * How fast grey and white follow on a photodiode without PWM dimming (a time constant of about
  * 8 pulses): light that drifts by 30 % a second (a hand moving the phone) outran the slower pace.
- * Not at a camera's few samples per frame (under 2 × 4.5 per bit), whose frame mixing scatters
+ * Not at a camera's few samples per frame (FEW_SAMPLES_PER_FRAME), whose frame mixing scatters
  * pulse values more, nor under PWM, whose values beat with the sampler.
  */
 const LEVEL_RATE = 0.12;
-const LEVEL_RATE_MIN_PERIOD = 9;
+/** Samples per bit below which a camera's few samples per frame keep the slower pace (a module constant: the compiler folds it). */
+const LEVEL_RATE_MIN_PERIOD = 2 * FEW_SAMPLES_PER_FRAME;
 /**
  * A decided pulse moves the other level too (see `track`) only if its value lies this share of
  * the grey/white gap beyond their midpoint — PWM beating with the sampler, a slow pixel's
