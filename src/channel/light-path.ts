@@ -5,8 +5,8 @@
  *
  * The screen term is scaled so that the time-averaged white − black difference is `swing` of
  * full scale. Room light adds an offset (so black is far above zero) that flickers at twice the
- * mains frequency, and a slow random drift of the screen's coupling stands for auto-brightness
- * and a hand that moves.
+ * mains frequency, a slow random drift of the screen's coupling stands for auto-brightness and a
+ * hand that moves, and an optional step of it for a shadow or a jerk of the hand.
  */
 import type { Random } from '../util/random.js';
 import { SlowDrift } from './drift.js';
@@ -29,6 +29,14 @@ export interface LightPathOptions {
   readonly flickerDepth: number;
   /** Fastest relative change of the screen's coupling, per second (0.02 = 2 %/s). Default 0.01. */
   readonly driftPerS: number;
+  /**
+   * A sudden change of the screen's coupling — a shadow, the phone jerked closer or away: from
+   * `stepAtS` seconds into the capture on, the screen's light is multiplied by `stepGain`.
+   * Default 1 (no step).
+   */
+  readonly stepGain: number;
+  /** When the step happens, seconds from the start of the capture. Default 0. */
+  readonly stepAtS: number;
 }
 
 /** Typical light path (CHANNEL.md "typical" column). */
@@ -38,6 +46,8 @@ export const LIGHT_PATH_DEFAULTS: LightPathOptions = {
   flickerHz: 100,
   flickerDepth: 0.2,
   driftPerS: 0.01,
+  stepGain: 1,
+  stepAtS: 0,
 };
 
 export function resolveLightPathOptions(partial?: Partial<LightPathOptions>): LightPathOptions {
@@ -47,6 +57,8 @@ export function resolveLightPathOptions(partial?: Partial<LightPathOptions>): Li
   checkRange('flickerHz', o.flickerHz, 0, 100_000);
   checkRange('flickerDepth', o.flickerDepth, 0, 1);
   checkRange('driftPerS', o.driftPerS, 0, 1);
+  checkRange('stepGain', o.stepGain, 0.01, 100);
+  checkRange('stepAtS', o.stepAtS, 0, 1e6);
   return o;
 }
 
@@ -68,6 +80,8 @@ export class LightPath {
   private readonly flickerOmega: number;
   private readonly flickerPhase: number;
   private readonly drift: SlowDrift;
+  private readonly stepGain: number;
+  private readonly stepAtS: number;
 
   constructor(options: LightPathOptions, screen: ScreenLight, durationS: number, rng: Random) {
     const [black, , white] = screen.levelLight;
@@ -77,6 +91,8 @@ export class LightPath {
     this.flickerOmega = 2 * Math.PI * options.flickerHz;
     this.flickerPhase = rng.uniform(0, 2 * Math.PI);
     this.drift = new SlowDrift(options.driftPerS, durationS, rng);
+    this.stepGain = options.stepGain;
+    this.stepAtS = options.stepAtS;
   }
 
   /** Steady-state sensor input for a steady emitted `light`, fraction of full scale (no drift, mean flicker). */
@@ -95,7 +111,8 @@ export class LightPath {
       // Drift and flicker are slow against the step: evaluate them at its middle.
       const t = t0 + (i + 0.5) * dt;
       const room = depth > 0 ? ambient * (1 + depth * Math.cos(omega * t + phase)) : ambient;
-      buf[i] = gain * this.drift.at(t) * buf[i]! + room;
+      const step = t >= this.stepAtS ? this.stepGain : 1;
+      buf[i] = gain * step * this.drift.at(t) * buf[i]! + room;
     }
   }
 }

@@ -30,6 +30,7 @@ export interface ChannelOptionValues {
   ambient?: number;
   flicker?: [number, number];
   drift?: number;
+  step?: [number, number];
   pwm?: [number, number];
   lcd?: [number, number];
   oled?: boolean;
@@ -70,6 +71,7 @@ export function addChannelOptions(cmd: Command): Command {
     .option('--flicker <Hz,depth>', 'mains flicker of room light: frequency and depth 0–1, e.g. 100,0.3', parseDecimalPair('100,0.3'))
     .option('--noise <lsb>', 'noise, ADC LSB rms (camera: 8-bit codes rms)', parseDecimal)
     .option('--drift <per-s>', 'slow drift of the screen light (camera: of auto-exposure), fraction per second, e.g. 0.02', parseDecimal)
+    .option('--step <s,factor>', 'photodiode: from s seconds on, the screen\'s light × factor (a shadow, the phone jerked closer), e.g. 5,0.7', parseDecimalPair('5,0.7'))
     .option('--clock-ppm <ppm>', 'sampler (camera) clock error, ppm, e.g. -20000 for 2 % slow', parseSignedDecimal)
     .option('--swing <fraction>', 'photodiode: white − black as a fraction of ADC full scale (0.3–0.6 tuned, 0.1 weak)', parseDecimal)
     .option('--ambient <fraction>', 'photodiode: room light in units of the swing', parseDecimal)
@@ -83,7 +85,7 @@ export function addChannelOptions(cmd: Command): Command {
     .option('--size <WxH>', 'camera: frame size in pixels (default 160x120)', parseSize);
 }
 
-const PHOTODIODE_ONLY = ['swing', 'ambient', 'rate', 'bits', 'timestamps', 'gaps'] as const;
+const PHOTODIODE_ONLY = ['swing', 'ambient', 'rate', 'bits', 'timestamps', 'gaps', 'step'] as const;
 const CAMERA_ONLY = ['cameraFps', 'exposure', 'size'] as const;
 
 /**
@@ -129,6 +131,7 @@ export function channelFromOptions(o: ChannelOptionValues, flashing: { fps?: num
     ...display,
     ...(o.noise !== undefined ? { noiseLsb: o.noise } : {}),
     ...(o.drift !== undefined ? { driftPerS: o.drift } : {}),
+    ...(o.step ? { stepAtS: o.step[0], stepGain: o.step[1] } : {}),
     ...(o.clockPpm !== undefined ? { samplerClockPpm: o.clockPpm } : {}),
     ...(o.swing !== undefined ? { swing: o.swing } : {}),
     ...(o.ambient !== undefined ? { ambient: o.ambient } : {}),
@@ -156,7 +159,7 @@ function flag(name: string): string {
 /** The simulator's option names → the flags that set them. */
 const FLAG_OF: Readonly<Record<string, string>> = {
   swing: '--swing', ambient: '--ambient', noiseLsb: '--noise', pixelNoise: '--noise',
-  flickerHz: '--flicker', flickerDepth: '--flicker', driftPerS: '--drift', aeDriftPerS: '--drift',
+  flickerHz: '--flicker', flickerDepth: '--flicker', driftPerS: '--drift', aeDriftPerS: '--drift', stepGain: '--step', stepAtS: '--step',
   pwmHz: '--pwm', pwmDuty: '--pwm', lcdRiseMs: '--lcd', lcdFallMs: '--lcd',
   heldLevelProbability: '--hold', stalls: '--stall', stallS: '--stall', samplerClockPpm: '--clock-ppm', cameraClockPpm: '--clock-ppm',
   displayClockPpm: '--display-clock-ppm', gapRatePerS: '--gaps', gapMs: '--gaps', sampleRate: '--rate', adcBits: '--bits', repeat: '--repeat',

@@ -53,7 +53,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** A trial's outcome: was the sent packet among those decoded, and how; any other packet is false. */
-function score(packets: readonly PacketEvent[], sent: Uint8Array): TrialOutcome {
+export function score(packets: readonly PacketEvent[], sent: Uint8Array): TrialOutcome {
   const good = packets.find((p) => sameBytes(p.bytes, sent));
   return {
     decoded: good !== undefined,

@@ -156,7 +156,7 @@ function transmissions(repeat: number, t: Transmission): string {
 function describePhotodiode(o: PhotodiodeChannelOptions, seed: number): string {
   return [
     describeDisplay(o),
-    `swing ${n(o.swing)}, ambient ${n(o.ambient)}, flicker ${n(o.flickerHz)} Hz depth ${n(o.flickerDepth)}, drift ${n(o.driftPerS)}/s`,
+    `swing ${n(o.swing)}, ambient ${n(o.ambient)}, flicker ${n(o.flickerHz)} Hz depth ${n(o.flickerDepth)}, drift ${n(o.driftPerS)}/s${o.stepGain !== 1 ? `, light × ${n(o.stepGain)} from ${n(o.stepAtS)} s` : ''}`,
     `sensor ${n(o.sensorTauMs)} ms, ${o.adcBits}-bit ADC noise ${n(o.noiseLsb)} LSB, ${n(o.sampleRate)} Hz clock ${n(o.samplerClockPpm)} ppm${o.gapRatePerS > 0 ? `, losing samples ${n(o.gapRatePerS)}/s for about ${n(o.gapMs)} ms` : ''}`,
     `seed ${seed}`,
   ].join('; ');
