@@ -411,7 +411,7 @@ export class TriLevelDecoder {
     // Black, for the report: the darkest light before the preamble, if the gaps never got there.
     if (before === HUNT && framer.state !== HUNT) levels.black = Math.min(levels.floor, seg.bottom);
     this.stats.pulses++;
-    if (before === BODY && framer.decision !== 0) this.noteBodyBit(framer, p);
+    if (before === BODY && framer.decision !== 0) this.noteBodyBit(framer, p, result !== LOST);
     // In a packet's body without PWM dimming there is nothing to follow (and leaving it out of
     // the common path leaves the compiler room to inline the report's bookkeeping instead).
     // (`=== true`: a boolean field's plain test compiles to a test for every kind of value.)
@@ -434,13 +434,16 @@ export class TriLevelDecoder {
   }
 
   /**
-   * A bit of a packet's body was decided on pulse `p`: its slip hint, and the report's statistics
-   * (only pulses of a real transmission, past the sync magic, go into the report). Out of line,
+   * A bit of a packet's body was decided on pulse `p`: a step of the light it may show (when
+   * `decided`: the framer took it as a bit; see Framer.followStep), its slip hint, and the
+   * report's statistics (only pulses of a real transmission, past the sync magic, go into the
+   * report). Out of line,
    * so that `onPulse` has the compiler's inlining budget for its own per-pulse work, and this
    * the budget for the report's.
    */
-  private noteBodyBit(framer: Framer, p: Pulse): void {
+  private noteBodyBit(framer: Framer, p: Pulse, decided: boolean): void {
     const levels = this.levels;
+    if (decided) framer.followStep(p, levels);
     this.slipHints[framer.bits - 1] = pulseSlipHint(p, levels);
     this.stats.notePeriod(p, levels);
     this.stats.noteBit(framer.confidence, p.late - (framer.decision === 2 ? this.judgedWhite : this.judgedGrey));

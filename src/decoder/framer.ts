@@ -17,6 +17,7 @@
  */
 import { HOLE_SPAN, type HoleRecord } from './condition.js';
 import type { LevelTracker } from './levels.js';
+import { LightStepWatch, STRAY_SOFT } from './light-step.js';
 import type { Pulse } from './pulses.js';
 import { confidence, softValue } from './slicer.js';
 import { FEW_SAMPLES_PER_FRAME, type PulseReference } from './timing.js';
@@ -233,6 +234,8 @@ export class Framer {
   /** Soft bits of the packet being received (L first), see slicer.ts. */
   readonly soft = new Float32Array(MAX_PACKET_BITS);
   bits = 0;
+  /** The pulse value of each bit, for the light-step watch (unset where a bit was erased). */
+  private readonly values = new Float64Array(MAX_PACKET_BITS);
   /** Bits of this packet whose pulse timing merged or split. */
   timingRepairs = 0;
   private expected = 0;
@@ -243,6 +246,8 @@ export class Framer {
   private greySpread = 0;
   private misses = 0;
   private readonly run = new PreambleRun();
+  /** Watches the body's pulses for a sudden step of the light (see light-step.ts). */
+  private readonly steps = new LightStepWatch();
 
   /** Nominal samples per second. */
   private readonly sampleRate: number;
@@ -451,7 +456,10 @@ export class Framer {
     this.decide(soft);
     levels.track(bit, p, true);
     this.notePeriod(p, levels);
-    if (++this.magicPos === MAGIC_TAIL.length) this.startBody();
+    if (++this.magicPos === MAGIC_TAIL.length) {
+      this.startBody();
+      this.steps.begin(0, this.greySpread / (levels.grey - levels.black));
+    }
     this.noteStall(p, levels);
     return NONE;
   }
@@ -503,11 +511,39 @@ export class Framer {
       this.erased++;
     }
     this.erased += lost;
+    // The light-step watch fits no erased bit.
+    if (lost > 0) this.steps.begin(this.bits + lost);
     for (let k = 0; k < lost; k++) {
       const result = this.pushBit(0, holeFromS);
       if (result !== NONE) return result;
     }
     return NONE;
+  }
+
+  /**
+   * After body pulse `p` was decided (the last bit; the decoder calls this, outside the framer's
+   * per-pulse path, whose compiled code has no room to spare): a pulse that strays from the levels
+   * may show a step of the light. If the light-step watch finds one (photodiode rates only: see
+   * light-step.ts), the levels take the step and the bits read since it, this one too,
+   * are decided again with them. The length byte, once it has set how many bits to read, is left
+   * as it was read.
+   */
+  followStep(p: Pulse, levels: LevelTracker): void {
+    const last = this.bits - 1;
+    if (last < 0) return;
+    this.values[last] = p.late;
+    const soft = this.soft[last]!;
+    const sure = soft < 0 ? -soft : soft;
+    if (sure >= 1 - STRAY_SOFT && sure <= 1 + STRAY_SOFT) return;
+    if (levels.period < 2 * FEW_SAMPLES || !(levels.black === levels.black)) return;
+    const steps = this.steps;
+    if (!steps.note(this.values, last, levels)) return;
+    levels.stepTo(steps.grey, steps.white);
+    for (let bit = last - steps.span + 1; bit <= last; bit++) {
+      if (bit < 8 && this.bits >= 8) continue;
+      if (this.soft[bit] !== 0) this.soft[bit] = softValue(this.values[bit]!, levels);
+    }
+    this.decide(this.soft[last]!);
   }
 
   /** A stall in the body outlasted STALL_S (or the stream ended): the packet broke off where its pulses stopped. */
@@ -557,6 +593,7 @@ export class Framer {
     this.bits = 0;
     this.timingRepairs = 0;
     this.erased = 0;
+    this.steps.begin(0);
     this.stalledFromS = Number.NaN;
     this.expected = 8;
   }

@@ -157,6 +157,21 @@ export class LevelTracker {
     if (period > 0.8 * this.period && period < 1.2 * this.period) this.period += TRACK_RATE * (period - this.period);
   }
 
+  /**
+   * The light above black stepped (see light-step.ts): grey and white are now `grey` and `white`
+   * above black, and the floor and the pulse height follow grey's change.
+   */
+  stepTo(grey: number, white: number): void {
+    const black = this.black;
+    const gain = grey / (this.grey - black);
+    this.grey = black + grey;
+    this.white = black + white;
+    if (gain > 0 && gain < Infinity) {
+      this.floor = black + gain * (this.floor - black);
+      this.amplitude *= gain;
+    }
+  }
+
   get learned(): boolean {
     return this.grey === this.grey && this.white === this.white;
   }

@@ -91,13 +91,13 @@ describe('photodiode captures', () => {
   it('channel flags reach the simulator (and flags override the tier)', async () => {
     const r = await simulate(
       ...WIRED, '--tier', 'typical', '--fps', '30', '--swing', '0.2', '--noise', '2', '--ambient', '0.3', '--flicker', '120,0.5',
-      '--drift', '0.02', '--oled', '--pwm', '240,0.4', '--hold', '0.1', '--clock-ppm', '-15000', '--display-clock-ppm', '200',
+      '--drift', '0.02', '--step', '4,0.8', '--oled', '--pwm', '240,0.4', '--hold', '0.1', '--clock-ppm', '-15000', '--display-clock-ppm', '200',
       '--rate', '2000', '--bits', '14', '--grey', '9f', '--repeat', '2',
     );
     const header = r.stdout.split('\n')[0]!;
     for (const part of [
       '30 fps on 60 Hz OLED, PWM 240 Hz duty 0.4, grey #9f, held 0.1, display clock 200 ppm',
-      'swing 0.2, ambient 0.3, flicker 120 Hz depth 0.5, drift 0.02/s',
+      'swing 0.2, ambient 0.3, flicker 120 Hz depth 0.5, drift 0.02/s, light × 0.8 from 4 s',
       '14-bit ADC noise 2 LSB, 2000 Hz clock -15000 ppm',
     ]) expect(header).toContain(part);
     expect(r.stderr).toContain('of 2 transmissions of');
@@ -115,6 +115,17 @@ describe('a flasher that stalls', () => {
     expect(d.json.report.flasherStalls).toBe(2);
     const text = await runInProcess(['decode', path]);
     expect(text.stdout).toContain('the flasher stalled 2 times inside a transmission (waited out)');
+  });
+});
+
+describe('light that steps', () => {
+  it('--step dims the screen from a moment on (a shadow); decode follows the step', async () => {
+    const path = join(dir, 'stepped.csv');
+    const r = await simulate(...PAYLOAD, '--step', '5,0.7', '--seed', '2', '--out', path);
+    expect(r.stderr).toContain('light × 0.7 from 5 s');
+    const d = await decodeFile(path);
+    expect(d.status).toBe(0);
+    expect(d.json.packets.map((p: { ssid: string }) => p.ssid)).toEqual(['SimNet']);
   });
 });
 
@@ -197,6 +208,8 @@ describe('bad usage: exit 2, one line', () => {
     ['a half pair', [...WIRED, '--pwm', '240'], /--pwm .* expected two numbers separated by a comma, e.g. 240,0.5/],
     ['a negative stall', [...WIRED, '--stall', '-5,1'], /--stall .* both numbers must be 0 or more, e.g. 200,1/],
     ['logger gaps in a video', [...WIRED, '--camera', '--gaps', '0.1,30'], /--gaps applies only without --camera/],
+    ['a step in a video', [...WIRED, '--camera', '--step', '5,0.7'], /--step applies only without --camera/],
+    ['a step to darkness', [...WIRED, '--step', '5,0'], /--step \(stepGain\) must be a number in \[0.01, 100\] \(got 0\)/],
     ['a probability above 0.95', [...WIRED, '--hold', '2'], /--hold \(heldLevelProbability\) must be a number in \[0, 0\.95\] \(got 2\)/],
     ['a duty above 1', [...WIRED, '--pwm', '240,1.5'], /--pwm \(pwmDuty\) must be a number/],
     ['timestamps in a raw format', [...WIRED, '--timestamps', '--format', 'u16le', '--out', join(dir, 't.u16le')], /--timestamps writes a time column: u16le has none, use --format csv/],
