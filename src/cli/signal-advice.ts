@@ -181,22 +181,25 @@ function adviseUnlearned(f: SignalFacts): Advice[] {
   const spanned = range / r.fullScale;
   const above = aboveFullScale(f);
   const known = f.fullScaleKnown !== false && !above;
+  // Samples held at the top span little because they are clipped, not because the light is weak
+  // or the noise strong: more gain would be the wrong advice.
+  const clipped = r.saturationFraction > SATURATING;
   if (f.fullScaleKnown === false) out.push(note(UNKNOWN_SCALE));
   else if (above) out.push(problem(aboveFullScaleText(f)));
   if (!(f.max >= f.min)) {
     out.push(problem(`the capture holds no sample that is a number (${r.nonFiniteSamples} NaN or ±Infinity): check what the logger writes`));
   } else if (!(range > 0)) {
     out.push(problem(`the signal is constant: ${f.camera ? 'is the screen in the picture?' : 'is the sensor connected and facing the screen?'}`));
-  } else if (known && spanned < WEAK_SWING) {
+  } else if (known && spanned < WEAK_SWING && !clipped) {
     out.push(problem(`signal swing is ${fraction(spanned)} of full scale: ${weakSwingFix(f.camera)}`));
   }
-  if (known && r.saturationFraction > SATURATING) {
+  if (known && clipped) {
     out.push(problem(`${f.camera ? 'the picture is overexposed' : 'sensor saturates'} (${percent(r.saturationFraction)} of samples at the top of the range): ${f.camera ? 'lower the exposure' : 'lower the gain or move the sensor away'}`));
   }
   if (r.pwmSamples > 0 && !f.camera) {
     out.push(problem(`${PWM_BURSTS} and the sampler caught too few of them to find the preamble: ${PWM_FIX}`));
   }
-  if (range > 0 && r.noiseRms > 0 && range < 8 * r.noiseRms) {
+  if (range > 0 && r.noiseRms > 0 && range < 8 * r.noiseRms && !clipped) {
     out.push(problem(`the signal is buried in noise (range ${fixed(range / r.noiseRms, 1)} × the noise): ${weakSwingFix(f.camera)}`));
   }
   if (f.durationS < SHORTEST_USEFUL_S) {

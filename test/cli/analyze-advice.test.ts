@@ -144,6 +144,12 @@ describe('no preamble: what the raw samples say', () => {
     expect(texts(advice, 'problem')).toContainEqual(expect.stringMatching(text));
     expect(advice.some((a) => a.severity === 'good')).toBe(false);
   });
+
+  it('a signal held at the rail spans little because it is clipped: no advice to raise the gain', () => {
+    // Room light brighter than the ADC's range (simulate --ambient 3): every sample at the top.
+    const advice = unlearned({ min: 3887, max: 3894 }, { saturationFraction: 1 });
+    expect(texts(advice, 'problem')).toEqual([expect.stringMatching(/^sensor saturates \(100 % of samples at the top of the range\): lower the gain/)]);
+  });
 });
 
 describe('mains flicker is judged only where it can be measured', () => {
