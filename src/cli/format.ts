@@ -39,6 +39,11 @@ export function stallsText(n: number, detail = ''): string {
   return `the flasher stalled ${n === 1 ? 'once' : `${n} times`} inside a transmission (waited out${detail})`;
 }
 
+/** "the light stepped once inside a transmission (…)": steps the levels followed (report.lightSteps). */
+export function lightStepsText(n: number): string {
+  return `the light stepped ${n === 1 ? 'once' : `${n} times`} inside a transmission (a shadow, or the sensor or phone moved; the levels followed)`;
+}
+
 /** Why the report gives no flash rate, clock error or held levels: too few pulse periods timed in sync. */
 export function untimedText(timedPeriods: number): string {
   return `flash rate, sampler clock and held levels not measured (${timedPeriods} pulse ${plural(timedPeriods, 'period')} timed in sync: too few)`;

@@ -6,7 +6,7 @@
 import type { SignalReport } from '../decoder/types.js';
 import { REDACTED } from '../packet/redact.js';
 import type { RegionChoice } from '../node/region-brightness.js';
-import { clockText, fixed, glitchesText, level, percent, plural, signed, stallsText, untimedText } from './format.js';
+import { clockText, fixed, glitchesText, level, lightStepsText, percent, plural, signed, stallsText, untimedText } from './format.js';
 import type { FailureView, PacketView, QualityView } from './packet-view.js';
 
 const LABEL_WIDTH = 10;
@@ -108,6 +108,7 @@ function signalRepairs(r: SignalReport): string {
   if (r.timestampRestarts > 0) parts.push(`the timestamps restarted ${r.timestampRestarts === 1 ? 'once' : `${r.timestampRestarts} times`}: the samples after were placed right after those before`);
   if (r.glitchSamples > 0) parts.push(glitchesText(r.glitchSamples));
   if (r.flasherStalls > 0) parts.push(stallsText(r.flasherStalls));
+  if (r.lightSteps > 0) parts.push(lightStepsText(r.lightSteps));
   return parts.join('; ');
 }
 

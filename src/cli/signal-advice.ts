@@ -11,7 +11,7 @@ import { MAX_AMBIGUOUS_PERIODS } from '../decoder/report.js';
 import type { SignalReport } from '../decoder/types.js';
 import type { DecodeRun } from './decode-capture.js';
 import type { FlickerEstimate } from './flicker-meter.js';
-import { fixed, fraction, glitchesText, level, percent, plural, stallsText } from './format.js';
+import { fixed, fraction, glitchesText, level, lightStepsText, percent, plural, stallsText } from './format.js';
 
 export type Severity = 'problem' | 'note' | 'good';
 
@@ -146,6 +146,9 @@ function adviseLearned(f: SignalFacts): Advice[] {
   if (r.pwmSamples > 0 && !f.camera) {
     if (r.packets > 0) out.push(note(`${PWM_BURSTS}: decoded, but the bursts the sampler misses make pulses uneven; ${PWM_FIX}`));
     else out.push(problem(`${PWM_BURSTS} that the sampler catches or misses: ${PWM_FIX}`));
+  }
+  if (r.lightSteps > 0) {
+    out.push(note(`${lightStepsText(r.lightSteps)}: hold the sensor or the phone steady, out of moving shadows — a step of a third or more can lose bits before the levels follow`));
   }
   if (r.flasherStalls > 0) {
     const advice = 'the flashing phone or browser is busy (close other apps, keep the flashing page in front)';

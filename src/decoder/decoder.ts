@@ -238,6 +238,7 @@ export class TriLevelDecoder {
       glitches: st ? st.cond.glitches : 0,
       timestampRestarts: st ? st.cond.timestampRestarts : 0,
       stalls: st ? st.framer.stalls : 0,
+      lightSteps: st ? st.framer.lightSteps : 0,
       pwmSamples: st ? st.cond.pwmSamples : 0,
     });
     return flicker ? { ...report, flickerHz: flicker.hz, flickerAmplitude: flicker.amplitude } : report;

@@ -271,6 +271,8 @@ export class Framer {
   private stalledFromS = Number.NaN;
   /** Stalls of the flasher waited out from the sync magic on, since the stream began (`reset` keeps it: it ends a stream). */
   stalls = 0;
+  /** Steps of the light followed in a body since the stream began (see `followStep`; `reset` keeps it). */
+  lightSteps = 0;
   /** Set while the decoder flushes: a missing next pulse is then the end of the stream. */
   ending = false;
   /** The last pulse's decision (0 none, 1 grey, 2 white) and confidence, for the pulse hook. */
@@ -539,6 +541,7 @@ export class Framer {
     const steps = this.steps;
     if (!steps.note(this.values, last, levels)) return;
     levels.stepTo(steps.grey, steps.white);
+    this.lightSteps++;
     for (let bit = last - steps.span + 1; bit <= last; bit++) {
       if (bit < 8 && this.bits >= 8) continue;
       if (this.soft[bit] !== 0) this.soft[bit] = softValue(this.values[bit]!, levels);

@@ -229,6 +229,7 @@ export class ReportBuilder {
     glitches: number;
     timestampRestarts: number;
     stalls: number;
+    lightSteps: number;
     pwmSamples: number;
   }): SignalReport {
     const { black, grey, white, fullScale, noiseRms } = inputs;
@@ -270,6 +271,7 @@ export class ReportBuilder {
       glitchSamples: inputs.glitches,
       timestampRestarts: inputs.timestampRestarts,
       flasherStalls: inputs.stalls,
+      lightSteps: inputs.lightSteps,
       pwmSamples: inputs.pwmSamples,
       packets: this.packets,
       failures: this.failures,

@@ -202,6 +202,11 @@ export interface SignalReport {
    */
   readonly flasherStalls: number;
   /**
+   * Times the light stepped inside a transmission (a shadow, the sensor or the phone moved) and
+   * the levels followed it, the bits read since the step decided again (see light-step.ts).
+   */
+  readonly lightSteps: number;
+  /**
    * Samples whose light came in bursts (an OLED dimmed by pulse-width modulation below full
    * brightness), which the decoder smoothed by their envelope; 0 when the light was steady.
    */

@@ -126,6 +126,9 @@ describe('light that steps', () => {
     const d = await decodeFile(path);
     expect(d.status).toBe(0);
     expect(d.json.packets.map((p: { ssid: string }) => p.ssid)).toEqual(['SimNet']);
+    expect(d.json.report.lightSteps).toBe(1);
+    const text = await runInProcess(['decode', path]);
+    expect(text.stdout).toContain('the light stepped once inside a transmission');
   });
 });
 
