@@ -416,8 +416,10 @@ export class Framer {
 
   private preamble(p: Pulse, levels: LevelTracker): FrameResult {
     if (p.empty) return this.rehunt(p);
-    if (this.greysSeen === 0 && p.late === p.late) {
-      // From here on pulses are valued late in their frame (see timing.ts): relearn grey that way.
+    if (this.greysSeen === 0 && p.late === p.late && !(levels.ratio(p.top) > WHITE_RATIO)) {
+      // From here on pulses are valued late in their frame (see timing.ts): relearn grey that way
+      // — unless this pulse stands far above the run's greys (compared as the run was, by its
+      // top): where noise broke the run until the preamble's end, it is the sync magic's first white.
       levels.grey = p.late;
     }
     this.noteStall(p, levels);

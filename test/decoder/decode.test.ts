@@ -116,6 +116,17 @@ describe('decodeSamples on simulated captures', () => {
     }
   });
 
+  it('takes a preamble found only at its end for one: the next pulse may be the sync magic\'s first white', () => {
+    // 120 fps with 100 LSB of noise: noise broke the run of greys until the preamble's last few,
+    // and the first pulse after the lock — the magic's white — was taken to relearn grey from.
+    const seed = 995_049;
+    const rng = new Random(seed);
+    const packet = encodePacket(randomPayload(rng));
+    const cap = simulatePhotodiode(toLevels(packet), { ...TIERS.typical(rng), noiseLsb: 100 }, seed);
+    const result = decodeSamples(cap.samples, { sampleRate: cap.sampleRate });
+    expect(result.packets.map((p) => sameBytes(p.bytes, packet))).toEqual([true]);
+  });
+
   it('follows light that drifts by 30 % a second (auto-brightness, a moving hand)', () => {
     // Grey and white follow as one gain; when each followed only its own pulses, a long run of one
     // bit left the other behind: 6 of these 20 seeds failed their CRC or slipped.
