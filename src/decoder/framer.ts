@@ -99,8 +99,13 @@ const PULSES_STOPPED = 'the pulses stopped before the packet ended';
 export const MIN_PERIOD_S = 0.0105;
 /** Longest pulse period while hunting, seconds: two frames at 10 fps, each held a refresh longer. */
 const MAX_HUNT_PERIOD_S = 0.25;
-/** A preamble pulse must stand this many noise sigmas above its valley. */
-const MIN_PULSE_SNR = 5;
+/**
+ * A preamble pulse must stand this many sample noise sigmas above its valley — about twice as
+ * many sigmas of the smoothed signal pulses are measured on (the boxcar of 4 samples at 1 kHz
+ * halves the noise). At 5, a capture at 120 fps with 100 LSB of noise, whose blurred valleys
+ * leave grey pulses 4.7 sigmas high, never locked on a preamble; in pure noise none locks at 3.5.
+ */
+const MIN_PULSE_SNR = 3.5;
 /** Longest packet: L = 255 entry bytes, plus L itself and the CRC. */
 export const MAX_PACKET_BITS = (255 + 3) * 8;
 /**
