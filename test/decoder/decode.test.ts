@@ -9,7 +9,7 @@ import { toLevels } from '../../src/line/index.js';
 import { encodePacket } from '../../src/packet/index.js';
 import { Random } from '../../src/util/random.js';
 import { BASIC, capture, goldenVectors, hexToBytes, sameBytes } from './helpers.js';
-import { randomPayload } from './sweep.js';
+import { photodiodeTrial, randomPayload } from './sweep.js';
 
 describe('decodeSamples on simulated captures', () => {
   it('decodes the basic Wi-Fi packet from a typical capture, with its payload and timing', () => {
@@ -125,6 +125,12 @@ describe('decodeSamples on simulated captures', () => {
     const cap = simulatePhotodiode(toLevels(packet), { ...TIERS.typical(rng), noiseLsb: 100 }, seed);
     const result = decodeSamples(cap.samples, { sampleRate: cap.sampleRate });
     expect(result.packets.map((p) => sameBytes(p.bytes, packet))).toEqual([true]);
+  });
+
+  it('locks on preambles whose greys stand under 5 sample-noise sigmas above their valleys (100 LSB)', () => {
+    // Sent three times; with a bar of 5 sample sigmas no copy of these locked.
+    const failed = [970_031, 970_049, 970_095].filter((seed) => !photodiodeTrial((rng) => ({ ...TIERS.typical(rng), noiseLsb: 100 }), seed, { repeat: 3 }).decoded);
+    expect(failed).toEqual([]);
   });
 
   it('follows light that drifts by 30 % a second (auto-brightness, a moving hand)', () => {
