@@ -26,9 +26,10 @@ const WINDOW = 8;
 const OFF_LEVEL = 0.15;
 /**
  * Soft values (±1 on the levels) this far from ±1 may be off-level: what the framer shows the
- * watch. As a share of a level's height a soft unit is at least (white − grey) / 2 over white —
- * 0.33 for the #9f grey's 2.9 white-to-grey ratio, more with #bf's 1.9 — so OFF_LEVEL is at least
- * 0.45 soft units from white and 0.16 from grey (for a camera's or gamma's lower ratios, more).
+ * watch. A soft unit is half the grey/white gap, so a miss of OFF_LEVEL is 0.3 / (r − 1) soft
+ * units from grey and 0.3 r / (r − 1) from white, where r is white's height over grey's: with
+ * #bf's r of 1.9, 0.33 and 0.63; with #9f's 2.9, 0.16 and 0.46 (a camera's or gamma's lower
+ * ratios, more). Every off-level pulse is shown, and few others.
  */
 export const STRAY_SOFT = 0.15;
 /** Off-level pulses among the last WINDOW before a step is looked for. */
