@@ -183,8 +183,8 @@ export class LightStepWatch {
     let best = 0;
     let bestWorst = FIT;
     for (let k = from; k < to; k++) {
-      for (const level of [grey, white]) {
-        const gain = (values[k]! - black) / level;
+      for (let asWhite = 0; asWhite < 2; asWhite++) {
+        const gain = (values[k]! - black) / (asWhite === 0 ? grey : white);
         if (!(gain > 0)) continue;
         const worst = worstMiss(values, from, to, black, gain * grey, gain * white);
         if (worst < bestWorst) {
