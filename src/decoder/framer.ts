@@ -106,6 +106,17 @@ const MAX_HUNT_PERIOD_S = 0.25;
  * leave grey pulses 4.7 sigmas high, never locked on a preamble; in pure noise none locks at 3.5.
  */
 const MIN_PULSE_SNR = 3.5;
+/**
+ * The first pulse after the preamble locked: from here on pulses are valued late in their frame
+ * (see timing.ts), so grey is relearned that way — unless the pulse stands far above the run's
+ * greys (compared as the run was, by its top): where noise broke the run until the preamble's
+ * end, it is the sync magic's first white. (Out of the framer's per-pulse code, whose compiled
+ * form has no room to spare.)
+ */
+function relearnGrey(p: Pulse, levels: LevelTracker): void {
+  if (p.late === p.late && !(levels.ratio(p.top) > WHITE_RATIO)) levels.grey = p.late;
+}
+
 /** Longest packet: L = 255 entry bytes, plus L itself and the CRC. */
 export const MAX_PACKET_BITS = (255 + 3) * 8;
 /**
@@ -421,12 +432,7 @@ export class Framer {
 
   private preamble(p: Pulse, levels: LevelTracker): FrameResult {
     if (p.empty) return this.rehunt(p);
-    if (this.greysSeen === 0 && p.late === p.late && !(levels.ratio(p.top) > WHITE_RATIO)) {
-      // From here on pulses are valued late in their frame (see timing.ts): relearn grey that way
-      // — unless this pulse stands far above the run's greys (compared as the run was, by its
-      // top): where noise broke the run until the preamble's end, it is the sync magic's first white.
-      levels.grey = p.late;
-    }
+    if (this.greysSeen === 0) relearnGrey(p, levels);
     this.noteStall(p, levels);
     const r = levels.ratio(p.late);
     if (!(r >= MIN_GREY_RATIO)) {
