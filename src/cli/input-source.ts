@@ -103,8 +103,28 @@ export function warnAboutInput(capture: Capture, ctx: CliContext): void {
   if (capture.warning !== undefined) ctx.stderr.write(`blinkup: warning: ${capture.warning}\n`);
 }
 
-/** Opens `path` (`-` for stdin) as a capture; bad usage and unreadable input throw (exit 2). */
-export async function openCapture(path: string, options: CaptureOptions, ctx: CliContext): Promise<Capture> {
+/**
+ * Opens `path` (`-` for stdin) as a capture and runs `use` on it; bad usage and unreadable input
+ * throw (exit 2). However `use` ends, the input is let go: a refusal after opening — an option
+ * that does not apply to what was found (--invert for a video), a region outside its frames —
+ * would otherwise leave a file's handle to the garbage collector.
+ */
+export async function withCapture<T>(path: string, options: CaptureOptions, ctx: CliContext, use: (capture: Capture) => Promise<T>): Promise<T> {
+  const { capture, release } = await openCapture(path, options, ctx);
+  try {
+    return await use(capture);
+  } finally {
+    await release();
+  }
+}
+
+/** A capture, and how to let its input go (a no-op once it was read to its end). */
+interface Opened {
+  readonly capture: Capture;
+  release(): Promise<void>;
+}
+
+async function openCapture(path: string, options: CaptureOptions, ctx: CliContext): Promise<Opened> {
   checkRates(options);
   if (path === '-') {
     if (options.format === 'png') throw usageError('PNG frames are read from a folder, not from stdin');
@@ -117,7 +137,8 @@ export async function openCapture(path: string, options: CaptureOptions, ctx: Cl
   });
   if (info.isDirectory()) {
     if (options.format !== undefined && options.format !== 'png') throw usageError(`${path} is a folder; --format ${options.format} reads a file`);
-    return openFrames(path, options);
+    // (Each frame's file is read whole and closed: nothing is held open between frames.)
+    return { capture: await openFrames(path, options), release: async () => undefined };
   }
   if (options.format === 'png') throw usageError(`--format png reads a folder of PNG frames; ${path} is a file`);
   const extension = extname(path).toLowerCase();
@@ -134,10 +155,10 @@ export async function openCapture(path: string, options: CaptureOptions, ctx: Cl
   });
 }
 
-/** `open()`'s capture; if it refuses the input, the peeked source is let go (a file's handle closed). */
-async function releasedOnRefusal(peeked: Peeked, open: () => Capture | Promise<Capture>): Promise<Capture> {
+/** `open()`'s capture, released with the peeked source; if it refuses the input, the source is let go at once (a file's handle closed). */
+async function releasedOnRefusal(peeked: Peeked, open: () => Capture | Promise<Capture>): Promise<Opened> {
   try {
-    return await open();
+    return { capture: await open(), release: () => peeked.release() };
   } catch (err) {
     await peeked.release();
     throw err;

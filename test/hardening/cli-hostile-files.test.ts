@@ -59,6 +59,9 @@ describe('decode on hostile files', () => {
     const csv = join(dir, 'capture.csv');
     writeFileSync(csv, 'value\n1\n2\n3\n');
     cases.push(['decode', png], ['decode', csv, '--fps', '30'], ['decode', csv, '--roi', '0,0,1,1']);
+    // Refused once the video's header was read: an option that does not apply to video, a region outside its frames.
+    const video = new URL('../../fixtures/captures/camera.y4m', import.meta.url).pathname;
+    cases.push(['decode', video, '--invert'], ['analyze', video, '--invert'], ['decode', video, '--roi', '4,4,8,8'], ['analyze', video, '--roi', '4,4,8,8']);
     await runInProcess(cases[0]!); // modules loaded, once
     const before = openFiles();
     for (const args of cases) await runInProcess(args);

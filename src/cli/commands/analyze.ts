@@ -19,7 +19,7 @@ import { decodeCapture, gapsOf, type DecodeRun } from '../decode-capture.js';
 import { usageError } from '../errors.js';
 import { FlickerMeter, type FlickerEstimate } from '../flicker-meter.js';
 import { fixed, plural } from '../format.js';
-import { foundRegionCoverage, openCapture, warnAboutInput, type Capture } from '../input-source.js';
+import { foundRegionCoverage, warnAboutInput, withCapture, type Capture } from '../input-source.js';
 import { reportView } from '../packet-view.js';
 import { parseSignedDecimalPair } from '../parse-options.js';
 import { PlotWindow, type WindowContents } from '../plot-window.js';
@@ -57,12 +57,13 @@ Examples:
       // The report goes to stdout, and the plot is a PNG whatever its name says.
       if (o.plot !== undefined && extname(o.plot).toLowerCase() !== '.png') throw usageError(`--plot writes a PNG file: name it *.png (got ${o.plot})`);
       if (o.window && !(o.window[1] > o.window[0])) throw usageError('--window needs start,end with end after start, in seconds');
-      const capture = await openCapture(path, captureOptionsFrom(o), ctx);
-      const analysis = await analyze(capture, o);
-      warnAboutInput(capture, ctx);
-      const plotted = o.plot ? await writePlot(o.plot, analysis, capture) : undefined;
-      if (o.json) ctx.stdout.write(`${JSON.stringify(jsonResult(capture, analysis, plotted), null, 2)}\n`);
-      else ctx.stdout.write(renderAnalysis(humanFacts(capture, analysis, plotted)));
+      await withCapture(path, captureOptionsFrom(o), ctx, async (capture) => {
+        const analysis = await analyze(capture, o);
+        warnAboutInput(capture, ctx);
+        const plotted = o.plot ? await writePlot(o.plot, analysis, capture) : undefined;
+        if (o.json) ctx.stdout.write(`${JSON.stringify(jsonResult(capture, analysis, plotted), null, 2)}\n`);
+        else ctx.stdout.write(renderAnalysis(humanFacts(capture, analysis, plotted)));
+      });
     });
 }
 

@@ -14,7 +14,7 @@ import type { CliContext } from '../context.js';
 import { addCaptureOptions, captureOptionsFrom, invertOption, type CaptureOptionValues } from '../capture-options.js';
 import { decodeCapture, gapsOf, type DecodeRun } from '../decode-capture.js';
 import { ExitCode } from '../errors.js';
-import { foundRegionCoverage, openCapture, warnAboutInput, type Capture } from '../input-source.js';
+import { foundRegionCoverage, warnAboutInput, withCapture, type Capture } from '../input-source.js';
 import { failureView, failureViews, packetView, reportView } from '../packet-view.js';
 import { renderFailure, renderPacket, renderRegion, renderSignal } from '../render-packet.js';
 import { adviseSignal, noPacketReason } from '../signal-advice.js';
@@ -53,8 +53,7 @@ Examples:
   addCaptureOptions(cmd)
     .option('--json', 'print one JSON object: packets, failures, report')
     .option('--show-secrets', 'show the password, token, proxy password and packet bytes')
-    .action(async (path: string, o: DecodeOptionValues) => {
-      const capture = await openCapture(path, captureOptionsFrom(o), ctx);
+    .action((path: string, o: DecodeOptionValues) => withCapture(path, captureOptionsFrom(o), ctx, async (capture) => {
       const showSecrets = o.showSecrets === true;
       const human = o.json ? undefined : new HumanOutput(ctx, capture, showSecrets);
       const run = await decodeCapture(capture, {
@@ -70,7 +69,7 @@ Examples:
         ctx.stderr.write(`blinkup: ${noPacketReason(run, advice)}\n`);
         ctx.exitCode = ExitCode.NO_PACKET;
       }
-    });
+    }));
 }
 
 /** Prints packets and failures as they come, then the signal summary. */
