@@ -63,6 +63,13 @@ const CLEAN_WHITE_RATIO = 1.2;
 const WHITE_SPREADS = 8;
 /** Greys the spread is measured over before the bar may come down. */
 const SPREAD_GREYS = 4;
+/**
+ * A pulse this many grey heights above the floor is no white of this preamble (its white stands
+ * at most about 5.5: #9f, a slow pixel's valley, a camera's blur) but a new, far stronger light: the
+ * run was a ripple mistaken for a preamble — mains flicker at 50 or 60 Hz, or a lamp's, in the dark
+ * before the flash comes — and the hunt starts again from this pulse.
+ */
+const NEW_LIGHT_RATIO = 8;
 /** Below this many grey heights a pulse is no grey pulse. */
 const MIN_GREY_RATIO = 0.5;
 /** The magic after its first 1. */
@@ -442,6 +449,7 @@ export class Framer {
       return NONE;
     }
     this.misses = 0;
+    if (r > NEW_LIGHT_RATIO) return this.rehunt(p);
     // At a camera's one sample per frame a grey held a refresh longer fills two samples and
     // looks brighter; a pulse that long is not taken for the magic's first white.
     const held = levels.period < 2 * ONE_SAMPLE_PER_FRAME && p.period > HELD_PERIOD * levels.period;
