@@ -70,6 +70,8 @@ const SPREAD_GREYS = 4;
  * before the flash comes — and the hunt starts again from this pulse.
  */
 const NEW_LIGHT_RATIO = 8;
+/** …and so is a white that lasts this many of the run's periods (a white and its dark, both held, last two). */
+const NEW_LIGHT_PERIODS = 2.5;
 /** Below this many grey heights a pulse is no grey pulse. */
 const MIN_GREY_RATIO = 0.5;
 /** The magic after its first 1. */
@@ -454,6 +456,7 @@ export class Framer {
     // looks brighter; a pulse that long is not taken for the magic's first white.
     const held = levels.period < 2 * ONE_SAMPLE_PER_FRAME && p.period > HELD_PERIOD * levels.period;
     if (r > this.whiteRatio(levels) && !held) {
+      if (p.period > NEW_LIGHT_PERIODS * levels.period) return this.rehunt(p);
       levels.learnWhite(p.late);
       this.decision = 2;
       this.confidence = 1;

@@ -163,16 +163,20 @@ describe('decoding under deep mains flicker', () => {
   });
 
   it.each([
-    { flickerHz: 50, fps: 30, greyCode: 0x9f },
-    { flickerHz: 50, fps: 60, greyCode: 0xbf },
-    { flickerHz: 60, fps: 30, greyCode: 0xbf },
-    { flickerHz: 60, fps: 20, greyCode: 0x9f },
-  ])('takes no lamp ripple at $flickerHz Hz in the dark before the flash for a preamble ($fps fps)', ({ flickerHz, fps, greyCode }) => {
+    { flickerHz: 50, flickerDepth: 0.05, fps: 30, greyCode: 0x9f },
+    { flickerHz: 50, flickerDepth: 0.05, fps: 60, greyCode: 0xbf },
+    { flickerHz: 60, flickerDepth: 0.05, fps: 30, greyCode: 0xbf },
+    { flickerHz: 60, flickerDepth: 0.05, fps: 20, greyCode: 0x9f },
+    { flickerHz: 50, flickerDepth: 0.3, fps: 20, greyCode: 0x9f, seed: 21 },
+    { flickerHz: 50, flickerDepth: 0.3, fps: 30, greyCode: 0xbf, seed: 22 },
+    { flickerHz: 60, flickerDepth: 0.3, fps: 30, greyCode: 0x9f, seed: 24 },
+  ])('takes no lamp ripple at $flickerHz Hz, $flickerDepth deep, in the dark before the flash for a preamble ($fps fps)', ({ flickerHz, flickerDepth, fps, greyCode, seed = 23 }) => {
     // Room light of 0.3 of the swing from a lamp that flickers at the mains frequency itself (a
-    // half-wave LED driver), 5 % deep: in the dark lead-in its ripple stands far above the noise
-    // and comes at a pulse period, so it passes for a preamble's greys — until the flash's first
-    // pulse, some twenty of their heights above the floor, shows it was none.
-    const cap = capture({ ambient: 0.3, flickerHz, flickerDepth: 0.05, fps, greyCode, noiseLsb: 1 }, 23);
+    // half-wave LED driver): in the dark lead-in its ripple stands far above the noise and comes
+    // at a pulse period, so it passes for a preamble's greys — until the flash's first pulse
+    // shows it was none: 5 % deep, by standing some twenty of their heights above the floor;
+    // 30 % deep, only two or three, but lasting several of their periods.
+    const cap = capture({ ambient: 0.3, flickerHz, flickerDepth, fps, greyCode, noiseLsb: 1 }, seed);
     const result = decodeSamples(cap.samples, { sampleRate: cap.sampleRate });
     expect(result.packets).toHaveLength(1);
     expect(sameBytes(result.packets[0]!.bytes, encodePacket(BASIC))).toBe(true);
