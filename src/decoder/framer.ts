@@ -70,8 +70,18 @@ const SPREAD_GREYS = 4;
  * before the flash comes — and the hunt starts again from this pulse.
  */
 const NEW_LIGHT_RATIO = 8;
-/** …and so is a white that lasts this many of the run's periods (a white and its dark, both held, last two). */
+/**
+ * …and so is a white that lasts more than NEW_LIGHT_PERIODS of the run's periods (a white and its
+ * dark, both held, last two) but fewer than LAMP_NEW_LIGHT (a 20 fps flash's bit at 60 Hz), where
+ * the run came at a lamp's ripple period: the mains period (LAMP_PERIODS_S) within the sampler's
+ * clock error. Elsewhere a long white is the flasher stalling on it, which keeps it on screen and
+ * then goes on. (At 120 fps, whose clock is the 60 Hz mains', a stall of 0.1 s or more on that
+ * white outlasts LAMP_NEW_LIGHT; a shorter one is taken for new light, and costs the transmission.)
+ */
 const NEW_LIGHT_PERIODS = 2.5;
+const LAMP_PERIODS_S = [1 / 50, 1 / 60] as const;
+const LAMP_PERIOD_TOLERANCE = 0.04;
+const LAMP_NEW_LIGHT = 6.5;
 /** Below this many grey heights a pulse is no grey pulse. */
 const MIN_GREY_RATIO = 0.5;
 /** The magic after its first 1. */
@@ -456,7 +466,7 @@ export class Framer {
     // looks brighter; a pulse that long is not taken for the magic's first white.
     const held = levels.period < 2 * ONE_SAMPLE_PER_FRAME && p.period > HELD_PERIOD * levels.period;
     if (r > this.whiteRatio(levels) && !held) {
-      if (p.period > NEW_LIGHT_PERIODS * levels.period) return this.rehunt(p);
+      if (p.period > NEW_LIGHT_PERIODS * levels.period && this.isNewLight(p.period, levels.period)) return this.rehunt(p);
       levels.learnWhite(p.late);
       this.decision = 2;
       this.confidence = 1;
@@ -472,6 +482,14 @@ export class Framer {
     }
     this.notePeriod(p, levels);
     return NONE;
+  }
+
+  /** Whether a first white `period` samples long, after a run whose clock is `clock`, is new light rather than a stall (see NEW_LIGHT_PERIODS). */
+  private isNewLight(period: number, clock: number): boolean {
+    if (!(period < LAMP_NEW_LIGHT * clock)) return false;
+    const clockS = clock / this.sampleRate;
+    for (const lampS of LAMP_PERIODS_S) if (Math.abs(clockS - lampS) < LAMP_PERIOD_TOLERANCE * lampS) return true;
+    return false;
   }
 
   private magic(p: Pulse, levels: LevelTracker): FrameResult {

@@ -83,6 +83,20 @@ describe('the decoder waits a stall out', () => {
     }
   });
 
+  it.each([
+    { fps: 20, refreshHz: 60 },
+    { fps: 60, refreshHz: 60 },
+    { fps: 120, refreshHz: 120 },
+  ])('on the sync magic’s first white and the dark after it, at $fps fps: a long first white is no new light there', ({ fps, refreshHz }) => {
+    // Level 53 is the magic's first white. A white lasting more than 2.5 of the preamble's
+    // periods is taken for new light only where that period is a lamp's (see framer.ts).
+    expect(LEVELS[53]).toBe(2);
+    for (const at of [53, 54]) {
+      const r = decode(stalledAt(at, Math.round(0.2 * fps)), { fps, refreshHz }, at);
+      expect(r.packets.map((p) => sameBytes(p.bytes, PACKET))).toEqual([true]);
+    }
+  });
+
   it('at 120 fps, where 200 ms is 24 frames, on a white that a grey follows', () => {
     const at = levelFrom(middle, false);
     const white = LEVELS[at] === 2 ? at : levelFrom(at + 1, false);
