@@ -66,8 +66,9 @@ const SPREAD_GREYS = 4;
 /**
  * A pulse this many grey heights above the floor is no white of this preamble (its white stands
  * at most about 5.5: #9f, a slow pixel's valley, a camera's blur) but a new, far stronger light: the
- * run was a ripple mistaken for a preamble — mains flicker at 50 or 60 Hz, or a lamp's, in the dark
- * before the flash comes — and the hunt starts again from this pulse.
+ * run was a ripple mistaken for a preamble — a lamp flickering at the mains frequency itself, or
+ * mains hum in the sensor's wiring, in the dark before the flash — and the hunt starts again from
+ * this pulse.
  */
 const NEW_LIGHT_RATIO = 8;
 /**
@@ -466,7 +467,7 @@ export class Framer {
     // looks brighter; a pulse that long is not taken for the magic's first white.
     const held = levels.period < 2 * ONE_SAMPLE_PER_FRAME && p.period > HELD_PERIOD * levels.period;
     if (r > this.whiteRatio(levels) && !held) {
-      if (p.period > NEW_LIGHT_PERIODS * levels.period && this.isNewLight(p.period, levels.period)) return this.rehunt(p);
+      if (this.isNewLight(p.period, levels.period)) return this.rehunt(p);
       levels.learnWhite(p.late);
       this.decision = 2;
       this.confidence = 1;
@@ -484,9 +485,12 @@ export class Framer {
     return NONE;
   }
 
-  /** Whether a first white `period` samples long, after a run whose clock is `clock`, is new light rather than a stall (see NEW_LIGHT_PERIODS). */
+  /**
+   * Whether a first white `period` samples long, after a run whose clock is `clock`, is new light
+   * rather than the magic's white, held or stalled (see NEW_LIGHT_PERIODS).
+   */
   private isNewLight(period: number, clock: number): boolean {
-    if (!(period < LAMP_NEW_LIGHT * clock)) return false;
+    if (!(period > NEW_LIGHT_PERIODS * clock && period < LAMP_NEW_LIGHT * clock)) return false;
     const clockS = clock / this.sampleRate;
     for (const lampS of LAMP_PERIODS_S) if (Math.abs(clockS - lampS) < LAMP_PERIOD_TOLERANCE * lampS) return true;
     return false;
