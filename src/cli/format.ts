@@ -44,6 +44,15 @@ export function lightStepsText(n: number): string {
   return `the light stepped ${n === 1 ? 'once' : `${n} times`} inside a transmission (a shadow, or the sensor or phone moved; the levels followed)`;
 }
 
+/**
+ * "ripple at 50 Hz in the dark passed for a preamble once until the flash came (…)": runs of
+ * pulses taken for a preamble that new light showed to be ripple (report.rippleRuns, rippleHz).
+ */
+export function rippleText(runs: number, hz: number | undefined): string {
+  const rate = hz !== undefined && Number.isFinite(hz) ? ` at ${fixed(hz, 0)} Hz` : '';
+  return `ripple${rate} in the dark passed for a preamble ${runs === 1 ? 'once' : `${runs} times`} until the flash came (a lamp flickering at the mains frequency, or mains hum in the sensor's wiring)`;
+}
+
 /** Why the report gives no flash rate, clock error or held levels: too few pulse periods timed in sync. */
 export function untimedText(timedPeriods: number): string {
   return `flash rate, sampler clock and held levels not measured (${timedPeriods} pulse ${plural(timedPeriods, 'period')} timed in sync: too few)`;

@@ -240,8 +240,10 @@ export class TriLevelDecoder {
       stalls: st ? st.framer.stalls : 0,
       lightSteps: st ? st.framer.lightSteps : 0,
       pwmSamples: st ? st.cond.pwmSamples : 0,
+      rippleRuns: st ? st.framer.rippleRuns : 0,
     });
-    return flicker ? { ...report, flickerHz: flicker.hz, flickerAmplitude: flicker.amplitude } : report;
+    const ripple = st && st.framer.rippleRuns > 0 ? { ...report, rippleHz: st.framer.rippleHz } : report;
+    return flicker ? { ...ripple, flickerHz: flicker.hz, flickerAmplitude: flicker.amplitude } : ripple;
   }
 
   /** Forgets everything: a fresh decoder with the same options. */

@@ -309,6 +309,13 @@ export class Framer {
   stalls = 0;
   /** Steps of the light followed in a body since the stream began (see `followStep`; `reset` keeps it). */
   lightSteps = 0;
+  /**
+   * Runs of pulses taken for a preamble that new light then showed to be ripple (see `newLight`)
+   * since the stream began, and the rate of the last, pulses a second on the sampler's nominal
+   * clock (NaN: none). `reset` keeps both.
+   */
+  rippleRuns = 0;
+  rippleHz = Number.NaN;
   /** Set while the decoder flushes: a missing next pulse is then the end of the stream. */
   ending = false;
   /** The last pulse's decision (0 none, 1 grey, 2 white) and confidence, for the pulse hook. */
@@ -462,12 +469,12 @@ export class Framer {
       return NONE;
     }
     this.misses = 0;
-    if (r > NEW_LIGHT_RATIO) return this.rehunt(p);
+    if (r > NEW_LIGHT_RATIO) return this.newLight(p, levels);
     // At a camera's one sample per frame a grey held a refresh longer fills two samples and
     // looks brighter; a pulse that long is not taken for the magic's first white.
     const held = levels.period < 2 * ONE_SAMPLE_PER_FRAME && p.period > HELD_PERIOD * levels.period;
     if (r > this.whiteRatio(levels) && !held) {
-      if (this.isNewLight(p.period, levels.period)) return this.rehunt(p);
+      if (this.isNewLight(p.period, levels.period)) return this.newLight(p, levels);
       levels.learnWhite(p.late);
       this.decision = 2;
       this.confidence = 1;
@@ -494,6 +501,16 @@ export class Framer {
     const clockS = clock / this.sampleRate;
     for (const lampS of LAMP_PERIODS_S) if (Math.abs(clockS - lampS) < LAMP_PERIOD_TOLERANCE * lampS) return true;
     return false;
+  }
+
+  /**
+   * New light came (see NEW_LIGHT_RATIO): the run locked on was ripple in the dark before it, at
+   * its clock's rate, and the hunt starts again from pulse `p`. (Out of the per-pulse path.)
+   */
+  private newLight(p: Pulse, levels: LevelTracker): FrameResult {
+    this.rippleRuns++;
+    this.rippleHz = this.sampleRate / levels.period;
+    return this.rehunt(p);
   }
 
   private magic(p: Pulse, levels: LevelTracker): FrameResult {

@@ -231,6 +231,7 @@ export class ReportBuilder {
     stalls: number;
     lightSteps: number;
     pwmSamples: number;
+    rippleRuns: number;
   }): SignalReport {
     const { black, grey, white, fullScale, noiseRms } = inputs;
     const swing = white - black;
@@ -273,6 +274,7 @@ export class ReportBuilder {
       flasherStalls: inputs.stalls,
       lightSteps: inputs.lightSteps,
       pwmSamples: inputs.pwmSamples,
+      rippleRuns: inputs.rippleRuns,
       packets: this.packets,
       failures: this.failures,
       syncLosses: this.syncLosses,

@@ -211,6 +211,14 @@ export interface SignalReport {
    * brightness), which the decoder smoothed by their envelope; 0 when the light was steady.
    */
   readonly pwmSamples: number;
+  /**
+   * Runs of pulses in the dark that were taken for a preamble until new light showed them to be
+   * ripple — a lamp flickering at the mains frequency itself, or mains hum in the sensor's wiring —
+   * and the hunt started again (see framer.ts); `rippleHz` is the last one's rate on the sampler's
+   * clock, pulses a second (absent when there was none).
+   */
+  readonly rippleRuns: number;
+  readonly rippleHz?: number;
   readonly packets: number;
   readonly failures: number;
   readonly syncLosses: number;

@@ -11,7 +11,7 @@ const HEALTHY: SignalReport = {
   noiseRms: 2, snrDb: 55.6, greyWhiteSeparation: 0.5, marginSigmas: 30, greyRatio: 0.5,
   minConfidence: 0.9, meanConfidence: 0.98, saturationFraction: 0, fps: 60, nominalFps: 60,
   clockErrorPpm: 200, heldLevels: 10, ambiguousPeriods: 0, timedPeriods: 400, pulses: 430, samples: 15000, nonFiniteSamples: 0, missingFrames: 0, glitchSamples: 0, timestampRestarts: 0,
-  flasherStalls: 0, lightSteps: 0, pwmSamples: 0,
+  flasherStalls: 0, lightSteps: 0, pwmSamples: 0, rippleRuns: 0,
   packets: 1, failures: 0, syncLosses: 0,
 };
 const UNLEARNED: SignalReport = { ...HEALTHY, black: NaN, grey: NaN, white: NaN, swing: NaN, swingFraction: NaN, greyWhiteSeparation: NaN, marginSigmas: NaN, packets: 0 };
@@ -55,6 +55,8 @@ describe('a decoded signal', () => {
     ['light in PWM bursts, decoded', { pwmSamples: 3000 }, {}, 'note', /^the screen's light comes in bursts \(an OLED dimmed by PWM below full brightness\): decoded, but the bursts the sampler misses make pulses uneven; turn the screen's brightness to full/],
     ['light in PWM bursts, not decoded', { pwmSamples: 3000, packets: 0 }, {}, 'problem', /^the screen's light comes in bursts \(an OLED dimmed by PWM below full brightness\) that the sampler catches or misses: turn the screen's brightness to full/],
     ['a stalled flasher', { flasherStalls: 2 }, {}, 'note', /^the flasher stalled 2 times inside a transmission \(waited out; a stall over half a second breaks it off\): the flashing phone or browser is busy/],
+    ['ripple taken for a preamble, decoded', { rippleRuns: 1, rippleHz: 50.2 }, {}, 'note', /^ripple at 50 Hz in the dark passed for a preamble once until the flash came \(a lamp flickering at the mains frequency, or mains hum in the sensor's wiring\): shield the sensor from that lamp/],
+    ['ripple taken for a preamble, not decoded', { rippleRuns: 3, rippleHz: 59.8, packets: 0 }, {}, 'problem', /^ripple at 60 Hz in the dark passed for a preamble 3 times until the flash came/],
     ['a step of the light', { lightSteps: 1 }, {}, 'note', /^the light stepped once inside a transmission \(a shadow, or the sensor or phone moved; the levels followed\): hold the sensor or the phone steady/],
     ['an overexposed video', { saturationFraction: 0.02, packets: 0 }, { camera: true }, 'problem', /^the screen is overexposed .*: lower the exposure or the screen brightness/],
     ['a video whose white only reaches the top (the encoder\'s own frames)', { saturationFraction: 0.2 }, { camera: true }, 'note', /^the screen is overexposed \(20 % of samples at the top of the range\), but grey stays clear of it and decoding is unaffected/],

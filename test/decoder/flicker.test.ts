@@ -180,6 +180,9 @@ describe('decoding under deep mains flicker', () => {
     const result = decodeSamples(cap.samples, { sampleRate: cap.sampleRate });
     expect(result.packets).toHaveLength(1);
     expect(sameBytes(result.packets[0]!.bytes, encodePacket(BASIC))).toBe(true);
+    // The report says what was taken back, and at what rate the ripple came.
+    expect(result.report.rippleRuns).toBeGreaterThanOrEqual(1);
+    expect(result.report.rippleHz).toBeCloseTo(flickerHz, -0.5);
   });
 
   it('reports no flicker where the room light is steady', () => {
@@ -188,5 +191,7 @@ describe('decoding under deep mains flicker', () => {
     expect(result.packets).toHaveLength(1);
     expect(result.report.flickerHz).toBeUndefined();
     expect(result.report.flickerAmplitude).toBeUndefined();
+    expect(result.report.rippleRuns).toBe(0);
+    expect(result.report.rippleHz).toBeUndefined();
   });
 });
