@@ -45,12 +45,22 @@ export function lightStepsText(n: number): string {
 }
 
 /**
- * "ripple at 50 Hz in the dark passed for a preamble once until the flash came (…)": runs of
- * pulses taken for a preamble that new light showed to be ripple (report.rippleRuns, rippleHz).
+ * Whether runs taken for a preamble until new light came (report.rippleRuns) were ripple at the
+ * mains frequency, 50 or 60 Hz within the sampler's ±3 % clock error (report.rippleHz): a lamp or
+ * hum worth naming. At other rates they were a few stray pulses in the dark (weak 100/120 Hz
+ * flicker before the decoder cancels it, noise), which the hunt took back as it should.
  */
-export function rippleText(runs: number, hz: number | undefined): string {
-  const rate = hz !== undefined && Number.isFinite(hz) ? ` at ${fixed(hz, 0)} Hz` : '';
-  return `ripple${rate} in the dark passed for a preamble ${runs === 1 ? 'once' : `${runs} times`} until the flash came (a lamp flickering at the mains frequency, or mains hum in the sensor's wiring)`;
+export function mainsRipple(r: { rippleRuns: number; rippleHz?: number }): boolean {
+  const hz = r.rippleHz;
+  return r.rippleRuns > 0 && hz !== undefined && (Math.abs(hz - 50) < 0.035 * 50 || Math.abs(hz - 60) < 0.035 * 60);
+}
+
+/**
+ * "ripple at 50 Hz in the dark passed for a preamble once until the flash came (…)": runs of
+ * pulses taken for a preamble that new light showed to be mains ripple (see `mainsRipple`).
+ */
+export function rippleText(runs: number, hz: number): string {
+  return `ripple at ${fixed(hz, 0)} Hz in the dark passed for a preamble ${runs === 1 ? 'once' : `${runs} times`} until the flash came (a lamp flickering at the mains frequency, or mains hum in the sensor's wiring)`;
 }
 
 /** Why the report gives no flash rate, clock error or held levels: too few pulse periods timed in sync. */

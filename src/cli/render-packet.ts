@@ -6,7 +6,7 @@
 import type { SignalReport } from '../decoder/types.js';
 import { REDACTED } from '../packet/redact.js';
 import type { RegionChoice } from '../node/region-brightness.js';
-import { clockText, fixed, glitchesText, level, lightStepsText, percent, plural, rippleText, signed, stallsText, untimedText } from './format.js';
+import { clockText, fixed, glitchesText, level, lightStepsText, mainsRipple, percent, plural, rippleText, signed, stallsText, untimedText } from './format.js';
 import type { FailureView, PacketView, QualityView } from './packet-view.js';
 
 const LABEL_WIDTH = 10;
@@ -109,7 +109,7 @@ function signalRepairs(r: SignalReport): string {
   if (r.glitchSamples > 0) parts.push(glitchesText(r.glitchSamples));
   if (r.flasherStalls > 0) parts.push(stallsText(r.flasherStalls));
   if (r.lightSteps > 0) parts.push(lightStepsText(r.lightSteps));
-  if (r.rippleRuns > 0) parts.push(rippleText(r.rippleRuns, r.rippleHz));
+  if (mainsRipple(r)) parts.push(rippleText(r.rippleRuns, r.rippleHz!));
   return parts.join('; ');
 }
 

@@ -11,7 +11,7 @@ import { MAX_AMBIGUOUS_PERIODS } from '../decoder/report.js';
 import type { SignalReport } from '../decoder/types.js';
 import type { DecodeRun } from './decode-capture.js';
 import type { FlickerEstimate } from './flicker-meter.js';
-import { fixed, fraction, glitchesText, level, lightStepsText, percent, plural, rippleText, stallsText } from './format.js';
+import { fixed, fraction, glitchesText, level, lightStepsText, mainsRipple, percent, plural, rippleText, stallsText } from './format.js';
 
 export type Severity = 'problem' | 'note' | 'good';
 
@@ -147,9 +147,9 @@ function adviseLearned(f: SignalFacts): Advice[] {
     if (r.packets > 0) out.push(note(`${PWM_BURSTS}: decoded, but the bursts the sampler misses make pulses uneven; ${PWM_FIX}`));
     else out.push(problem(`${PWM_BURSTS} that the sampler catches or misses: ${PWM_FIX}`));
   }
-  if (r.rippleRuns > 0) {
+  if (mainsRipple(r)) {
     // The same ripple rides on the flash, uncancelled: it costs packets when deep (README, lamp table).
-    const text = `${rippleText(r.rippleRuns, r.rippleHz)}: shield the sensor from that lamp, or look for hum in its wiring — the ripple rides on the flash too, and is not cancelled`;
+    const text = `${rippleText(r.rippleRuns, r.rippleHz!)}: shield the sensor from that lamp, or look for hum in its wiring — the ripple rides on the flash too, and is not cancelled`;
     out.push(r.packets > 0 ? note(text) : problem(text));
   }
   if (r.lightSteps > 0) {

@@ -213,9 +213,10 @@ export interface SignalReport {
   readonly pwmSamples: number;
   /**
    * Runs of pulses in the dark that were taken for a preamble until new light showed them to be
-   * ripple — a lamp flickering at the mains frequency itself, or mains hum in the sensor's wiring —
-   * and the hunt started again (see framer.ts); `rippleHz` is the last one's rate on the sampler's
-   * clock, pulses a second (absent when there was none).
+   * ripple, and the hunt started again (see framer.ts); `rippleHz` is the last one's rate on the
+   * sampler's clock, pulses a second (absent when there was none). At 50 or 60 Hz: a lamp
+   * flickering at the mains frequency itself, or mains hum in the sensor's wiring; elsewhere a
+   * few stray pulses (weak room-light flicker before it is cancelled, noise).
    */
   readonly rippleRuns: number;
   readonly rippleHz?: number;

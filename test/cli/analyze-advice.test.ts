@@ -69,6 +69,12 @@ describe('a decoded signal', () => {
     expect(ranks).toEqual([...ranks].sort());
   });
 
+  it('says nothing of stray pulses taken for a preamble at no mains rate (the hunt took them back as it should)', () => {
+    const advice = advise({ rippleRuns: 1, rippleHz: 72 }, {});
+    expect(advice.map((a) => a.text).filter((t) => t.includes('ripple'))).toEqual([]);
+    expect(advise({ rippleRuns: 1, rippleHz: 61.5 }, {}).map((a) => a.text)).toContainEqual(expect.stringMatching(/^ripple at 62 Hz in the dark/));
+  });
+
   it('below the thresholds: no verdict', () => {
     const advice = advise({ swingFraction: 0.26, greyWhiteSeparation: 0.21, marginSigmas: 4.1, saturationFraction: 0.0009, clockErrorPpm: 29_000, heldLevels: 80 }, { flicker: { hz: 100, peakToPeak: 110, windows: 3 } });
     expect(advice).toHaveLength(1);
