@@ -132,6 +132,19 @@ describe('light that steps', () => {
   });
 });
 
+describe('a lamp that flickers at the mains frequency itself', () => {
+  it('--flicker 50,0.1: its ripple in the dark passes for a preamble until the flash; decode says so, and decodes', async () => {
+    const path = join(dir, 'lamp.csv');
+    await simulate(...PAYLOAD, '--flicker', '50,0.1', '--seed', '4', '--out', path);
+    const d = await decodeFile(path);
+    expect(d.status).toBe(0);
+    expect(d.json.packets.map((p: { ssid: string }) => p.ssid)).toEqual(['SimNet']);
+    expect(d.json.report.rippleRuns).toBeGreaterThanOrEqual(1);
+    const text = await runInProcess(['decode', path]);
+    expect(text.stdout).toContain('ripple at 50 Hz in the dark passed for a preamble');
+  });
+});
+
 describe('a logger that loses samples', () => {
   it('--gaps leaves holes the timestamps show; decode erases the bits they swallowed and fills them in', async () => {
     const path = join(dir, 'gaps.csv');
