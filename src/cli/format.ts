@@ -1,4 +1,5 @@
 /** Numbers for people: fixed decimals, percentages, levels in input units, plurals. '?' for unknown values. */
+import { isLampRate } from '../decoder/framer.js';
 import { MAX_AMBIGUOUS_PERIODS } from '../decoder/report.js';
 
 export function fixed(x: number, decimals: number): string {
@@ -46,13 +47,12 @@ export function lightStepsText(n: number): string {
 
 /**
  * Whether runs taken for a preamble until new light came (report.rippleRuns) were ripple at the
- * mains frequency, 50 or 60 Hz within the sampler's ±3 % clock error (report.rippleHz): a lamp or
- * hum worth naming. At other rates they were a few stray pulses in the dark (weak 100/120 Hz
- * flicker before the decoder cancels it, noise), which the hunt took back as it should.
+ * mains frequency (report.rippleHz: see `isLampRate`), a lamp or hum worth naming. At other rates
+ * they were a few stray pulses in the dark (weak 100/120 Hz flicker before the decoder cancels
+ * it, noise), which the hunt took back as it should.
  */
 export function mainsRipple(r: { rippleRuns: number; rippleHz?: number }): boolean {
-  const hz = r.rippleHz;
-  return r.rippleRuns > 0 && hz !== undefined && (Math.abs(hz - 50) < 0.035 * 50 || Math.abs(hz - 60) < 0.035 * 60);
+  return r.rippleRuns > 0 && r.rippleHz !== undefined && isLampRate(r.rippleHz);
 }
 
 /**

@@ -74,15 +74,24 @@ const NEW_LIGHT_RATIO = 8;
 /**
  * …and so is a white that lasts more than NEW_LIGHT_PERIODS of the run's periods (a white and its
  * dark, both held, last two) but fewer than LAMP_NEW_LIGHT (a 20 fps flash's bit at 60 Hz), where
- * the run came at a lamp's ripple period: the mains period (LAMP_PERIODS_S) within the sampler's
- * clock error. Elsewhere a long white is the flasher stalling on it, which keeps it on screen and
+ * the run came at a lamp's ripple rate (see `isLampRate`). Elsewhere a long white is the flasher stalling on it, which keeps it on screen and
  * then goes on. (At 120 fps, whose clock is the 60 Hz mains', a stall of 0.1 s or more on that
  * white outlasts LAMP_NEW_LIGHT; a shorter one is taken for new light, and costs the transmission.)
  */
 const NEW_LIGHT_PERIODS = 2.5;
-const LAMP_PERIODS_S = [1 / 50, 1 / 60] as const;
-const LAMP_PERIOD_TOLERANCE = 0.04;
 const LAMP_NEW_LIGHT = 6.5;
+/** A lamp's ripple at the mains frequency itself, Hz, and how far the sampler's clock may move its period (a little beyond ±3 %). */
+const LAMP_HZ = [50, 60] as const;
+const LAMP_TOLERANCE = 0.04;
+
+/**
+ * Whether pulses coming `hz` times a second on the sampler's clock are a lamp's ripple at the
+ * mains frequency (a half-wave LED driver), or mains hum in a sensor's wiring: 50 or 60 Hz.
+ */
+export function isLampRate(hz: number): boolean {
+  for (const f of LAMP_HZ) if (Math.abs(1 / hz - 1 / f) < LAMP_TOLERANCE / f) return true;
+  return false;
+}
 /** Below this many grey heights a pulse is no grey pulse. */
 const MIN_GREY_RATIO = 0.5;
 /** The magic after its first 1. */
@@ -497,10 +506,7 @@ export class Framer {
    * rather than the magic's white, held or stalled (see NEW_LIGHT_PERIODS).
    */
   private isNewLight(period: number, clock: number): boolean {
-    if (!(period > NEW_LIGHT_PERIODS * clock && period < LAMP_NEW_LIGHT * clock)) return false;
-    const clockS = clock / this.sampleRate;
-    for (const lampS of LAMP_PERIODS_S) if (Math.abs(clockS - lampS) < LAMP_PERIOD_TOLERANCE * lampS) return true;
-    return false;
+    return period > NEW_LIGHT_PERIODS * clock && period < LAMP_NEW_LIGHT * clock && isLampRate(this.sampleRate / clock);
   }
 
   /**
