@@ -144,6 +144,7 @@ export function reportView(r: SignalReport): SignalReport {
     clockErrorPpm: Math.round(r.clockErrorPpm),
     ambiguousPeriods: round(r.ambiguousPeriods, 3),
     ...(r.flickerHz !== undefined ? { flickerHz: round(r.flickerHz, 2) } : {}),
+    ...(r.rippleHz !== undefined ? { rippleHz: round(r.rippleHz, 1) } : {}),
     ...(r.flickerAmplitude !== undefined ? { flickerAmplitude: significant(r.flickerAmplitude) } : {}),
   };
 }

@@ -140,6 +140,9 @@ describe('a lamp that flickers at the mains frequency itself', () => {
     expect(d.status).toBe(0);
     expect(d.json.packets.map((p: { ssid: string }) => p.ssid)).toEqual(['SimNet']);
     expect(d.json.report.rippleRuns).toBeGreaterThanOrEqual(1);
+    // Its rate as the sampler's clock counts it, to 0.1 Hz (the rate is a period's inverse, no finer).
+    expect(d.json.report.rippleHz).toBeCloseTo(50, -0.5);
+    expect(d.json.report.rippleHz * 10).toBe(Math.round(d.json.report.rippleHz * 10));
     const text = await runInProcess(['decode', path]);
     expect(text.stdout).toContain('ripple at 50 Hz in the dark passed for a preamble');
   });
