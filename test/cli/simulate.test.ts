@@ -27,6 +27,19 @@ async function decodeFile(path: string, ...args: string[]): Promise<{ status: nu
   return { status: r.status, stdout: r.stdout, json: r.stdout ? JSON.parse(r.stdout) : undefined };
 }
 
+/**
+ * Decodes the capture at `path` as JSON and as text: it must give the one packet simulated, and the
+ * text must name what the decoder did about the condition (`said`). Returns the JSON report.
+ */
+async function decodesAndSays(path: string, said: string): Promise<any> {
+  const d = await decodeFile(path);
+  expect(d.status).toBe(0);
+  expect(d.json.packets.map((p: { ssid: string }) => p.ssid)).toEqual(['SimNet']);
+  const text = await runInProcess(['decode', path]);
+  expect(text.stdout).toContain(said);
+  return d.json.report;
+}
+
 describe('photodiode captures', () => {
   it('CSV: a header naming the conditions, the rate and the full scale, then one column', async () => {
     const r = await simulate(...PAYLOAD, '--seed', '2');
@@ -109,12 +122,8 @@ describe('a flasher that stalls', () => {
     const path = join(dir, 'stalled.csv');
     const r = await simulate(...PAYLOAD, '--stall', '300,2', '--seed', '5', '--out', path);
     expect(r.stderr).toContain('2 stalls of 300 ms');
-    const d = await decodeFile(path);
-    expect(d.status).toBe(0);
-    expect(d.json.packets.map((p: { ssid: string }) => p.ssid)).toEqual(['SimNet']);
-    expect(d.json.report.flasherStalls).toBe(2);
-    const text = await runInProcess(['decode', path]);
-    expect(text.stdout).toContain('the flasher stalled 2 times inside a transmission (waited out)');
+    const report = await decodesAndSays(path, 'the flasher stalled 2 times inside a transmission (waited out)');
+    expect(report.flasherStalls).toBe(2);
   });
 });
 
@@ -123,12 +132,8 @@ describe('light that steps', () => {
     const path = join(dir, 'stepped.csv');
     const r = await simulate(...PAYLOAD, '--step', '5,0.7', '--seed', '2', '--out', path);
     expect(r.stderr).toContain('light × 0.7 from 5 s');
-    const d = await decodeFile(path);
-    expect(d.status).toBe(0);
-    expect(d.json.packets.map((p: { ssid: string }) => p.ssid)).toEqual(['SimNet']);
-    expect(d.json.report.lightSteps).toBe(1);
-    const text = await runInProcess(['decode', path]);
-    expect(text.stdout).toContain('the light stepped once inside a transmission');
+    const report = await decodesAndSays(path, 'the light stepped once inside a transmission');
+    expect(report.lightSteps).toBe(1);
   });
 });
 
@@ -136,15 +141,11 @@ describe('a lamp that flickers at the mains frequency itself', () => {
   it('--flicker 50,0.1: its ripple in the dark passes for a preamble until the flash; decode says so, and decodes', async () => {
     const path = join(dir, 'lamp.csv');
     await simulate(...PAYLOAD, '--flicker', '50,0.1', '--seed', '4', '--out', path);
-    const d = await decodeFile(path);
-    expect(d.status).toBe(0);
-    expect(d.json.packets.map((p: { ssid: string }) => p.ssid)).toEqual(['SimNet']);
-    expect(d.json.report.rippleRuns).toBeGreaterThanOrEqual(1);
+    const report = await decodesAndSays(path, 'ripple at 50 Hz in the dark passed for a preamble');
+    expect(report.rippleRuns).toBeGreaterThanOrEqual(1);
     // Its rate as the sampler's clock counts it, to 0.1 Hz (the rate is a period's inverse, no finer).
-    expect(d.json.report.rippleHz).toBeCloseTo(50, -0.5);
-    expect(d.json.report.rippleHz * 10).toBe(Math.round(d.json.report.rippleHz * 10));
-    const text = await runInProcess(['decode', path]);
-    expect(text.stdout).toContain('ripple at 50 Hz in the dark passed for a preamble');
+    expect(report.rippleHz).toBeCloseTo(50, -0.5);
+    expect(report.rippleHz * 10).toBe(Math.round(report.rippleHz * 10));
   });
 });
 
