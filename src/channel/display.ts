@@ -53,6 +53,13 @@ export interface DisplayOptions {
   readonly lcdFallMs: number;
   /** OLED first-order time constant (both directions), ms. Default 0.1. */
   readonly oledResponseMs: number;
+  /**
+   * Refreshes over which the panel's driver spreads a step from black to white (some OLED drivers
+   * stage a big step over about three refreshes): the light shown moves by at most
+   * 1 / `stagedRefreshes` of the black-to-white range at each refresh, so at one refresh per level
+   * a white after black shows no brighter than a grey. 1 (the default) switches at once.
+   */
+  readonly stagedRefreshes: number;
   /** PWM dimming frequency, Hz; 0 for steady light. Default 0. */
   readonly pwmHz: number;
   /** PWM on-time as a fraction of each period, (0, 1]; light is emitted only then. Default 1. */
@@ -83,6 +90,7 @@ export const DISPLAY_DEFAULTS: DisplayOptions = {
   lcdRiseMs: 3,
   lcdFallMs: 10,
   oledResponseMs: 0.1,
+  stagedRefreshes: 1,
   pwmHz: 0,
   pwmDuty: 1,
   leadInS: 0.5,
@@ -106,6 +114,7 @@ export function resolveDisplayOptions(partial?: Partial<DisplayOptions>): Displa
   checkRange('lcdRiseMs', o.lcdRiseMs, 0.001, 1000);
   checkRange('lcdFallMs', o.lcdFallMs, 0.001, 1000);
   checkRange('oledResponseMs', o.oledResponseMs, 0.001, 100);
+  checkInteger('stagedRefreshes', o.stagedRefreshes, 1, 10);
   checkRange('pwmHz', o.pwmHz, 0, 100_000);
   checkRange('pwmDuty', o.pwmDuty, 0.001, 1);
   checkRange('leadInS', o.leadInS, 0, 86_400);
@@ -200,17 +209,41 @@ export function scheduleDisplay(levels: Uint8Array, options: DisplayOptions, rng
     transmissions.push({ startS: levelStartS[0]!, endS: levelStartS[n]!, levelStartS, heldLevels: held, stalledLevels });
   }
   const durationS = transmissions[transmissions.length - 1]!.endS + options.leadOutS;
+  const staged = options.stagedRefreshes > 1 ? stageSteps(segmentStartS, segmentLight, refreshPeriodS, (1 - black) / options.stagedRefreshes) : null;
   return {
     refreshPeriodS,
     refreshesPerLevel: refreshesPerFrame,
     durationS,
-    segmentStartS,
-    segmentLight,
+    segmentStartS: staged ? staged.startS : segmentStartS,
+    segmentLight: staged ? staged.light : segmentLight,
     levelLight,
     meanDuty: options.pwmHz > 0 ? options.pwmDuty : 1,
     pwmPhaseS,
     transmissions,
   };
+}
+
+/**
+ * A driver that stages its steps: the segments of constant target light (every boundary on a
+ * refresh) become segments of the light actually shown, which moves towards each target by at
+ * most `maxStep` a refresh — a staircase the (fast) pixel then follows.
+ */
+function stageSteps(startS: Float64Array, light: Float32Array, refreshPeriodS: number, maxStep: number): { startS: Float64Array; light: Float32Array } {
+  const starts: number[] = [];
+  const shownLight: number[] = [];
+  let shown = light[0]!;
+  for (let i = 0; i < startS.length; i++) {
+    const target = light[i]!;
+    const refreshes = i + 1 < startS.length ? Math.round((startS[i + 1]! - startS[i]!) / refreshPeriodS) : Infinity;
+    for (let r = 0; r < refreshes; r++) {
+      const step = target - shown;
+      shown = Math.abs(step) <= maxStep ? target : shown + Math.sign(step) * maxStep;
+      starts.push(startS[i]! + r * refreshPeriodS);
+      shownLight.push(shown);
+      if (shown === target) break; // the rest of the segment shows the target
+    }
+  }
+  return { startS: Float64Array.from(starts), light: Float32Array.from(shownLight) };
 }
 
 /**

@@ -34,6 +34,7 @@ export interface ChannelOptionValues {
   pwm?: [number, number];
   lcd?: [number, number];
   oled?: boolean;
+  staged?: number;
   hold?: number;
   stall?: [number, number];
   gaps?: [number, number];
@@ -67,6 +68,7 @@ export function addChannelOptions(cmd: Command): Command {
     .option('--display-clock-ppm <ppm>', "display clock error, ppm (e.g. 300 or -300)", parseSignedDecimal)
     .option('--lcd <riseMs,fallMs>', 'an LCD panel with these pixel time constants, e.g. 3,10', parseDecimalPair('3,10'))
     .option('--oled', 'an OLED panel (fast pixels)')
+    .option('--staged <refreshes>', 'the panel\'s driver spreads a black-to-white step over this many refreshes (some OLEDs: about 3), 1–10', parseInteger)
     .option('--pwm <Hz,duty>', 'PWM dimming of the panel: frequency and on-time fraction, e.g. 240,0.5', parseDecimalPair('240,0.5'))
     .option('--flicker <Hz,depth>', 'mains flicker of room light: frequency and depth 0–1, e.g. 100,0.3', parseDecimalPair('100,0.3'))
     .option('--noise <lsb>', 'noise, ADC LSB rms (camera: 8-bit codes rms)', parseDecimal)
@@ -110,6 +112,7 @@ export function channelFromOptions(o: ChannelOptionValues, flashing: { fps?: num
     ...(o.displayClockPpm !== undefined ? { displayClockPpm: o.displayClockPpm } : {}),
     ...(o.lcd ? { panel: 'lcd' as const, lcdRiseMs: o.lcd[0], lcdFallMs: o.lcd[1] } : {}),
     ...(o.oled ? { panel: 'oled' as const } : {}),
+    ...(o.staged !== undefined ? { stagedRefreshes: o.staged } : {}),
     ...(o.pwm ? { pwmHz: o.pwm[0], pwmDuty: o.pwm[1] } : {}),
     ...(o.flicker ? { flickerHz: o.flicker[0], flickerDepth: o.flicker[1] } : {}),
   };
@@ -160,7 +163,7 @@ function flag(name: string): string {
 const FLAG_OF: Readonly<Record<string, string>> = {
   swing: '--swing', ambient: '--ambient', noiseLsb: '--noise', pixelNoise: '--noise',
   flickerHz: '--flicker', flickerDepth: '--flicker', driftPerS: '--drift', aeDriftPerS: '--drift', stepGain: '--step', stepAtS: '--step',
-  pwmHz: '--pwm', pwmDuty: '--pwm', lcdRiseMs: '--lcd', lcdFallMs: '--lcd',
+  stagedRefreshes: '--staged', pwmHz: '--pwm', pwmDuty: '--pwm', lcdRiseMs: '--lcd', lcdFallMs: '--lcd',
   heldLevelProbability: '--hold', stalls: '--stall', stallS: '--stall', samplerClockPpm: '--clock-ppm', cameraClockPpm: '--clock-ppm',
   displayClockPpm: '--display-clock-ppm', gapRatePerS: '--gaps', gapMs: '--gaps', sampleRate: '--rate', adcBits: '--bits', repeat: '--repeat',
   cameraFps: '--camera-fps', exposure: '--exposure', width: '--size', height: '--size',

@@ -70,6 +70,24 @@ describe('photodiode channel: levels to ADC codes', () => {
     }
   });
 
+  it('a driver that stages its steps climbs to white a third at a time, one refresh each, and back down the same way', () => {
+    // 60 fps on 60 Hz: one refresh a level. Black, three whites, three blacks, a grey.
+    const c = simulatePhotodiode(runs(steady(0, 10), steady(2, 3), steady(0, 3), steady(1, 1), steady(0, 10)), {
+      ...QUIET, panel: 'oled', stagedRefreshes: 3, sensorTauMs: 0.05, swing: 0.5, ambient: 0.1, adcBits: 16, sampleRate: 4000,
+    });
+    const { black, white } = c.truth.nominalCodes;
+    const starts = c.truth.transmissions[0]!.levelStartS;
+    // The light of level i, from the middle of its refresh on (the pixel and sensor have settled).
+    const shown = (i: number): number => (mean(samplesBetween(c, starts[i]! + 0.006, starts[i + 1]! - 0.001)) - black) / (white - black);
+    // The grey (0.52) gets only as far as a white's first refresh: at one refresh a level, the two look alike.
+    const expected = [1 / 3, 2 / 3, 1, 2 / 3, 1 / 3, 0, 1 / 3, 0];
+    expected.forEach((light, k) => expect(shown(10 + k)).toBeCloseTo(light, 2));
+    // Without staging the same levels switch at once.
+    const plain = simulatePhotodiode(runs(steady(0, 10), steady(2, 3)), { ...QUIET, panel: 'oled', sensorTauMs: 0.05, swing: 0.5, ambient: 0.1, adcBits: 16, sampleRate: 4000 });
+    const plainStart = plain.truth.transmissions[0]!.levelStartS[10]!;
+    expect((mean(samplesBetween(plain, plainStart + 0.006, plainStart + 0.015)) - black) / (white - black)).toBeCloseTo(1, 2);
+  });
+
   it('PWM at duty d puts light only in the on-time and averages to d × the steady light', () => {
     const duty = 0.3;
     const swing = 0.2;
@@ -244,7 +262,7 @@ describe('photodiode channel: option checking', () => {
     for (const bad of [
       { sampleRate: -1000 }, { sampleRate: Number.NaN }, { swing: 0 }, { flickerDepth: 1.5 }, { adcBits: 12.5 },
       { pwmDuty: 0 }, { panel: 'crt' as 'lcd' }, { heldLevelProbability: 1 }, { repeat: 0 }, { greyCode: 256 },
-      { sensorTauMs: -1 }, { timestamps: 'yes' as unknown as boolean },
+      { sensorTauMs: -1 }, { timestamps: 'yes' as unknown as boolean }, { stagedRefreshes: 0 }, { stagedRefreshes: 2.5 }, { stagedRefreshes: 11 },
     ]) {
       expect(code(() => simulatePhotodiode(levels, bad))).toBe('OPTION_INVALID');
     }

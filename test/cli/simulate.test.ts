@@ -149,6 +149,22 @@ describe('a lamp that flickers at the mains frequency itself', () => {
   });
 });
 
+describe('a panel whose driver steps its light over several refreshes', () => {
+  it('--staged 3: decodes at 20 fps; at 60 fps a white shows no brighter than a grey, and nothing (no wrong packet) decodes', async () => {
+    const slow = join(dir, 'staged-20.csv');
+    const r = await simulate(...PAYLOAD, '--oled', '--staged', '3', '--fps', '20', '--seed', '3', '--out', slow);
+    expect(r.stderr).toContain('20 fps on 60 Hz OLED stepping over 3 refreshes');
+    const d = await decodeFile(slow);
+    expect(d.status).toBe(0);
+    expect(d.json.packets.map((p: { ssid: string }) => p.ssid)).toEqual(['SimNet']);
+    const fast = join(dir, 'staged-60.csv');
+    await simulate(...PAYLOAD, '--oled', '--staged', '3', '--fps', '60', '--seed', '3', '--out', fast);
+    const none = await decodeFile(fast);
+    expect(none.status).toBe(1);
+    expect(none.json.packets).toEqual([]);
+  });
+});
+
 describe('a logger that loses samples', () => {
   it('--gaps leaves holes the timestamps show; decode erases the bits they swallowed and fills them in', async () => {
     const path = join(dir, 'gaps.csv');
@@ -234,6 +250,7 @@ describe('bad usage: exit 2, one line', () => {
     ['a duty above 1', [...WIRED, '--pwm', '240,1.5'], /--pwm \(pwmDuty\) must be a number/],
     ['timestamps in a raw format', [...WIRED, '--timestamps', '--format', 'u16le', '--out', join(dir, 't.u16le')], /--timestamps writes a time column: u16le has none, use --format csv/],
     ['a fraction of a stall', [...WIRED, '--stall', '200,1.5'], /--stall \(stalls\) must be an integer in \[0, 1000\] \(got 1.5\)/],
+    ['a driver stepping over 20 refreshes', [...WIRED, '--oled', '--staged', '20'], /--staged \(stagedRefreshes\) must be an integer in \[1, 10\] \(got 20\)/],
     ['a stall of an hour', [...WIRED, '--stall', '3600000,1'], /--stall \(stallS\) must be a number in \[0, 60\]/],
     ['a signed value where none is allowed', [...WIRED, '--swing', '-1'], /--swing .* expected a number/],
     ['too many repeats', [...WIRED, '--repeat', '1000'], /--repeat must be 1–100/],

@@ -172,9 +172,10 @@ function describeCamera(o: CameraChannelOptions, seed: number): string {
 
 function describeDisplay(o: PhotodiodeChannelOptions | CameraChannelOptions): string {
   const panel = o.panel === 'lcd' ? `LCD rise ${n(o.lcdRiseMs)} ms fall ${n(o.lcdFallMs)} ms` : 'OLED';
+  const staged = o.stagedRefreshes > 1 ? ` stepping over ${o.stagedRefreshes} refreshes` : '';
   const pwm = o.pwmHz > 0 ? `, PWM ${n(o.pwmHz)} Hz duty ${n(o.pwmDuty)}` : '';
   const stalls = o.stalls > 0 ? `, ${o.stalls} ${plural(o.stalls, 'stall')} of ${n(1000 * o.stallS)} ms` : '';
-  return `${n(o.fps)} fps on ${n(o.refreshHz)} Hz ${panel}${pwm}, grey #${o.greyCode.toString(16)}, held ${n(o.heldLevelProbability)}${stalls}, display clock ${n(o.displayClockPpm)} ppm`;
+  return `${n(o.fps)} fps on ${n(o.refreshHz)} Hz ${panel}${staged}${pwm}, grey #${o.greyCode.toString(16)}, held ${n(o.heldLevelProbability)}${stalls}, display clock ${n(o.displayClockPpm)} ppm`;
 }
 
 /** Three significant digits: the conditions are drawn at random, their last digits mean nothing. */
