@@ -56,6 +56,10 @@ const SHORTEST_USEFUL_S = 3;
 const SATURATING = 0.001;
 /** White closer to the ceiling than this is a warning. */
 const NEAR_CEILING = 0.9;
+/** Below this fraction of full scale a photodiode circuit is linear: a squashed white there is the screen's doing. */
+const LINEAR_TOP = 0.75;
+/** The slowest rate flashers use (20 fps on a 60 Hz screen: three refreshes a level). */
+const SLOWEST_COMMON_FPS = 20;
 /** Grey/white gap (fraction of swing) and decision margin (σ) below which decisions are unsafe. */
 const CLOSE_GAP = 0.2;
 const LOW_MARGIN_SIGMAS = 4;
@@ -121,9 +125,7 @@ function adviseLearned(f: SignalFacts): Advice[] {
   else if (aboveFullScale(f)) out.push(problem(aboveFullScaleText(f)));
   else adviseHeadroomAndSwing(f, out);
   if (r.greyWhiteSeparation < CLOSE_GAP) {
-    // Linear sensors see grey at 0.35–0.52 of the way to white; much closer means white is squashed.
-    const cause = r.saturationFraction > SATURATING ? 'the sensor clips white down towards grey; lower the gain' : f.camera ? 'white is compressed: lower the exposure' : 'the sensor is not linear near the top: lower the gain';
-    out.push(problem(`grey and white are too close (gap ${fixed(r.greyWhiteSeparation, 2)} of the swing): ${cause}`));
+    out.push(problem(`grey and white are too close (gap ${fixed(r.greyWhiteSeparation, 2)} of the swing): ${squashedWhiteCause(f)}`));
   } else if (r.marginSigmas < LOW_MARGIN_SIGMAS) {
     const fix = f.camera ? 'fill more of the frame with the screen and avoid auto-exposure' : 'reduce noise (shorter leads, a filter capacitor) or raise the swing';
     out.push(problem(`pulse values scatter too much for the grey/white gap (margin ${fixed(r.marginSigmas, 1)} σ): ${fix}`));
@@ -160,6 +162,24 @@ function adviseLearned(f: SignalFacts): Advice[] {
     out.push(note(`${stallsText(r.flasherStalls, '; a stall over half a second breaks it off')}: ${advice}`));
   }
   return out;
+}
+
+/**
+ * Why white stands little above grey. Linear sensors see grey at 0.35–0.52 of the way to white;
+ * much closer means white is squashed — by a sensor clipping or leaving its linear range near the
+ * top, or, when white stands far below the top, by the screen itself: it did not reach its white
+ * within a frame (slow pixels, or a driver that steps a big change over several refreshes, so a
+ * white after black shows hardly brighter than a grey). More refreshes a level give it time.
+ */
+function squashedWhiteCause(f: SignalFacts): string {
+  const r = f.report;
+  if (r.saturationFraction > SATURATING) return 'the sensor clips white down towards grey; lower the gain';
+  if (f.camera) return 'white is compressed: lower the exposure';
+  if (f.fullScaleKnown === false || !(r.white < LINEAR_TOP * r.fullScale)) return 'the sensor is not linear near the top: lower the gain';
+  const screen = "white stands well below the top of the range, so the screen itself falls short of white within a frame (slow pixels, or a driver that steps a big change over several refreshes)";
+  return r.nominalFps > SLOWEST_COMMON_FPS
+    ? `${screen}: flash at ${SLOWEST_COMMON_FPS} fps, so that each level lasts three refreshes`
+    : `${screen}: check that the flashing page shows full white (no night mode or reduced white point)`;
 }
 
 /** Clipping, headroom and swing: fractions of the full scale, so only when it is known. */
@@ -223,7 +243,7 @@ function adviseUnlearned(f: SignalFacts): Advice[] {
     // A camera below two frames per flashed frame blurs pulses into each other as a slow LCD does.
     const blur = f.camera
       ? 'A camera needs two frames or more per flashed frame (film 60 fps flashing at 120 fps or more)'
-      : 'Slow LCD pixels smear pulses at 60 fps and faster (flash at 30 or 20 fps)';
+      : 'Slow pixels (an old LCD, or an OLED whose driver steps big changes over several refreshes) smear pulses at 60 fps and faster (flash at 30 or 20 fps)';
     // A region found over most of the frame: what changed most was the whole scene (a lamp, a
     // moving camera), not a small flashing patch — the search may have missed the screen.
     const coverage = f.foundRegionCoverage;
