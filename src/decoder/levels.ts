@@ -45,6 +45,19 @@ const MIN_GREY_SHARE = 0.2;
  * 0.38 of the way misdecided the fewest pulses (at 120 fps 17 of 7654, the geometric mean 24).
  */
 export const PWM_THRESHOLD_SHARE = 0.35;
+/**
+ * A decided pulse moves its level as if it lay no farther from it than this share of the
+ * grey/white gap, or OUTLIER_SPREADS times the pulses' usual miss if that is more (see `track`).
+ * On a panel that steps its light over three refreshes, whites after a held white read up to
+ * twice the grey/white gap above the others; unclipped they pulled white, and grey with it, until
+ * the ordinary whites read grey (30 fps: 59 of 100 typical captures decoded; 75 clipped at 1.25,
+ * 83 at 0.75). Drift of half the light a second misses by as much, but on every pulse: the usual
+ * miss grows with it and the clip gives way. A step of the light up by 60 % is followed sooner
+ * unclipped, before light-step.ts has seen it: 0.75 lost 1–2 such captures in 100 of each tier,
+ * 1.25 one in two tiers.
+ */
+const OUTLIER_SHARE = 1.25;
+const OUTLIER_SPREADS = 4;
 
 export class LevelTracker {
   /** Pulse value of grey and white (NaN until learned). */
@@ -68,6 +81,8 @@ export class LevelTracker {
   relativeNoise = false;
   /** The light comes in PWM bursts (the conditioner's finding, set by the decoder once a piece). */
   pwm = false;
+  /** Smoothed distance of decided pulses from their level, as a share of the grey/white gap. */
+  missShare = 0;
 
   /** Learned from a preamble run: mean grey value, valley, smoothed amplitude and typical period. */
   learnPreamble(grey: number, floor: number, amplitude: number, period: number): void {
@@ -77,6 +92,7 @@ export class LevelTracker {
     this.period = period;
     this.white = Number.NaN;
     this.black = floor;
+    this.missShare = 0;
   }
 
   /** Grey-relative height of a pulse value: 0 at the floor, 1 at grey. */
@@ -128,7 +144,14 @@ export class LevelTracker {
    * numbers: numbers passed to a call that is not inlined are boxed (four a pulse).
    */
   track(bit: number, p: Pulse, clock: boolean): void {
-    const value = p.late;
+    // A pulse far off its level, where the others lie close to theirs, is an outlier (a white
+    // after a held white on a panel that steps its light), not drift, which moves every pulse,
+    // nor a step of the light, which light-step.ts follows: it moves its level only so far.
+    const gap = this.white - this.grey;
+    const level = bit ? this.white : this.grey;
+    const reach = gap * Math.max(OUTLIER_SHARE, OUTLIER_SPREADS * this.missShare);
+    const value = gap > 0 ? Math.min(level + reach, Math.max(level - reach, p.late)) : p.late;
+    if (gap > 0) this.missShare += TRACK_RATE * (Math.abs(value - level) / gap - this.missShare);
     const floor = p.floor;
     const amplitude = p.peak - p.floor;
     const period = clock ? p.period : Number.NaN;
@@ -180,6 +203,7 @@ export class LevelTracker {
     this.grey = this.white = this.floor = this.black = this.amplitude = this.period = Number.NaN;
     this.relativeNoise = false;
     this.pwm = false;
+    this.missShare = 0;
   }
 }
 

@@ -166,6 +166,44 @@ describe('level tracking', () => {
     for (let k = 0; k < 3; k++) levels.track(0, pulse(140), true);
     expect(levels.white).toBe(190);
   });
+
+  /** Grey 100 and white 130 over a floor of 10 (a gap of 30), settled on pulses that hit them. */
+  function settled(): LevelTracker {
+    const levels = new LevelTracker();
+    levels.learnPreamble(100, 10, 90, 33);
+    levels.learnWhite(130);
+    for (let k = 0; k < 100; k++) levels.track(k & 1, pulse(k & 1 ? 130 : 100), true);
+    return levels;
+  }
+
+  it('moves a level only so far for a pulse far off it while the others hit theirs (a white after a held white on a stepping panel)', () => {
+    const levels = settled();
+    levels.track(1, pulse(220), true); // three gaps above white
+    // As if it lay 1.25 gaps above: 0.12 × 37.5 = 4.5, not 0.12 × 90 = 10.8.
+    expect(levels.white).toBeCloseTo(134.5, 1);
+    // The usual miss grows with it: ten such pulses in a row open the clip.
+    const clipped = settled();
+    for (let k = 0; k < 10; k++) clipped.track(1, pulse(220), true);
+    const unclipped = 130 + 90 * (1 - 0.88 ** 10);
+    expect(clipped.white).toBeLessThan(unclipped - 10);
+    expect(clipped.missShare).toBeGreaterThan(0.3);
+  });
+
+  it('lets drift through: pulses that all miss their levels a little are followed, and every decision stays right', () => {
+    const levels = new LevelTracker();
+    levels.learnPreamble(100, 10, 90, 33);
+    levels.learnWhite(190);
+    // The light above the floor rises by 3 % a pulse (doubling in 24 pulses), then holds.
+    let gain = 1;
+    for (let k = 0; k < 100; k++) {
+      if (k < 24) gain *= 1.03;
+      const bit = k % 3 === 0 ? 1 : 0;
+      const value = 10 + gain * (bit ? 180 : 90);
+      // (A clip of a tenth of the gap lags so far behind that greys read white.)
+      expect(value > levels.threshold ? 1 : 0).toBe(bit);
+      levels.track(bit, pulse(value), true);
+    }
+  });
 });
 
 describe('report arithmetic', () => {
