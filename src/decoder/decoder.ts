@@ -19,6 +19,7 @@ import { BlinkUpError, ErrorCode } from '../packet/errors.js';
 import { protectBytes } from '../packet/redact.js';
 import { slipHint } from './align.js';
 import { MAX_MISSING_BITS, RepetitionCombiner } from './combine.js';
+import { KnownPackets, NEAR_COPY, SURE_READ } from './known-packets.js';
 import { BLOCK, Conditioner, MAX_ABS_SAMPLE, smoothingLength } from './condition.js';
 import { FlickerCanceller } from './flicker.js';
 import { frameRateOf } from './frame-clock.js';
@@ -124,6 +125,8 @@ export class TriLevelDecoder {
   private sequence: FrameSequenceDecoder | null = null;
   /** The last packet reported (bytes and time span), so that the two paths never report one transmission twice. */
   private lastPacket: PacketEvent | null = null;
+  /** Packets decoded lately: an inferred packet a few bits from one of them is a corrupted copy (see known-packets.ts). */
+  private readonly known = new KnownPackets();
   private readonly sequenceSink: SequenceSink = { onBit: (soft, first, last) => this.sequenceBit(soft, first, last) };
   /** First sample of the frame-sequence stage's last bit. */
   private lastBitStart = Number.NaN;
@@ -262,6 +265,7 @@ export class TriLevelDecoder {
     this.timed = false;
     this.sequence = null;
     this.lastPacket = null;
+    this.known.reset();
   }
 
   /**
@@ -689,6 +693,19 @@ export class TriLevelDecoder {
 
   private emitPacket(event: PacketEvent, length: number): void {
     protectBytes(event.bytes); // printing the event must not print the secrets
+    // Read with a bit in doubt, repaired or combined: it may hold errors that the CRC let through.
+    const unsure = event.repairedBits > 0 || event.combined > 1 || !(event.quality.minConfidence >= SURE_READ);
+    const near = unsure ? this.known.nearCopy(event.bytes) : 0;
+    if (near > 0) {
+      // A packet decoded before, corrupted: refused.
+      this.stats.failures++;
+      const what = event.combined > 1 ? `the consensus of ${event.combined} copies` : event.repairedBits > 0 ? `the packet found by flipping ${event.repairedBits} ${event.repairedBits === 1 ? 'bit' : 'bits'}` : 'a copy read with bits in doubt';
+      const reason = `${what} differs from a packet decoded before in only ${near} ${near === 1 ? 'bit' : 'bits'}: a corrupted copy of it, which the CRC let through`;
+      this.out.push({ type: 'crc-failure', bytes: event.bytes, startS: event.startS, endS: event.endS, quality: event.quality, reason, code: NEAR_COPY });
+      this.combiner.forget(length);
+      return;
+    }
+    this.known.remember(event.bytes);
     this.lastPacket = event;
     this.stats.packets++;
     this.combiner.forget(length);

@@ -102,7 +102,12 @@ export type DecodeEvent =
       readonly endS: number;
       /** Human-readable cause, free of secrets. */
       readonly reason: string;
-      /** Stable code from parsePacket (CRC_MISMATCH, MALFORMED, UNKNOWN_ENTRY_TYPE, MISSING_ENROLMENT, TRUNCATED). */
+      /**
+       * Stable code: from parsePacket (CRC_MISMATCH, MALFORMED, UNKNOWN_ENTRY_TYPE, MISSING_ENROLMENT,
+       * TRUNCATED), or the decoder's own refusals of a packet that did check — ERASED_BITS (it checked
+       * only with bits guessed where samples were missing) and NEAR_COPY (repaired or combined, it
+       * lies a few bits from a packet decoded before: a corrupted copy of it).
+       */
       readonly code: string;
       readonly quality: PacketQuality;
     }
