@@ -26,6 +26,7 @@ export const MAX_REPEAT = 100;
 /** Option values as commander hands them over (camel-cased). */
 export interface ChannelOptionValues {
   swing?: number;
+  sensorTau?: number;
   noise?: number;
   ambient?: number;
   flicker?: [number, number];
@@ -77,6 +78,7 @@ export function addChannelOptions(cmd: Command): Command {
     .option('--clock-ppm <ppm>', 'sampler (camera) clock error, ppm, e.g. -20000 for 2 % slow', parseSignedDecimal)
     .option('--swing <fraction>', 'photodiode: white − black as a fraction of ADC full scale (0.3–0.6 tuned, 0.1 weak)', parseDecimal)
     .option('--ambient <fraction>', 'photodiode: room light in units of the swing', parseDecimal)
+    .option('--sensor-tau <ms>', 'photodiode: the sensor\'s time constant, ms (a phototransistor: 0.1–0.2 at 7.5–10 kΩ load, about 0.7 at 47 kΩ, 1.5 at 100 kΩ)', parseDecimal)
     .option('--rate <Hz>', 'photodiode: sample rate, Hz', parseDecimal)
     .option('--bits <n>', 'photodiode: ADC resolution, bits', parseInteger)
     .option('--timestamps', 'photodiode: write time_s,value with the sampler\'s own (jittery, clock-skewed) timestamps')
@@ -87,7 +89,7 @@ export function addChannelOptions(cmd: Command): Command {
     .option('--size <WxH>', 'camera: frame size in pixels (default 160x120)', parseSize);
 }
 
-const PHOTODIODE_ONLY = ['swing', 'ambient', 'rate', 'bits', 'timestamps', 'gaps', 'step'] as const;
+const PHOTODIODE_ONLY = ['swing', 'ambient', 'sensorTau', 'rate', 'bits', 'timestamps', 'gaps', 'step'] as const;
 const CAMERA_ONLY = ['cameraFps', 'exposure', 'size'] as const;
 
 /**
@@ -138,6 +140,7 @@ export function channelFromOptions(o: ChannelOptionValues, flashing: { fps?: num
     ...(o.clockPpm !== undefined ? { samplerClockPpm: o.clockPpm } : {}),
     ...(o.swing !== undefined ? { swing: o.swing } : {}),
     ...(o.ambient !== undefined ? { ambient: o.ambient } : {}),
+    ...(o.sensorTau !== undefined ? { sensorTauMs: o.sensorTau } : {}),
     ...(o.rate !== undefined ? { sampleRate: o.rate } : {}),
     ...(o.bits !== undefined ? { adcBits: o.bits } : {}),
     ...(o.timestamps ? { timestamps: true } : {}),
@@ -161,7 +164,7 @@ function flag(name: string): string {
 
 /** The simulator's option names → the flags that set them. */
 const FLAG_OF: Readonly<Record<string, string>> = {
-  swing: '--swing', ambient: '--ambient', noiseLsb: '--noise', pixelNoise: '--noise',
+  swing: '--swing', ambient: '--ambient', sensorTauMs: '--sensor-tau', noiseLsb: '--noise', pixelNoise: '--noise',
   flickerHz: '--flicker', flickerDepth: '--flicker', driftPerS: '--drift', aeDriftPerS: '--drift', stepGain: '--step', stepAtS: '--step',
   stagedRefreshes: '--staged', pwmHz: '--pwm', pwmDuty: '--pwm', lcdRiseMs: '--lcd', lcdFallMs: '--lcd',
   heldLevelProbability: '--hold', stalls: '--stall', stallS: '--stall', samplerClockPpm: '--clock-ppm', cameraClockPpm: '--clock-ppm',

@@ -105,13 +105,13 @@ describe('photodiode captures', () => {
     const r = await simulate(
       ...WIRED, '--tier', 'typical', '--fps', '30', '--swing', '0.2', '--noise', '2', '--ambient', '0.3', '--flicker', '120,0.5',
       '--drift', '0.02', '--step', '4,0.8', '--oled', '--pwm', '240,0.4', '--hold', '0.1', '--clock-ppm', '-15000', '--display-clock-ppm', '200',
-      '--rate', '2000', '--bits', '14', '--grey', '9f', '--repeat', '2',
+      '--rate', '2000', '--bits', '14', '--grey', '9f', '--repeat', '2', '--sensor-tau', '0.7',
     );
     const header = r.stdout.split('\n')[0]!;
     for (const part of [
       '30 fps on 60 Hz OLED, PWM 240 Hz duty 0.4, grey #9f, held 0.1, display clock 200 ppm',
       'swing 0.2, ambient 0.3, flicker 120 Hz depth 0.5, drift 0.02/s, light × 0.8 from 4 s',
-      '14-bit ADC noise 2 LSB, 2000 Hz clock -15000 ppm',
+      'sensor 0.7 ms, 14-bit ADC noise 2 LSB, 2000 Hz clock -15000 ppm',
     ]) expect(header).toContain(part);
     expect(r.stderr).toContain('of 2 transmissions of');
   });
@@ -245,6 +245,8 @@ describe('bad usage: exit 2, one line', () => {
     ['a negative stall', [...WIRED, '--stall', '-5,1'], /--stall .* both numbers must be 0 or more, e.g. 200,1/],
     ['logger gaps in a video', [...WIRED, '--camera', '--gaps', '0.1,30'], /--gaps applies only without --camera/],
     ['a step in a video', [...WIRED, '--camera', '--step', '5,0.7'], /--step applies only without --camera/],
+    ['a sensor time constant in a video', [...WIRED, '--camera', '--sensor-tau', '1.5'], /--sensor-tau applies only without --camera/],
+    ['a sensor slower than a second', [...WIRED, '--sensor-tau', '2000'], /--sensor-tau \(sensorTauMs\) must be a number in \[0, 1000\] \(got 2000\)/],
     ['a step to darkness', [...WIRED, '--step', '5,0'], /--step \(stepGain\) must be a number in \[0.01, 100\] \(got 0\)/],
     ['a probability above 0.95', [...WIRED, '--hold', '2'], /--hold \(heldLevelProbability\) must be a number in \[0, 0\.95\] \(got 2\)/],
     ['a duty above 1', [...WIRED, '--pwm', '240,1.5'], /--pwm \(pwmDuty\) must be a number/],
