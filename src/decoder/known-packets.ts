@@ -34,7 +34,7 @@ export class KnownPackets {
 
   /** Remembers a packet decoded (a copy of its bytes: the caller's may be wiped for secrecy later). */
   remember(bytes: Uint8Array): void {
-    if (this.packets.some((p) => sameBytes(p, bytes))) return;
+    if (this.packets.some((p) => p.length === bytes.length && differingBits(p, bytes) === 0)) return;
     const copy = Uint8Array.from(bytes);
     if (this.packets.length < REMEMBERED) this.packets.push(copy);
     else this.packets[this.next] = copy;
@@ -57,12 +57,8 @@ export class KnownPackets {
   }
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && differingBits(a, b) === 0;
-}
-
 /** Hamming distance of two byte arrays of the same length. */
-function differingBits(a: Uint8Array, b: Uint8Array): number {
+export function differingBits(a: Uint8Array, b: Uint8Array): number {
   let bits = 0;
   for (let i = 0; i < a.length; i++) {
     let x = a[i]! ^ b[i]!;
