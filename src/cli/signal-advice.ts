@@ -41,6 +41,8 @@ export interface SignalFacts {
   readonly aboveFullScale?: number | undefined;
   /** Photodiode with timestamps: jumps in the times (samples the sampler lost) and the longest, seconds. */
   readonly timestampGaps?: { readonly count: number; readonly longestS: number } | undefined;
+  /** Photodiode: the capture was also read turned over (more light as smaller values), and held no preamble that way either. */
+  readonly readBothWays?: boolean | undefined;
   /** Video: the fraction of the frame an automatically found region covers (undefined when --roi gave it). */
   readonly foundRegionCoverage?: number | undefined;
 }
@@ -239,7 +241,7 @@ function adviseUnlearned(f: SignalFacts): Advice[] {
     const spans = known ? ` (it spans ${fraction(spanned)} of full scale)` : '';
     const source = f.camera ? 'the flashing screen in the picture' : 'the screen flashing BlinkUp';
     // A phototransistor pulling its output down (common emitter) gives less for more light: the decoder needs the opposite.
-    const polarity = f.camera ? '' : ', and does more light give larger values (if not, add --invert)';
+    const polarity = f.camera ? '' : f.readBothWays === true ? ' (it was read either way up: more light as larger values, and as smaller)' : ', and does more light give larger values (if not, add --invert)';
     // A camera below two frames per flashed frame blurs pulses into each other as a slow LCD does.
     const blur = f.camera
       ? 'A camera needs two frames or more per flashed frame (film 60 fps flashing at 120 fps or more)'

@@ -308,22 +308,47 @@ describe('--invert: a sensor that reads lower for more light', () => {
     return path;
   };
 
-  it('decodes the packet only with --invert, the full scale from the header or inferred', async () => {
+  it('decodes a file turned over by itself, and says so; with --invert in one reading; the full scale from the header or inferred', async () => {
     for (const path of [write('inverted.csv', `Sample Rate (Hz),1000\nFull Scale,${capture.fullScale}\nvalue\n`), write('inverted-bare.csv', 'value\n')]) {
-      const plain = await runInProcess(['decode', path, '--rate', '1000']);
-      expect(plain.status).toBe(1);
-      expect(stderrLines(plain)[0]).toContain('does more light give larger values (if not, add --invert)');
-      const r = await runInProcess(['decode', path, '--rate', '1000', '--invert', '--json']);
-      expect(r.status, r.stderr).toBe(0);
-      const json = JSON.parse(r.stdout);
-      expect(json.packets).toHaveLength(1);
-      expect(json.packets[0]).toMatchObject({ ssid: 'Upside', planId: payload.planId, password: '***' });
-      // The levels are light again: black below grey below white, in the ADC's range.
-      const { black, grey, white } = json.report;
-      expect(black).toBeLessThan(grey);
-      expect(grey).toBeLessThan(white);
-      expect(json.report.fullScale).toBe(capture.fullScale);
+      for (const flags of [[], ['--invert']]) {
+        const r = await runInProcess(['decode', path, '--rate', '1000', ...flags, '--json']);
+        expect(r.status, r.stderr).toBe(0);
+        const json = JSON.parse(r.stdout);
+        expect(json.packets).toHaveLength(1);
+        expect(json.packets[0]).toMatchObject({ ssid: 'Upside', planId: payload.planId, password: '***' });
+        // Only the reading that found the capture upside down by itself says so.
+        expect(json.input.inverted).toBe(flags.length === 0 ? true : undefined);
+        // The levels are light again: black below grey below white, in the ADC's range.
+        const { black, grey, white } = json.report;
+        expect(black).toBeLessThan(grey);
+        expect(grey).toBeLessThan(white);
+        expect(json.report.fullScale).toBe(capture.fullScale);
+      }
+      const text = await runInProcess(['decode', path, '--rate', '1000']);
+      expect(text.status).toBe(0);
+      expect(text.stdout).toMatch(/^Packet 1 at /);
+      expect(text.stdout).toContain('Read turned over: more light gave lower values (a sensor pulling its output down); --invert says so and reads the capture once\nSignal: ');
+      expect(text.stdout).not.toContain('down-secret');
     }
+  });
+
+  it('from stdin, which cannot be read twice, only with --invert; the hint says so', async () => {
+    const input = `Sample Rate (Hz),1000\nFull Scale,${capture.fullScale}\nvalue\n${inverted.join('\n')}\n`;
+    const plain = await runInProcess(['decode', '-'], { input });
+    expect(plain.status).toBe(1);
+    expect(stderrLines(plain)[0]).toContain('does more light give larger values (if not, add --invert)');
+    const r = await runInProcess(['decode', '-', '--invert'], { input });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('Read turned over');
+  });
+
+  it('a file that decodes neither way up says it was read both ways', async () => {
+    const flat = write('flat-noise.csv', '');
+    writeFileSync(flat, `Sample Rate (Hz),1000\nFull Scale,4095\nvalue\n${Array.from({ length: 6000 }, (_, i) => 1000 + ((i * 7919) % 2000)).join('\n')}\n`);
+    const r = await runInProcess(['decode', flat]);
+    expect(r.status).toBe(1);
+    expect(stderrLines(r)[0]).toContain('read either way up');
+    expect(stderrLines(r)[0]).not.toContain('add --invert');
   });
 });
 

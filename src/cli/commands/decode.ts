@@ -53,23 +53,57 @@ Examples:
   addCaptureOptions(cmd)
     .option('--json', 'print one JSON object: packets, failures, report')
     .option('--show-secrets', 'show the password, token, proxy password and packet bytes')
-    .action((path: string, o: DecodeOptionValues) => withCapture(path, captureOptionsFrom(o), ctx, async (capture) => {
-      const showSecrets = o.showSecrets === true;
-      const human = o.json ? undefined : new HumanOutput(ctx, capture, showSecrets);
-      const run = await decodeCapture(capture, {
-        fullScale: o.fullScale,
-        invert: invertOption(o, capture),
-        ...(human ? { onEvent: (e: DecodeEvent) => human.event(e), onChunk: () => human.regionKnown() } : {}),
+    .action(async (path: string, o: DecodeOptionValues) => {
+      const options = captureOptionsFrom(o);
+      const upright = await withCapture(path, options, ctx, async (capture) => {
+        const human = o.json ? undefined : new HumanOutput(ctx, capture, o.showSecrets === true);
+        const run = await decodeCapture(capture, {
+          fullScale: o.fullScale,
+          invert: invertOption(o, capture),
+          ...(human ? { onEvent: (e: DecodeEvent) => human.event(e), onChunk: () => human.regionKnown() } : {}),
+        });
+        warnAboutInput(capture, ctx);
+        return { capture, run, human };
       });
-      warnAboutInput(capture, ctx);
-      if (human) human.summary(run);
-      else ctx.stdout.write(`${JSON.stringify(jsonResult(capture, run, showSecrets), null, 2)}\n`);
-      if (run.packets.length === 0) {
-        const advice = adviseSignal({ report: run.report, min: run.stats.min, max: run.stats.max, durationS: run.durationS, sampleRate: capture.sampleRate, camera: capture.camera, fullScaleKnown: run.fullScaleSource !== 'unknown', timestampGaps: gapsOf(run), aboveFullScale: run.stats.aboveFullScale, foundRegionCoverage: foundRegionCoverage(capture) });
-        ctx.stderr.write(`blinkup: ${noPacketReason(run, advice)}\n`);
-        ctx.exitCode = ExitCode.NO_PACKET;
-      }
-    }));
+      // No preamble in a file read the right way up: the sensor may read lower for more light
+      // (a phototransistor pulling its output down). A file can be read again, turned over.
+      const turned = o.invert !== true && path !== '-' && !upright.capture.camera && !(upright.run.report.swing > 0)
+        ? await withCapture(path, options, ctx, async (capture) => {
+            const events: DecodeEvent[] = [];
+            return { capture, events, run: await decodeCapture(capture, { fullScale: o.fullScale, invert: true, onEvent: (e) => events.push(e) }) };
+          })
+        : undefined;
+      if (turned !== undefined && turned.run.packets.length > 0) report(ctx, o, turned.capture, turned.run, { inverted: true, events: turned.events });
+      else report(ctx, o, upright.capture, upright.run, { inverted: false, streamed: upright.human, readBothWays: turned !== undefined });
+    });
+}
+
+/**
+ * Prints the outcome of one reading: the events not yet printed (those of a reading turned
+ * over, which stayed quiet until it decoded), the summary or the JSON, and on stderr why no
+ * packet came out.
+ */
+function report(
+  ctx: CliContext,
+  o: DecodeOptionValues,
+  capture: Capture,
+  run: DecodeRun,
+  how: { readonly inverted: boolean; readonly streamed?: HumanOutput | undefined; readonly events?: readonly DecodeEvent[]; readonly readBothWays?: boolean },
+): void {
+  const showSecrets = o.showSecrets === true;
+  if (o.json) {
+    ctx.stdout.write(`${JSON.stringify(jsonResult(capture, run, showSecrets, how.inverted), null, 2)}\n`);
+  } else {
+    const human = how.streamed ?? new HumanOutput(ctx, capture, showSecrets);
+    for (const e of how.events ?? []) human.event(e);
+    if (how.inverted) ctx.stdout.write(`Read turned over: more light gave lower values (a sensor pulling its output down); --invert says so and reads the capture once\n`);
+    human.summary(run);
+  }
+  if (run.packets.length === 0) {
+    const advice = adviseSignal({ report: run.report, min: run.stats.min, max: run.stats.max, durationS: run.durationS, sampleRate: capture.sampleRate, camera: capture.camera, fullScaleKnown: run.fullScaleSource !== 'unknown', timestampGaps: gapsOf(run), aboveFullScale: run.stats.aboveFullScale, foundRegionCoverage: foundRegionCoverage(capture), readBothWays: how.readBothWays });
+    ctx.stderr.write(`blinkup: ${noPacketReason(run, advice)}\n`);
+    ctx.exitCode = ExitCode.NO_PACKET;
+  }
 }
 
 /** Prints packets and failures as they come, then the signal summary. */
@@ -113,11 +147,12 @@ class HumanOutput {
 }
 
 /** The --json object. */
-function jsonResult(capture: Capture, run: DecodeRun, showSecrets: boolean): object {
+function jsonResult(capture: Capture, run: DecodeRun, showSecrets: boolean, inverted: boolean): object {
   return {
     input: {
       name: capture.name,
       format: capture.format,
+      ...(inverted ? { inverted: true } : {}),
       sampleRate: capture.sampleRate !== undefined ? Number(capture.sampleRate.toPrecision(9)) : null,
       timing: capture.timing ?? null,
       samples: run.stats.count,
