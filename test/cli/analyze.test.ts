@@ -71,6 +71,25 @@ describe('the report', () => {
     expect(out.verdicts[0]).toEqual({ severity: 'problem', text: expect.stringMatching(/^swing is 0\.0\d of full scale: raise the gain/) });
   });
 
+  it('a sensor that reads lower for more light: the report reads the file turned over, and says so', async () => {
+    const upright = await simulated('upright.csv', '--seed', '5');
+    const lines = readFileSync(upright, 'utf8').trimEnd().split('\n');
+    // The comment line, the rate and the full scale stay; each value v becomes 4095 − v.
+    const turned = join(dir, 'turned.csv');
+    writeFileSync(turned, lines.map((l) => (/^\d+$/.test(l) ? String(4095 - Number(l)) : l)).join('\n') + '\n');
+    const out = await analyzeJson(turned);
+    expect(out.input.inverted).toBe(true);
+    expect(out.transmissions.packets).toBe(1);
+    expect(out.verdicts[0]).toEqual({ severity: 'note', text: expect.stringMatching(/^more light gave lower values \(a sensor pulling its output down, the common-emitter wiring\): this report reads the capture turned over; pass --invert/) });
+    expect(out.verdicts.at(-1)).toMatchObject({ severity: 'good' });
+    // Told, it reads once, and has nothing to say about the wiring.
+    const told = await analyzeJson(turned, '--invert');
+    expect(told.input.inverted).toBe(true);
+    expect(told.verdicts.map((v: { text: string }) => v.text)).not.toContainEqual(expect.stringMatching(/^more light gave lower values/));
+    // Read the right way up, nothing is turned over.
+    expect((await analyzeJson(upright)).input.inverted).toBeUndefined();
+  });
+
   it('a saturating sensor: lower the gain', async () => {
     const out = await analyzeJson(await simulated('hot.csv', '--swing', '1.2', '--seed', '4'));
     expect(out.report.saturationFraction).toBeGreaterThan(0.01);

@@ -57,30 +57,49 @@ Examples:
       // The report goes to stdout, and the plot is a PNG whatever its name says.
       if (o.plot !== undefined && extname(o.plot).toLowerCase() !== '.png') throw usageError(`--plot writes a PNG file: name it *.png (got ${o.plot})`);
       if (o.window && !(o.window[1] > o.window[0])) throw usageError('--window needs start,end with end after start, in seconds');
-      await withCapture(path, captureOptionsFrom(o), ctx, async (capture) => {
-        const analysis = await analyze(capture, o);
-        warnAboutInput(capture, ctx);
-        const plotted = o.plot ? await writePlot(o.plot, analysis, capture) : undefined;
-        if (o.json) ctx.stdout.write(`${JSON.stringify(jsonResult(capture, analysis, plotted), null, 2)}\n`);
-        else ctx.stdout.write(renderAnalysis(humanFacts(capture, analysis, plotted)));
-      });
+      const options = captureOptionsFrom(o);
+      const read = (turnedOver: boolean): Promise<{ capture: Capture; analysis: Analysis }> =>
+        withCapture(path, options, ctx, async (capture) => ({ capture, analysis: await analyze(capture, o, turnedOver || invertOption(o, capture)) }));
+      let { capture, analysis } = await read(false);
+      warnAboutInput(capture, ctx);
+      // As `decode` does: no preamble in a file read the right way up, so read it turned over
+      // (a sensor pulling its output down); the report is of the reading that decoded.
+      let readBothWays = false;
+      if (o.invert !== true && path !== '-' && !capture.camera && !(analysis.run.report.swing > 0)) {
+        const turned = await read(true);
+        if (turned.analysis.run.packets.length > 0) ({ capture, analysis } = turned);
+        else readBothWays = true;
+      }
+      const advice = adviceFor(capture, analysis, readBothWays);
+      if (analysis.inverted && o.invert !== true) {
+        // A note (the decoder coped), after any problem and before a "good signal".
+        const at = advice.findIndex((a) => a.severity !== 'problem');
+        advice.splice(at < 0 ? advice.length : at, 0, { severity: 'note', text: TURNED_OVER });
+      }
+      const plotted = o.plot ? await writePlot(o.plot, analysis, capture) : undefined;
+      if (o.json) ctx.stdout.write(`${JSON.stringify(jsonResult(capture, analysis, advice, plotted), null, 2)}\n`);
+      else ctx.stdout.write(renderAnalysis(humanFacts(capture, analysis, advice, plotted)));
     });
 }
+
+/** The verdict on a capture that decoded only turned over. */
+const TURNED_OVER = 'more light gave lower values (a sensor pulling its output down, the common-emitter wiring): this report reads the capture turned over; pass --invert, or move the load resistor to the emitter side so that more light reads higher';
 
 interface Analysis {
   readonly run: DecodeRun;
   readonly flicker: FlickerEstimate | undefined;
-  readonly advice: Advice[];
   readonly window: WindowContents | undefined;
+  /** Each sample was read as full scale − value. */
+  readonly inverted: boolean;
 }
 
-async function analyze(capture: Capture, o: AnalyzeOptionValues): Promise<Analysis> {
+async function analyze(capture: Capture, o: AnalyzeOptionValues, invert: boolean): Promise<Analysis> {
   // Flicker aliases at camera frame rates: only photodiode captures are measured for it.
   const flicker = capture.camera ? undefined : new FlickerMeter();
   const plot = o.plot ? new PlotWindow(o.window ? { startS: o.window[0], endS: o.window[1] } : undefined) : undefined;
   const run = await decodeCapture(capture, {
     fullScale: o.fullScale,
-    invert: invertOption(o, capture),
+    invert,
     onChunk: (chunk, rate) => {
       flicker?.add(chunk.values, chunk.times, rate);
       plot?.addChunk(chunk.values, chunk.times, rate);
@@ -93,21 +112,26 @@ async function analyze(capture: Capture, o: AnalyzeOptionValues): Promise<Analys
       if (e.type === 'packet' || e.type === 'crc-failure') plot?.transmission(e.startS, e.endS);
     },
   });
-  const estimate = flicker?.finish();
-  const advice = adviseSignal({
+  return { run, flicker: flicker?.finish(), window: plot?.finish(), inverted: invert };
+}
+
+/** The verdicts on one reading (`readBothWays`: a file with no preamble either way up). */
+function adviceFor(capture: Capture, a: Analysis, readBothWays: boolean): Advice[] {
+  const { run } = a;
+  return adviseSignal({
     report: run.report,
     min: run.stats.min,
     max: run.stats.max,
     durationS: run.durationS,
     sampleRate: capture.sampleRate,
-    flicker: estimate,
+    flicker: a.flicker,
     camera: capture.camera,
     fullScaleKnown: run.fullScaleSource !== 'unknown',
     timestampGaps: gapsOf(run),
     aboveFullScale: run.stats.aboveFullScale,
     foundRegionCoverage: foundRegionCoverage(capture),
+    readBothWays,
   });
-  return { run, flicker: estimate, advice, window: plot?.finish() };
 }
 
 interface Plotted {
@@ -132,7 +156,7 @@ async function writePlot(path: string, a: Analysis, capture: Capture): Promise<P
   return { path, startS: w.startS, endS: w.endS, pulses: w.pulses.length, truncated: w.truncated };
 }
 
-function humanFacts(capture: Capture, a: Analysis, plotted: Plotted | undefined): Parameters<typeof renderAnalysis>[0] {
+function humanFacts(capture: Capture, a: Analysis, advice: Advice[], plotted: Plotted | undefined): Parameters<typeof renderAnalysis>[0] {
   const { run } = a;
   const region = capture.region && capture.frameSize ? describeRegion(capture) : undefined;
   const plot = plotted
@@ -153,7 +177,7 @@ function humanFacts(capture: Capture, a: Analysis, plotted: Plotted | undefined)
     packets: run.packets.length,
     failures: run.failures.length,
     syncLosses: run.syncLosses.length,
-    advice: a.advice,
+    advice,
     plot,
   };
 }
@@ -163,13 +187,14 @@ function describeRegion(capture: Capture): string {
   return `x,y,w,h = ${roi.x},${roi.y},${roi.w},${roi.h} of ${capture.frameSize!.width}×${capture.frameSize!.height} (${automatic ? 'found automatically' : 'given'}, ${fixed(100 * coverage, 0)} % of the frame)`;
 }
 
-function jsonResult(capture: Capture, a: Analysis, plotted: Plotted | undefined): object {
+function jsonResult(capture: Capture, a: Analysis, advice: Advice[], plotted: Plotted | undefined): object {
   const { run } = a;
   const r = run.report;
   return {
     input: {
       name: capture.name,
       format: capture.format,
+      ...(a.inverted ? { inverted: true } : {}),
       sampleRate: capture.sampleRate ?? null,
       timing: capture.timing ?? null,
       samples: run.stats.count,
@@ -182,7 +207,7 @@ function jsonResult(capture: Capture, a: Analysis, plotted: Plotted | undefined)
     transmissions: { packets: run.packets.length, failures: run.failures.length, syncLosses: run.syncLosses.length },
     report: reportView(r),
     flicker: a.flicker ? { ...a.flicker, fractionOfSwing: r.swing > 0 ? Number((a.flicker.peakToPeak / r.swing).toFixed(4)) : null } : null,
-    verdicts: a.advice,
+    verdicts: advice,
     plot: plotted ? { ...plotted, width: PLOT_SIZE.width, height: PLOT_SIZE.height } : null,
   };
 }
