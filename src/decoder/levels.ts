@@ -58,6 +58,16 @@ export const PWM_THRESHOLD_SHARE = 0.35;
  */
 const OUTLIER_SHARE = 1.25;
 const OUTLIER_SPREADS = 4;
+/**
+ * Moving grey with white keeps their ratio, so a ratio gone wrong stayed wrong: after light that
+ * doubled in a second, grey settled a tenth of the gap too high and white a third too low, for
+ * good. Each level therefore also keeps the mean of its own pulses' misses (each clipped to
+ * MISS_LIMIT of the gap, so that outliers do not steer it), and when it is moved with the other
+ * level it takes this share of that mean as well: the ratio heals, and under drift, where both
+ * lag the same way, both catch up (drift study at 50 %/s: typical 85 → 88, slowlcd 53 → 59).
+ */
+const MISS_PULL = 0.3;
+const MISS_LIMIT = 0.25;
 
 export class LevelTracker {
   /** Pulse value of grey and white (NaN until learned). */
@@ -83,6 +93,9 @@ export class LevelTracker {
   pwm = false;
   /** Smoothed distance of decided pulses from their level, as a share of the grey/white gap. */
   missShare = 0;
+  /** Mean signed miss of the pulses decided grey, and white (value − level, clipped; see MISS_PULL). */
+  greyMiss = 0;
+  whiteMiss = 0;
 
   /** Learned from a preamble run: mean grey value, valley, smoothed amplitude and typical period. */
   learnPreamble(grey: number, floor: number, amplitude: number, period: number): void {
@@ -92,7 +105,7 @@ export class LevelTracker {
     this.period = period;
     this.white = Number.NaN;
     this.black = floor;
-    this.missShare = 0;
+    this.missShare = this.greyMiss = this.whiteMiss = 0;
   }
 
   /** Grey-relative height of a pulse value: 0 at the floor, 1 at grey. */
@@ -165,13 +178,23 @@ export class LevelTracker {
       this.pwm !== true &&
       this.grey - floorNow > MIN_GREY_SHARE * (this.white - floorNow) &&
       Math.abs(value - 0.5 * (this.grey + this.white)) > SURE_SHARE * (this.white - this.grey);
+    const limit = MISS_LIMIT * gap;
+    const miss = gap > 0 ? Math.min(limit, Math.max(-limit, value - level)) : 0;
     if (bit) {
+      this.whiteMiss += TRACK_RATE * (miss - this.whiteMiss);
       const white = this.white + rate * (value - this.white);
-      if (shared) this.grey = floorNow + movedBy(white - floorNow, this.white - floorNow) * (this.grey - floorNow);
+      if (shared) {
+        this.grey = floorNow + movedBy(white - floorNow, this.white - floorNow) * (this.grey - floorNow) + MISS_PULL * this.greyMiss;
+        this.greyMiss *= 1 - MISS_PULL;
+      }
       this.white = white;
     } else {
+      this.greyMiss += TRACK_RATE * (miss - this.greyMiss);
       const grey = this.grey + rate * (value - this.grey);
-      if (shared) this.white = floorNow + movedBy(grey - floorNow, this.grey - floorNow) * (this.white - floorNow);
+      if (shared) {
+        this.white = floorNow + movedBy(grey - floorNow, this.grey - floorNow) * (this.white - floorNow) + MISS_PULL * this.whiteMiss;
+        this.whiteMiss *= 1 - MISS_PULL;
+      }
       this.grey = grey;
       this.amplitude += TRACK_RATE * (amplitude - this.amplitude);
     }
@@ -189,6 +212,7 @@ export class LevelTracker {
     const gain = grey / (this.grey - black);
     this.grey = black + grey;
     this.white = black + white;
+    this.greyMiss = this.whiteMiss = 0; // measured against the levels before the step
     if (gain > 0 && gain < Infinity) {
       this.floor = black + gain * (this.floor - black);
       this.amplitude *= gain;
@@ -203,7 +227,7 @@ export class LevelTracker {
     this.grey = this.white = this.floor = this.black = this.amplitude = this.period = Number.NaN;
     this.relativeNoise = false;
     this.pwm = false;
-    this.missShare = 0;
+    this.missShare = this.greyMiss = this.whiteMiss = 0;
   }
 }
 

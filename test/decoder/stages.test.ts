@@ -189,6 +189,21 @@ describe('level tracking', () => {
     expect(clipped.missShare).toBeGreaterThan(0.3);
   });
 
+  it('comes back to the true levels after the light doubled: the grey/white ratio heals', () => {
+    const levels = new LevelTracker();
+    levels.learnPreamble(100, 10, 90, 33);
+    levels.learnWhite(190);
+    let gain = 1;
+    for (let k = 0; k < 300; k++) {
+      if (k < 24) gain *= 1.03;
+      const bit = k % 3 === 0 ? 1 : 0;
+      levels.track(bit, pulse(10 + gain * (bit ? 180 : 90)), true);
+    }
+    // (Moving one level with the other alone kept the ratio the drift left: grey 211, white 311.)
+    expect(levels.grey).toBeCloseTo(10 + gain * 90, 0);
+    expect(levels.white).toBeCloseTo(10 + gain * 180, 0);
+  });
+
   it('lets drift through: pulses that all miss their levels a little are followed, and every decision stays right', () => {
     const levels = new LevelTracker();
     levels.learnPreamble(100, 10, 90, 33);
