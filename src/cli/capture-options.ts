@@ -27,7 +27,7 @@ export function addCaptureOptions(cmd: Command): Command {
     .option('--fps <n>', `frame rate of a video, ${FPS_LIMITS.min}–${FPS_LIMITS.max} (default: from the Y4M header, or a times file or manifest in the folder)`, parseDecimal)
     .option('--roi <x,y,w,h>', 'region of the video frames to measure, in pixels (default: found automatically)', roiArgument)
     .option('--full-scale <n>', 'ADC full scale, e.g. 4095 (default: a CSV header\'s Full Scale; else 1 for values ≤ 1, else the smallest 2^n − 1 of a common ADC, n = 8, 10, 12, 14, 16, … that holds the largest value)', parseDecimal)
-    .option('--invert', 'the sensor reads lower for more light (a phototransistor pulling its output down): each sample is read as full scale − value (full scale: --full-scale, else the CSV header\'s, else the smallest common ADC range that holds the first samples)');
+    .option('--invert', 'the sensor reads lower for more light (a phototransistor pulling its output down): each sample is read as full scale − value (full scale: --full-scale, else the CSV header\'s, else the smallest common ADC range that holds the first samples); without it, a file with no preamble the right way up is read again turned over');
 }
 
 export function captureOptionsFrom(o: CaptureOptionValues): CaptureOptions {
