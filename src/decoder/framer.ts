@@ -274,6 +274,17 @@ class PreambleRun {
   }
 }
 
+/**
+ * A pulse that rose from a valley standing this much higher, as a share of its own height, than
+ * the valleys usually stand against grey's, is not shown to the light-step watch: its light did
+ * not start from the dark. On a panel that steps its light, the white after a held white rises
+ * from a third of the way up and reads a quarter or more above the other whites; a run of such
+ * whites fitted one factor, with the ordinary whites as the new greys, and passed for a step of
+ * the light (4 steps at 20 fps: 77 → 94 of 100 decode without it). A true step scales valley and
+ * pulse alike, and the share stays where it was (the step study is unchanged).
+ */
+const RAISED_VALLEY = 0.15;
+
 export class Framer {
   state: FramerState = HUNT;
   /** Soft bits of the packet being received (L first), see slicer.ts. */
@@ -607,6 +618,8 @@ export class Framer {
     const sure = soft < 0 ? -soft : soft;
     if (sure >= 1 - STRAY_SOFT && sure <= 1 + STRAY_SOFT) return;
     if (levels.period < 2 * FEW_SAMPLES || !(levels.black === levels.black)) return;
+    const black = levels.black;
+    if (p.floor - black > ((levels.floor - black) / (levels.grey - black) + RAISED_VALLEY) * (p.late - black)) return; // a raised valley
     const steps = this.steps;
     if (!steps.note(this.values, last, levels)) return;
     levels.stepTo(steps.grey, steps.white);

@@ -27,6 +27,14 @@ describe('robustness sweep (seeded)', () => {
     expect(staged.falsePackets).toBe(0);
   });
 
+  it('a panel stepping its light over four refreshes, 20 fps: at least 21 of 24 decode (16 while a run of whites after held ones passed for a step of the light)', () => {
+    // The whites after a held white rise from a raised valley; shown to the light-step watch, a
+    // run of them fitted one factor with the ordinary whites as the new greys.
+    const staged = sweep(24, 1300, (seed) => photodiodeTrial((rng) => ({ ...TIERS.typical(rng), panel: 'oled', fps: 20, refreshHz: 60, stagedRefreshes: 4 }), seed));
+    expect(staged.decoded).toBeGreaterThanOrEqual(21);
+    expect(staged.falsePackets).toBe(0);
+  });
+
   it('swing 0.05: at least half decode from one transmission, and more from three', () => {
     const single = photodiodeSweep('swing005', 16, 700);
     const three = photodiodeSweep('swing005', 16, 700, { repeat: 3 });
