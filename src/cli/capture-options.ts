@@ -42,6 +42,15 @@ export function invertOption(o: CaptureOptionValues, capture: { readonly camera:
   return true;
 }
 
+/**
+ * Whether to read a capture again turned over: a file (stdin cannot be read twice) from a
+ * photodiode, read without --invert, that held no preamble the right way up (no levels learned)
+ * — perhaps a sensor that reads lower for more light.
+ */
+export function worthTurningOver(path: string, o: CaptureOptionValues, capture: { readonly camera: boolean }, report: { readonly swing: number }): boolean {
+  return o.invert !== true && path !== '-' && !capture.camera && !(report.swing > 0);
+}
+
 /** --roi through the region parser, its message reported under the option's name. */
 function roiArgument(text: string): Roi {
   try {

@@ -13,7 +13,7 @@ import { extname } from 'node:path';
 import type { Command } from 'commander';
 import type { DecodeEvent, PulseInfo } from '../../decoder/types.js';
 import { analysisPlot, PLOT_SIZE } from '../analysis-plot.js';
-import { addCaptureOptions, captureOptionsFrom, invertOption, type CaptureOptionValues } from '../capture-options.js';
+import { addCaptureOptions, captureOptionsFrom, invertOption, worthTurningOver, type CaptureOptionValues } from '../capture-options.js';
 import type { CliContext } from '../context.js';
 import { decodeCapture, gapsOf, type DecodeRun } from '../decode-capture.js';
 import { usageError } from '../errors.js';
@@ -65,7 +65,7 @@ Examples:
       // As `decode` does: no preamble in a file read the right way up, so read it turned over
       // (a sensor pulling its output down); the report is of the reading that decoded.
       let readBothWays = false;
-      if (o.invert !== true && path !== '-' && !capture.camera && !(analysis.run.report.swing > 0)) {
+      if (worthTurningOver(path, o, capture, analysis.run.report)) {
         const turned = await read(true);
         if (turned.analysis.run.packets.length > 0) ({ capture, analysis } = turned);
         else readBothWays = true;

@@ -11,7 +11,7 @@
 import type { Command } from 'commander';
 import type { DecodeEvent } from '../../decoder/types.js';
 import type { CliContext } from '../context.js';
-import { addCaptureOptions, captureOptionsFrom, invertOption, type CaptureOptionValues } from '../capture-options.js';
+import { addCaptureOptions, captureOptionsFrom, invertOption, worthTurningOver, type CaptureOptionValues } from '../capture-options.js';
 import { decodeCapture, gapsOf, type DecodeRun } from '../decode-capture.js';
 import { ExitCode } from '../errors.js';
 import { foundRegionCoverage, warnAboutInput, withCapture, type Capture } from '../input-source.js';
@@ -67,7 +67,7 @@ Examples:
       });
       // No preamble in a file read the right way up: the sensor may read lower for more light
       // (a phototransistor pulling its output down). A file can be read again, turned over.
-      const turned = o.invert !== true && path !== '-' && !upright.capture.camera && !(upright.run.report.swing > 0)
+      const turned = worthTurningOver(path, o, upright.capture, upright.run.report)
         ? await withCapture(path, options, ctx, async (capture) => {
             const events: DecodeEvent[] = [];
             return { capture, events, run: await decodeCapture(capture, { fullScale: o.fullScale, invert: true, onEvent: (e) => events.push(e) }) };
