@@ -189,35 +189,36 @@ describe('level tracking', () => {
     expect(clipped.missShare).toBeGreaterThan(0.3);
   });
 
-  it('comes back to the true levels after the light doubled: the grey/white ratio heals', () => {
+  /**
+   * Levels learned at grey 100, white 190 over a floor of 10, then `pulses` pulses (every third
+   * white) while the light above the floor rises by 3 % a pulse, doubling in 24, then holds;
+   * `before` sees each value first. Returns the tracker and the final gain.
+   */
+  function afterDoubling(pulses: number, before?: (value: number, bit: number, levels: LevelTracker) => void): { levels: LevelTracker; gain: number } {
     const levels = new LevelTracker();
     levels.learnPreamble(100, 10, 90, 33);
     levels.learnWhite(190);
     let gain = 1;
-    for (let k = 0; k < 300; k++) {
+    for (let k = 0; k < pulses; k++) {
       if (k < 24) gain *= 1.03;
       const bit = k % 3 === 0 ? 1 : 0;
-      levels.track(bit, pulse(10 + gain * (bit ? 180 : 90)), true);
+      const value = 10 + gain * (bit ? 180 : 90);
+      before?.(value, bit, levels);
+      levels.track(bit, pulse(value), true);
     }
+    return { levels, gain };
+  }
+
+  it('comes back to the true levels after the light doubled: the grey/white ratio heals', () => {
+    const { levels, gain } = afterDoubling(300);
     // (Moving one level with the other alone kept the ratio the drift left: grey 211, white 311.)
     expect(levels.grey).toBeCloseTo(10 + gain * 90, 0);
     expect(levels.white).toBeCloseTo(10 + gain * 180, 0);
   });
 
   it('lets drift through: pulses that all miss their levels a little are followed, and every decision stays right', () => {
-    const levels = new LevelTracker();
-    levels.learnPreamble(100, 10, 90, 33);
-    levels.learnWhite(190);
-    // The light above the floor rises by 3 % a pulse (doubling in 24 pulses), then holds.
-    let gain = 1;
-    for (let k = 0; k < 100; k++) {
-      if (k < 24) gain *= 1.03;
-      const bit = k % 3 === 0 ? 1 : 0;
-      const value = 10 + gain * (bit ? 180 : 90);
-      // (A clip of a tenth of the gap lags so far behind that greys read white.)
-      expect(value > levels.threshold ? 1 : 0).toBe(bit);
-      levels.track(bit, pulse(value), true);
-    }
+    // (A clip of a tenth of the gap lags so far behind that greys read white.)
+    afterDoubling(100, (value, bit, levels) => expect(value > levels.threshold ? 1 : 0).toBe(bit));
   });
 });
 
