@@ -120,7 +120,13 @@ export interface HoleRecord {
   missingBetween(fromS: number, toS: number): number;
 }
 
-export class Conditioner implements HoleRecord {
+/** Where the readings clip (see `Conditioner.clipLevel`). */
+export interface ClipRecord {
+  /** Readings at or above this are clipped by the ADC (Infinity while full scale is unknown). */
+  readonly clipLevel: number;
+}
+
+export class Conditioner implements HoleRecord, ClipRecord {
   /**
    * `values` then `smooth` in one buffer: the hot loop writes both, and each array it touches
    * costs it checks on every sample.

@@ -783,7 +783,7 @@ class Stages {
     const width = smoothingLength(rate);
     this.cond = new Conditioner(width, rate, fullScale, frames);
     this.seg = new PulseSegmenter(this.cond, rate);
-    this.framer = new Framer(rate, this.cond);
+    this.framer = new Framer(rate, this.cond, this.cond);
     this.sequenceFramer = new Framer(rate);
     const slots = slotsPerRefresh(rate);
     this.watch = slots > 0 ? new PreambleWatch(slots) : null;

@@ -15,7 +15,7 @@
  * stalled, and the transmission goes on. The framer does not judge the bytes: CRC, structure, repair and combining happen
  * after it, on the soft bits it collected.
  */
-import { HOLE_SPAN, type HoleRecord } from './condition.js';
+import { HOLE_SPAN, type ClipRecord, type HoleRecord } from './condition.js';
 import type { LevelTracker } from './levels.js';
 import { LightStepWatch, STRAY_SOFT } from './light-step.js';
 import type { Pulse } from './pulses.js';
@@ -61,6 +61,13 @@ const JITTER_FLOOR = 0.85;
 const WHITE_RATIO = 1.35;
 const CLEAN_WHITE_RATIO = 1.2;
 const WHITE_SPREADS = 8;
+/**
+ * A sensor driven into its rail clips white down towards grey: the magic's first white may stand
+ * only a few per cent of grey's height above grey. A preamble pulse that reaches the ADC's top,
+ * where no grey of the preamble did, is that white if it stands this many grey heights above the
+ * floor, and twice as far above grey as the brightest grey (a flicker crest, a held grey) rose.
+ */
+const CLIPPED_WHITE_RATIO = 1.04;
 /** Greys the spread is measured over before the bar may come down. */
 const SPREAD_GREYS = 4;
 /**
@@ -300,6 +307,8 @@ export class Framer {
   private greysSeen = 0;
   /** Mean absolute deviation of the preamble's grey values from grey (see WHITE_SPREADS). */
   private greySpread = 0;
+  /** The brightest of the preamble's greys (see CLIPPED_WHITE_RATIO). */
+  private greyTop = -Infinity;
   private misses = 0;
   private readonly run = new PreambleRun();
   /** Watches the body's pulses for a sudden step of the light (see light-step.ts). */
@@ -311,10 +320,17 @@ export class Framer {
   /** Where samples went missing (null: the framer's bits come from elsewhere; see `fillHole`). */
   private readonly holes: HoleRecord | null;
 
-  /** `sampleRate`: nominal samples per second, for the shortest plausible pulse period; `holes`: the conditioner's record of missing samples. */
-  constructor(sampleRate: number, holes: HoleRecord | null = null) {
+  /** Where the readings clip (null: unknown; see `clippedWhite`). */
+  private readonly clip: ClipRecord | null;
+
+  /**
+   * `sampleRate`: nominal samples per second, for the shortest plausible pulse period; `holes`:
+   * the conditioner's record of missing samples; `clip`: its record of where readings clip.
+   */
+  constructor(sampleRate: number, holes: HoleRecord | null = null, clip: ClipRecord | null = null) {
     this.sampleRate = sampleRate;
     this.holes = holes;
+    this.clip = clip;
     this.run.minPeriod = MIN_PERIOD_S * sampleRate;
   }
   /** Start of the transmission (first preamble pulse seen) and end of the last pulse, seconds. */
@@ -460,6 +476,7 @@ export class Framer {
       this.startS = run.startS;
       this.greysSeen = 0;
       this.greySpread = 0;
+      this.greyTop = -Infinity;
       this.misses = 0;
       this.periodSumS = 0;
       this.periodCount = 0;
@@ -475,6 +492,17 @@ export class Framer {
     if (levels.pwm === true || this.greysSeen < SPREAD_GREYS || levels.period < 2 * FEW_SAMPLES) return WHITE_RATIO;
     const bar = 1 + (WHITE_SPREADS * this.greySpread) / (levels.grey - levels.floor);
     return bar > WHITE_RATIO ? WHITE_RATIO : bar < CLEAN_WHITE_RATIO ? CLEAN_WHITE_RATIO : bar;
+  }
+
+  /**
+   * Whether a preamble pulse valued `value` (`ratio` grey heights above the floor) is the magic's
+   * first white clipped at the ADC's top (see CLIPPED_WHITE_RATIO). Not under PWM, whose bursts
+   * clip whatever their level, nor before a few greys were seen.
+   */
+  private clippedWhite(value: number, ratio: number, levels: LevelTracker): boolean {
+    const clip = this.clip === null ? Infinity : this.clip.clipLevel;
+    if (!(value >= clip) || !(this.greyTop < clip) || levels.pwm === true || this.greysSeen < SPREAD_GREYS) return false;
+    return ratio > CLIPPED_WHITE_RATIO && value - levels.grey > 2 * (this.greyTop - levels.grey);
   }
 
   private preamble(p: Pulse, levels: LevelTracker): FrameResult {
@@ -493,7 +521,7 @@ export class Framer {
     // At a camera's one sample per frame a grey held a refresh longer fills two samples and
     // looks brighter; a pulse that long is not taken for the magic's first white.
     const held = levels.period < 2 * ONE_SAMPLE_PER_FRAME && p.period > HELD_PERIOD * levels.period;
-    if (r > this.whiteRatio(levels) && !held) {
+    if ((r > this.whiteRatio(levels) || this.clippedWhite(p.late, r, levels)) && !held) {
       if (this.isNewLight(p.period, levels.period)) return this.newLight(p, levels);
       levels.learnWhite(p.late);
       this.decision = 2;
@@ -504,6 +532,7 @@ export class Framer {
       this.decision = 1;
       this.greysSeen++;
       this.greySpread += (Math.abs(p.late - levels.grey) - this.greySpread) / this.greysSeen;
+      if (p.late > this.greyTop) this.greyTop = p.late;
       levels.track(0, p, true);
     } else {
       this.decision = 1;

@@ -301,6 +301,22 @@ describe('signal report', () => {
     expect(result.report.saturationFraction).toBeGreaterThan(0.05);
   });
 
+  it('decodes when the sensor clips white down to a few per cent above grey', () => {
+    // White clips at the sensor's rail; the greys (#bf) stand below it, only 1.12 grey heights
+    // under white — below the bar a white of an unclipped preamble must clear. With and
+    // without full scale given (then inferred from the readings).
+    for (const seed of [3, 4]) {
+      const cap = capture({ swing: 1.2, ambient: 0.2, greyCode: 0xbf, fps: 20, flickerDepth: 0.05 }, seed);
+      const { nominalCodes } = cap.truth;
+      expect((nominalCodes.white - nominalCodes.black) / (nominalCodes.grey - nominalCodes.black)).toBeLessThan(1.15);
+      for (const fullScale of [cap.fullScale, undefined]) {
+        const result = decodeSamples(cap.samples, { sampleRate: cap.sampleRate, fullScale });
+        expect(result.packets.map((p) => Array.from(p.bytes))).toEqual([Array.from(encodePacket(BASIC))]);
+        expect(result.report.saturationFraction).toBeGreaterThan(0.05);
+      }
+    }
+  });
+
   it('drops saturation evidence measured against a guessed full scale that a larger value disproves', () => {
     // A 12-bit ADC whose room light alone reads 244–250 (ambient is relative to the swing):
     // until the flash starts, full scale is guessed as 255 (8-bit) and the room light sits at
