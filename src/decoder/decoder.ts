@@ -311,6 +311,8 @@ export class TriLevelDecoder {
     const { cond, seg, flicker } = st;
     const first = cond.count;
     cond.noise = seg.noise;
+    // No new look for flicker while a transmission is being received (see flicker.ts, RECHECK_S).
+    if (flicker !== null) flicker.receiving = st.framer.state !== HUNT;
     // The flicker tracker reads every sample as light: a glitch must be gone before it.
     const guarded = flicker !== null && flicker.reading ? cond.guardReadings(chunk, times, from, to) : null;
     if (guarded !== null) {

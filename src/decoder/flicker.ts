@@ -36,7 +36,14 @@ export const MIN_FLICKER_RATE = 400;
 const ANALYSIS_BLOCK_S = 0.05;
 /** Blocks a detection looks at: long enough to see the turn repeat, short enough to fit a lead-in. */
 const DETECT_BLOCKS = 5;
-/** Without flicker, look again after this long (a light switched on mid-stream). */
+/**
+ * Without flicker, look again after this long (a light switched on mid-stream) — but not while a
+ * transmission is being received (see `receiving`): the flash has energy near 100 and 120 Hz of
+ * its own, most of all at 120 fps, where its bright/dark alternation has its second harmonic at
+ * 120 Hz (strong where slow pixels or a clipping sensor make bright last longer than dark), and a
+ * recheck in the middle of it found that line, or a chance one near 100 Hz, and cancelled it.
+ * Room light present before the flash was found before it.
+ */
 const RECHECK_S = 6;
 /**
  * Flicker is cancelled once its amplitude exceeds ON of the signal's span, and left alone again
@@ -231,6 +238,8 @@ export class FlickerCanceller {
   /** Stream time, s, and when the last detection ended. */
   private now = 0;
   private idleSince = 0;
+  /** A transmission is being received: no new look for flicker starts (see RECHECK_S). Set by the decoder. */
+  receiving = false;
   /** Tracked complex amplitude (re, im) of the flicker at the demodulator's phase. */
   private ampRe = 0;
   private ampIm = 0;
@@ -281,7 +290,7 @@ export class FlickerCanceller {
     this.readingsMax = -Infinity;
     if (this.mode === Mode.IDLE) {
       this.skip(times, from, to);
-      if (this.now - this.idleSince >= RECHECK_S) this.startDetecting();
+      if (this.now - this.idleSince >= RECHECK_S && !this.receiving) this.startDetecting();
       return false;
     }
     let start = from;

@@ -44,8 +44,8 @@ interface Run {
   readonly canceller: FlickerCanceller;
 }
 
-/** Feeds `samples` piece by piece, as the decoder does. */
-function run(samples: Float64Array, times: Float64Array | null = null): Run {
+/** Feeds `samples` piece by piece, as the decoder does; `receiving(t)`: a transmission is being received at `t` seconds. */
+function run(samples: Float64Array, times: Float64Array | null = null, receiving = (_t: number): boolean => false): Run {
   const canceller = new FlickerCanceller(RATE);
   const output = new Float64Array(samples.length);
   // A ring like the conditioner's, so that pieces wrap at its end.
@@ -54,6 +54,7 @@ function run(samples: Float64Array, times: Float64Array | null = null): Run {
   for (let from = 0; from < samples.length; from += BLOCK) {
     const to = Math.min(samples.length, from + BLOCK);
     const at = (from + 100) % ring.length;
+    canceller.receiving = receiving(from / RATE);
     if (canceller.clean(samples, times, from, to, ring, at)) {
       cleaned++;
       for (let i = from; i < to; i++) output[i] = ring[(at + i - from) % ring.length]!;
@@ -86,6 +87,20 @@ describe('FlickerCanceller', () => {
     expect(m.hz).toBeCloseTo(hz, 1);
     expect(m.amplitude).toBeGreaterThan(0.36 * SWING);
     expect(m.amplitude).toBeLessThan(0.44 * SWING);
+  });
+
+  it('starts no new look for flicker while a transmission is being received', () => {
+    // Room light switched on at 2 s: found at the look 6 s after the first, unless a
+    // transmission is then being received (until 9 s here), and at the first look after it.
+    const clean = pulseTrain(16, 60, 4);
+    const read = clean.map((x, i) => (i < 2 * RATE ? x : x + 0.4 * SWING * Math.cos((2 * Math.PI * 100.3 * i) / RATE)));
+    const firstCleaned = (r: Run): number => r.output.findIndex((x, i) => Math.abs(x - read[i]!) > 1) / RATE;
+    const free = run(read);
+    expect(firstCleaned(free)).toBeGreaterThan(6);
+    expect(firstCleaned(free)).toBeLessThan(7);
+    const busy = run(read, null, (t) => t < 9);
+    expect(firstCleaned(busy)).toBeGreaterThan(9);
+    expect(firstCleaned(busy)).toBeLessThan(10);
   });
 
   it('cleans from the first piece on when the stream starts with flicker alone', () => {
