@@ -311,8 +311,6 @@ export class TriLevelDecoder {
     const { cond, seg, flicker } = st;
     const first = cond.count;
     cond.noise = seg.noise;
-    // No new look for flicker while a transmission is being received (see flicker.ts, RECHECK_S).
-    if (flicker !== null) flicker.receiving = st.framer.state !== HUNT;
     // The flicker tracker reads every sample as light: a glitch must be gone before it.
     const guarded = flicker !== null && flicker.reading ? cond.guardReadings(chunk, times, from, to) : null;
     if (guarded !== null) {
@@ -781,11 +779,11 @@ class Stages {
   constructor(rate: number, fullScale: number, frames: boolean) {
     this.pwm = new PwmPhaseModel(rate);
     this.timing = new PulseAssembler(this.pwm);
-    this.flicker = FlickerCanceller.applies(rate) ? new FlickerCanceller(rate) : null;
     const width = smoothingLength(rate);
     this.cond = new Conditioner(width, rate, fullScale, frames);
     this.seg = new PulseSegmenter(this.cond, rate);
     this.framer = new Framer(rate, this.cond, this.cond);
+    this.flicker = FlickerCanceller.applies(rate) ? new FlickerCanceller(rate, this.framer) : null;
     this.sequenceFramer = new Framer(rate);
     const slots = slotsPerRefresh(rate);
     this.watch = slots > 0 ? new PreambleWatch(slots) : null;

@@ -38,7 +38,7 @@ const ANALYSIS_BLOCK_S = 0.05;
 const DETECT_BLOCKS = 5;
 /**
  * Without flicker, look again after this long (a light switched on mid-stream) — but not while a
- * transmission is being received (see `receiving`): the flash has energy near 100 and 120 Hz of
+ * transmission is being received (see `Reception`): the flash has energy near 100 and 120 Hz of
  * its own, most of all at 120 fps, where its bright/dark alternation has its second harmonic at
  * 120 Hz (strong where slow pixels or a clipping sensor make bright last longer than dark), and a
  * recheck in the middle of it found that line, or a chance one near 100 Hz, and cancelled it.
@@ -76,6 +76,11 @@ const enum Mode {
   DETECT,
   /** Subtracting the tracked sinusoid. */
   CANCEL,
+}
+
+/** Whether a transmission is being received, asked before each new look for flicker (see RECHECK_S). */
+export interface Reception {
+  readonly receiving: boolean;
 }
 
 /** What the stage measured: the tracked flicker, while it is being cancelled. */
@@ -238,8 +243,6 @@ export class FlickerCanceller {
   /** Stream time, s, and when the last detection ended. */
   private now = 0;
   private idleSince = 0;
-  /** A transmission is being received: no new look for flicker starts (see RECHECK_S). Set by the decoder. */
-  receiving = false;
   /** Tracked complex amplitude (re, im) of the flicker at the demodulator's phase. */
   private ampRe = 0;
   private ampIm = 0;
@@ -257,8 +260,13 @@ export class FlickerCanceller {
   private readonly steps = new Float64Array(BLOCK);
   private lastCancelled: FlickerMeasurement | null = null;
 
-  constructor(sampleRate: number) {
+  /** Whether a transmission is being received (null: never; see RECHECK_S). */
+  private readonly reception: Reception | null;
+
+  /** `reception`: the framer, which knows whether a transmission is being received. */
+  constructor(sampleRate: number, reception: Reception | null = null) {
     this.dt = 1 / sampleRate;
+    this.reception = reception;
     this.blockLength = Math.max(8, Math.round(ANALYSIS_BLOCK_S * sampleRate));
     this.startDetecting();
   }
@@ -290,7 +298,7 @@ export class FlickerCanceller {
     this.readingsMax = -Infinity;
     if (this.mode === Mode.IDLE) {
       this.skip(times, from, to);
-      if (this.now - this.idleSince >= RECHECK_S && !this.receiving) this.startDetecting();
+      if (this.now - this.idleSince >= RECHECK_S && !(this.reception !== null && this.reception.receiving)) this.startDetecting();
       return false;
     }
     let start = from;

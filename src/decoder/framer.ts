@@ -16,6 +16,7 @@
  * after it, on the soft bits it collected.
  */
 import { HOLE_SPAN, type ClipRecord, type HoleRecord } from './condition.js';
+import type { Reception } from './flicker.js';
 import type { LevelTracker } from './levels.js';
 import { LightStepWatch, STRAY_SOFT } from './light-step.js';
 import type { Pulse } from './pulses.js';
@@ -292,7 +293,7 @@ class PreambleRun {
  */
 const RAISED_VALLEY = 0.15;
 
-export class Framer {
+export class Framer implements Reception {
   state: FramerState = HUNT;
   /** Soft bits of the packet being received (L first), see slicer.ts. */
   readonly soft = new Float32Array(MAX_PACKET_BITS);
@@ -369,6 +370,11 @@ export class Framer {
   periodSumS = 0;
   periodCount = 0;
   private readonly ref: PulseReference = { period: 0, floor: 0, level: 0, amplitude: 0, locked: false, threshold: Number.NaN, whiteKnown: false, fewSamples: false, maxGap: Infinity };
+
+  /** A transmission is being received: the framer is past the hunt (see flicker.ts, `Reception`). */
+  get receiving(): boolean {
+    return this.state !== HUNT;
+  }
 
   /** First sample of the preamble run being hunted or locked on. */
   get preambleStart(): number {

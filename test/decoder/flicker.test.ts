@@ -46,7 +46,8 @@ interface Run {
 
 /** Feeds `samples` piece by piece, as the decoder does; `receiving(t)`: a transmission is being received at `t` seconds. */
 function run(samples: Float64Array, times: Float64Array | null = null, receiving = (_t: number): boolean => false): Run {
-  const canceller = new FlickerCanceller(RATE);
+  const reception = { receiving: false };
+  const canceller = new FlickerCanceller(RATE, reception);
   const output = new Float64Array(samples.length);
   // A ring like the conditioner's, so that pieces wrap at its end.
   const ring = new Float64Array(4 * BLOCK);
@@ -54,7 +55,7 @@ function run(samples: Float64Array, times: Float64Array | null = null, receiving
   for (let from = 0; from < samples.length; from += BLOCK) {
     const to = Math.min(samples.length, from + BLOCK);
     const at = (from + 100) % ring.length;
-    canceller.receiving = receiving(from / RATE);
+    reception.receiving = receiving(from / RATE);
     if (canceller.clean(samples, times, from, to, ring, at)) {
       cleaned++;
       for (let i = from; i < to; i++) output[i] = ring[(at + i - from) % ring.length]!;
