@@ -88,6 +88,14 @@ export async function* readBinarySamples(input: ByteInput, options: BinaryReadOp
     }
     stray.set(bytes.subarray(pos), 0);
     strayLength = bytes.length - pos;
+    // Once a whole first chunk went out, the samples these bytes completed go out too: a live
+    // stream (a logger on a serial port) must not wait seconds for a chunk to fill.
+    if (total > 0 && filled > 0) {
+      yield { values: values.subarray(0, filled) };
+      total += filled;
+      values = new Float64Array(chunkSamples);
+      filled = 0;
+    }
   }
 
   if (filled > 0) yield { values: values.subarray(0, filled) };

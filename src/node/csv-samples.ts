@@ -111,6 +111,8 @@ export class CsvSampleParser {
   private info: CsvInfo | undefined;
   private builder: ChunkBuilder | undefined;
   private out: CsvSampleChunk[] = [];
+  /** A chunk went out (see `settle`). */
+  private emitted = false;
 
   constructor(private readonly options: CsvReadOptions = {}) {
     this.chunkSamples = positiveInteger(options.chunkSamples, DEFAULT_CHUNK_SAMPLES, 'chunkSamples', MAX_CHUNK_SAMPLES);
@@ -129,7 +131,7 @@ export class CsvSampleParser {
       const nl = bytes.indexOf(LF);
       if (nl < 0) {
         this.appendCarry(bytes);
-        return this.drain();
+        return this.settle();
       }
       this.appendCarry(bytes.subarray(0, nl));
       this.line(this.carry, 0, this.carryLength);
@@ -145,6 +147,16 @@ export class CsvSampleParser {
       pos = nl + 1;
     }
     if (pos < bytes.length) this.appendCarry(bytes.subarray(pos));
+    return this.settle();
+  }
+
+  /**
+   * The chunks a push completed — and, once a whole first chunk went out (the reader's callers
+   * learn the sample rate and full scale from it), the samples gathered since as a shorter one: a
+   * live stream (a logger on a serial port) must not wait seconds for a chunk to fill.
+   */
+  private settle(): CsvSampleChunk[] {
+    if (this.emitted && this.builder && !this.builder.empty) this.emit();
     return this.drain();
   }
 
@@ -302,6 +314,7 @@ export class CsvSampleParser {
   }
 
   private emit(): void {
+    this.emitted = true;
     this.out.push({ ...this.builder!.take(), info: this.info! });
   }
 }

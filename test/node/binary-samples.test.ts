@@ -29,6 +29,14 @@ describe('readBinarySamples', () => {
     }
   });
 
+  it('after a whole first chunk, hands on what each read completed (a live stream does not wait for a chunk to fill)', async () => {
+    const counts = Array.from({ length: 1000 }, (_, i) => i);
+    const got = await collect(readBinarySamples(chunked(u16le(counts), 101), { format: 'u16le', chunkSamples: 300 }));
+    expect(got.values).toEqual(counts);
+    expect(got.sizes[0]).toBe(300);
+    expect(got.sizes.slice(1).every((n) => n > 0 && n <= 51)).toBe(true);
+  });
+
   it('reads f32le specials and yields chunks of chunkSamples without times', async () => {
     const got = await collect(readBinarySamples(f32le([Number.NaN, Infinity, -0, 1]), { format: 'f32le', chunkSamples: 3 }));
     expect(got.values).toEqual([Number.NaN, Infinity, -0, 1]);

@@ -101,15 +101,30 @@ describe('readCsvSamples: accepted shapes', () => {
     await expectBlinkUpError(collect(readCsvSamples(input, { valueColumn: -1 })), 'OPTION_INVALID');
   });
 
-  it('yields chunks of chunkSamples and the same result however the bytes are split', async () => {
+  it('yields chunks of chunkSamples and the same samples however the bytes are split', async () => {
     const random = new Random(7);
     const lines = Array.from({ length: 1000 }, (_, i) => `${(i / 1000).toFixed(3)},${random.int(0, 4095)}`);
     const bytes = utf8(`time,value\r\n${lines.join('\r\n')}\r\n`);
     const whole = await collect(readCsvSamples(bytes, { chunkSamples: 300 }));
     expect(whole.sizes).toEqual([300, 300, 300, 100]);
     for (const size of [1, 2, 7, 64, 4096]) {
-      expect(await collect(readCsvSamples(chunked(bytes, size), { chunkSamples: 300 }))).toEqual(whole);
+      const split = await collect(readCsvSamples(chunked(bytes, size), { chunkSamples: 300 }));
+      expect(split.values).toEqual(whole.values);
+      expect(split.times).toEqual(whole.times);
+      // The first chunk is whole (the sample rate is learned from it); none is longer.
+      expect(split.sizes[0]).toBe(300);
+      expect(Math.max(...split.sizes)).toBe(300);
     }
+  });
+
+  it('after a whole first chunk, hands on what each read completed: a live stream does not wait for a chunk to fill', async () => {
+    const lines = Array.from({ length: 700 }, (_, i) => `${i}\n`).join('');
+    const sizes = (await collect(readCsvSamples(chunked(utf8(`v\n${lines}`), 400), { chunkSamples: 300 }))).sizes;
+    expect(sizes[0]).toBe(300);
+    // 400 bytes hold about a hundred lines: each read now ends a chunk of its own.
+    expect(sizes.length).toBeGreaterThan(5);
+    expect(sizes.slice(1).every((n) => n > 0 && n < 300)).toBe(true);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(700);
   });
 
   it('streams a large input without needing it whole', async () => {
