@@ -248,9 +248,17 @@ function openStream(format: CaptureFormat, name: string, bytes: AsyncIterable<Ui
   }
 }
 
+/**
+ * Data lines of a CSV capture that are not numbers are read as missing samples — a logger's
+ * serial noise, or a board's boot message when it reset mid-capture (a dozen lines or so), should
+ * not cost the whole capture — up to this many, and this share of the data lines (judged at the
+ * end): a file with more is broken, or no capture, and is refused with the first line's reason.
+ */
+const MAX_BAD_LINES = 100;
+const MAX_BAD_SHARE = 0.01;
+
 /** CSV: the rate is --rate (overriding any time column), else each sample's time column, else the header's sample interval. */
 class CsvCapture implements Capture {
-  readonly warning = undefined;
   readonly format = 'csv';
   readonly camera = false;
   readonly region = undefined;
@@ -258,6 +266,9 @@ class CsvCapture implements Capture {
   sampleRate: number | undefined;
   timing: TimingSource | undefined;
   fullScale: number | undefined;
+  /** Data lines that were not numbers, read as missing samples, and why the first was not. */
+  private badLines = 0;
+  private firstBadLine = '';
 
   constructor(
     readonly name: string,
@@ -275,14 +286,27 @@ class CsvCapture implements Capture {
     // --rate times the samples: a time column is then ignored, not read in a unit it may not have
     // (an Arduino's micros() taken as seconds); the value column stays the same.
     const given = this.timing === '--rate';
-    for await (const chunk of readCsvSamples(this.bytes, given ? { timeColumn: false } : {})) {
+    const badLine = (reason: string): boolean => {
+      if (this.badLines++ === 0) this.firstBadLine = reason;
+      return this.badLines <= MAX_BAD_LINES;
+    };
+    let samples = 0;
+    for await (const chunk of readCsvSamples(this.bytes, given ? { timeColumn: false, badLine } : { badLine })) {
       if (first) {
         first = false;
         this.learnTiming(chunk.info.sampleIntervalS, chunk.times);
         this.fullScale = chunk.info.fullScale;
       }
+      samples += chunk.values.length;
       yield chunk;
     }
+    if (this.badLines > MAX_BAD_SHARE * (samples + this.badLines)) throw new BlinkUpError(ErrorCode.INPUT_INVALID, this.firstBadLine);
+  }
+
+  get warning(): string | undefined {
+    const n = this.badLines;
+    if (n === 0) return undefined;
+    return `${n === 1 ? 'a data line was' : `${n} data lines were`} not numbers (the first: ${this.firstBadLine}): read as missing samples`;
   }
 
   private learnTiming(intervalS: number | undefined, times: Float64Array | undefined): void {

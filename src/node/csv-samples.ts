@@ -31,6 +31,14 @@ export interface CsvReadOptions {
   readonly maxLineBytes?: number;
   /** Most lines accepted before the first data line (default 1000). */
   readonly maxHeaderLines?: number;
+  /**
+   * Asked about a data line whose value or time is not a number (a logger's serial noise, a
+   * board's boot message mid-capture), with why (`line 12, column 1: not a number`): true reads
+   * it as a missing sample — a value of NaN in its place where the samples carry no times,
+   * nothing where they do (the times tell the gap) — false, or no hook, refuses the input with
+   * that reason (INPUT_INVALID).
+   */
+  readonly badLine?: (reason: string) => boolean;
 }
 
 /** How the reader interpreted the file; fixed once the first data line is seen. */
@@ -222,10 +230,17 @@ export class CsvSampleParser {
     if (value === undefined || time === undefined) {
       // A logger that appends runs to one file repeats the header block before each.
       if (this.headerLineTexts.has(lineText(text, start, end))) return;
-      this.notANumber(count, value === undefined ? info.valueColumn : info.timeColumn!);
+      const reason = this.notANumber(count, value === undefined ? info.valueColumn : info.timeColumn!);
+      if (this.options.badLine?.(reason) !== true) throw new BlinkUpError('INPUT_INVALID', reason);
+      if (info.timeColumn === undefined) this.add(Number.NaN, 0);
+      return;
     }
+    this.add(value, time * info.timeScale);
+  }
+
+  private add(value: number, time: number): void {
     const builder = this.builder!;
-    builder.add(value, time * info.timeScale);
+    builder.add(value, time);
     if (builder.full) this.emit();
   }
 
@@ -235,11 +250,10 @@ export class CsvSampleParser {
     return parseNumberField(text, this.fields.starts[column]!, this.fields.ends[column]!, delimiter);
   }
 
-  private notANumber(count: number, column: number): never {
-    if (column >= count || this.fields.isEmpty(column)) {
-      throw new BlinkUpError('INPUT_INVALID', `line ${this.lineNumber}: column ${column + 1} is empty or missing`);
-    }
-    throw new BlinkUpError('INPUT_INVALID', `line ${this.lineNumber}, column ${column + 1}: not a number`);
+  /** Why the line just split holds no number in `column`. */
+  private notANumber(count: number, column: number): string {
+    if (column >= count || this.fields.isEmpty(column)) return `line ${this.lineNumber}: column ${column + 1} is empty or missing`;
+    return `line ${this.lineNumber}, column ${column + 1}: not a number`;
   }
 
   private binary(): never {

@@ -352,6 +352,35 @@ describe('--invert: a sensor that reads lower for more light', () => {
   });
 });
 
+describe('a logger\'s junk lines', () => {
+  /** The typical fixture with `junk` lines of serial noise put in after its 5000th sample. */
+  const withJunk = (junk: number): string => {
+    const lines = readFileSync(fixturePath('photodiode.csv'), 'utf8').split('\n');
+    const noise = Array.from({ length: junk }, (_, i) => (i % 2 === 0 ? 'ERR' : '12#4'));
+    const path = join(dir, `junk-${junk}.csv`);
+    writeFileSync(path, [...lines.slice(0, 5000), ...noise, ...lines.slice(5000)].join('\n'));
+    return path;
+  };
+
+  it('reads a few as missing samples, decodes the capture and says so on stderr', async () => {
+    const r = await runInProcess(['decode', withJunk(3), '--rate', '1000']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Packet 1 at /m);
+    expect(stderrLines(r)).toEqual(['blinkup: warning: 3 data lines were not numbers (the first: line 5001, column 1: not a number): read as missing samples']);
+  });
+
+  it('refuses a capture with more than a hundred of them, or more than one line in a hundred', async () => {
+    const many = await runInProcess(['decode', withJunk(101), '--rate', '1000']);
+    expect(many.status).toBe(2);
+    expect(stderrLines(many)).toEqual(['blinkup: line 5101, column 1: not a number']);
+    const short = join(dir, 'short-junk.csv');
+    writeFileSync(short, `${'100\n'.repeat(150)}ERR\nERR\nERR\n${'100\n'.repeat(50)}`); // 3 in 203
+    const share = await runInProcess(['decode', short, '--rate', '1000']);
+    expect(share.status).toBe(2);
+    expect(stderrLines(share)).toEqual(['blinkup: line 151, column 1: not a number']);
+  });
+});
+
 describe('bad usage and bad input: exit 2, one line, no stack', () => {
   const write = (name: string, data: string | Uint8Array): string => {
     const path = join(dir, name);

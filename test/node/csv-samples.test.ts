@@ -212,6 +212,22 @@ describe('readCsvSamples: hostile input', () => {
     expect(message).toBe('line 4, column 2: not a number');
   });
 
+  it('reads a junk line as a missing sample when the badLine hook says so, and refuses it when it does not', async () => {
+    const reasons: string[] = [];
+    const take = (reason: string): boolean => reasons.push(reason) <= 2;
+    // Without times a missing sample keeps its place (NaN): the samples after it keep their times.
+    const plain = await collect(readCsvSamples('1\nERR\n3\n\n4\n', { badLine: take }));
+    expect(plain.values).toEqual([1, Number.NaN, 3, 4]);
+    // With times the line is left out: the times tell the gap.
+    const timed = await collect(readCsvSamples('t,v\n0,1\n0.001,junk\n0.002,3\n', { badLine: take }));
+    expect(timed.values).toEqual([1, 3]);
+    expect(timed.times).toEqual([0, 0.002]);
+    expect(reasons).toEqual(['line 2, column 1: not a number', 'line 3, column 2: not a number']);
+    // The hook's third answer is no: the input is refused with the line's reason.
+    const message = await expectBlinkUpError(collect(readCsvSamples('1\n2\nthree\n', { badLine: take })), 'INPUT_INVALID');
+    expect(message).toBe('line 3, column 1: not a number');
+  });
+
   it('refuses a missing value column mid-file', async () => {
     const message = await expectBlinkUpError(collect(readCsvSamples('0,1\n1,2\n2\n')), 'INPUT_INVALID');
     expect(message).toContain('line 3');
