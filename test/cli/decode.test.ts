@@ -367,6 +367,9 @@ describe('a logger\'s junk lines', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^Packet 1 at /m);
     expect(stderrLines(r)).toEqual(['blinkup: warning: 3 data lines were not numbers (the first: line 5001, column 1: not a number): read as missing samples']);
+    const json = JSON.parse((await runInProcess(['decode', withJunk(3), '--rate', '1000', '--json'])).stdout);
+    expect(json.input.warning).toBe('3 data lines were not numbers (the first: line 5001, column 1: not a number): read as missing samples');
+    expect(json.packets).toHaveLength(1);
   });
 
   it('refuses a capture with more than a hundred of them, or more than one line in a hundred', async () => {

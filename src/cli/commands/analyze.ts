@@ -202,6 +202,8 @@ function jsonResult(capture: Capture, a: Analysis, advice: Advice[], plotted: Pl
       min: run.stats.count > 0 ? run.stats.min : null,
       max: run.stats.count > 0 ? run.stats.max : null,
       ...(capture.region ? { region: capture.region, frameSize: capture.frameSize } : {}),
+      // What stderr warned about the input (junk lines read as missing samples, a video cut short).
+      ...(capture.warning !== undefined ? { warning: capture.warning } : {}),
     },
     fullScale: { value: r.fullScale, source: run.fullScaleSource },
     transmissions: { packets: run.packets.length, failures: run.failures.length, syncLosses: run.syncLosses.length },

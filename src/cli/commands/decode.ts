@@ -159,6 +159,8 @@ function jsonResult(capture: Capture, run: DecodeRun, showSecrets: boolean, inve
       durationS: Math.round(run.durationS * 1e4) / 1e4,
       ...(capture.frameSize ? { frameSize: capture.frameSize } : {}),
       ...(capture.region ? { region: capture.region } : {}),
+      // What stderr warned about the input (junk lines read as missing samples, a video cut short).
+      ...(capture.warning !== undefined ? { warning: capture.warning } : {}),
     },
     packets: run.packets.map((p) => packetView(p, showSecrets)),
     failures: failureViews(run.failures, run.syncLosses, showSecrets),
