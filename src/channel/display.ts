@@ -47,9 +47,9 @@ export interface DisplayOptions {
   readonly blackLevel: number;
   /** Panel technology. Default 'lcd'. */
   readonly panel: PanelType;
-  /** LCD first-order time constant towards a brighter level, ms. Default 3. */
+  /** LCD first-order time constant towards a brighter level, ms. Default 3 on 60 Hz, scaled by 60 / refreshHz on faster panels. */
   readonly lcdRiseMs: number;
-  /** LCD first-order time constant towards a darker level, ms. Default 10. */
+  /** LCD first-order time constant towards a darker level, ms. Default 10 on 60 Hz, scaled by 60 / refreshHz on faster panels. */
   readonly lcdFallMs: number;
   /** OLED first-order time constant (both directions), ms. Default 0.1. */
   readonly oledResponseMs: number;
@@ -99,9 +99,16 @@ export const DISPLAY_DEFAULTS: DisplayOptions = {
   repeatGapS: 1,
 };
 
-/** Defaults filled in and every value range-checked (throws `OPTION_INVALID`). */
+/**
+ * Defaults filled in and every value range-checked (throws `OPTION_INVALID`). The default LCD
+ * time constants are a 60 Hz panel's: a faster panel is sold with faster pixels (CHANNEL.md: keep
+ * panels physically consistent; the tiers scale them the same way), so unless given they shrink
+ * by 60 / refreshHz — a 120 Hz panel whose pixels took 10 ms to fall would blur its own frames.
+ */
 export function resolveDisplayOptions(partial?: Partial<DisplayOptions>): DisplayOptions {
-  const o = withDefaults(DISPLAY_DEFAULTS, partial);
+  const scale = Math.min(1, 60 / (partial?.refreshHz ?? DISPLAY_DEFAULTS.refreshHz));
+  const panel = { ...DISPLAY_DEFAULTS, lcdRiseMs: DISPLAY_DEFAULTS.lcdRiseMs * scale, lcdFallMs: DISPLAY_DEFAULTS.lcdFallMs * scale };
+  const o = withDefaults(panel, partial);
   checkRange('refreshHz', o.refreshHz, 1, 1000);
   checkRange('fps', o.fps, 1, 1000);
   checkRange('heldLevelProbability', o.heldLevelProbability, 0, 0.95);

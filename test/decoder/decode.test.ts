@@ -256,7 +256,7 @@ describe('signal report', () => {
     // Each period counted a refresh off moves the clock by a refresh in the total: these captures'
     // clocks came out 1 000–12 000 ppm wrong where the truth was +5 000.
     for (const seed of [1, 2, 3]) {
-      const fast = capture({ fps: 120, refreshHz: 120, samplerClockPpm: 5000, heldLevelProbability: 0.1 }, seed);
+      const fast = capture({ fps: 120, refreshHz: 120, lcdRiseMs: 3, lcdFallMs: 10, samplerClockPpm: 5000, heldLevelProbability: 0.1 }, seed);
       const slow = capture({ samplerClockPpm: 5000, heldLevelProbability: 0.1 }, seed);
       const blurred = decodeSamples(fast.samples, { sampleRate: fast.sampleRate }).report;
       expect(blurred.ambiguousPeriods).toBeGreaterThan(0.1);
