@@ -244,7 +244,7 @@ function adviseUnlearned(f: SignalFacts): Advice[] {
     const polarity = f.camera ? '' : f.readBothWays === true ? ' (it was read either way up: more light as larger values, and as smaller)' : ', and does more light give larger values (if not, add --invert)';
     // A camera below two frames per flashed frame blurs pulses into each other as a slow LCD does.
     const blur = f.camera
-      ? 'A camera needs two frames or more per flashed frame (film 60 fps flashing at 120 fps or more)'
+      ? cameraRateAdvice(f.sampleRate)
       : 'Slow pixels (an old LCD, or an OLED whose driver steps big changes over several refreshes) smear pulses at 60 fps and faster (flash at 30 or 20 fps)';
     // A region found over most of the frame: what changed most was the whole scene (a lamp, a
     // moving camera), not a small flashing patch — the search may have missed the screen.
@@ -253,6 +253,17 @@ function adviseUnlearned(f: SignalFacts): Advice[] {
     out.push(problem(`the signal changes${spans} but holds no BlinkUp preamble: was ${source} while this was recorded${polarity}? ${blur}; --plot shows them${region}`));
   }
   return out;
+}
+
+/**
+ * A camera needs about two frames per flashed frame (one where every frame mixes two flashed
+ * ones decodes only now and then): with the video's frame rate known and below twice BlinkUp's
+ * slowest flashing (20 fps), the advice says what this video can follow.
+ */
+function cameraRateAdvice(fps: number | undefined): string {
+  const general = 'A camera needs two frames or more per flashed frame (flashing at 60 fps needs a camera at 120 fps or more)';
+  if (fps === undefined || !(fps < 40)) return general;
+  return `A camera needs two frames or more per flashed frame, and this video has ${fixed(fps, fps % 1 === 0 ? 0 : 2)} a second: flash at 20 fps and film at 40 fps or more (60 fps is common)`;
 }
 
 /**

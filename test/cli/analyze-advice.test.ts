@@ -149,7 +149,8 @@ describe('no preamble: what the raw samples say', () => {
     ['light in PWM bursts', {}, { pwmSamples: 3000 }, /^the screen's light comes in bursts \(an OLED dimmed by PWM below full brightness\) and the sampler caught too few of them to find the preamble: turn the screen's brightness to full, or let the receiver average the bursts/],
     // A slow LCD at 60 fps: a healthy-looking signal whose pulses never form a preamble.
     ['a lively signal without a preamble', {}, { noiseRms: 1.4 }, /^the signal changes \(it spans 0\.49 of full scale\) but holds no BlinkUp preamble: was the screen flashing/],
-    ['a lively video without a preamble', { camera: true }, { noiseRms: 1.4 }, /holds no BlinkUp preamble: was the flashing screen in the picture while this was recorded\? A camera needs two frames or more per flashed frame \(film 60 fps flashing at 120 fps or more\)/],
+    ['a lively video without a preamble', { camera: true }, { noiseRms: 1.4 }, /holds no BlinkUp preamble: was the flashing screen in the picture while this was recorded\? A camera needs two frames or more per flashed frame \(flashing at 60 fps needs a camera at 120 fps or more\)/],
+    ['a lively 24 fps video without a preamble', { camera: true, sampleRate: 24 }, { noiseRms: 1.4 }, /A camera needs two frames or more per flashed frame, and this video has 24 a second: flash at 20 fps and film at 40 fps or more \(60 fps is common\)/],
     ['a video whose whole picture changed', { camera: true, foundRegionCoverage: 0.99 }, { noiseRms: 1.4 }, /--plot shows them\. The region found covers 99 % of the frame: if the screen is in the picture, give its place with --roi x,y,w,h$/],
   ])('%s', (_, facts, report, text) => {
     const advice = unlearned(facts, report);
