@@ -18,6 +18,7 @@ import { BlinkUpError } from '../packet/errors.js';
 import { byteChunks, type ByteInput } from './byte-source.js';
 import { BINARY_LINE, detectDelimiter, FieldSplitter, parseNumberField, type Delimiter } from './csv-fields.js';
 import { CsvHeader, type HeaderField } from './csv-header.js';
+import { readClock, type ClockFormat, type ClockStamp } from './csv-time.js';
 import { ChunkBuilder, DEFAULT_CHUNK_SAMPLES, MAX_CHUNK_SAMPLES, type SampleChunk } from './sample-chunk.js';
 
 export interface CsvReadOptions {
@@ -49,6 +50,11 @@ export interface CsvInfo {
   readonly timeColumn?: number;
   /** Seconds per unit of the time column (from labels such as `Time (ms)`), 1 when unstated. */
   readonly timeScale: number;
+  /**
+   * The time column holds wall-clock times (see csv-time.ts), read as seconds since the first
+   * sample's; absent when it holds numbers.
+   */
+  readonly clock?: ClockFormat;
   /** Sample interval in seconds found in the header block (scope exports), if any. */
   readonly sampleIntervalS?: number;
   /** The ADC's full scale found in the header block (`Full Scale,4095`), if any. */
@@ -121,6 +127,15 @@ export class CsvSampleParser {
   private out: CsvSampleChunk[] = [];
   /** A chunk went out (see `settle`). */
   private emitted = false;
+  /**
+   * Wall-clock times: the stamp being read, the first sample's (day and seconds), the days added
+   * where a time of day passed midnight, and the last time given out (seconds since the first).
+   */
+  private readonly stamp: ClockStamp = { day: 0, seconds: 0 };
+  private baseDay = Number.NaN;
+  private baseSeconds = 0;
+  private clockDays = 0;
+  private lastClock = Number.NaN;
 
   constructor(private readonly options: CsvReadOptions = {}) {
     this.chunkSamples = positiveInteger(options.chunkSamples, DEFAULT_CHUNK_SAMPLES, 'chunkSamples', MAX_CHUNK_SAMPLES);
@@ -226,7 +241,8 @@ export class CsvSampleParser {
     const count = this.fields.split(text, start, end, info.delimiter);
     if (count === BINARY_LINE) this.binary();
     const value = this.numberOrNothing(text, count, info.valueColumn, info.delimiter);
-    const time = info.timeColumn === undefined ? 0 : this.numberOrNothing(text, count, info.timeColumn, info.delimiter);
+    const time =
+      info.timeColumn === undefined ? 0 : info.clock !== undefined ? this.clockOrNothing(text, count, info.timeColumn, info.clock) : this.numberOrNothing(text, count, info.timeColumn, info.delimiter);
     if (value === undefined || time === undefined) {
       // A logger that appends runs to one file repeats the header block before each.
       if (this.headerLineTexts.has(lineText(text, start, end))) return;
@@ -250,6 +266,26 @@ export class CsvSampleParser {
     return parseNumberField(text, this.fields.starts[column]!, this.fields.ends[column]!, delimiter);
   }
 
+  /** The wall-clock time in `column` as seconds since the first sample's, or undefined when it is empty, missing or no such time. */
+  private clockOrNothing(text: Buffer, count: number, column: number, format: ClockFormat): number | undefined {
+    if (column >= count || this.fields.isEmpty(column)) return undefined;
+    const stamp = this.stamp;
+    if (readClock(text, this.fields.starts[column]!, this.fields.ends[column]!, stamp) !== format) return undefined;
+    if (!(this.baseDay === this.baseDay)) {
+      this.baseDay = stamp.day;
+      this.baseSeconds = stamp.seconds;
+    }
+    // Days and seconds apart, so that no stamp is rounded as seconds since 1970 would be.
+    let t = (stamp.day - this.baseDay) * 86_400 + (stamp.seconds - this.baseSeconds) + this.clockDays;
+    // A time of day that falls back by more than half a day passed midnight.
+    if (format === 'time of day' && t < this.lastClock - 43_200) {
+      this.clockDays += 86_400;
+      t += 86_400;
+    }
+    this.lastClock = t;
+    return t;
+  }
+
   /** Why the line just split holds no number in `column`. */
   private notANumber(count: number, column: number): string {
     if (column >= count || this.fields.isEmpty(column)) return `line ${this.lineNumber}: column ${column + 1} is empty or missing`;
@@ -268,18 +304,25 @@ export class CsvSampleParser {
     const fields: HeaderField[] = [];
     const filled: number[] = [];
     let allNumbers = true;
+    // A data line's fields are all numbers — but for one wall-clock time, the logger's stamp.
+    let clock: { column: number; format: ClockFormat } | undefined;
     for (let i = 0; i < count; i++) {
       const s = this.fields.starts[i]!;
       const e = this.fields.ends[i]!;
       const value = parseNumberField(text, s, e, delimiter);
+      const fieldText = value === undefined ? text.toString('utf8', s, Math.min(e, s + 256)) : '';
       if (s < e) {
-        filled.push(i);
-        if (value === undefined) allNumbers = false;
+        const format = value === undefined && clock === undefined ? readClock(text, s, e, this.stamp) : undefined;
+        if (format !== undefined) clock = { column: i, format };
+        else {
+          filled.push(i);
+          if (value === undefined) allNumbers = false;
+        }
       }
-      fields.push({ text: value === undefined ? text.toString('utf8', s, Math.min(e, s + 256)) : '', value });
+      fields.push({ text: fieldText, value });
     }
     if (allNumbers && filled.length > 0) {
-      this.begin(delimiter, filled);
+      this.begin(delimiter, filled, clock);
       this.dataLine(text, start, end, this.info!);
       return;
     }
@@ -290,8 +333,15 @@ export class CsvSampleParser {
     }
   }
 
-  /** Fix the interpretation at the first data line; `filled` are its non-empty columns. */
-  private begin(delimiter: Delimiter, filled: readonly number[]): void {
+  /**
+   * Fix the interpretation at the first data line; `filled` are its non-empty numeric columns,
+   * `clock` the column holding a wall-clock time, if one does (the time column unless told otherwise).
+   */
+  private begin(delimiter: Delimiter, filled: readonly number[], clock: { column: number; format: ClockFormat } | undefined): void {
+    if (clock !== undefined) {
+      this.beginWithClock(delimiter, filled, clock);
+      return;
+    }
     const { valueColumn, timeColumn } = this.options;
     // `n,time_s,value`: a sample counter in front of a named time column is neither time nor value.
     const counted = filled.length >= 3 && this.header.isIndexColumn(filled[0]!) && this.header.isTimeColumn(filled[1]!);
@@ -305,12 +355,26 @@ export class CsvSampleParser {
     else if (timeColumn !== undefined) time = this.column(timeColumn, 'time');
     else if (timeSecond) time = columns[1];
     else if (columns.length >= 2 && columns[0] !== value && !this.header.isIndexColumn(columns[0]!)) time = columns[0];
+    this.fix(delimiter, value, time, undefined);
+  }
+
+  /** `begin` for a line stamped with a wall-clock time: the time column is the stamp's, the value the first number. */
+  private beginWithClock(delimiter: Delimiter, numbers: readonly number[], clock: { column: number; format: ClockFormat }): void {
+    const { valueColumn, timeColumn } = this.options;
+    const value = valueColumn === undefined ? numbers[0]! : this.column(valueColumn, 'value');
+    const time = timeColumn === false ? undefined : timeColumn === undefined ? clock.column : this.column(timeColumn, 'time');
+    this.fix(delimiter, value, time, time === clock.column ? clock.format : undefined);
+  }
+
+  /** Sets `info` and the chunk builder once the columns are chosen. */
+  private fix(delimiter: Delimiter, value: number, time: number | undefined, clock: ClockFormat | undefined): void {
     if (time === value) throw new BlinkUpError('OPTION_INVALID', 'the time and value columns must differ');
     const sampleIntervalS = this.header.sampleIntervalS;
     this.info = Object.freeze({
       valueColumn: value,
       ...(time !== undefined ? { timeColumn: time } : {}),
-      timeScale: time !== undefined ? this.header.timeScale(time) : 1,
+      timeScale: time !== undefined && clock === undefined ? this.header.timeScale(time) : 1,
+      ...(clock !== undefined ? { clock } : {}),
       ...(sampleIntervalS !== undefined ? { sampleIntervalS } : {}),
       ...(this.header.fullScale !== undefined ? { fullScale: this.header.fullScale } : {}),
       columnNames: Object.freeze([...this.header.columnNames]),

@@ -92,6 +92,26 @@ describe('readCsvSamples: accepted shapes', () => {
     expect((await collect(readCsvSamples('micros,value\n1000,5\n'))).times).toEqual([0.001]);
   });
 
+  it('reads a time column of wall-clock stamps (time of day, ISO 8601) as seconds since the first sample', async () => {
+    const iso = await collect(readCsvSamples('timestamp,adc\n2026-11-27T10:00:00.000Z,5\n2026-11-27T10:00:00.001Z,6\n2026-11-27T10:00:00.0025Z,7\n'));
+    expect(iso.values).toEqual([5, 6, 7]);
+    [0, 0.001, 0.0025].forEach((t, i) => expect(iso.times![i]).toBeCloseTo(t, 9));
+    // A space for the T, a zone offset, semicolons; the offset moves every stamp alike.
+    const zoned = await collect(readCsvSamples('2026-11-27 10:00:00.000+01:00;5\n2026-11-27 10:00:01.000+01:00;6\n'));
+    expect(zoned.values).toEqual([5, 6]);
+    expect(zoned.times).toEqual([0, 1]);
+    // A time of day, to the microsecond, across midnight.
+    const clock = await collect(readCsvSamples('23:59:59.999500,5\n23:59:59.999750,6\n00:00:00.000000,7\n0:00:00.000250,8\n'));
+    expect(clock.values).toEqual([5, 6, 7, 8]);
+    const expected = [0, 0.00025, 0.0005, 0.00075];
+    clock.times!.forEach((t, i) => expect(t).toBeCloseTo(expected[i]!, 9));
+    // Told to ignore times (--rate), the stamp is skipped and the number is the value.
+    expect((await collect(readCsvSamples('10:00:00.000,5\n10:00:00.001,6\n', { timeColumn: false }))).values).toEqual([5, 6]);
+    // A stamp that is no time (25 o'clock) is a bad line like any other.
+    const message = await expectBlinkUpError(collect(readCsvSamples('10:00:00.000,5\n25:00:00.001,6\n')), 'INPUT_INVALID');
+    expect(message).toBe('line 2, column 1: not a number');
+  });
+
   it('picks columns by index or name, and can ignore times', async () => {
     const input = 'Time,CH1,CH2\n0,1,10\n1,2,20\n';
     expect((await collect(readCsvSamples(input, { valueColumn: 'ch2' }))).values).toEqual([10, 20]);
@@ -278,6 +298,25 @@ describe('readCsvSamples: hostile input', () => {
       await collect(readCsvSamples(chunked(utf8(text), random.int(1, 16)))).catch((err: unknown) => {
         expect((err as Error).name).toBe('BlinkUpError');
       });
+    }
+  });
+
+  it('never throws anything but a BlinkUpError on clock stamps gone wrong, and gives finite times', async () => {
+    const random = new Random(12);
+    const stamps = ['2026-11-27T10:00:00.001Z', '23:59:59.999', '2026-11-27 10:00:00+01:00'];
+    const alphabet = '0123456789:-+TZ .,';
+    for (let trial = 0; trial < 300; trial++) {
+      const lines = Array.from({ length: random.int(1, 30) }, (_, i) => {
+        const chars = [...stamps[trial % stamps.length]!];
+        // Every few lines one character of the stamp changes, is dropped or is doubled.
+        if (random.chance(0.3)) chars.splice(random.int(0, chars.length - 1), random.int(0, 2), ...(random.chance(0.5) ? [alphabet[random.int(0, alphabet.length - 1)]!] : []));
+        return `${chars.join('')},${i}`;
+      });
+      const got = await collect(readCsvSamples(chunked(utf8(lines.join('\n')), random.int(1, 16)), { badLine: () => true })).catch((err: unknown) => {
+        expect((err as Error).name).toBe('BlinkUpError');
+        return undefined;
+      });
+      for (const t of got?.times ?? []) expect(Number.isFinite(t)).toBe(true);
     }
   });
 });
