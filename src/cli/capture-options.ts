@@ -16,6 +16,7 @@ export interface CaptureOptionValues {
   fps?: number;
   roi?: Roi;
   fullScale?: number;
+  column?: string;
   invert?: boolean;
 }
 
@@ -26,13 +27,27 @@ export function addCaptureOptions(cmd: Command): Command {
     .option('--rate <Hz>', `sample rate of a photodiode capture, ${RATE_LIMITS.min}–${RATE_LIMITS.max} Hz (default: from the file's header or time column)`, parseDecimal)
     .option('--fps <n>', `frame rate of a video, ${FPS_LIMITS.min}–${FPS_LIMITS.max} (default: from the Y4M header, or a times file or manifest in the folder)`, parseDecimal)
     .option('--roi <x,y,w,h>', 'region of the video frames to measure, in pixels (default: found automatically)', roiArgument)
+    .option('--column <n|name>', 'the CSV column that holds the samples: its number (1 is the first) or its name in the header (default: the second of two or more columns, else the only one)')
     .option('--full-scale <n>', 'ADC full scale, e.g. 4095 (default: a CSV header\'s Full Scale; else 1 for values ≤ 1, else the smallest 2^n − 1 of a common ADC, n = 8, 10, 12, 14, 16, … that holds the largest value)', parseDecimal)
     .option('--invert', 'the sensor reads lower for more light (a phototransistor pulling its output down): each sample is read as full scale − value (full scale: --full-scale, else the CSV header\'s, else the smallest common ADC range that holds the first samples); without it, a file with no preamble the right way up is read again turned over');
 }
 
 export function captureOptionsFrom(o: CaptureOptionValues): CaptureOptions {
   if (o.fullScale !== undefined && !(o.fullScale > 0)) throw usageError('--full-scale must be above 0');
-  return { format: o.format, rate: o.rate, fps: o.fps, roi: o.roi, fullScale: o.fullScale };
+  return { format: o.format, rate: o.rate, fps: o.fps, roi: o.roi, fullScale: o.fullScale, column: columnChoice(o.column) };
+}
+
+/** --column: a whole number from 1 (a 0-based index for the reader), or a header name. */
+function columnChoice(text: string | undefined): number | string | undefined {
+  if (text === undefined) return undefined;
+  const name = text.trim();
+  if (/^\d+$/.test(name)) {
+    const n = Number(name);
+    if (!(n >= 1 && n <= 1024)) throw usageError(`--column must be a column's number from 1 to 1024, or its name (got ${name})`);
+    return n - 1;
+  }
+  if (name === '' || name.length > 64) throw usageError('--column must be a column\'s number, or its name in the header (at most 64 characters)');
+  return name;
 }
 
 /** --invert, refused for video: a camera measures light itself, never the wrong way up. */

@@ -65,6 +65,8 @@ export interface CaptureOptions {
   readonly roi?: Roi | undefined;
   /** The ADC's full scale (photodiode captures only: checked against the format here, applied by the decoder). */
   readonly fullScale?: number | undefined;
+  /** CSV: the column of the samples, a 0-based index or a header name (default: the reader's choice). */
+  readonly column?: number | string | undefined;
 }
 
 /** Where the times of the samples come from, in words for the report. */
@@ -179,6 +181,7 @@ function checkApplicable(format: CaptureFormat, o: CaptureOptions): void {
   if (video && o.fullScale !== undefined) throw usageError(`--full-scale is for photodiode captures: a video's brightness is linear light from 0 to 1, whatever its bit depth`);
   if (!video && o.fps !== undefined) throw usageError(`--fps is for video; give the sample rate of a ${format} capture with --rate`);
   if (!video && o.roi !== undefined) throw usageError(`--roi applies to video (y4m, png), not to a ${format} capture`);
+  if (format !== 'csv' && o.column !== undefined) throw usageError(`--column is for CSV captures, not ${format}`);
 }
 
 function checkRate(rate: number, where: string): number {
@@ -236,7 +239,7 @@ function openStream(format: CaptureFormat, name: string, bytes: AsyncIterable<Ui
   checkApplicable(format, o);
   switch (format) {
     case 'csv':
-      return new CsvCapture(name, bytes, o.rate);
+      return new CsvCapture(name, bytes, o.rate, o.column);
     case 'u16le':
     case 'f32le':
       if (o.rate === undefined) throw usageError(`${format} samples carry no timing: give the sample rate with --rate <Hz>`);
@@ -274,6 +277,7 @@ class CsvCapture implements Capture {
     readonly name: string,
     private readonly bytes: AsyncIterable<Uint8Array>,
     rate: number | undefined,
+    private readonly column: number | string | undefined,
   ) {
     if (rate !== undefined) {
       this.sampleRate = rate;
@@ -291,7 +295,8 @@ class CsvCapture implements Capture {
       return this.badLines <= MAX_BAD_LINES;
     };
     let samples = 0;
-    for await (const chunk of readCsvSamples(this.bytes, given ? { timeColumn: false, badLine } : { badLine })) {
+    const columns = { ...(given ? { timeColumn: false as const } : {}), ...(this.column !== undefined ? { valueColumn: this.column } : {}) };
+    for await (const chunk of readCsvSamples(this.bytes, { ...columns, badLine })) {
       if (first) {
         first = false;
         this.learnTiming(chunk.info.sampleIntervalS, chunk.times);

@@ -384,6 +384,42 @@ describe('a logger\'s junk lines', () => {
   });
 });
 
+describe('--column', () => {
+  /** The typical fixture as the third column of three, after its time and a steady room-light channel. */
+  const threeColumns = (): string => {
+    const values = readFileSync(fixturePath('photodiode.csv'), 'utf8').trim().split('\n');
+    const path = join(dir, 'three-columns.csv');
+    writeFileSync(path, ['time_s,ambient,photodiode', ...values.map((v, i) => `${(i / 1000).toFixed(3)},512,${v}`)].join('\n'));
+    return path;
+  };
+
+  it('picks the column of the samples by number or by name', async () => {
+    const path = threeColumns();
+    expect((await runInProcess(['decode', path])).status).toBe(1); // the second column: the steady one
+    for (const column of ['3', 'photodiode']) {
+      const r = await runInProcess(['decode', path, '--column', column]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^Packet 1 at /m);
+      expect(r.stdout).toMatch(/at 1000 Hz \(time column\)/);
+    }
+  });
+
+  it.each([
+    [['--column', '0'], /--column must be a column's number from 1 to 1024, or its name \(got 0\)/],
+    [['--column', 'nosuch'], /no value column named "nosuch" in the header/],
+  ])('refuses %j with exit 2', async (args, message) => {
+    const r = await runInProcess(['decode', threeColumns(), ...args]);
+    expect(r.status).toBe(2);
+    expect(stderrLines(r)).toEqual([expect.stringMatching(message)]);
+  });
+
+  it('is for CSV captures only', async () => {
+    const r = await runInProcess(['decode', fixturePath('camera.y4m'), '--column', '2']);
+    expect(r.status).toBe(2);
+    expect(stderrLines(r)).toEqual(['blinkup: --column is for CSV captures, not y4m']);
+  });
+});
+
 describe('bad usage and bad input: exit 2, one line, no stack', () => {
   const write = (name: string, data: string | Uint8Array): string => {
     const path = join(dir, name);
