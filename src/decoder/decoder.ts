@@ -21,6 +21,7 @@ import { slipHint } from './align.js';
 import { MAX_MISSING_BITS, RepetitionCombiner } from './combine.js';
 import { KnownPackets, NEAR_COPY, SURE_READ } from './known-packets.js';
 import { BLOCK, Conditioner, MAX_ABS_SAMPLE, smoothingLength } from './condition.js';
+import { Decimator, decimationFactor } from './decimate.js';
 import { FlickerCanceller } from './flicker.js';
 import { frameRateOf } from './frame-clock.js';
 import { FrameSequenceDecoder, planSequence, slotsPerRefresh, type SequencePlan, type SequenceSink, type SequenceStart } from './frame-sequence.js';
@@ -86,6 +87,8 @@ export class TriLevelDecoder {
   private rate: number;
   private readonly givenRate: number;
   private stages: Stages | null = null;
+  /** Above the stages' rate (see decimate.ts): what turns the caller's samples into theirs; else null. */
+  private decimator: Decimator | null = null;
   /** Samples waiting for the rate estimate (timestamps-only streams). */
   private held: { values: number[]; times: number[] } | null = null;
   /** The tail of the last chunk, waiting for the rest of its piece (see `feed`). */
@@ -154,7 +157,21 @@ export class TriLevelDecoder {
     this.repair = repairLimits(options.repair);
     this.combine = options.combine !== false;
     this.onPulseHook = options.onPulse;
-    if (rate !== undefined) this.stages = new Stages(rate, this.givenFullScale, this.cameraFrames(rate));
+    if (rate !== undefined) this.build(rate);
+  }
+
+  /** Builds the stages for samples at `rate` (with a decimator in front above the stages' rate); returns them. */
+  private build(rate: number): Stages {
+    const factor = decimationFactor(rate);
+    const st = (this.stages = new Stages(rate / factor, this.givenFullScale, this.cameraFrames(rate)));
+    this.decimator = factor > 1 ? new Decimator(factor, (values, times, n) => this.feed(st, values, times, 0, n)) : null;
+    return st;
+  }
+
+  /** The caller's samples `chunk[from, to)` into the stages: through the decimator when there is one. */
+  private take(st: Stages, chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, to: number): void {
+    if (this.decimator !== null) this.decimator.push(chunk, times, from, to);
+    else this.feed(st, chunk, times, from, to);
   }
 
   /** Whether the samples are camera frames: as the caller said, or judged by the rate. */
@@ -191,7 +208,7 @@ export class TriLevelDecoder {
     }
     let i = 0;
     if (!this.stages) i = this.probe(chunk, times!, n);
-    if (this.stages) this.feed(this.stages, chunk, timed ? times : null, i, n);
+    if (this.stages) this.take(this.stages, chunk, timed ? times : null, i, n);
     return out;
   }
 
@@ -202,6 +219,7 @@ export class TriLevelDecoder {
     if (this.held) this.startFromProbe(true);
     const st = this.stages;
     if (!st) return out;
+    this.decimator?.flush();
     if (this.pending.count > 0) this.runPending(st);
     st.framer.ending = true;
     if (this.sequence) {
@@ -227,22 +245,25 @@ export class TriLevelDecoder {
     const st = this.stages;
     const current = this.levels.learned ? this.levels : null;
     const flicker = st?.flicker?.measurement;
+    const decimator = this.decimator;
+    const perStageSample = decimator && st && st.cond.count > 0 ? decimator.valid / st.cond.count : 1;
     const report = this.stats.snapshot({
       black: current ? current.black : this.seenBlack,
       grey: current ? current.grey : this.seenGrey,
       white: current ? current.white : this.seenWhite,
       fullScale: st ? st.cond.fullScale : this.givenFullScale || Number.NaN,
       noiseRms: st ? st.seg.noise : 0,
-      saturated: st ? st.cond.saturated : 0,
-      samples: st ? st.cond.count : 0,
-      skipped: (st ? st.cond.skipped : 0) + this.skippedEarly,
+      // Decimated, the stages count runs of samples: the caller's samples are the decimator's.
+      saturated: st ? st.cond.saturated * perStageSample : 0,
+      samples: st ? (decimator ? decimator.valid : st.cond.count) : 0,
+      skipped: (st ? (decimator ? decimator.offered - decimator.valid : st.cond.skipped) : 0) + this.skippedEarly,
       sampleIntervalS: st ? st.cond.sampleInterval : Number.NaN,
       missingFrames: st ? st.cond.missingFrames : 0,
       glitches: st ? st.cond.glitches : 0,
       timestampRestarts: st ? st.cond.timestampRestarts : 0,
       stalls: st ? st.framer.stalls : 0,
       lightSteps: st ? st.framer.lightSteps : 0,
-      pwmSamples: st ? st.cond.pwmSamples : 0,
+      pwmSamples: st ? st.cond.pwmSamples * perStageSample : 0,
       rippleRuns: st ? st.framer.rippleRuns : 0,
     });
     const ripple = st && st.framer.rippleRuns > 0 ? { ...report, rippleHz: st.framer.rippleHz } : report;
@@ -252,7 +273,9 @@ export class TriLevelDecoder {
   /** Forgets everything: a fresh decoder with the same options. */
   reset(): void {
     this.rate = this.givenRate;
-    this.stages = this.rate > 0 ? new Stages(this.rate, this.givenFullScale, this.cameraFrames(this.rate)) : null;
+    this.stages = null;
+    this.decimator = null;
+    if (this.rate > 0) this.build(this.rate);
     this.held = null;
     this.pending.count = 0;
     this.levels.reset();
@@ -377,8 +400,7 @@ export class TriLevelDecoder {
     }
     this.rate = rate;
     this.held = null;
-    const st = (this.stages = new Stages(rate, this.givenFullScale, this.cameraFrames(rate)));
-    this.feed(st, held.values, held.times, 0, n);
+    this.take(this.build(rate), held.values, held.times, 0, n);
   }
 
   private checkSaturation(st: Stages): void {
@@ -491,7 +513,7 @@ export class TriLevelDecoder {
   private startSequence(st: Stages, lockedAt: Pulse): void {
     const levels = this.levels;
     if (!this.steadyClock(st) || !(levels.period < 2 * FEW_SAMPLES_PER_FRAME)) return;
-    const plan = planSequence(this.rate, levels.period);
+    const plan = planSequence(st.rate, levels.period);
     // The last pulses of the run are surely preamble (its first may be a stray bump before it).
     const from = Math.round(lockedAt.start - SEQUENCE_TRAINING_BITS * levels.period);
     if (plan === null || from < st.cond.oldest) return;
@@ -775,8 +797,12 @@ class Stages {
   /** At a camera's whole number of samples per 60 Hz refresh: sees preambles the pulse path missed. */
   readonly watch: PreambleWatch | null;
 
-  /** `frames`: the samples are camera frames (see `DecoderOptions.source`). */
-  constructor(rate: number, fullScale: number, frames: boolean) {
+  /** `rate`: samples a second as the stages see them (decimated, see decimate.ts); `frames`: the samples are camera frames (see `DecoderOptions.source`). */
+  constructor(
+    readonly rate: number,
+    fullScale: number,
+    frames: boolean,
+  ) {
     this.pwm = new PwmPhaseModel(rate);
     this.timing = new PulseAssembler(this.pwm);
     const width = smoothingLength(rate);
