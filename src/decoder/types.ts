@@ -142,7 +142,7 @@ export interface SignalReport {
   readonly swingFraction: number;
   /** Full scale used for the fractions (given or inferred). */
   readonly fullScale: number;
-  /** Sample-to-sample noise, rms, input units. */
+  /** Sample-to-sample noise, rms, input units (above 4 kHz, of the averages the stages see: see decimate.ts). */
   readonly noiseRms: number;
   /** 20·log10(swing / noise). */
   readonly snrDb: number;
