@@ -38,9 +38,10 @@ describe('hostile numeric input', () => {
     }],
   ];
 
-  it.each(cases)('%s: no throw, no packet, a finite report', (_name, make) => {
+  // At a logger's rate, and at an oscilloscope's, where the samples are decimated first (decimate.ts).
+  it.each(cases.flatMap(([name, make]) => [1000, 1_000_000].map((rate) => [name, make, rate] as const)))('%s at %i Hz: no throw, no packet, a finite report', (_name, make, rate) => {
     const samples = make();
-    const result = decodeSamples(samples, { sampleRate: 1000 });
+    const result = decodeSamples(samples, { sampleRate: rate });
     expect(result.packets).toHaveLength(0);
     expect(result.report.samples + result.report.nonFiniteSamples).toBe(samples.length);
     for (const key of ['samples', 'pulses', 'packets', 'failures', 'nonFiniteSamples'] as const) {

@@ -117,8 +117,9 @@ export function hostileStream(rng: Random, kind: HostileKind = rng.pick(HOSTILE_
       return { kind, samples: new Float64Array(rng.int(0, 30_000)).fill(c), sampleRate: rng.pick([50, 1000, 1e5]) };
     }
     case 'square': {
-      // Every period from 2 samples (the Nyquist rate) up to seconds, any duty, some noise.
-      const rate = 1000;
+      // Every period from 2 samples (the Nyquist rate) up to seconds, any duty, some noise; now and
+      // then at a rate the decoder decimates (an oscilloscope's).
+      const rate = rng.chance(0.2) ? rng.pick([8000, 2e5, 1e6]) : 1000;
       const period = rng.chance(0.5) ? rng.int(2, 120) : rng.uniform(2, 3000);
       const duty = rng.uniform(0.05, 0.95);
       const lo = rng.uniform(0, 2000);
