@@ -304,7 +304,9 @@ export class CsvSampleParser {
     const fields: HeaderField[] = [];
     const filled: number[] = [];
     let allNumbers = true;
-    // A data line's fields are all numbers — but for one wall-clock time, the logger's stamp.
+    // A data line's fields are all numbers — but for one wall-clock time, the logger's stamp, and
+    // the arrow after it where the Arduino IDE's serial monitor saved its timestamps
+    // (`10:00:00.123 -> 394`).
     let clock: { column: number; format: ClockFormat } | undefined;
     for (let i = 0; i < count; i++) {
       const s = this.fields.starts[i]!;
@@ -314,7 +316,7 @@ export class CsvSampleParser {
       if (s < e) {
         const format = value === undefined && clock === undefined ? readClock(text, s, e, this.stamp) : undefined;
         if (format !== undefined) clock = { column: i, format };
-        else {
+        else if (!(clock !== undefined && fieldText === '->')) {
           filled.push(i);
           if (value === undefined) allNumbers = false;
         }

@@ -105,6 +105,10 @@ describe('readCsvSamples: accepted shapes', () => {
     expect(clock.values).toEqual([5, 6, 7, 8]);
     const expected = [0, 0.00025, 0.0005, 0.00075];
     clock.times!.forEach((t, i) => expect(t).toBeCloseTo(expected[i]!, 9));
+    // The Arduino IDE's serial monitor, saved with its timestamps.
+    const arduino = await collect(readCsvSamples('10:00:00.123 -> 394\r\n10:00:00.124 -> 401\r\n'));
+    expect(arduino.values).toEqual([394, 401]);
+    expect(arduino.times![1]).toBeCloseTo(0.001, 9);
     // Told to ignore times (--rate), the stamp is skipped and the number is the value.
     expect((await collect(readCsvSamples('10:00:00.000,5\n10:00:00.001,6\n', { timeColumn: false }))).values).toEqual([5, 6]);
     // A stamp that is no time (25 o'clock) is a bad line like any other.
