@@ -1,4 +1,5 @@
 /** Numbers for people: fixed decimals, percentages, levels in input units, plurals. '?' for unknown values. */
+import { decimationFactor } from '../decoder/decimate.js';
 import { isLampRate } from '../decoder/framer.js';
 import { MAX_AMBIGUOUS_PERIODS } from '../decoder/report.js';
 
@@ -82,4 +83,15 @@ export function clockText(r: { clockErrorPpm: number; ambiguousPeriods: number }
 
 export function plural(n: number, word: string): string {
   return n === 1 ? word : `${word}s`;
+}
+
+/**
+ * ` at N Hz (where the rate came from)` for a capture's summary line ('' without a rate) — and
+ * above the decoder's stage rate, that it decoded means of runs of samples (see decimate.ts: the
+ * noise it reports is theirs).
+ */
+export function rateText(sampleRate: number | undefined, timing: string | undefined): string {
+  if (sampleRate === undefined) return '';
+  const runs = decimationFactor(sampleRate);
+  return ` at ${Number(sampleRate.toPrecision(6))} Hz (${timing}${runs > 1 ? `; decoded as means of ${runs} samples` : ''})`;
 }

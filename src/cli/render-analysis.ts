@@ -6,7 +6,7 @@
 import type { SignalReport } from '../decoder/types.js';
 import type { FullScaleSource } from './decode-capture.js';
 import type { FlickerEstimate } from './flicker-meter.js';
-import { clockText, fixed, level, percent, plural, signed, untimedText } from './format.js';
+import { clockText, fixed, level, percent, plural, rateText, signed, untimedText } from './format.js';
 import type { Advice } from './signal-advice.js';
 
 export interface AnalysisFacts {
@@ -41,7 +41,7 @@ const MARK: Readonly<Record<Advice['severity'], string>> = { problem: 'problem',
 
 export function renderAnalysis(f: AnalysisFacts): string {
   const r = f.report;
-  const rate = f.sampleRate !== undefined ? ` at ${Number(f.sampleRate.toPrecision(6))} Hz (${f.timing})` : '';
+  const rate = rateText(f.sampleRate, f.timing);
   const out: string[] = [
     `Capture   ${f.name}: ${f.samples} samples in ${fixed(f.durationS, 2)} s${rate}`,
     ...(f.region ? [`Region    ${f.region}`] : []),

@@ -6,7 +6,7 @@
 import type { SignalReport } from '../decoder/types.js';
 import { REDACTED } from '../packet/redact.js';
 import type { RegionChoice } from '../node/region-brightness.js';
-import { clockText, fixed, glitchesText, level, lightStepsText, mainsRipple, percent, plural, rippleText, signed, stallsText, untimedText } from './format.js';
+import { clockText, fixed, glitchesText, level, lightStepsText, mainsRipple, percent, plural, rateText, rippleText, signed, stallsText, untimedText } from './format.js';
 import type { FailureView, PacketView, QualityView } from './packet-view.js';
 
 const LABEL_WIDTH = 10;
@@ -75,7 +75,7 @@ export function renderSignal(
   r: SignalReport,
   input: { samples: number; durationS: number; sampleRate: number | undefined; timing: string | undefined; fullScaleKnown?: boolean },
 ): string {
-  const rate = input.sampleRate !== undefined ? ` at ${Number(input.sampleRate.toPrecision(6))} Hz (${input.timing})` : '';
+  const rate = rateText(input.sampleRate, input.timing);
   const lines = [`Signal: ${input.samples} samples in ${fixed(input.durationS, 2)} s${rate}`];
   if (r.swing > 0) {
     lines.push(

@@ -384,6 +384,18 @@ describe('a logger\'s junk lines', () => {
   });
 });
 
+describe('a capture at an oscilloscope\'s rate', () => {
+  it('decodes, and says it decoded means of runs of samples', async () => {
+    const path = join(dir, 'scope-rate.csv');
+    const sim = await runInProcess(['simulate', '--clear', '--rate', '200000', '--seed', '3', '--out', path]);
+    expect(sim.status, sim.stderr).toBe(0);
+    const r = await runInProcess(['decode', path]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Packet 1 at [\d.]+–[\d.]+ s: clear the device's network configuration$/m);
+    expect(r.stdout).toMatch(/ at 200000 Hz \(file header; decoded as means of 50 samples\)/);
+  });
+});
+
 describe('--column', () => {
   /** The typical fixture as the third column of three, after its time and a steady room-light channel. */
   const threeColumns = (): string => {
