@@ -294,7 +294,9 @@ class CsvCapture implements Capture {
       if (this.badLines++ === 0) this.firstBadLine = reason;
       return this.badLines <= MAX_BAD_LINES;
     };
-    let samples = 0;
+    // Data lines read: a bad line is a sample (NaN) where no time column times them, else left out.
+    let dataLines = 0;
+    let timed = false;
     const columns = { ...(given ? { timeColumn: false as const } : {}), ...(this.column !== undefined ? { valueColumn: this.column } : {}) };
     for await (const chunk of readCsvSamples(this.bytes, { ...columns, badLine })) {
       if (first) {
@@ -302,10 +304,12 @@ class CsvCapture implements Capture {
         this.learnTiming(chunk.info.sampleIntervalS, chunk.times);
         this.fullScale = chunk.info.fullScale;
       }
-      samples += chunk.values.length;
+      dataLines += chunk.values.length;
+      timed = chunk.times !== undefined;
       yield chunk;
     }
-    if (this.badLines > MAX_BAD_SHARE * (samples + this.badLines)) throw new BlinkUpError(ErrorCode.INPUT_INVALID, this.firstBadLine);
+    if (timed) dataLines += this.badLines;
+    if (this.badLines > MAX_BAD_SHARE * dataLines) throw new BlinkUpError(ErrorCode.INPUT_INVALID, this.firstBadLine);
   }
 
   get warning(): string | undefined {
