@@ -29,7 +29,7 @@ const WIRED: Payload = { kind: 'config', ssid: '', password: '', planId: 'deadbe
 const OFFICE: Payload = {
   kind: 'config',
   ssid: 'Office',
-  password: 'p4ss',
+  password: 'p4ss-w0rd',
   planId: '00112233aabbccdd',
   token: 'a1b2c3d4e5f60718',
   staticIp: { ip: '192.168.1.20', netmask: '255.255.255.0', gateway: '192.168.1.1', dns1: '192.168.1.1' },

@@ -41,7 +41,7 @@ export async function readSecret(path: string, ctx: CliContext, what: string): P
   }
   const secret = text.replace(/\r?\n$/, '');
   const source = path === '-' ? `${what} on stdin` : `${what} file ${path}`;
-  if (secret === '') throw usageError(`${source} is empty (for an open network, give no password)`);
+  if (secret === '') throw usageError(`${source} is empty (for an open network, pass --password '')`);
   if (/[\r\n]/.test(secret)) throw usageError(`${source} holds more than one line: a password is one line`);
   return secret;
 }

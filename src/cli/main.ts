@@ -1,15 +1,20 @@
 /** Entry point of the `blinkup` command (bin/blinkup.js imports the compiled form of this file). */
 import { processContext } from './context.js';
+import { ExitCode } from './errors.js';
 import { run } from './program.js';
 
-// A reader that goes away early (`blinkup encode … --out - | head`) is not an error.
+const ctx = processContext();
+
+// A reader that goes away early (`blinkup encode … --out - | head`) is not an error. Any other
+// failure to write the output (a full disk) ends the program as bad output does: one line, status 2.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(0);
-  throw err;
+  if (err.code === 'EPIPE') process.exit(ExitCode.OK);
+  const reason = err.message.replace(/^E[A-Z]+: /, '').replace(/, write$/, '');
+  ctx.stderr.write(`blinkup: cannot write the output: ${reason}\n`);
+  process.exit(ExitCode.USAGE);
 });
 
 // exitCode rather than exit(): lets stdout drain when it is a pipe.
-const ctx = processContext();
 process.exitCode = await run(process.argv.slice(2), ctx);
 // A Ctrl-C ended a capture still flowing in: its read, still pending, must not keep the process alive.
 if (ctx.interrupted === true) process.stdin.destroy();

@@ -1,9 +1,11 @@
 /**
  * Strict parsers for option values, for commander's `argParser`. `Number("12abc")` is NaN but
  * `parseInt("12abc")` is 12 and `Number("")` is 0: a typo must be an error, not a value.
- * A parser throws commander's InvalidArgumentError, which names the option in its message.
+ * A parser throws commander's InvalidArgumentError, which names the option and quotes the value
+ * in its message (`parseHostPort`, whose value may hold a secret, names only the option).
  */
 import { InvalidArgumentError } from 'commander';
+import { usageError } from './errors.js';
 
 const DECIMAL = /^\d+(\.\d+)?$/;
 const SIGNED_DECIMAL = /^[-+]?\d+(\.\d+)?$/;
@@ -58,12 +60,15 @@ export function parseSize(text: string): { width: number; height: number } {
   return { width: Number(m[1]), height: Number(m[2]) };
 }
 
-/** `<host>:<port>`; the host may be a bracketed IPv6 literal (`[::1]:8080`). */
+/**
+ * `<host>:<port>`; the host may be a bracketed IPv6 literal (`[::1]:8080`). Its errors do not
+ * quote the value, as commander's would: a proxy URL pasted whole may hold a password.
+ */
 export function parseHostPort(text: string): { host: string; port: number } {
   const colon = text.lastIndexOf(':');
-  if (colon < 0) throw new InvalidArgumentError('expected <host>:<port>, e.g. proxy.example.com:8080.');
+  if (colon < 0) throw usageError('--proxy: expected <host>:<port>, e.g. proxy.example.com:8080');
   const port = text.slice(colon + 1);
-  if (!INTEGER.test(port)) throw new InvalidArgumentError('the port must be a whole number.');
+  if (!INTEGER.test(port)) throw usageError('--proxy: expected <host>:<port>, e.g. proxy.example.com:8080; the port must be a whole number');
   return { host: text.slice(0, colon), port: Number(port) };
 }
 

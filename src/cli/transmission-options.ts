@@ -111,7 +111,13 @@ async function wifiPassword(o: TransmissionOptionValues, ssid: string, ctx: CliC
   if (o.password !== undefined) return o.password;
   if (o.passwordFile !== undefined) return readSecret(o.passwordFile, ctx, 'Wi-Fi password');
   // The environment is ambient: a wired device (no SSID) ignores a password left there.
-  return ssid !== '' ? (ctx.env[SECRET_ENV.password] ?? '') : '';
+  if (ssid === '') return '';
+  // A forgotten option or an unset variable must not quietly make an open network's packet:
+  // an open network is asked for by name, with an empty --password.
+  const fromEnv = ctx.env[SECRET_ENV.password];
+  if (fromEnv === undefined) throw usageError(`missing the Wi-Fi password: --password-file <f>, ${SECRET_ENV.password}, or --password (--password '' for an open network)`);
+  if (fromEnv === '') throw usageError(`${SECRET_ENV.password} is empty; for an open network pass --password ''`);
+  return fromEnv;
 }
 
 /** "854 frames (49-byte packet), 14.23 s on air at 60 fps on a 60 Hz display" */

@@ -6,7 +6,7 @@
  * (00 00 00 2A: 24 black/grey pairs to learn levels from, then the magic byte that ends sync);
  * after it, six black frames.
  */
-import { BlinkUpError, ErrorCode } from '../packet/errors.js';
+import { BlinkUpError, describeType, ErrorCode } from '../packet/errors.js';
 
 /** Light level of one frame. */
 export const Level = { BLACK: 0, GREY: 1, WHITE: 2 } as const;
@@ -36,6 +36,8 @@ for (let byte = 0; byte < 256; byte++) {
 
 /** Packet bytes → one level per frame, preamble and trailer included. */
 export function toLevels(packet: Uint8Array): Uint8Array {
+  // A string or a plain array would be coerced byte by byte into a signal no device can read.
+  if (!(packet instanceof Uint8Array)) throw new BlinkUpError(ErrorCode.PAYLOAD_INVALID, `toLevels needs the packet's bytes as a Uint8Array (got ${describeType(packet)})`);
   const levels = new Uint8Array(frameCount(packet.length)); // zero-filled: the trailer is already black
   // Preamble and packet are whole bytes of 16 frames each: fill them a word (4 frames) at a time.
   const words = new Uint32Array(levels.buffer, 0, (PREAMBLE.length + packet.length) * 4);

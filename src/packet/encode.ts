@@ -8,12 +8,16 @@
  * copied out: one allocation per packet (see PacketWriter).
  */
 import { crc16 } from './crc16.js';
-import { BlinkUpError, ErrorCode } from './errors.js';
+import { BlinkUpError, describeType, ErrorCode } from './errors.js';
 import { isContiguousNetmask, utf8Length, writeHex16, writeIpv4, writeUtf8 } from './fields.js';
 import { EntryType, type ConfigPayload, type Payload, type ProxyConfig, type StaticConfig } from './types.js';
 
 export const MAX_SSID_BYTES = 32;
 export const MAX_PASSWORD_BYTES = 64;
+/** WPA passphrases are 8–63 characters (IEEE 802.11i)… */
+export const MIN_PASSPHRASE_BYTES = 8;
+/** …but an old network's WEP-40 key is 5 characters (WEP-104's 13, and hex keys, pass the 8). */
+const WEP40_KEY_BYTES = 5;
 /** L is one byte. */
 export const MAX_ENTRIES_BYTES = 255;
 /** An entry's length, and each proxy field's length, is one byte. */
@@ -41,9 +45,8 @@ export function encodePacket(payload: Payload): Uint8Array {
 function writeConfig(w: PacketWriter, p: ConfigPayload): void {
   const ssid = p.ssid ?? '';
   const password = p.password ?? '';
-  if (typeof ssid !== 'string' || typeof password !== 'string') {
-    throw new BlinkUpError(ErrorCode.PAYLOAD_INVALID, 'ssid and password must be strings');
-  }
+  if (typeof ssid !== 'string') throw new BlinkUpError(ErrorCode.PAYLOAD_INVALID, `ssid must be a string (got ${describeType(ssid)})`);
+  if (typeof password !== 'string') throw new BlinkUpError(ErrorCode.PAYLOAD_INVALID, `password must be a string (got ${describeType(password)})`);
   if (ssid !== '') {
     const ssidEntry = w.beginEntry(EntryType.WIFI_SSID);
     if (w.text(ssid, MAX_SSID_BYTES, 'SSID') < 0) {
@@ -74,14 +77,21 @@ function writeConfig(w: PacketWriter, p: ConfigPayload): void {
   w.endEntry(enrolment);
 }
 
-/** WPA passphrase (UTF-8, ≤ 63 bytes) or a 64-hex-digit key. The message never shows it. */
+/**
+ * Empty (an open network), a WPA passphrase (UTF-8, 8–63 bytes), a 64-hex-digit key, or a
+ * 5-character WEP-40 key. A device told a shorter passphrase can never join: refuse it here,
+ * where the user can still retype it. The message never shows the password.
+ */
 function writePassword(w: PacketWriter, password: string): void {
   const n = w.text(password, MAX_PASSWORD_BYTES, 'password');
   if (n < 0) {
     throw new BlinkUpError(ErrorCode.PASSWORD_TOO_LONG, `password is ${utf8Length(password)} bytes; at most 63, or a 64-hex-digit key`);
   }
   if (n === MAX_PASSWORD_BYTES && !/^[0-9a-fA-F]{64}$/.test(password)) {
-    throw new BlinkUpError(ErrorCode.PASSWORD_NOT_HEX, 'a 64-character password must be a hex key (64 hex digits); passphrases are at most 63 characters');
+    throw new BlinkUpError(ErrorCode.PASSWORD_NOT_HEX, 'a 64-byte password must be a hex key (64 hex digits); passphrases are at most 63 bytes');
+  }
+  if (n > 0 && n < MIN_PASSPHRASE_BYTES && n !== WEP40_KEY_BYTES) {
+    throw new BlinkUpError(ErrorCode.PASSWORD_TOO_SHORT, `password is ${n} bytes; a WPA passphrase has 8–63 (a WEP key 5 or 13); empty for an open network`);
   }
 }
 
@@ -101,6 +111,7 @@ function writeStatic(w: PacketWriter, s: StaticConfig): void {
 /** Proxy data: port (2 bytes, little-endian), len+host, then optionally len+user, len+password. */
 function writeProxy(w: PacketWriter, p: ProxyConfig): void {
   if (p === null || typeof p !== 'object') throw new BlinkUpError(ErrorCode.PAYLOAD_INVALID, 'proxy must be an object');
+  if (typeof p.port !== 'number') throw new BlinkUpError(ErrorCode.PROXY_PORT_INVALID, `proxy port must be a number 1–65535 (got ${describeType(p.port)})`);
   if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) {
     throw new BlinkUpError(ErrorCode.PROXY_PORT_INVALID, `proxy port must be an integer 1–65535 (got ${String(p.port).slice(0, 20)})`);
   }
@@ -111,14 +122,24 @@ function writeProxy(w: PacketWriter, p: ProxyConfig): void {
   }
   w.byte(p.port & 0xff);
   w.byte(p.port >>> 8);
-  const host = typeof p.host === 'string' ? p.host : '';
+  if (typeof p.host !== 'string') throw new BlinkUpError(ErrorCode.PROXY_HOST_INVALID, `proxy host must be a string (got ${describeType(p.host)})`);
+  const host = p.host;
   const hostBytes = w.lengthPrefixedText(host, 'proxy host');
   if (hostBytes < 1) {
     throw new BlinkUpError(ErrorCode.PROXY_HOST_INVALID, `proxy host must be 1–255 bytes (got ${hostBytes < 0 ? utf8Length(host) : 0})`);
   }
+  // A URL's scheme, path or `user:password@` would be sent as part of the name, credentials in
+  // the host field the device never reads them from. (The message does not quote the host: it
+  // may hold a password.)
+  if (NOT_IN_HOST.test(host)) {
+    throw new BlinkUpError(ErrorCode.PROXY_HOST_INVALID, 'proxy host must be a host name or IP address alone: no scheme, path, spaces or user@ (give the user and password as the proxy username and password)');
+  }
   if (hasUser) writeProxyField(w, p.username!, 'proxy username');
   if (hasPassword) writeProxyField(w, p.password!, 'proxy password');
 }
+
+/** Characters no host name or IP literal holds: URL punctuation, whitespace, controls. */
+const NOT_IN_HOST = /[/@?#\\\s\x00-\x1f\x7f]/;
 
 function writeProxyField(w: PacketWriter, value: string, what: string): void {
   if (w.lengthPrefixedText(value, what) < 0) {

@@ -6,6 +6,7 @@ export const ErrorCode = {
   // payload validation (encoder side)
   SSID_TOO_LONG: 'SSID_TOO_LONG',
   PASSWORD_TOO_LONG: 'PASSWORD_TOO_LONG',
+  PASSWORD_TOO_SHORT: 'PASSWORD_TOO_SHORT',
   PASSWORD_NOT_HEX: 'PASSWORD_NOT_HEX',
   PASSWORD_WITHOUT_SSID: 'PASSWORD_WITHOUT_SSID',
   PLAN_ID_INVALID: 'PLAN_ID_INVALID',
@@ -49,4 +50,12 @@ export class BlinkUpError extends Error {
 /** Type guard usable across module copies (checks the shape, not the prototype). */
 export function isBlinkUpError(err: unknown): err is BlinkUpError {
   return err instanceof Error && err.name === 'BlinkUpError' && typeof (err as BlinkUpError).code === 'string';
+}
+
+/** "a number", "null", … — what a value of the wrong type is, never the value (it may be a secret). */
+export function describeType(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (Array.isArray(v)) return 'an array';
+  const t = typeof v;
+  return `${/^[aeiou]/.test(t) ? 'an' : 'a'} ${t}`;
 }

@@ -5,7 +5,7 @@
  * instead of returning little arrays: allocating one buffer per field was most of the cost of
  * encoding a packet.
  */
-import { BlinkUpError, ErrorCode } from './errors.js';
+import { BlinkUpError, describeType, ErrorCode } from './errors.js';
 
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -67,7 +67,8 @@ function hexDigit(c: number): number {
  * so "0123456789abcdef" goes out as ef cd ab 89 67 45 23 01.
  */
 export function writeHex16(hex: string, out: Uint8Array, offset: number, code: ErrorCode, what: string): void {
-  const len = typeof hex === 'string' ? hex.length : 0;
+  if (typeof hex !== 'string') throw new BlinkUpError(code, `${what} must be a string of 16 hex digits (got ${describeType(hex)})`);
+  const len = hex.length;
   let ok = len === 16;
   for (let i = 0; i < 8 && ok; i++) {
     const hi = hexDigit(hex.charCodeAt(2 * i));

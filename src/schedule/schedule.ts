@@ -3,7 +3,7 @@
  * lasts a whole number of refreshes; a flashing rate the display cannot show that way is refused
  * rather than played with uneven frames.
  */
-import { BlinkUpError, ErrorCode } from '../packet/errors.js';
+import { BlinkUpError, describeType, ErrorCode } from '../packet/errors.js';
 
 export const MIN_FPS = 10;
 export const MAX_FPS = 120;
@@ -35,19 +35,26 @@ export interface Schedule {
   readonly durationMs: number;
 }
 
-/** Flashing rates (within 10–120) that a `refreshHz` display shows with whole refreshes. */
+/**
+ * Flashing rates (within 10–120) that a `refreshHz` display shows with whole refreshes: the
+ * whole-number ones, or on a display whose rate is not a whole number (59.94 Hz) all of them.
+ */
 export function supportedFps(refreshHz: number): number[] {
   const out: number[] = [];
+  const whole = Number.isInteger(refreshHz);
   for (let k = 1; refreshHz / k >= MIN_FPS; k++) {
     const fps = refreshHz / k;
-    if (fps <= MAX_FPS && Number.isInteger(fps)) out.push(fps);
+    if (fps <= MAX_FPS && (Number.isInteger(fps) || !whole)) out.push(fps);
   }
   return out;
 }
 
 export function schedule(levels: Uint8Array, options: ScheduleOptions = {}): Schedule {
+  if (!(levels instanceof Uint8Array)) throw new BlinkUpError(ErrorCode.LEVELS_INVALID, `levels must be a Uint8Array (got ${describeType(levels)})`);
   const fps = options.fps ?? 60;
   const refreshHz = options.refreshHz ?? 60;
+  if (typeof fps !== 'number') throw new BlinkUpError(ErrorCode.RATE_UNSUPPORTED, `fps must be a number (got ${describeType(fps)})`);
+  if (typeof refreshHz !== 'number') throw new BlinkUpError(ErrorCode.RATE_UNSUPPORTED, `refreshHz must be a number (got ${describeType(refreshHz)})`);
   if (!Number.isFinite(refreshHz) || refreshHz < MIN_REFRESH_HZ || refreshHz > MAX_REFRESH_HZ) {
     throw new BlinkUpError(ErrorCode.RATE_UNSUPPORTED, `refresh rate must be ${MIN_REFRESH_HZ}–${MAX_REFRESH_HZ} Hz (got ${refreshHz})`);
   }
@@ -57,7 +64,9 @@ export function schedule(levels: Uint8Array, options: ScheduleOptions = {}): Sch
   const ratio = refreshHz / fps;
   const refreshesPerFrame = Math.round(ratio);
   if (refreshesPerFrame < 1 || Math.abs(ratio - refreshesPerFrame) > 1e-9 * ratio) {
-    const options = supportedFps(refreshHz).join(', ');
+    const options = supportedFps(refreshHz)
+      .map((r) => String(Math.round(r * 1000) / 1000))
+      .join(', ');
     throw new BlinkUpError(
       ErrorCode.RATE_UNSUPPORTED,
       `${fps} fps cannot be shown on a ${refreshHz} Hz display (each level must last a whole number of refreshes); choose one of ${options || 'none'}`,

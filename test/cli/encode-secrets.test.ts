@@ -65,6 +65,17 @@ describe('ways to give the Wi-Fi password', () => {
     expect(produced(r).password).toBe('correct horse');
   });
 
+  it('an empty BLINKUP_PASSWORD (an unset variable passed on) is refused, not taken for an open network', async () => {
+    const r = await runInProcess([...ids, ...asJson], { env: { BLINKUP_PASSWORD: '' } });
+    expect(r.status).toBe(2);
+    expect(stderrLines(r)).toEqual([`blinkup: BLINKUP_PASSWORD is empty; for an open network pass --password ''`]);
+  });
+
+  it("an open network is asked for with --password ''", async () => {
+    const r = await runInProcess([...ids, '--password', '', ...asJson]);
+    expect(produced(r).password).toBe('');
+  });
+
   it('the environment is ignored for a wired device (no SSID)', async () => {
     const r = await runInProcess(['encode', '--plan-id', 'deadbeefcafef00d', '--token', '0102030405060708', ...asJson], { env: { BLINKUP_PASSWORD: 'left over' } });
     expect(produced(r).packetHex).toBe(GOLDEN_VECTORS[2]!.packetHex);
@@ -72,7 +83,7 @@ describe('ways to give the Wi-Fi password', () => {
 
   it('token and proxy password can come from the environment too', async () => {
     const r = await runInProcess(
-      ['encode', '--ssid', 'Lab', '--password', 'pw', '--plan-id', '0123456789abcdef', '--proxy', 'p:80', '--proxy-user', 'u', ...asJson],
+      ['encode', '--ssid', 'Lab', '--password', 'passw0rd', '--plan-id', '0123456789abcdef', '--proxy', 'p:80', '--proxy-user', 'u', ...asJson],
       { env: { BLINKUP_TOKEN: 'fedcba9876543210', BLINKUP_PROXY_PASSWORD: 'pp' } },
     );
     const m = JSON.parse(r.stdout);
@@ -86,8 +97,9 @@ describe('ways to give the Wi-Fi password', () => {
     ['a password file far too big for a password', () => ['--password-file', secretFile('big.txt', 'x'.repeat(10_000))], /larger than 4096 bytes/],
     ['a password file that is not UTF-8', () => ['--password-file', secretFile('latin1.txt', Uint8Array.of(0x63, 0xff, 0xfe))], /not valid UTF-8/],
     // An unset variable written to the file: that would silently make an open network's packet.
-    ['an empty password file', () => ['--password-file', secretFile('empty.txt', '\n')], /Wi-Fi password file .*empty\.txt is empty \(for an open network, give no password\)$/],
+    ['an empty password file', () => ['--password-file', secretFile('empty.txt', '\n')], /Wi-Fi password file .*empty\.txt is empty \(for an open network, pass --password ''\)$/],
     ['a password file of two lines', () => ['--password-file', secretFile('two.txt', 'first line\nsecond\n')], /Wi-Fi password file .*two\.txt holds more than one line: a password is one line$/],
+    ['no password at all (a forgotten option must not make an open network)', () => [], /missing the Wi-Fi password: .*--password '' for an open network\)$/],
   ])('refuses %s', async (_, extra, message) => {
     const r = await runInProcess([...ids, ...extra(), '--format', 'json']); // json: a wrong success writes no files
     expect(r.status).toBe(2);
@@ -131,6 +143,10 @@ describe('no secret in any output without --show-secrets', () => {
       [...base, '--password', PASSWORD, '--token', badToken],
       [...base, '--password', `${PASSWORD}${'p'.repeat(60)}`, '--token', TOKEN],
       [...base, '--password', PASSWORD, '--token', TOKEN, '--proxy', 'p:1', '--proxy-password', PROXY_PASSWORD],
+      // A proxy URL pasted whole, credentials and all: refused without quoting it, port typo or not.
+      [...base, '--password', PASSWORD, '--token', TOKEN, '--proxy', `http://alice:${PROXY_PASSWORD}@proxy:3128`],
+      [...base, '--password', PASSWORD, '--token', TOKEN, '--proxy', `alice:${PROXY_PASSWORD}@proxy:31x28`],
+      [...base, '--password', PASSWORD, '--token', TOKEN, '--proxy', `alice:${PROXY_PASSWORD}@proxy`],
     ];
     for (const c of cases) {
       const r = await runInProcess(c);

@@ -3,12 +3,13 @@
  * The real executable is spawned where the wiring matters (vectors, exit status, help); the many
  * small cases run the same program in-process.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GOLDEN_VECTORS } from '../packet/vectors.js';
-import { encodeArgs, runCli, runInProcess, expectUsageError, stderrLines } from './run-cli.js';
+import { BIN, encodeArgs, runCli, runInProcess, expectUsageError, stderrLines } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'blinkup-cli-encode-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -98,7 +99,12 @@ describe('bad usage and bad input: exit 2, one line on stderr, nothing on stdout
     ['a proxy port out of range', ['encode', ...plan, ...tok, '--proxy', 'p:70000'], /proxy port must be an integer 1–65535/],
     ['a static setting with three addresses', ['encode', ...plan, ...tok, '--static', '1.2.3.4,255.0.0.0,1.2.3.1'], /expected 4 or 5 comma-separated values/],
     ['a bad static address', ['encode', ...plan, ...tok, '--static', '1.2.3.4,255.0.0.0,1.2.3.1,1.2.3.999'], /DNS server 1 is not a valid IPv4 address/],
-    ['an SSID over 32 bytes', ['encode', ...plan, ...tok, '--ssid', 'x'.repeat(33)], /SSID is 33 bytes/],
+    ['an SSID over 32 bytes', ['encode', ...plan, ...tok, '--ssid', 'x'.repeat(33), '--password', 'passw0rd'], /SSID is 33 bytes/],
+    ['an SSID with no password given (an open network is asked for by name)', ['encode', ...plan, ...tok, '--ssid', 'x'], /missing the Wi-Fi password: .*--password '' for an open network/],
+    ['a passphrase shorter than WPA allows', ['encode', ...plan, ...tok, '--ssid', 'x', '--password', 'hunter2'], /password is 7 bytes; a WPA passphrase has 8–63/],
+    ['a proxy URL with credentials', ['encode', ...plan, ...tok, '--ssid', 'x', '--password', '', '--proxy', 'http://alice:pxSecret99@proxy:3128'], /proxy host must be a host name or IP address alone/],
+    ['a 29.97 fps rate on a 60 Hz display', ['encode', '--clear', '--fps', '29.97'], /choose one of 60, 30, 20, 15, 12, 10$/],
+    ['30 fps on a 59.94 Hz display', ['encode', '--clear', '--fps', '30', '--refresh', '59.94'], /choose one of 59.94, 29.97, 19.98, 14.985, 11.988$/],
     ['a missing password file', ['encode', ...plan, ...tok, '--ssid', 'x', '--password-file', join(dir, 'nope')], /cannot open .*nope: no such file or directory/],
     ['an unknown command', ['encrypt'], /unknown command 'encrypt'/],
   ])('%s', async (_, args, message) => {
@@ -111,6 +117,17 @@ describe('bad usage and bad input: exit 2, one line on stderr, nothing on stdout
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe('blinkup: token must be exactly 16 hex digits (got 3 characters)\n');
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('output that cannot be written (a full disk) is one line and status 2, not a stack trace', () => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(process.execPath, [BIN, ...basicArgs, '--format', 'json'], { stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe('blinkup: cannot write the output: no space left on device\n');
+    } finally {
+      closeSync(full);
+    }
   });
 
   it('no command at all prints the help on stderr and exits 2', async () => {

@@ -65,8 +65,8 @@ export function stderrLines(r: CliResult): string[] {
 export function encodeArgs(input: { kind?: string; ssid?: string; password?: string; planId?: string; token?: string }): string[] {
   if (input.kind === 'clear') return ['encode', '--clear'];
   const args = ['encode', '--plan-id', input.planId!, '--token', input.token!];
-  if (input.ssid) args.push('--ssid', input.ssid);
-  if (input.password) args.push('--password', input.password);
+  // An open network is asked for by name: an empty --password.
+  if (input.ssid) args.push('--ssid', input.ssid, '--password', input.password ?? '');
   return args;
 }
 

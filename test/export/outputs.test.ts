@@ -127,7 +127,7 @@ describe('C header', () => {
     const dir = mkdtempSync(join(tmpdir(), 'blinkup-cheader-'));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
     // An SSID that tries to end the comment, open a new one and start a new line.
-    const t = transmission({ ssid: 'a*/b/*c\nd\\', password: 'pw */ x', planId: '0123456789abcdef', token: TOKEN });
+    const t = transmission({ ssid: 'a*/b/*c\nd\\', password: 'pw */ x\\', planId: '0123456789abcdef', token: TOKEN });
     writeFileSync(join(dir, 'blinkup_levels.h'), cHeader(t, { showSecrets: true }));
     writeFileSync(
       join(dir, 'main.c'),

@@ -26,8 +26,11 @@ export const text = (min: number, max: number): fc.Arbitrary<string> =>
 /** A plan id or token: 16 hex digits in either case (the parser gives them back lower-case). */
 export const hex16 = fc.stringMatching(/^[0-9a-fA-F]{16}$/);
 
-/** WPA passphrase (≤ 63 bytes, possibly empty: an open network) or a 64-hex-digit key. */
-export const wifiPassword = fc.oneof(text(0, 63), fc.stringMatching(/^[0-9a-f]{64}$/));
+/** WPA passphrase (8–63 bytes), empty (an open network), a 5-byte WEP key, or a 64-hex-digit key. */
+export const wifiPassword = fc.oneof(text(8, 63), fc.constant(''), text(5, 5), fc.stringMatching(/^[0-9a-f]{64}$/));
+
+/** A proxy host: any text without the URL punctuation, spaces and controls no host name holds. */
+const proxyHost = text(1, 60).filter((s) => !/[/@?#\\\s\x00-\x1f\x7f]/.test(s));
 
 const netmask = fc.integer({ min: 0, max: 32 }).map((bits) => {
   const v = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
@@ -40,7 +43,7 @@ export const staticConfig: fc.Arbitrary<StaticConfig> = fc
 
 /** Proxy fields sized so that a payload with everything at its maximum still fits 255 bytes. */
 export const proxyConfig: fc.Arbitrary<ProxyConfig> = fc
-  .record({ host: text(1, 60), port: fc.integer({ min: 1, max: 65535 }), username: text(1, 20), password: text(1, 20), credentials: fc.constantFrom('none', 'user', 'both') })
+  .record({ host: proxyHost, port: fc.integer({ min: 1, max: 65535 }), username: text(1, 20), password: text(1, 20), credentials: fc.constantFrom('none', 'user', 'both') })
   .map(({ credentials, username, password, ...p }) => (credentials === 'none' ? p : credentials === 'user' ? { ...p, username } : { ...p, username, password }));
 
 /** A Wi-Fi (or wired, when the SSID is empty) configuration with any mix of optional parts. */
