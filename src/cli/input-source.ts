@@ -252,13 +252,15 @@ function openStream(format: CaptureFormat, name: string, bytes: AsyncIterable<Ui
 }
 
 /**
- * Data lines of a CSV capture that are not numbers are read as missing samples — a logger's
- * serial noise, or a board's boot message when it reset mid-capture (a dozen lines or so), should
- * not cost the whole capture — up to this many, and this share of the data lines (judged at the
- * end): a file with more is broken, or no capture, and is refused with the first line's reason.
+ * Data lines of a CSV capture that are not numbers are read as missing samples: a logger's serial
+ * noise, or a board's boot message when it reset mid-capture, should not cost the whole capture,
+ * however long the log. Only the start of the file is judged — before anything has been decoded,
+ * so no packet is ever printed and then taken back: more than this share of the first
+ * JUDGED_LINES data lines (or of all, in a shorter file), and it is broken, or no capture (a wrong
+ * --column), and is refused with the first one's reason.
  */
-const MAX_BAD_LINES = 100;
-const MAX_BAD_SHARE = 0.01;
+const JUDGED_LINES = 1000;
+const MAX_BAD_SHARE = 0.1;
 
 /** CSV: the rate is --rate (overriding any time column), else each sample's time column, else the header's sample interval. */
 class CsvCapture implements Capture {
@@ -290,13 +292,13 @@ class CsvCapture implements Capture {
     // --rate times the samples: a time column is then ignored, not read in a unit it may not have
     // (an Arduino's micros() taken as seconds); the value column stays the same.
     const given = this.timing === '--rate';
-    const badLine = (reason: string): boolean => {
+    const badLine = (reason: string, dataLine: number): boolean => {
       if (this.badLines++ === 0) this.firstBadLine = reason;
-      return this.badLines <= MAX_BAD_LINES;
+      if (dataLine <= JUDGED_LINES && this.badLines > MAX_BAD_SHARE * JUDGED_LINES) throw this.tooManyBadLines(dataLine);
+      return true;
     };
-    // Data lines read: a bad line is a sample (NaN) where no time column times them, else left out.
     let dataLines = 0;
-    let timed = false;
+    let badBefore = 0;
     const columns = { ...(given ? { timeColumn: false as const } : {}), ...(this.column !== undefined ? { valueColumn: this.column } : {}) };
     for await (const chunk of readCsvSamples(this.bytes, { ...columns, badLine })) {
       if (first) {
@@ -304,12 +306,19 @@ class CsvCapture implements Capture {
         this.learnTiming(chunk.info.sampleIntervalS, chunk.times);
         this.fullScale = chunk.info.fullScale;
       }
-      dataLines += chunk.values.length;
-      timed = chunk.times !== undefined;
+      // Data lines read: a bad line is a sample (NaN) where no time column times them, else left out.
+      dataLines += chunk.times === undefined ? chunk.values.length : chunk.values.length + this.badLines - badBefore;
+      badBefore = this.badLines;
       yield chunk;
     }
-    if (timed) dataLines += this.badLines;
-    if (this.badLines > MAX_BAD_SHARE * dataLines) throw new BlinkUpError(ErrorCode.INPUT_INVALID, this.firstBadLine);
+    if (dataLines < JUDGED_LINES && this.badLines > MAX_BAD_SHARE * dataLines) throw this.tooManyBadLines(dataLines);
+  }
+
+  private tooManyBadLines(dataLines: number): BlinkUpError {
+    return new BlinkUpError(
+      ErrorCode.INPUT_INVALID,
+      `${this.firstBadLine}, and ${this.badLines} of the first ${dataLines} data lines are not numbers (at most ${MAX_BAD_SHARE * 100} % may be): broken, or no capture`,
+    );
   }
 
   get warning(): string | undefined {

@@ -37,9 +37,9 @@ export interface CsvReadOptions {
    * board's boot message mid-capture), with why (`line 12, column 1: not a number`): true reads
    * it as a missing sample — a value of NaN in its place where the samples carry no times,
    * nothing where they do (the times tell the gap) — false, or no hook, refuses the input with
-   * that reason (INPUT_INVALID).
+   * that reason (INPUT_INVALID). `dataLine`: how many data lines have been read, this one included.
    */
-  readonly badLine?: (reason: string) => boolean;
+  readonly badLine?: (reason: string, dataLine: number) => boolean;
 }
 
 /** How the reader interpreted the file; fixed once the first data line is seen. */
@@ -117,6 +117,8 @@ export class CsvSampleParser {
   private carry = Buffer.alloc(256);
   private carryLength = 0;
   private lineNumber = 0;
+  /** Lines read as data (numbers or not), after the header. */
+  private dataLines = 0;
   private headerLines = 0;
   /** The header block's lines as text (at most `maxHeaderLines`), to skip where a run appended to the file repeats them. */
   private readonly headerLineTexts = new Set<string>();
@@ -238,6 +240,7 @@ export class CsvSampleParser {
   }
 
   private dataLine(text: Buffer, start: number, end: number, info: CsvInfo): void {
+    this.dataLines++;
     const count = this.fields.split(text, start, end, info.delimiter);
     if (count === BINARY_LINE) this.binary();
     const value = this.numberOrNothing(text, count, info.valueColumn, info.delimiter);
@@ -245,9 +248,12 @@ export class CsvSampleParser {
       info.timeColumn === undefined ? 0 : info.clock !== undefined ? this.clockOrNothing(text, count, info.timeColumn, info.clock) : this.numberOrNothing(text, count, info.timeColumn, info.delimiter);
     if (value === undefined || time === undefined) {
       // A logger that appends runs to one file repeats the header block before each.
-      if (this.headerLineTexts.has(lineText(text, start, end))) return;
+      if (this.headerLineTexts.has(lineText(text, start, end))) {
+        this.dataLines--;
+        return;
+      }
       const reason = this.notANumber(count, value === undefined ? info.valueColumn : info.timeColumn!);
-      if (this.options.badLine?.(reason) !== true) throw new BlinkUpError('INPUT_INVALID', reason);
+      if (this.options.badLine?.(reason, this.dataLines) !== true) throw new BlinkUpError('INPUT_INVALID', reason);
       if (info.timeColumn === undefined) this.add(Number.NaN, 0);
       return;
     }

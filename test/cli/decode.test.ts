@@ -372,15 +372,32 @@ describe('a logger\'s junk lines', () => {
     expect(json.packets).toHaveLength(1);
   });
 
-  it('refuses a capture with more than a hundred of them, or more than one line in a hundred', async () => {
-    const many = await runInProcess(['decode', withJunk(101), '--rate', '1000']);
-    expect(many.status).toBe(2);
-    expect(stderrLines(many)).toEqual(['blinkup: line 5101, column 1: not a number']);
+  it('however many there are in a long log, once the start of the file has passed as a capture', async () => {
+    // One sample in a hundred lost to serial noise after the first thousand: far more than a hundred lines.
+    const lines = readFileSync(fixturePath('photodiode.csv'), 'utf8').trimEnd().split('\n');
+    const path = join(dir, 'junk-spread.csv');
+    const junk = lines.map((l, i) => (i >= 1000 && i % 100 === 0 ? 'ERR' : l));
+    writeFileSync(path, junk.join('\n'));
+    expect(junk.filter((l) => l === 'ERR').length).toBe(142);
+    const r = await runInProcess(['decode', path, '--rate', '1000', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).packets).toHaveLength(1);
+    expect(stderrLines(r)).toEqual(['blinkup: warning: 142 data lines were not numbers (the first: line 1001, column 1: not a number): read as missing samples']);
+  });
+
+  it('refuses a file whose first thousand data lines hold more than a hundred, before decoding anything', async () => {
+    const lines = readFileSync(fixturePath('photodiode.csv'), 'utf8').split('\n');
+    const path = join(dir, 'junk-early.csv');
+    writeFileSync(path, lines.map((l, i) => (i % 8 === 3 && i < 2000 ? 'ERR' : l)).join('\n'));
+    const r = await runInProcess(['decode', path, '--rate', '1000']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(stderrLines(r)).toEqual(['blinkup: line 4, column 1: not a number, and 101 of the first 804 data lines are not numbers (at most 10 % may be): broken, or no capture']);
     const short = join(dir, 'short-junk.csv');
-    writeFileSync(short, `${'100\n'.repeat(150)}ERR\nERR\nERR\n${'100\n'.repeat(50)}`); // 3 in 203
+    writeFileSync(short, `${'100\n'.repeat(150)}${'ERR\n'.repeat(30)}${'100\n'.repeat(50)}`); // 30 in 230
     const share = await runInProcess(['decode', short, '--rate', '1000']);
     expect(share.status).toBe(2);
-    expect(stderrLines(share)).toEqual(['blinkup: line 151, column 1: not a number']);
+    expect(stderrLines(share)).toEqual(['blinkup: line 151, column 1: not a number, and 30 of the first 230 data lines are not numbers (at most 10 % may be): broken, or no capture']);
   });
 });
 
