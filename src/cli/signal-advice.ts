@@ -112,7 +112,11 @@ export function adviseSignal(f: SignalFacts): Advice[] {
  */
 function adviseNoPacket(r: SignalReport, out: Advice[]): void {
   if (r.packets > 0 || !(r.syncLosses > 0)) return;
-  out.push(problem('the signal itself looks sound: the pulses stopped for longer than a stalled flasher is waited out (half a second), or the light was blocked — flash again, keeping the flashing page in front'));
+  out.push(
+    problem(
+      'the signal itself looks sound, but the pulses stopped short of the packet\'s end: the flasher stalled for longer than is waited out (half a second), the light was blocked, or bits were lost on the way (a sampler that drops samples: log a time column and the gaps show) — flash again, keeping the flashing page in front',
+    ),
+  );
 }
 
 function rank(s: Severity): number {

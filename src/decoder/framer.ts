@@ -129,6 +129,17 @@ type StallState = typeof NO_STALL | typeof STALL_GOES_ON | typeof STALL_TOO_LONG
 export const STREAM_ENDED = 'the stream ended before the packet did';
 const PULSES_STOPPED = 'the pulses stopped before the packet ended';
 /**
+ * Bit periods of dark after the last pulse beyond which the stream did not cut the flash off at
+ * its end: the pulses had stopped short of the packet's end (bits lost on the way) before it.
+ * (More than the trailer's six black frames, three bit periods.)
+ */
+const DARK_AFTER_STOP = 4;
+/** Why sync was lost when the stream ended `darkS` after the packet's last pulse (a bit period `bitS`). */
+function endedReason(darkS: number, bitS: number, missingBits: number): string {
+  if (!(bitS > 0 && darkS > DARK_AFTER_STOP * bitS)) return STREAM_ENDED;
+  return `the pulses stopped ${missingBits} ${missingBits === 1 ? 'bit' : 'bits'} short of the packet's end, with dark after them until the stream ended (bits lost on the way: samples dropped, or levels merged)`;
+}
+/**
  * Shortest pulse period accepted while hunting, seconds: just longer than a cycle of 100 Hz
  * mains flicker (whose wobble must never pass for a preamble), and short enough for 120 fps
  * (16.7 ms) with the edge jitter of PWM dimming.
@@ -594,7 +605,12 @@ export class Framer implements Reception {
     if (p.repaired) this.timingRepairs++;
     const result = this.pushBit(soft, p.endS);
     if (result !== NONE) return result;
-    if (this.ending && !(p.period < MAX_PERIOD_RATIO * levels.period)) return this.lose(STREAM_ENDED, p.endS);
+    if (this.ending && !(p.period < MAX_PERIOD_RATIO * levels.period)) {
+      // (The last pulse's period is unknown, no pulse followed it: the time from its rise to the
+      // stream's end, less a bit period, is the dark after it.)
+      const bitS = this.meanPeriodS();
+      return this.lose(endedReason(p.endS - p.edgeS - bitS, bitS, this.expected - this.bits), p.endS);
+    }
     this.noteStall(p, levels);
     return NONE;
   }
@@ -612,7 +628,7 @@ export class Framer implements Reception {
    * frame mostly reads right.)
    */
   private fillHole(p: Pulse, holes: HoleRecord): FrameResult {
-    const period = this.periodCount > 0 ? this.periodSumS / this.periodCount : 0;
+    const period = this.meanPeriodS();
     const from = this.edges[0]!;
     if (!(period > 0)) return NONE;
     const missing = holes.missingBetween(from, p.edgeS);
@@ -668,7 +684,7 @@ export class Framer implements Reception {
 
   /** A stall in the body outlasted STALL_S (or the stream ended): the packet broke off where its pulses stopped. */
   private stoppedInBody(p: Pulse): FrameResult {
-    const result = this.lose(this.ending ? STREAM_ENDED : PULSES_STOPPED, this.endS);
+    const result = this.lose(this.ending ? endedReason(p.endS - this.endS, this.meanPeriodS(), this.expected - this.bits) : PULSES_STOPPED, this.endS);
     // A pulse that came too late for this packet may begin the next flash's preamble.
     if (p.empty !== true) this.run.restart(p);
     return result;
@@ -703,8 +719,12 @@ export class Framer implements Reception {
 
   /** Whether a pulse rising at `atS` could still follow the stalled one (see STALL_S). */
   private stillStalled(atS: number): boolean {
-    const period = this.periodCount > 0 ? this.periodSumS / this.periodCount : 0;
-    return atS - this.stalledFromS <= period + STALL_S;
+    return atS - this.stalledFromS <= this.meanPeriodS() + STALL_S;
+  }
+
+  /** Mean bit period of this transmission so far, seconds (0 before any). */
+  private meanPeriodS(): number {
+    return this.periodCount > 0 ? this.periodSumS / this.periodCount : 0;
   }
 
   /** The sync magic was found by another stage (frame-sequence.ts): bits follow. */

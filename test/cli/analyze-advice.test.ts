@@ -30,7 +30,7 @@ describe('a decoded signal', () => {
   it('a sound signal whose transmissions all broke off is no good signal', () => {
     const brokeOff = advise({ packets: 0, syncLosses: 1 });
     expect(brokeOff.map((a) => a.severity)).toEqual(['problem']);
-    expect(brokeOff[0]!.text).toMatch(/^the signal itself looks sound: the pulses stopped for longer than a stalled flasher is waited out \(half a second\)/);
+    expect(brokeOff[0]!.text).toMatch(/^the signal itself looks sound, but the pulses stopped short of the packet's end: the flasher stalled for longer than is waited out \(half a second\)/);
     // A failed check on a sound signal: the packet itself may be corrupt, and the signal is good.
     expect(advise({ packets: 0, failures: 2 }).map((a) => a.severity)).toEqual(['good']);
     // With a problem found, that problem is the likelier cause: no second guess.

@@ -183,6 +183,26 @@ describe('decodeSamples on simulated captures', () => {
     expect(lost[0]).toMatchObject({ reason: 'the stream ended before the packet did' });
   });
 
+  it('says the pulses stopped short of the packet\'s end when samples were lost inside it and the stream went on dark', () => {
+    // A sampler that dropped three runs of 40 samples, with no timestamps to show it: the packet's
+    // last bits never come, and the capture's dark tail is no flash cut off by its end.
+    const cap = capture({}, 4);
+    const n = cap.samples.length;
+    const kept = [0.4, 0.55, 0.7].reduce<Float32Array[]>((parts, at, i, all) => {
+      const from = i === 0 ? 0 : Math.round(n * all[i - 1]!) + 40;
+      parts.push(cap.samples.subarray(from, Math.round(n * at)));
+      if (i === all.length - 1) parts.push(cap.samples.subarray(Math.round(n * at) + 40));
+      return parts;
+    }, []);
+    const dropped = Float32Array.from(kept.flatMap((p) => Array.from(p)));
+    expect(dropped.length).toBe(n - 120);
+    const result = decodeSamples(dropped, { sampleRate: cap.sampleRate });
+    expect(result.packets).toHaveLength(0);
+    const lost = result.events.filter((e) => e.type === 'sync-lost');
+    expect(lost).toHaveLength(1);
+    expect(lost[0]!.type === 'sync-lost' && lost[0].reason).toMatch(/^the pulses stopped \d+ bits? short of the packet's end, with dark after them until the stream ended/);
+  });
+
   it('reports a corrupted transmission as a CRC failure carrying what was received', () => {
     const packet = encodePacket(BASIC);
     const corrupt = packet.slice();

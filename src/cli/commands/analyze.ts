@@ -67,7 +67,8 @@ Examples:
       let readBothWays = false;
       if (worthTurningOver(path, o, capture, analysis.run.report)) {
         const turned = await read(true);
-        if (turned.analysis.run.packets.length > 0) ({ capture, analysis } = turned);
+        // As `decode` does: the reading that decoded, or else the one that found a preamble.
+        if (turned.analysis.run.packets.length > 0 || turned.analysis.run.report.swing > 0) ({ capture, analysis } = turned);
         else readBothWays = true;
       }
       const advice = adviceFor(capture, analysis, readBothWays);

@@ -73,7 +73,10 @@ Examples:
             return { capture, events, run: await decodeCapture(capture, { fullScale: o.fullScale, invert: true, onEvent: (e) => events.push(e) }) };
           })
         : undefined;
-      if (turned !== undefined && turned.run.packets.length > 0) report(ctx, o, turned.capture, turned.run, { inverted: true, events: turned.events });
+      // The reading turned over is reported if it decoded, or at least found the preamble the
+      // upright one did not: its levels and advice are of the signal, not of its mirror image
+      // (whose dark idle, near the top of the range, would pass for a saturated sensor).
+      if (turned !== undefined && (turned.run.packets.length > 0 || turned.run.report.swing > 0)) report(ctx, o, turned.capture, turned.run, { inverted: true, events: turned.events });
       else report(ctx, o, upright.capture, upright.run, { inverted: false, streamed: upright.human, readBothWays: turned !== undefined });
     });
 }
@@ -96,7 +99,7 @@ function report(
   } else {
     const human = how.streamed ?? new HumanOutput(ctx, capture, showSecrets);
     for (const e of how.events ?? []) human.event(e);
-    if (how.inverted) ctx.stdout.write(`Read turned over: more light gave lower values (a sensor pulling its output down); --invert says so and reads the capture once\n`);
+    if (how.inverted) ctx.stdout.write(`Read turned over: ${run.packets.length > 0 ? 'more light gave lower values' : 'the preamble shows only with more light giving lower values'} (a sensor pulling its output down); --invert says so and reads the capture once\n`);
     human.summary(run);
   }
   if (run.packets.length === 0) {
