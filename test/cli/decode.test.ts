@@ -342,6 +342,25 @@ describe('--invert: a sensor that reads lower for more light', () => {
     expect(r.stdout).not.toContain('Read turned over');
   });
 
+  it('a file that shows a preamble only turned over is reported turned over though it fails: its advice is of the signal', async () => {
+    // Interference over a stretch of the packet: its bits are lost, the preamble is not.
+    const broken = inverted.slice();
+    const from = Math.round(broken.length * 0.6);
+    for (let i = from; i < from + 200; i++) broken[i] = capture.fullScale * (1 - (i % 2 ? 0.45 : 0.05));
+    const path = join(dir, 'inverted-broken.csv');
+    writeFileSync(path, `value\n${broken.join('\n')}\n`);
+    const r = await runInProcess(['decode', path, '--rate', '1000']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('Read turned over: the preamble shows only with more light giving lower values');
+    expect(stderrLines(r)[0]).not.toContain('saturates');
+    const json = JSON.parse((await runInProcess(['decode', path, '--rate', '1000', '--json'])).stdout);
+    expect(json.input.inverted).toBe(true);
+    expect(json.report.black).toBeLessThan(json.report.grey);
+    const analysis = await runInProcess(['analyze', path, '--rate', '1000']);
+    expect(analysis.stdout).toContain('note     more light gave lower values');
+    expect(analysis.stdout).not.toContain('saturates');
+  });
+
   it('a file that decodes neither way up says it was read both ways', async () => {
     const flat = write('flat-noise.csv', '');
     writeFileSync(flat, `Sample Rate (Hz),1000\nFull Scale,4095\nvalue\n${Array.from({ length: 6000 }, (_, i) => 1000 + ((i * 7919) % 2000)).join('\n')}\n`);
