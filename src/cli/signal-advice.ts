@@ -105,13 +105,25 @@ export function adviseSignal(f: SignalFacts): Advice[] {
   return out;
 }
 
+/** A bit read with less confidence than this was in doubt (as the decoder's NEAR_COPY rule holds). */
+const DOUBTFUL_BIT = 0.5;
+
 /**
- * A transmission broke off and none decoded, though nothing is wrong with the signal itself:
- * never call that a good signal. (With a problem found, that problem is the likelier cause. A
- * failed check on a sound signal stays as it is: the packet itself may be corrupt.)
+ * A transmission failed or broke off and none decoded, though no measure of the signal is at
+ * fault: never call that a good signal. (With a problem found, that problem is the likelier cause.)
  */
 function adviseNoPacket(r: SignalReport, out: Advice[]): void {
-  if (r.packets > 0 || !(r.syncLosses > 0)) return;
+  if (r.packets > 0) return;
+  if (r.failures > 0) {
+    // Every bit read clearly: the packet as sent fails its check (a good signal, a bad sender).
+    if (r.minConfidence >= DOUBTFUL_BIT) return;
+    // The levels stand apart on the whole, but some bits did not (a burst of noise or
+    // interference, a level merged with its neighbour): the least sure bit says how close it came.
+    const least = Number.isFinite(r.minConfidence) ? ` (least sure bit ${fixed(r.minConfidence, 2)})` : '';
+    out.push(problem(`the levels look sound on the whole, but bits of the transmission were misread${least}: a burst of noise or interference, or a level merged with its neighbour — flash again, or flash the packet repeatedly (copies are combined)`));
+    return;
+  }
+  if (!(r.syncLosses > 0)) return;
   out.push(
     problem(
       'the signal itself looks sound, but the pulses stopped short of the packet\'s end: the flasher stalled for longer than is waited out (half a second), the light was blocked, or bits were lost on the way (a sampler that drops samples: log a time column and the gaps show) — flash again, keeping the flashing page in front',

@@ -31,8 +31,12 @@ describe('a decoded signal', () => {
     const brokeOff = advise({ packets: 0, syncLosses: 1 });
     expect(brokeOff.map((a) => a.severity)).toEqual(['problem']);
     expect(brokeOff[0]!.text).toMatch(/^the signal itself looks sound, but the pulses stopped short of the packet's end: the flasher stalled for longer than is waited out \(half a second\)/);
-    // A failed check on a sound signal: the packet itself may be corrupt, and the signal is good.
-    expect(advise({ packets: 0, failures: 2 }).map((a) => a.severity)).toEqual(['good']);
+    // A failed check with every bit read clearly: the packet as sent is corrupt, and the signal is good.
+    expect(advise({ packets: 0, failures: 2, minConfidence: 0.8 }).map((a) => a.severity)).toEqual(['good']);
+    // With a bit in doubt, the signal misread it: no good signal.
+    const misread = advise({ packets: 0, failures: 1, minConfidence: 0.49 });
+    expect(misread.map((a) => a.severity)).toEqual(['problem']);
+    expect(misread[0]!.text).toMatch(/^the levels look sound on the whole, but bits of the transmission were misread \(least sure bit 0\.49\)/);
     // With a problem found, that problem is the likelier cause: no second guess.
     expect(texts(advise({ packets: 0, syncLosses: 1, marginSigmas: 2.5 }, {}), 'problem')).toHaveLength(1);
   });
