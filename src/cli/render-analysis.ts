@@ -12,6 +12,8 @@ import type { Advice } from './signal-advice.js';
 export interface AnalysisFacts {
   readonly name: string;
   readonly samples: number;
+  /** Values that were not numbers, read as missing samples. */
+  readonly missing?: number;
   readonly durationS: number;
   /** Smallest and largest sample. */
   readonly min: number;
@@ -43,7 +45,7 @@ export function renderAnalysis(f: AnalysisFacts): string {
   const r = f.report;
   const rate = rateText(f.sampleRate, f.timing);
   const out: string[] = [
-    `Capture   ${f.name}: ${f.samples} samples in ${fixed(f.durationS, 2)} s${rate}`,
+    `Capture   ${f.name}: ${f.samples} samples${f.missing ? ` (and ${f.missing} missing: not numbers)` : ''} in ${fixed(f.durationS, 2)} s${rate}`,
     ...(f.region ? [`Region    ${f.region}`] : []),
     `Decoded   ${f.packets} ${plural(f.packets, 'packet')}, ${f.failures} failed ${plural(f.failures, 'check')}, ${f.syncLosses} broken off`,
     '',

@@ -73,10 +73,11 @@ export function renderFailure(f: FailureView): string {
 /** What the decoder learned about the signal, in two or three lines. */
 export function renderSignal(
   r: SignalReport,
-  input: { samples: number; durationS: number; sampleRate: number | undefined; timing: string | undefined; fullScaleKnown?: boolean },
+  input: { samples: number; missing?: number; durationS: number; sampleRate: number | undefined; timing: string | undefined; fullScaleKnown?: boolean },
 ): string {
   const rate = rateText(input.sampleRate, input.timing);
-  const lines = [`Signal: ${input.samples} samples in ${fixed(input.durationS, 2)} s${rate}`];
+  const missing = input.missing ? ` (and ${input.missing} missing: not numbers)` : '';
+  const lines = [`Signal: ${input.samples} samples${missing} in ${fixed(input.durationS, 2)} s${rate}`];
   if (r.swing > 0) {
     lines.push(
       `  levels black ${level(r.black)}, grey ${level(r.grey)}, white ${level(r.white)}` +

@@ -10,6 +10,8 @@ const GAP_INTERVALS = 5;
 export class SampleStats {
   /** Finite samples seen. */
   count = 0;
+  /** Values that were not numbers (NaN, ±Infinity): missing samples, whose places count in the duration. */
+  missing = 0;
   min = Infinity;
   max = -Infinity;
   /** True once a finite sample has a fractional part: the values are not ADC codes (volts, say). */
@@ -29,11 +31,14 @@ export class SampleStats {
    * ADC's stated `fullScale`, samples above it.
    */
   add(values: ArrayLike<number>, times: ArrayLike<number> | undefined, sampleRate?: number, fullScale?: number): void {
-    let { min, max, count, fractional, aboveFullScale } = this;
+    let { min, max, count, fractional, aboveFullScale, missing } = this;
     const top = fullScale !== undefined && fullScale > 0 ? fullScale : Infinity;
     for (let i = 0; i < values.length; i++) {
       const x = values[i]!;
-      if (!Number.isFinite(x)) continue;
+      if (!Number.isFinite(x)) {
+        missing++;
+        continue;
+      }
       count++;
       if (x < min) min = x;
       if (x > max) max = x;
@@ -44,6 +49,7 @@ export class SampleStats {
     this.min = min;
     this.max = max;
     this.count = count;
+    this.missing = missing;
     this.fractional = fractional;
     if (times && times.length > 0) {
       if (sampleRate !== undefined && sampleRate > 0) this.findGaps(times, GAP_INTERVALS / sampleRate);
@@ -82,10 +88,10 @@ export class SampleStats {
     }
   }
 
-  /** Span of the capture, seconds: from its timestamps, else samples ÷ rate. */
+  /** Span of the capture, seconds: from its timestamps, else the samples' places (missing ones too) ÷ rate. */
   durationS(sampleRate: number | undefined): number {
     if (this.lastTime === this.lastTime) return this.elapsedS;
-    return sampleRate ? this.count / sampleRate : Number.NaN;
+    return sampleRate ? (this.count + this.missing) / sampleRate : Number.NaN;
   }
 }
 

@@ -371,6 +371,21 @@ describe('--invert: a sensor that reads lower for more light', () => {
   });
 });
 
+describe('samples that are not numbers in a binary capture', () => {
+  it('are missing samples whose places count: the duration is the stream\'s, and the summary says how many', async () => {
+    const values = Float32Array.from(readFileSync(fixturePath('photodiode.csv'), 'utf8').trimEnd().split('\n'), Number);
+    for (let i = 100; i < values.length; i += 125) values[i] = i % 2 ? Number.NaN : Number.POSITIVE_INFINITY;
+    const missing = Math.ceil((values.length - 100) / 125);
+    const path = join(dir, 'with-nan.f32');
+    writeFileSync(path, Buffer.from(values.buffer));
+    const r = await runInProcess(['decode', path, '--format', 'f32le', '--rate', '1000']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`Signal: ${values.length - missing} samples (and ${missing} missing: not numbers) in ${(values.length / 1000).toFixed(2)} s at 1000 Hz (--rate)`);
+    const json = JSON.parse((await runInProcess(['decode', path, '--format', 'f32le', '--rate', '1000', '--json'])).stdout);
+    expect(json.input).toMatchObject({ samples: values.length - missing, missingSamples: missing, durationS: values.length / 1000 });
+  });
+});
+
 describe('a logger\'s junk lines', () => {
   /** The typical fixture with `junk` lines of serial noise put in after its 5000th sample. */
   const withJunk = (junk: number): string => {

@@ -166,6 +166,7 @@ function humanFacts(capture: Capture, a: Analysis, advice: Advice[], plotted: Pl
   return {
     name: capture.name,
     samples: run.stats.count,
+    missing: run.stats.missing,
     durationS: run.durationS,
     min: run.stats.min,
     max: run.stats.max,
@@ -199,6 +200,7 @@ function jsonResult(capture: Capture, a: Analysis, advice: Advice[], plotted: Pl
       sampleRate: capture.sampleRate ?? null,
       timing: capture.timing ?? null,
       samples: run.stats.count,
+      ...(run.stats.missing > 0 ? { missingSamples: run.stats.missing } : {}),
       durationS: Math.round(run.durationS * 1e4) / 1e4,
       min: run.stats.count > 0 ? run.stats.min : null,
       max: run.stats.count > 0 ? run.stats.max : null,

@@ -144,7 +144,7 @@ class HumanOutput {
   summary(run: DecodeRun): void {
     this.regionKnown();
     this.ctx.stdout.write(
-      renderSignal(run.report, { samples: run.stats.count, durationS: run.durationS, sampleRate: this.capture.sampleRate, timing: this.capture.timing, fullScaleKnown: run.fullScaleSource !== 'unknown' }),
+      renderSignal(run.report, { samples: run.stats.count, missing: run.stats.missing, durationS: run.durationS, sampleRate: this.capture.sampleRate, timing: this.capture.timing, fullScaleKnown: run.fullScaleSource !== 'unknown' }),
     );
   }
 }
@@ -159,6 +159,7 @@ function jsonResult(capture: Capture, run: DecodeRun, showSecrets: boolean, inve
       sampleRate: capture.sampleRate !== undefined ? Number(capture.sampleRate.toPrecision(9)) : null,
       timing: capture.timing ?? null,
       samples: run.stats.count,
+      ...(run.stats.missing > 0 ? { missingSamples: run.stats.missing } : {}),
       durationS: Math.round(run.durationS * 1e4) / 1e4,
       ...(capture.frameSize ? { frameSize: capture.frameSize } : {}),
       ...(capture.region ? { region: capture.region } : {}),
