@@ -96,23 +96,33 @@ export async function decodeCapture(capture: Capture, options: DecodeRunOptions 
  * Turns a sensor that reads lower for more light (a phototransistor pulling its output down, the
  * common-emitter wiring) the right way up: value → full scale − value. The full scale is the
  * given one, or the smallest common ADC range that holds the first chunk (a stream cannot wait
- * for its largest value); it is then the decoder's full scale too.
+ * for its largest value); it is then the decoder's full scale too. Volts (values below zero, or
+ * fractional above one) imply no full scale: they are mirrored about the first chunk's largest
+ * value rounded up, and the decoder is told no full scale, as for volts the right way up.
  */
 class Inverter {
   fullScale: number | undefined;
+  private mirror: number | undefined;
 
   constructor(fullScale: number | undefined) {
     this.fullScale = fullScale;
+    this.mirror = fullScale;
   }
 
   apply(values: Float64Array): void {
-    if (this.fullScale === undefined) {
+    if (this.mirror === undefined) {
       let max = -Infinity;
-      for (const x of values) if (x > max && x < Infinity) max = x;
+      let volts = false;
+      for (const x of values) {
+        if (!(x > -Infinity && x < Infinity)) continue;
+        if (x > max) max = x;
+        if (x < 0 || (x > 1 && x !== Math.floor(x))) volts = true;
+      }
       if (max === -Infinity) return; // nothing to infer from yet (not a number, or empty)
-      this.fullScale = inferFullScale(max);
+      if (volts) this.mirror = Math.ceil(max);
+      else this.mirror = this.fullScale = inferFullScale(max);
     }
-    const top = this.fullScale;
+    const top = this.mirror;
     for (let i = 0; i < values.length; i++) values[i] = top - values[i]!;
   }
 }

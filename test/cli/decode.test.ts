@@ -332,6 +332,20 @@ describe('--invert: a sensor that reads lower for more light', () => {
     }
   });
 
+  it('a capture in volts, turned over by itself, is read against no full scale (volts imply none)', async () => {
+    const path = join(dir, 'inverted-volts.csv');
+    writeFileSync(path, `time_s,volts\n${Array.from(capture.samples, (v, i) => `${(i / 1000).toFixed(3)},${(3.3 - (3.3 * v) / capture.fullScale).toFixed(6)}`).join('\n')}\n`);
+    const r = await runInProcess(['decode', path, '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.input.inverted).toBe(true);
+    expect(json.report.saturationFraction).toBe(0);
+    expect(json.report.black).toBeLessThan(json.report.grey);
+    const text = await runInProcess(['decode', path]);
+    expect(text.stdout).toMatch(/swing [\d.]+ \(full scale unknown\)/);
+    expect(text.stdout).toContain('saturation 0 %');
+  });
+
   it('from stdin, which cannot be read twice, only with --invert; the hint says so', async () => {
     const input = `Sample Rate (Hz),1000\nFull Scale,${capture.fullScale}\nvalue\n${inverted.join('\n')}\n`;
     const plain = await runInProcess(['decode', '-'], { input });
