@@ -205,10 +205,12 @@ function adviseHeadroomAndSwing(f: SignalFacts, out: Advice[]): void {
   const r = f.report;
   const clipped = `${f.camera ? 'the screen is overexposed' : 'sensor saturates'} (${percent(r.saturationFraction)} of samples at the top of the range)`;
   const fix = f.camera ? 'lower the exposure or the screen brightness' : 'lower the gain or move the sensor away from the screen';
-  if (r.saturationFraction > SATURATING && r.packets > 0 && r.grey < NEAR_CEILING * r.fullScale && !(r.greyWhiteSeparation < CLOSE_GAP)) {
+  if (r.saturationFraction > SATURATING && r.grey < NEAR_CEILING * r.fullScale && !(r.greyWhiteSeparation < CLOSE_GAP)) {
     // Only white clips, and grey stays clear of the top: decoding is unaffected (the encoder's
-    // own frames put white at the top of the range by design). Tri-level fails once grey clips too.
-    out.push(note(`${clipped}, but grey stays clear of it and decoding is unaffected: before a brighter screen clips grey too, ${fix}`));
+    // own frames put white at the top of the range by design), and where nothing decoded, the
+    // clipping is not what failed. Tri-level fails once grey clips too.
+    const effect = r.packets > 0 ? 'and decoding is unaffected' : 'so that is not what failed';
+    out.push(note(`${clipped}, but grey stays clear of it ${effect}: before a brighter screen clips grey too, ${fix}`));
   } else if (r.saturationFraction > SATURATING) {
     out.push(problem(`${clipped}: ${fix}`));
   } else if (r.white > NEAR_CEILING * r.fullScale) {

@@ -44,7 +44,8 @@ describe('a decoded signal', () => {
   it.each<[string, Partial<SignalReport>, Partial<SignalFacts>, Advice['severity'], RegExp]>([
     ['weak swing', { swing: 300, swingFraction: 0.07 }, {}, 'problem', /^swing is 0\.07 of full scale: raise the gain/],
     ['low swing', { swingFraction: 0.18 }, {}, 'note', /^swing is 0\.18 of full scale, below the 0\.3–0\.6 of a tuned circuit/],
-    ['saturation without a packet', { saturationFraction: 0.05, packets: 0 }, {}, 'problem', /^sensor saturates \(5\.0 % of samples at the top of the range\): lower the gain/],
+    ['saturation without a packet, grey near the top too', { saturationFraction: 0.05, packets: 0, grey: 3900, white: 4095 }, {}, 'problem', /^sensor saturates \(5\.0 % of samples at the top of the range\): lower the gain/],
+    ['only white clipping, nothing decoded: not what failed', { saturationFraction: 0.05, packets: 0 }, {}, 'note', /^sensor saturates \(5\.0 % of samples at the top of the range\), but grey stays clear of it so that is not what failed: before a brighter screen clips grey too, lower the gain/],
     ['saturation with grey near the top', { saturationFraction: 0.05, grey: 3900, white: 4095 }, {}, 'problem', /^sensor saturates \(5\.0 % of samples at the top of the range\): lower the gain/],
     ['only white clipping, decoded', { saturationFraction: 0.05 }, {}, 'note', /^sensor saturates \(5\.0 % of samples at the top of the range\), but grey stays clear of it and decoding is unaffected: before a brighter screen clips grey too, lower the gain/],
     ['white near the ceiling', { white: 3800 }, {}, 'note', /^white is at 0\.93 of full scale, close to saturating/],
@@ -65,7 +66,7 @@ describe('a decoded signal', () => {
     ['ripple taken for a preamble, decoded', { rippleRuns: 1, rippleHz: 50.2 }, {}, 'note', /^ripple at 50 Hz in the dark passed for a preamble once until the flash came \(a lamp flickering at the mains frequency, or mains hum in the sensor's wiring\): shield the sensor from that lamp/],
     ['ripple taken for a preamble, not decoded', { rippleRuns: 3, rippleHz: 59.8, packets: 0 }, {}, 'problem', /^ripple at 60 Hz in the dark passed for a preamble 3 times until the flash came/],
     ['a step of the light', { lightSteps: 1 }, {}, 'note', /^the light stepped once inside a transmission \(a shadow, or the sensor or phone moved; the levels followed\): hold the sensor or the phone steady/],
-    ['an overexposed video', { saturationFraction: 0.02, packets: 0 }, { camera: true }, 'problem', /^the screen is overexposed .*: lower the exposure or the screen brightness/],
+    ['an overexposed video', { saturationFraction: 0.02, packets: 0, grey: 3900, white: 4095 }, { camera: true }, 'problem', /^the screen is overexposed .*: lower the exposure or the screen brightness/],
     ['a video whose white only reaches the top (the encoder\'s own frames)', { saturationFraction: 0.2 }, { camera: true }, 'note', /^the screen is overexposed \(20 % of samples at the top of the range\), but grey stays clear of it and decoding is unaffected/],
   ])('%s', (_, report, facts, severity, text) => {
     const advice = advise(report, facts);
