@@ -54,6 +54,10 @@ const PWM_OFF = 0.04;
 const PWM_SCORE_RATE = 0.25;
 /** Widest PWM envelope window, samples. */
 const MAX_ENVELOPE = 64;
+/** A piece whose range is less than this share of the recent span is steady light: no PWM test. */
+const PWM_MIN_SPAN = 0.1;
+/** How far the recent span's extremes relax toward each piece's (about 16 s at 1 kHz). */
+const SPAN_DECAY = 1 / 64;
 /**
  * PWM envelope window while the frame clock is unknown, in boxcar widths. Sampled at 1 kHz, PWM
  * at 240–480 Hz beats with the sampler: at 358 Hz, say, the samples fall on three phases that
@@ -180,6 +184,9 @@ export class Conditioner implements HoleRecord, ClipRecord {
 
   /** Largest value seen (for full-scale inference). */
   max = -Infinity;
+  /** Extremes of the smoothed light over recent pieces (they relax by SPAN_DECAY a piece): the span the PWM test judges a piece's range against. */
+  private spanLow = Infinity;
+  private spanHigh = -Infinity;
   private readonly givenFullScale: number;
   private ceiling = Infinity;
   private saturatedInWindow = 0;
@@ -784,6 +791,8 @@ export class Conditioner implements HoleRecord, ClipRecord {
     if (n > 0) {
       this.lastPieceMin = piece.low;
       this.lastPieceMax = piece.high;
+      this.spanLow = piece.low < this.spanLow ? piece.low : this.spanLow + (piece.low - this.spanLow) * SPAN_DECAY;
+      this.spanHigh = piece.high > this.spanHigh ? piece.high : this.spanHigh - (this.spanHigh - piece.high) * SPAN_DECAY;
     }
     this.notePwm(piece.brightRipple, piece.bright, piece.darkRipple, n - piece.bright, piece.rawMax - piece.rawMin);
     this.afterPiece(first);
@@ -798,6 +807,9 @@ export class Conditioner implements HoleRecord, ClipRecord {
   private notePwm(brightRipple: number, bright: number, darkRipple: number, dark: number, range: number): void {
     // Below ~360 Hz (a camera, whose exposure integrates the PWM) every sample jumps: no test.
     if (this.width < 2 || bright < MIN_CLASS || dark < MIN_CLASS || !(range > 0)) return;
+    // A piece of steady light (a held level, the quiet before a flash) holds no pulse to judge,
+    // and its few codes of noise split into "bright" and "dark" unevenly: no test.
+    if (range < PWM_MIN_SPAN * (this.spanHigh - this.spanLow)) return;
     const score = (brightRipple / bright - darkRipple / dark) / range;
     this.pwmScore += PWM_SCORE_RATE * (score - this.pwmScore);
     if (!this.pwm && this.pwmScore > PWM_ON) {

@@ -305,6 +305,10 @@ describe('signal report', () => {
     expect(decodeSamples(oled.samples, { sampleRate: oled.sampleRate }).report.pwmSamples).toBeGreaterThan(1000);
     const lcd = capture({ flickerDepth: 0.5 }, 64);
     expect(decodeSamples(lcd.samples, { sampleRate: lcd.sampleRate }).report.pwmSamples).toBe(0);
+    // A clean OLED at full brightness, whose flasher stalled on a level for two seconds: the
+    // steady light's code or two of noise is no PWM ripple.
+    const steady = capture({ panel: 'oled', noiseLsb: 0.3, flickerDepth: 0, driftPerS: 0, stallS: 2, stalls: 3 }, 3);
+    expect(decodeSamples(steady.samples, { sampleRate: steady.sampleRate }).report.pwmSamples).toBe(0);
   });
 
   it('reports saturation when the sensor clips', () => {
