@@ -27,6 +27,9 @@ const COLORS: Readonly<Record<string, Rgb>> = {
   preamble: [60, 170, 90],
 };
 
+/** The judged black is drawn as a valley line when it stands this share of the swing from black. */
+const VALLEY_APART = 0.05;
+
 export interface PlotContext {
   readonly title: string;
   readonly yLabel: string;
@@ -59,17 +62,22 @@ function pulseSpan(p: PulseInfo): PlotSpan {
 
 /**
  * Horizontal lines at the levels the decoder held in the middle of the window (they drift
- * slowly, so one value per level reads true across a transmission).
+ * slowly, so one value per level reads true across a transmission). Black is the report's (the
+ * darkest around the preamble); where the black the pulses were judged from stands apart from it
+ * — a slow LCD's afterglow keeps the gaps from going dark — that is drawn too, as the valley.
  */
-function levelLines(pulses: readonly PulseInfo[], report: SignalReport): PlotLevel[] {
+export function levelLines(pulses: readonly PulseInfo[], report: SignalReport): PlotLevel[] {
   const learned = pulses.filter((p) => p.decision !== 0 && Number.isFinite(p.grey) && Number.isFinite(p.white));
   const mid = learned[learned.length >> 1];
-  const black = mid?.black ?? report.black;
+  const black = Number.isFinite(report.black) ? report.black : (mid?.black ?? Number.NaN);
+  const valley = mid?.black ?? Number.NaN;
   const grey = mid?.grey ?? report.grey;
   const white = mid?.white ?? report.white;
   const threshold = mid?.threshold ?? 0.5 * (report.grey + report.white);
+  const apart = Math.abs(valley - black) > VALLEY_APART * Math.abs(white - black);
   const lines: PlotLevel[] = [
     { value: black, label: 'black', color: COLORS.black },
+    ...(apart ? [{ value: valley, label: 'valley between pulses', color: COLORS.black, dashed: true }] : []),
     { value: grey, label: 'grey', color: COLORS.grey },
     { value: white, label: 'white', color: COLORS.white },
     { value: threshold, label: 'grey/white threshold', color: COLORS.threshold, dashed: true },
