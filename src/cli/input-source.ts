@@ -3,7 +3,7 @@
  *
  * The reader is chosen by `--format`; else a folder is PNG frames and a known extension names
  * its format; else the first bytes decide: a Y4M stream starts with `YUV4MPEG2` (so
- * `ffmpeg … -f yuv4mpegpipe - | blinkup decode -` needs no option), anything else is read as
+ * `ffmpeg … -pix_fmt gray -f yuv4mpegpipe - | blinkup decode -` needs no option), anything else is read as
  * CSV text.
  *
  * Whatever the source, the result is one stream of sample chunks for the decoder: photodiode
@@ -52,6 +52,15 @@ const CONTAINER_EXTENSIONS: Readonly<Record<string, string>> = {
   '.mp4': 'an MP4 video', '.m4v': 'an MP4 video', '.mov': 'a QuickTime video', '.3gp': 'a 3GP video',
   '.mkv': 'a Matroska video', '.webm': 'a WebM video', '.avi': 'an AVI video',
 };
+/**
+ * The pipe that turns any video into Y4M for `decode -`. `-pix_fmt gray` because ffmpeg writes
+ * Y4M only in a few pixel formats and refuses the rest (10-bit HDR phone video, a VP9 WebM made
+ * from PNGs is RGB); grey is always one of them, and the luma is all the decoder reads.
+ */
+function y4mPipe(input: string): string {
+  return `ffmpeg -i ${input} -pix_fmt gray -f yuv4mpegpipe - | blinkup decode -`;
+}
+
 /** Bytes enough to recognise a Y4M stream or a video container by its first bytes. */
 const HEAD_BYTES = 12;
 
@@ -131,6 +140,9 @@ async function openCapture(path: string, options: CaptureOptions, ctx: CliContex
   if (path === '-') {
     if (options.format === 'png') throw usageError('PNG frames are read from a folder, not from stdin');
     const peeked = await peek(untilInterrupted(byteChunks(ctx.stdin), ctx), HEAD_BYTES);
+    // Nothing at all on a pipe is seldom an empty capture: the program feeding it failed (ffmpeg
+    // refusing a pixel format) and said why on stderr, just above this line.
+    if (peeked.head.length === 0 && ctx.interrupted !== true) throw new BlinkUpError(ErrorCode.INPUT_INVALID, 'stdin is empty: the program feeding the pipe probably failed (look at its messages above)');
     return releasedOnRefusal(peeked, () => openStream(options.format ?? sniff(peeked.head, 'stdin'), 'stdin', peeked.stream, options));
   }
   const info = await stat(path).catch((err: NodeJS.ErrnoException) => {
@@ -232,7 +244,7 @@ function containerOf(head: string): string | null {
 
 function notAContainerReader(kind: string, name: string): BlinkUpError {
   const input = name === 'stdin' ? '<video>' : name;
-  return usageError(`${name} is ${kind}, which blinkup reads only as Y4M: ffmpeg -i ${input} -f yuv4mpegpipe - | blinkup decode - (or analyze -)`);
+  return usageError(`${name} is ${kind}, which blinkup reads only as Y4M: ${y4mPipe(input)} (or analyze -)`);
 }
 
 function openStream(format: CaptureFormat, name: string, bytes: AsyncIterable<Uint8Array>, o: CaptureOptions): Promise<Capture> | Capture {

@@ -1,6 +1,6 @@
 /**
  * Streaming Y4M video: read the luma plane of each frame from a file or a pipe
- * (`ffmpeg -i clip.mp4 -f yuv4mpegpipe - | blinkup decode -`), and write luma frames as Y4M.
+ * (`ffmpeg -i clip.mp4 -pix_fmt gray -f yuv4mpegpipe - | blinkup decode -`), and write luma frames as Y4M.
  *
  * The reader holds one frame's luma plane (reused from frame to frame) and skips the chroma
  * planes without copying them, so memory stays at one luma plane however long the video.

@@ -179,6 +179,14 @@ describe('stdin', () => {
     expect(r.stderr).toMatch(/^blinkup: warning: Y4M frame \d+ is truncated: \d+ of 48 bytes; the video ends with frame \d+\n$/);
   });
 
+  it('nothing on stdin: the program feeding the pipe failed, and said why above', async () => {
+    for (const args of [['decode', '-'], ['analyze', '-'], ['decode', '-', '--format', 'u16le', '--rate', '1000']]) {
+      const r = await runInProcess(args, { input: new Uint8Array(0) });
+      expect(r.status).toBe(2);
+      expect(stderrLines(r)).toEqual(['blinkup: stdin is empty: the program feeding the pipe probably failed (look at its messages above)']);
+    }
+  });
+
   it('raw samples on stdin with --format', async () => {
     const r = await runInProcess(['decode', '-', '--format', 'u16le', '--rate', '800'], { input: readFileSync(fixturePath('photodiode.u16le')) });
     expect(r.status, r.stderr).toBe(0);
@@ -448,7 +456,7 @@ describe('bad usage and bad input: exit 2, one line, no stack', () => {
     ['binary data read as CSV', () => ['decode', write('binary.dat', Uint8Array.from({ length: 600 }, (_, i) => (i * 37) & 255)), '--rate', '1000'], /binary data, not text/],
     ['an empty file', () => ['decode', write('empty.csv', ''), '--rate', '1000'], /the input is empty/],
     // A phone's video as it comes: the way to read it, not "binary data".
-    ['an MP4 video by its name', () => ['decode', write('phone.mp4', mp4Head)], /phone\.mp4 is an MP4 video, which blinkup reads only as Y4M: ffmpeg -i .*phone\.mp4 -f yuv4mpegpipe - \| blinkup decode -/],
+    ['an MP4 video by its name', () => ['decode', write('phone.mp4', mp4Head)], /phone\.mp4 is an MP4 video, which blinkup reads only as Y4M: ffmpeg -i .*phone\.mp4 -pix_fmt gray -f yuv4mpegpipe - \| blinkup decode -/],
     ['an MP4 video by its first bytes', () => ['decode', write('clip', mp4Head)], /clip is an MP4 video, which blinkup reads only as Y4M/],
     ['an MP4 video renamed .y4m', () => ['decode', write('renamed.y4m', mp4Head)], /renamed\.y4m is an MP4 video, which blinkup reads only as Y4M/],
     ['one PNG image', () => ['decode', write('still', Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13))], /still is a PNG image: decode reads a camera's frames as a folder of PNG images \(blinkup decode frames\/ --fps <n>\) or as Y4M video/],

@@ -35,7 +35,7 @@ Captures:
   CSV     one column of samples, or time_s,value (a header line or an oscilloscope's header block is fine)
   u16le   raw little-endian 16-bit samples (needs --rate)
   f32le   raw little-endian 32-bit floats (needs --rate)
-  y4m     video as ffmpeg writes it with -f yuv4mpegpipe (the frame rate comes from the header)
+  y4m     video as ffmpeg writes it with -pix_fmt gray -f yuv4mpegpipe (the frame rate comes from the header)
   png     a folder of frames, one PNG each, in the order of the numbers in their names
 "-" reads stdin: a Y4M stream is recognised by its first bytes, anything else is read as CSV.
 
@@ -48,7 +48,7 @@ Examples:
   $ blinkup decode capture.csv --rate 1000
   $ blinkup decode scope-export.csv --json
   $ blinkup decode camera-frames/ --fps 240
-  $ ffmpeg -i clip.mp4 -f yuv4mpegpipe - | blinkup decode -`,
+  $ ffmpeg -i clip.mp4 -pix_fmt gray -f yuv4mpegpipe - | blinkup decode -`,
     );
   addCaptureOptions(cmd)
     .option('--json', 'print one JSON object: packets, failures, report')
