@@ -383,8 +383,9 @@ class BinaryCapture implements Capture {
 }
 
 async function openVideo(name: string, bytes: AsyncIterable<Uint8Array>, o: CaptureOptions): Promise<Capture> {
-  // A video cut off mid-frame (ffmpeg stopped, a full disk) still gives the frames before the cut.
-  const video = await openY4M(bytes, { endAtTruncatedFrame: true });
+  // A video cut off mid-frame (ffmpeg stopped, a full disk) or with a damaged frame still gives
+  // the frames before it: one bad frame late in a long clip should not cost the packets before it.
+  const video = await openY4M(bytes, { endAtTruncatedFrame: true, endAtDamagedFrame: true });
   const { fps } = video.info;
   // The header's rate is usually right (ffmpeg writes it): say when --fps replaces it.
   const override = o.fps !== undefined && fps !== undefined && Math.abs(o.fps - fps) > 1e-3 * fps ? `--fps ${o.fps} replaces the ${Number(fps.toPrecision(6))} fps of ${name}'s header` : undefined;

@@ -187,6 +187,18 @@ describe('stdin', () => {
     }
   });
 
+  it('a Y4M with a damaged FRAME line gives the packets before it, and a warning naming the frame (file and stdin)', async () => {
+    const damaged = Buffer.from(readFileSync(fixturePath('camera.y4m')));
+    damaged.write('FRAMX', damaged.lastIndexOf('FRAME\n')); // the last frame's line, overwritten
+    const path = join(dir, 'damaged.y4m');
+    writeFileSync(path, damaged);
+    for (const r of [await runInProcess(['decode', path]), await runInProcess(['decode', '-'], { input: damaged })]) {
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain('plan id   deadbeefcafef00d');
+      expect(r.stderr).toBe('blinkup: warning: Y4M frame 1711 does not start with FRAME; the video ends with frame 1710\n');
+    }
+  });
+
   it('raw samples on stdin with --format', async () => {
     const r = await runInProcess(['decode', '-', '--format', 'u16le', '--rate', '800'], { input: readFileSync(fixturePath('photodiode.u16le')) });
     expect(r.status, r.stderr).toBe(0);
@@ -467,7 +479,7 @@ describe('bad usage and bad input: exit 2, one line, no stack', () => {
     ['a CSV line too long to be a sample', () => ['decode', write('long.csv', `${'1'.repeat(100_000)}\n`), '--rate', '1000'], /line 1 is longer than 65536 bytes/],
     ['a Y4M frame size over the limit', () => ['decode', write('huge.y4m', 'YUV4MPEG2 W20000 H20000 F30:1\nFRAME\n')], /Y4M width 20000 exceeds the limit of 16384/],
     ['a bad Y4M header', () => ['decode', write('bad.y4m', 'YUV4MPEG2 W0 H2\nFRAME\n')], /Y4M header has an invalid width/],
-    ['a Y4M frame without its FRAME line', () => ['decode', write('noframe.y4m', `${y4mHeader}FRAME\n${'x'.repeat(16)}FRAMX\n${'x'.repeat(16)}`)], /Y4M frame 2 does not start with FRAME/],
+    ['a Y4M whose first frame has no FRAME line', () => ['decode', write('noframe.y4m', `${y4mHeader}FRAMX\n${'x'.repeat(16)}FRAME\n${'x'.repeat(16)}`)], /Y4M frame 1 does not start with FRAME/],
     ['a Y4M with an absurd frame rate', () => ['decode', write('fast.y4m', 'YUV4MPEG2 W4 H4 F100000:1 Cmono\nFRAME\n' + 'x'.repeat(16))], /frame rate in .* \(100000 fps\) is outside 1–1000 fps/],
     ['a corrupt PNG in a folder', () => ['decode', join(dir, 'corrupt-frames'), '--fps', '60'], /frame-00002\.png is not a (valid )?PNG/],
     ['u16le without --rate', () => ['decode', fixturePath('photodiode.u16le')], /u16le samples carry no timing: give the sample rate with --rate <Hz>/],
