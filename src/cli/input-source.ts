@@ -395,9 +395,16 @@ async function openVideo(name: string, bytes: AsyncIterable<Uint8Array>, o: Capt
   return new VideoCapture('y4m', name, video, checkFps(fps, `${name}'s header`), 'video header', o.roi, notice);
 }
 
+/**
+ * Frames of a PNG folder that cannot be read (empty, cut short, not a PNG: a copy or a camera's
+ * writer that failed) are read as frames the camera dropped, up to this share of the folder; a
+ * folder with more is broken, and is refused.
+ */
+const MAX_UNREADABLE_FRAME_SHARE = 0.05;
+
 async function openFrames(dir: string, o: CaptureOptions): Promise<Capture> {
   checkApplicable('png', o);
-  const frames = await openPngFolder(dir, o.fps !== undefined ? { fps: o.fps } : {});
+  const frames = await openPngFolder(dir, { ...(o.fps !== undefined ? { fps: o.fps } : {}), maxUnreadableShare: MAX_UNREADABLE_FRAME_SHARE });
   const { timing, fps } = frames.info;
   if (fps === undefined) throw usageError(`${dir} has no times file or manifest saying when frames were taken: give the frame rate with --fps <n>`);
   const source: TimingSource = timing === 'fps' ? '--fps' : timing === 'times-file' ? 'times file' : 'frame manifest';
@@ -406,8 +413,16 @@ async function openFrames(dir: string, o: CaptureOptions): Promise<Capture> {
     warnings(
       ignored.length > 0 ? `left out ${ignored.length} PNG ${ignored.length === 1 ? 'file' : 'files'} without a frame number (${ignored.slice(0, 3).join(', ')}${ignored.length > 3 ? ', …' : ''})` : undefined,
       replaced !== undefined ? `--fps ${o.fps} replaces the timing of ${replaced} in ${dir}` : undefined,
+      unreadableText(frames.unreadable),
     );
   return new VideoCapture('png', dir, frames, checkFps(fps, `${dir}'s ${source}`), source, o.roi, notice);
+}
+
+/** The warning for frames left out as unreadable, naming the first (undefined when none was). */
+function unreadableText(unreadable: readonly string[]): string | undefined {
+  if (unreadable.length === 0) return undefined;
+  if (unreadable.length === 1) return `${unreadable[0]}: read as a missing frame`;
+  return `${unreadable.length} PNG frames cannot be read, read as missing frames (the first: ${unreadable[0]})`;
 }
 
 /** The warnings that apply, as one line (undefined when none does). */
