@@ -19,7 +19,7 @@ import { readCsvSamples } from '../node/csv-samples.js';
 import type { LumaFrame, LumaFrameSource } from '../node/luma-frames.js';
 import { openPngFolder } from '../node/png-frames.js';
 import { brightnessSamples, type RegionChoice } from '../node/region-brightness.js';
-import type { Roi } from '../node/region.js';
+import { sameRoi, type Roi } from '../node/region.js';
 import type { SampleChunk } from '../node/sample-chunk.js';
 import { Y4M_MAGIC } from '../node/y4m-format.js';
 import { openY4M } from '../node/y4m.js';
@@ -95,8 +95,13 @@ export interface Capture {
   readonly timing: TimingSource | undefined;
   /** The ADC's full scale, when the capture states it (a CSV header's `Full Scale`; video is linear light, 1). */
   readonly fullScale: number | undefined;
-  /** Video: the region measured, known from the first chunk on. */
+  /** Video: the region measured last, known from the first chunk on. */
   readonly region: RegionChoice | undefined;
+  /**
+   * Video: every region measured so far, in order — the automatic search moves to where the
+   * flash is, each region from its `fromFrame` on. (Undefined for samples.)
+   */
+  readonly regions?: readonly RegionChoice[];
   /** Video: frame size in pixels. */
   readonly frameSize: { readonly width: number; readonly height: number } | undefined;
   /** What the user should know about the input once it was read (a video that ended mid-frame), or undefined. */
@@ -444,6 +449,7 @@ class VideoCapture implements Capture {
   /** Region brightness is linear light, 0 (black) to 1 (white). */
   readonly fullScale = 1;
   region: RegionChoice | undefined;
+  readonly regions: RegionChoice[] = [];
   readonly frameSize: { readonly width: number; readonly height: number };
 
   constructor(
@@ -467,6 +473,9 @@ class VideoCapture implements Capture {
     // The source's bit depth and video range (from a Y4M header) are applied by brightnessSamples.
     for await (const chunk of brightnessSamples(this.source, this.roi ? { roi: this.roi } : {})) {
       this.region = chunk.region;
+      // The search chooses again every half window: only another rectangle is another region.
+      const last = this.regions.at(-1);
+      if (last === undefined || !sameRoi(last.roi, chunk.region.roi)) this.regions.push(chunk.region);
       yield chunk;
     }
   }

@@ -111,7 +111,8 @@ class HumanOutput {
   private packets = 0;
   /** Packet bytes seen (as hex, in memory only) → the number they were printed under. */
   private readonly seen = new Map<string, number>();
-  private regionPrinted = false;
+  /** Regions of the capture printed so far (the automatic search may move to another). */
+  private regionsPrinted = 0;
 
   constructor(
     private readonly ctx: CliContext,
@@ -119,11 +120,12 @@ class HumanOutput {
     private readonly showSecrets: boolean,
   ) {}
 
+  /** Prints each region measured, once, as soon as it is known: every one used, so each can be given to --roi. */
   regionKnown(): void {
-    const { region, frameSize } = this.capture;
-    if (this.regionPrinted || !region || !frameSize) return;
-    this.regionPrinted = true;
-    this.ctx.stdout.write(renderRegion(region, frameSize));
+    const { regions = [], frameSize } = this.capture;
+    if (!frameSize) return;
+    for (const region of regions.slice(this.regionsPrinted)) this.ctx.stdout.write(renderRegion(region, frameSize));
+    this.regionsPrinted = regions.length;
   }
 
   event(e: DecodeEvent): void {
@@ -159,6 +161,7 @@ function jsonResult(capture: Capture, run: DecodeRun, showSecrets: boolean, inve
       durationS: Math.round(run.durationS * 1e4) / 1e4,
       ...(capture.frameSize ? { frameSize: capture.frameSize } : {}),
       ...(capture.region ? { region: capture.region } : {}),
+      ...(capture.regions ? { regions: capture.regions } : {}),
       // What stderr warned about the input (junk lines read as missing samples, a video cut short).
       ...(capture.warning !== undefined ? { warning: capture.warning } : {}),
     },
