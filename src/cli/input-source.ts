@@ -3,7 +3,7 @@
  *
  * The reader is chosen by `--format`; else a folder is PNG frames and a known extension names
  * its format; else the first bytes decide: a Y4M stream starts with `YUV4MPEG2` (so
- * `ffmpeg … -f yuv4mpegpipe - | blinkup decode -` needs no option), anything else is read as
+ * `ffmpeg … -pix_fmt gray -f yuv4mpegpipe - | blinkup decode -` needs no option), anything else is read as
  * CSV text.
  *
  * Whatever the source, the result is one stream of sample chunks for the decoder: photodiode
@@ -19,7 +19,7 @@ import { readCsvSamples } from '../node/csv-samples.js';
 import type { LumaFrame, LumaFrameSource } from '../node/luma-frames.js';
 import { openPngFolder } from '../node/png-frames.js';
 import { brightnessSamples, type RegionChoice } from '../node/region-brightness.js';
-import type { Roi } from '../node/region.js';
+import { sameRoi, type Roi } from '../node/region.js';
 import type { SampleChunk } from '../node/sample-chunk.js';
 import { Y4M_MAGIC } from '../node/y4m-format.js';
 import { openY4M } from '../node/y4m.js';
@@ -52,6 +52,15 @@ const CONTAINER_EXTENSIONS: Readonly<Record<string, string>> = {
   '.mp4': 'an MP4 video', '.m4v': 'an MP4 video', '.mov': 'a QuickTime video', '.3gp': 'a 3GP video',
   '.mkv': 'a Matroska video', '.webm': 'a WebM video', '.avi': 'an AVI video',
 };
+/**
+ * The pipe that turns any video into Y4M for `decode -`. `-pix_fmt gray` because ffmpeg writes
+ * Y4M only in a few pixel formats and refuses the rest (10-bit HDR phone video, a VP9 WebM made
+ * from PNGs is RGB); grey is always one of them, and the luma is all the decoder reads.
+ */
+function y4mPipe(input: string): string {
+  return `ffmpeg -i ${input} -pix_fmt gray -f yuv4mpegpipe - | blinkup decode -`;
+}
+
 /** Bytes enough to recognise a Y4M stream or a video container by its first bytes. */
 const HEAD_BYTES = 12;
 
@@ -86,8 +95,13 @@ export interface Capture {
   readonly timing: TimingSource | undefined;
   /** The ADC's full scale, when the capture states it (a CSV header's `Full Scale`; video is linear light, 1). */
   readonly fullScale: number | undefined;
-  /** Video: the region measured, known from the first chunk on. */
+  /** Video: the region measured last, known from the first chunk on. */
   readonly region: RegionChoice | undefined;
+  /**
+   * Video: every region measured so far, in order — the automatic search moves to where the
+   * flash is, each region from its `fromFrame` on. (Undefined for samples.)
+   */
+  readonly regions?: readonly RegionChoice[];
   /** Video: frame size in pixels. */
   readonly frameSize: { readonly width: number; readonly height: number } | undefined;
   /** What the user should know about the input once it was read (a video that ended mid-frame), or undefined. */
@@ -131,6 +145,9 @@ async function openCapture(path: string, options: CaptureOptions, ctx: CliContex
   if (path === '-') {
     if (options.format === 'png') throw usageError('PNG frames are read from a folder, not from stdin');
     const peeked = await peek(untilInterrupted(byteChunks(ctx.stdin), ctx), HEAD_BYTES);
+    // Nothing at all on a pipe is seldom an empty capture: the program feeding it failed (ffmpeg
+    // refusing a pixel format) and said why on stderr, just above this line.
+    if (peeked.head.length === 0 && ctx.interrupted !== true) throw new BlinkUpError(ErrorCode.INPUT_INVALID, 'stdin is empty: the program feeding the pipe probably failed (look at its messages above)');
     return releasedOnRefusal(peeked, () => openStream(options.format ?? sniff(peeked.head, 'stdin'), 'stdin', peeked.stream, options));
   }
   const info = await stat(path).catch((err: NodeJS.ErrnoException) => {
@@ -232,7 +249,7 @@ function containerOf(head: string): string | null {
 
 function notAContainerReader(kind: string, name: string): BlinkUpError {
   const input = name === 'stdin' ? '<video>' : name;
-  return usageError(`${name} is ${kind}, which blinkup reads only as Y4M: ffmpeg -i ${input} -f yuv4mpegpipe - | blinkup decode - (or analyze -)`);
+  return usageError(`${name} is ${kind}, which blinkup reads only as Y4M: ${y4mPipe(input)} (or analyze -)`);
 }
 
 function openStream(format: CaptureFormat, name: string, bytes: AsyncIterable<Uint8Array>, o: CaptureOptions): Promise<Capture> | Capture {
@@ -380,8 +397,9 @@ class BinaryCapture implements Capture {
 }
 
 async function openVideo(name: string, bytes: AsyncIterable<Uint8Array>, o: CaptureOptions): Promise<Capture> {
-  // A video cut off mid-frame (ffmpeg stopped, a full disk) still gives the frames before the cut.
-  const video = await openY4M(bytes, { endAtTruncatedFrame: true });
+  // A video cut off mid-frame (ffmpeg stopped, a full disk) or with a damaged frame still gives
+  // the frames before it: one bad frame late in a long clip should not cost the packets before it.
+  const video = await openY4M(bytes, { endAtTruncatedFrame: true, endAtDamagedFrame: true });
   const { fps } = video.info;
   // The header's rate is usually right (ffmpeg writes it): say when --fps replaces it.
   const override = o.fps !== undefined && fps !== undefined && Math.abs(o.fps - fps) > 1e-3 * fps ? `--fps ${o.fps} replaces the ${Number(fps.toPrecision(6))} fps of ${name}'s header` : undefined;
@@ -391,9 +409,16 @@ async function openVideo(name: string, bytes: AsyncIterable<Uint8Array>, o: Capt
   return new VideoCapture('y4m', name, video, checkFps(fps, `${name}'s header`), 'video header', o.roi, notice);
 }
 
+/**
+ * Frames of a PNG folder that cannot be read (empty, cut short, not a PNG: a copy or a camera's
+ * writer that failed) are read as frames the camera dropped, up to this share of the folder; a
+ * folder with more is broken, and is refused.
+ */
+const MAX_UNREADABLE_FRAME_SHARE = 0.05;
+
 async function openFrames(dir: string, o: CaptureOptions): Promise<Capture> {
   checkApplicable('png', o);
-  const frames = await openPngFolder(dir, o.fps !== undefined ? { fps: o.fps } : {});
+  const frames = await openPngFolder(dir, { ...(o.fps !== undefined ? { fps: o.fps } : {}), maxUnreadableShare: MAX_UNREADABLE_FRAME_SHARE });
   const { timing, fps } = frames.info;
   if (fps === undefined) throw usageError(`${dir} has no times file or manifest saying when frames were taken: give the frame rate with --fps <n>`);
   const source: TimingSource = timing === 'fps' ? '--fps' : timing === 'times-file' ? 'times file' : 'frame manifest';
@@ -402,8 +427,16 @@ async function openFrames(dir: string, o: CaptureOptions): Promise<Capture> {
     warnings(
       ignored.length > 0 ? `left out ${ignored.length} PNG ${ignored.length === 1 ? 'file' : 'files'} without a frame number (${ignored.slice(0, 3).join(', ')}${ignored.length > 3 ? ', …' : ''})` : undefined,
       replaced !== undefined ? `--fps ${o.fps} replaces the timing of ${replaced} in ${dir}` : undefined,
+      unreadableText(frames.unreadable),
     );
   return new VideoCapture('png', dir, frames, checkFps(fps, `${dir}'s ${source}`), source, o.roi, notice);
+}
+
+/** The warning for frames left out as unreadable, naming the first (undefined when none was). */
+function unreadableText(unreadable: readonly string[]): string | undefined {
+  if (unreadable.length === 0) return undefined;
+  if (unreadable.length === 1) return `${unreadable[0]}: read as a missing frame`;
+  return `${unreadable.length} PNG frames cannot be read, read as missing frames (the first: ${unreadable[0]})`;
 }
 
 /** The warnings that apply, as one line (undefined when none does). */
@@ -425,6 +458,7 @@ class VideoCapture implements Capture {
   /** Region brightness is linear light, 0 (black) to 1 (white). */
   readonly fullScale = 1;
   region: RegionChoice | undefined;
+  readonly regions: RegionChoice[] = [];
   readonly frameSize: { readonly width: number; readonly height: number };
 
   constructor(
@@ -448,6 +482,9 @@ class VideoCapture implements Capture {
     // The source's bit depth and video range (from a Y4M header) are applied by brightnessSamples.
     for await (const chunk of brightnessSamples(this.source, this.roi ? { roi: this.roi } : {})) {
       this.region = chunk.region;
+      // The search chooses again every half window: only another rectangle is another region.
+      const last = this.regions.at(-1);
+      if (last === undefined || !sameRoi(last.roi, chunk.region.roi)) this.regions.push(chunk.region);
       yield chunk;
     }
   }

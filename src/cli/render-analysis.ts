@@ -20,7 +20,8 @@ export interface AnalysisFacts {
   readonly max: number;
   readonly sampleRate: number | undefined;
   readonly timing: string | undefined;
-  readonly region?: string | undefined;
+  /** Video: each region measured, in order (the automatic search may move to another). */
+  readonly regions?: readonly string[] | undefined;
   readonly fullScaleSource: FullScaleSource;
   readonly report: SignalReport;
   readonly flicker: FlickerEstimate | undefined;
@@ -46,7 +47,7 @@ export function renderAnalysis(f: AnalysisFacts): string {
   const rate = rateText(f.sampleRate, f.timing);
   const out: string[] = [
     `Capture   ${f.name}: ${f.samples} samples${f.missing ? ` (and ${f.missing} missing: not numbers)` : ''} in ${fixed(f.durationS, 2)} s${rate}`,
-    ...(f.region ? [`Region    ${f.region}`] : []),
+    ...(f.regions ?? []).map((region, i) => `${i === 0 ? 'Region   ' : '         '} ${region}`),
     `Decoded   ${f.packets} ${plural(f.packets, 'packet')}, ${f.failures} failed ${plural(f.failures, 'check')}, ${f.syncLosses} broken off`,
     '',
   ];

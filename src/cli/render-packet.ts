@@ -114,11 +114,13 @@ function signalRepairs(r: SignalReport): string {
   return parts.join('; ');
 }
 
-/** "Video: region 24,16 48×32 found automatically (20 % of the frame)". */
+/** "Video 160×120: region x,y,w,h = 56,40,48,40 found automatically (10 % of the frame)", with "from frame N" for a region the search moved to. */
 export function renderRegion(region: RegionChoice, frame: { width: number; height: number }): string {
   const { x, y, w, h } = region.roi;
   const how = region.automatic ? 'found automatically' : 'given by --roi';
-  return `Video ${frame.width}×${frame.height}: region x,y,w,h = ${x},${y},${w},${h} ${how} (${percent(region.coverage)} of the frame)\n`;
+  // A region the search moved to later applies from that frame on (--json's fromFrame).
+  const from = region.fromFrame ? ` from frame ${region.fromFrame}` : '';
+  return `Video ${frame.width}×${frame.height}: region x,y,w,h = ${x},${y},${w},${h} ${how}${from} (${percent(region.coverage)} of the frame)\n`;
 }
 
 function field(label: string, value: string): string {

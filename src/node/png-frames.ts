@@ -7,6 +7,10 @@
  * Frame timing comes, in order of precedence, from the caller's `fps`, a `times` file in the
  * folder (one timestamp in seconds per line, one line per frame), or the `fps` of a
  * blinkup `manifest.json` (the encoder's frame export).
+ *
+ * A frame file that holds no whole PNG (empty, cut short, not a PNG) can be left out as a frame
+ * the camera dropped, when the caller allows some (`maxUnreadableShare`): the frames keep their
+ * times, so the decoder sees the gap.
  */
 import { open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { makeDirectory } from './make-directory.js';
@@ -27,6 +31,14 @@ export interface PngFolderOptions {
   readonly maxSide?: number;
   /** Largest accepted PNG file in bytes (default 256 MiB). */
   readonly maxFileBytes?: number;
+  /**
+   * The share of the frames (0–1) that may be unreadable — gone, empty, cut short, damaged, not a
+   * PNG — in a timed folder: each is left out, as a frame the camera dropped (the frames after it
+   * keep their times), and named in `unreadable`. More than this share is refused, as is any
+   * unreadable frame by default (0) or in a folder without timing, where leaving one out would
+   * close the gap. A frame of another size is refused whatever the share: it is another video.
+   */
+  readonly maxUnreadableShare?: number;
 }
 
 export interface PngFolderInfo extends LumaSourceInfo {
@@ -94,19 +106,22 @@ function checkFps(fps: number): number {
   return fps;
 }
 
+/** True when `bytes` start with a PNG's signature and have room for its IHDR. */
+function looksLikePng(bytes: Uint8Array): boolean {
+  return bytes.length >= 24 && PNG_SIGNATURE.every((b, i) => bytes[i] === b);
+}
+
 /** Width and height from a PNG's IHDR, read before decoding so absurd sizes are refused cheaply. */
 function pngSize(bytes: Uint8Array, name: string): { width: number; height: number } {
-  if (bytes.length < 24 || PNG_SIGNATURE.some((b, i) => bytes[i] !== b)) {
-    throw new BlinkUpError('INPUT_INVALID', `${name} is not a PNG file`);
-  }
+  if (!looksLikePng(bytes)) throw new BlinkUpError('INPUT_INVALID', `${name} is not a PNG file`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return { width: view.getUint32(16), height: view.getUint32(20) };
 }
 
-async function readHead(path: string, name: string): Promise<Uint8Array> {
-  const handle = await open(path, 'r').catch(() => {
-    throw new BlinkUpError('INPUT_INVALID', `cannot read ${name}`);
-  });
+/** The first 24 bytes of a file (fewer if it is shorter), or undefined when it cannot be opened. */
+async function readHead(path: string): Promise<Uint8Array | undefined> {
+  const handle = await open(path, 'r').catch(() => undefined);
+  if (handle === undefined) return undefined;
   try {
     const head = new Uint8Array(24);
     const { bytesRead } = await handle.read(head, 0, 24, 0);
@@ -162,20 +177,50 @@ function manifestFps(text: string | undefined, frames: number): number | undefin
   return typeof fps === 'number' && fps > 0 && fps <= 100_000 ? fps : undefined;
 }
 
-async function readFrameFile(path: string, name: string, maxBytes: number): Promise<Buffer> {
+/** A frame decoded, or why its file holds no whole PNG (the reason names the file). */
+type FrameRead = { readonly png: PNG } | { readonly unreadable: string };
+
+/**
+ * Read and decode one frame file. A file that is gone, empty, cut short, damaged or no PNG is
+ * `unreadable`; one over the size limit, or of another size than the frames', is refused.
+ */
+async function readFrame(path: string, name: string, maxBytes: number, size: FrameSize): Promise<FrameRead> {
   const info = await stat(path).catch(() => undefined);
-  if (!info?.isFile()) throw new BlinkUpError('INPUT_INVALID', `cannot read ${name}`);
+  if (!info?.isFile()) return { unreadable: `cannot read ${name}` };
   if (info.size > maxBytes) throw new BlinkUpError('LIMIT_EXCEEDED', `${name} is larger than ${maxBytes} bytes`);
-  return readFile(path).catch(() => {
-    throw new BlinkUpError('INPUT_INVALID', `cannot read ${name}`);
-  });
+  const bytes = await readFile(path).catch(() => undefined);
+  if (bytes === undefined) return { unreadable: `cannot read ${name}` };
+  if (!looksLikePng(bytes)) return { unreadable: `${name} is not a PNG file` };
+  const dims = pngSize(bytes, name);
+  if (dims.width !== size.width || dims.height !== size.height) {
+    throw new BlinkUpError('INPUT_INVALID', `${name} is ${dims.width}×${dims.height}, but ${size.from} is ${size.width}×${size.height}: all frames must have one size`);
+  }
+  try {
+    return { png: PNG.sync.read(bytes) };
+  } catch {
+    // (pngjs's own words — "There are some read requests waitng on finished stream" for a cut
+    // file — tell a user nothing.)
+    return { unreadable: `${name} is not a valid PNG (cut short or damaged)` };
+  }
+}
+
+/** The frames' size, and the file it was read from (for messages). */
+interface FrameSize {
+  readonly width: number;
+  readonly height: number;
+  readonly from: string;
 }
 
 class PngFolderReader implements LumaFrameSource {
   private started = false;
+  /** Frames left out as unreadable, each as why (naming its file), in reading order. */
+  readonly unreadable: string[] = [];
 
   constructor(
     readonly info: PngFolderInfo,
+    private readonly size: FrameSize,
+    /** The share of the frames that may be left out as unreadable (0 where they are untimed). */
+    private readonly unreadableShare: number,
     private readonly options: PngFolderOptions,
   ) {}
 
@@ -187,23 +232,26 @@ class PngFolderReader implements LumaFrameSource {
     const luma = new Uint8Array(width * height);
     for (let index = 0; index < files.length; index++) {
       const name = files[index]!;
-      const path = join(dir, name);
-      const bytes = await readFrameFile(path, name, maxFileBytes);
-      const dims = pngSize(bytes, name);
-      if (dims.width !== width || dims.height !== height) {
-        throw new BlinkUpError('INPUT_INVALID', `${name} is ${dims.width}×${dims.height}, but ${files[0]} is ${width}×${height}: all frames must have one size`);
+      const read = await readFrame(join(dir, name), name, maxFileBytes, this.size);
+      if ('unreadable' in read) {
+        this.leaveOut(read.unreadable);
+        continue; // the next frame's time keeps the gap
       }
-      let png: PNG;
-      try {
-        png = PNG.sync.read(bytes);
-      } catch (err) {
-        const reason = err instanceof Error ? err.message.slice(0, 80) : 'decode failed';
-        throw new BlinkUpError('INPUT_INVALID', `${name} is not a valid PNG (${reason})`);
-      }
-      rgbaToLuma(png.data, luma, this.options.lumaWeights);
+      rgbaToLuma(read.png.data, luma, this.options.lumaWeights);
       const timeS = times ? times[index]! : fps !== undefined ? (numbers ? numbers[index]! - numbers[0]! : index) / fps : undefined;
       yield timeS !== undefined ? { index, timeS, luma } : { index, luma };
     }
+  }
+
+  /** Count an unreadable frame; refuse the folder once there are more than allowed. */
+  private leaveOut(reason: string): void {
+    this.unreadable.push(reason);
+    const { dir, files } = this.info;
+    const count = this.unreadable.length;
+    if (count <= this.unreadableShare * files.length) return;
+    if (this.unreadableShare === 0) throw new BlinkUpError('INPUT_INVALID', reason);
+    const share = `${Number((100 * this.unreadableShare).toPrecision(3))} %`;
+    throw new BlinkUpError('INPUT_INVALID', `more than ${share} of the frames in ${dir} cannot be read (${count} of ${files.length} so far; the first: ${this.unreadable[0]})`);
   }
 }
 
@@ -211,7 +259,7 @@ class PngFolderReader implements LumaFrameSource {
  * Open a folder of PNG frames: lists and sorts the frames, reads the timing and the first
  * frame's size now; decodes frames one at a time when iterated (one luma plane reused).
  */
-export async function openPngFolder(dir: string, options: PngFolderOptions = {}): Promise<LumaFrameSource & { readonly info: PngFolderInfo }> {
+export async function openPngFolder(dir: string, options: PngFolderOptions = {}): Promise<LumaFrameSource & { readonly info: PngFolderInfo; readonly unreadable: readonly string[] }> {
   const folder = await stat(dir).catch(() => {
     throw new BlinkUpError('INPUT_INVALID', `cannot read ${dir}: no such folder`);
   });
@@ -220,13 +268,8 @@ export async function openPngFolder(dir: string, options: PngFolderOptions = {})
   const pngs = sortFrameNames(entries.filter((e) => e.isFile() && /\.png$/i.test(e.name)).map((e) => e.name));
   if (pngs.length === 0) throw new BlinkUpError('INPUT_INVALID', `no PNG frames in ${dir}`);
   const { files, numbers, ignored } = frameNumbers(pngs);
-
-  const { width, height } = pngSize(await readHead(join(dir, files[0]!), files[0]!), files[0]!);
-  const maxSide = options.maxSide ?? PNG_LIMITS.maxSide;
-  if (width < 1 || height < 1) throw new BlinkUpError('INPUT_INVALID', `${files[0]} has no pixels`);
-  if (width > maxSide || height > maxSide || width * height * 4 > MAX_DECODED_BYTES) {
-    throw new BlinkUpError('LIMIT_EXCEEDED', `${files[0]} is ${width}×${height}, over the limit of ${maxSide} pixels a side`);
-  }
+  const share = options.maxUnreadableShare ?? 0;
+  if (!(share >= 0 && share <= 1)) throw new BlinkUpError('OPTION_INVALID', 'maxUnreadableShare must be from 0 to 1');
 
   let timing: PngFolderInfo['timing'] = 'none';
   let fps: number | undefined;
@@ -256,6 +299,11 @@ export async function openPngFolder(dir: string, options: PngFolderOptions = {})
     }
   }
 
+  // Unreadable frames can be left out only where times keep their gaps.
+  const unreadableShare = timing === 'none' ? 0 : share;
+  const size = await frameSize(dir, files, Math.floor(unreadableShare * files.length), options.maxSide ?? PNG_LIMITS.maxSide);
+  const { width, height } = size;
+
   const info: PngFolderInfo = {
     dir,
     files,
@@ -270,7 +318,28 @@ export async function openPngFolder(dir: string, options: PngFolderOptions = {})
     ignored,
     ...(replaced ? { replaced } : {}),
   };
-  return new PngFolderReader(info, options);
+  return new PngFolderReader(info, size, unreadableShare, options);
+}
+
+/**
+ * The frames' size, from the first file's IHDR — or, when up to `skippable` frames may be
+ * unreadable, from the first PNG among the first `skippable + 1` files.
+ */
+async function frameSize(dir: string, files: readonly string[], skippable: number, maxSide: number): Promise<FrameSize> {
+  for (const from of files.slice(0, skippable + 1)) {
+    const head = await readHead(join(dir, from));
+    if (head === undefined || !looksLikePng(head)) continue;
+    const { width, height } = pngSize(head, from);
+    if (width < 1 || height < 1) throw new BlinkUpError('INPUT_INVALID', `${from} has no pixels`);
+    if (width > maxSide || height > maxSide || width * height * 4 > MAX_DECODED_BYTES) {
+      throw new BlinkUpError('LIMIT_EXCEEDED', `${from} is ${width}×${height}, over the limit of ${maxSide} pixels a side`);
+    }
+    return { width, height, from };
+  }
+  // None is a PNG: refused with why the first is not.
+  const head = await readHead(join(dir, files[0]!));
+  if (head === undefined) throw new BlinkUpError('INPUT_INVALID', `cannot read ${files[0]}`);
+  throw new BlinkUpError('INPUT_INVALID', `${files[0]} is not a PNG file`);
 }
 
 /** An 8-bit greyscale PNG of a luma plane. */

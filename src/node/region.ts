@@ -20,6 +20,11 @@ export interface Roi {
   readonly h: number;
 }
 
+/** True when two regions are the same rectangle. */
+export function sameRoi(a: Roi, b: Roi): boolean {
+  return a.x === b.x && a.y === b.y && a.w === b.w && a.h === b.h;
+}
+
 /** A luma plane as a 2-D array indexed [row, column]. */
 export type PlaneView = ndarray.NdArray<LumaPlane>;
 

@@ -1,12 +1,12 @@
 /**
  * Streaming Y4M video: read the luma plane of each frame from a file or a pipe
- * (`ffmpeg -i clip.mp4 -f yuv4mpegpipe - | blinkup decode -`), and write luma frames as Y4M.
+ * (`ffmpeg -i clip.mp4 -pix_fmt gray -f yuv4mpegpipe - | blinkup decode -`), and write luma frames as Y4M.
  *
  * The reader holds one frame's luma plane (reused from frame to frame) and skips the chroma
  * planes without copying them, so memory stays at one luma plane however long the video.
  */
 import { once } from 'node:events';
-import { BlinkUpError } from '../packet/errors.js';
+import { BlinkUpError, isBlinkUpError } from '../packet/errors.js';
 import { byteChunks, type ByteInput } from './byte-source.js';
 import { ByteReader } from './byte-reader.js';
 import type { LumaFrame, LumaFrameSource, LumaSourceInfo } from './luma-frames.js';
@@ -24,9 +24,16 @@ export interface Y4MReadOptions extends Partial<Y4MLimits> {
   /**
    * A last frame cut short by the end of the stream (ffmpeg stopped, a full disk) ends the video
    * after the whole frames before it, rather than failing it; `truncation` then says so. (Default
-   * false: refused as INPUT_INVALID.) A frame that does not start with FRAME is refused either way.
+   * false: refused as INPUT_INVALID.)
    */
   readonly endAtTruncatedFrame?: boolean;
+  /**
+   * A frame after the first whose FRAME line is damaged (bytes overwritten, a copy gone wrong)
+   * ends the video after the frames before it, rather than failing it; `truncation` then says so.
+   * Reading cannot go on past it: without its line the frames after it cannot be found. (Default
+   * false: refused as INPUT_INVALID. A damaged first frame is refused either way: nothing was read.)
+   */
+  readonly endAtDamagedFrame?: boolean;
 }
 
 export interface Y4MInfo extends LumaSourceInfo {
@@ -53,7 +60,7 @@ function colorRangeOf(header: Y4MHeader): 'full' | 'limited' | undefined {
 class Y4MReader implements LumaFrameSource {
   readonly info: Y4MInfo;
   private started = false;
-  /** Set when the stream ended inside a frame and `endAtTruncatedFrame` ended the video there. */
+  /** Why the video ended before the stream did, when `endAtTruncatedFrame` or `endAtDamagedFrame` ended it early. */
   truncation: string | undefined;
 
   constructor(
@@ -61,6 +68,7 @@ class Y4MReader implements LumaFrameSource {
     header: Y4MHeader,
     private readonly reuseBuffer: boolean,
     private readonly endAtTruncatedFrame: boolean,
+    private readonly endAtDamagedFrame: boolean,
   ) {
     this.info = {
       width: header.width,
@@ -86,9 +94,16 @@ class Y4MReader implements LumaFrameSource {
     // source is let go (a file's handle closed, not left for the garbage collector).
     try {
       for (let index = 0; ; index++) {
-        const line = await this.reader.readLine(Y4M_MAX_LINE_BYTES, `the FRAME header of frame ${index + 1}`);
+        let line: string | null;
+        try {
+          line = await this.reader.readLine(Y4M_MAX_LINE_BYTES, `the FRAME header of frame ${index + 1}`);
+          if (line !== null && !isFrameLine(line)) throw new BlinkUpError('INPUT_INVALID', `Y4M frame ${index + 1} does not start with FRAME`);
+        } catch (err) {
+          if (!this.endAtDamagedFrame || index === 0 || !isBlinkUpError(err)) throw err;
+          this.truncation = `${err.message}; the video ends with frame ${index}`;
+          return;
+        }
         if (line === null) return; // clean end after the last whole frame
-        if (!isFrameLine(line)) throw new BlinkUpError('INPUT_INVALID', `Y4M frame ${index + 1} does not start with FRAME`);
         if (!this.reuseBuffer && index > 0) plane = new Uint8Array(header.lumaBytes);
         const got = (await this.reader.readInto(plane)) + (await this.reader.skip(chromaBytes));
         if (got < header.frameBytes) {
@@ -112,8 +127,9 @@ class Y4MReader implements LumaFrameSource {
 
 /**
  * Open a Y4M stream: reads and checks the header now, the frames when iterated.
- * Bad headers, unsupported colourspaces, sizes over the limits and truncated frames are
- * refused with `BlinkUpError` (INPUT_INVALID or LIMIT_EXCEEDED).
+ * Bad headers, unsupported colourspaces, sizes over the limits and truncated or damaged frames
+ * are refused with `BlinkUpError` (INPUT_INVALID or LIMIT_EXCEEDED), unless the options say to
+ * end the video at such a frame.
  */
 export async function openY4M(input: ByteInput, options: Y4MReadOptions = {}): Promise<LumaFrameSource & { readonly info: Y4MInfo; readonly truncation: string | undefined }> {
   const limits: Y4MLimits = {
@@ -124,7 +140,7 @@ export async function openY4M(input: ByteInput, options: Y4MReadOptions = {}): P
   try {
     const line = await reader.readLine(Y4M_MAX_LINE_BYTES, 'the Y4M stream header');
     if (line === null) throw new BlinkUpError('INPUT_INVALID', 'the input is empty');
-    return new Y4MReader(reader, parseY4MHeader(line, limits), options.reuseBuffer ?? true, options.endAtTruncatedFrame ?? false);
+    return new Y4MReader(reader, parseY4MHeader(line, limits), options.reuseBuffer ?? true, options.endAtTruncatedFrame ?? false, options.endAtDamagedFrame ?? false);
   } catch (err) {
     await reader.close();
     throw err;

@@ -3,7 +3,7 @@
  * file shows the gaps, and a constant-rate Y4M with the previous frame repeated in each empty
  * slot (what `ffmpeg -f yuv4mpegpipe` makes of a variable-frame-rate clip).
  */
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cameraFrames, TIERS } from '../../src/channel/index.js';
@@ -64,6 +64,27 @@ describe('decode: a camera that dropped frames', () => {
     expect(out.input).toMatchObject({ format: 'png', timing: 'times file', sampleRate: FPS });
     expect(out.report.missingFrames).toBe(clip.slots[clip.slots.length - 1]! + 1 - clip.slots.length);
     expect(JSON.stringify(out.packets)).toContain(JSON.stringify(clip.ssid));
+  });
+
+  it('a PNG folder with unreadable frames (empty, cut short, not a PNG): read as missing frames, with a warning naming the first', async () => {
+    const frames = join(dir, 'damaged-frames');
+    await writePngFrames(frames, clip.frames, { ...SIZE, times: clip.slots.map((s) => s / FPS) });
+    const names = readdirSync(frames).filter((f) => f.endsWith('.png')).sort();
+    writeFileSync(join(frames, names[300]!), '');
+    writeFileSync(join(frames, names[900]!), readFileSync(join(frames, names[900]!)).subarray(0, 50));
+    writeFileSync(join(frames, names[1500]!), 'not an image');
+    const r = await runInProcess(['decode', frames, '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toBe(`blinkup: warning: 3 PNG frames cannot be read, read as missing frames (the first: ${names[300]} is not a PNG file)\n`);
+    const out = JSON.parse(r.stdout);
+    expect(out.report.missingFrames).toBe(clip.slots[clip.slots.length - 1]! + 1 - clip.slots.length + 3);
+    expect(JSON.stringify(out.packets)).toContain(JSON.stringify(clip.ssid));
+    // One of them, named.
+    writeFileSync(join(frames, names[300]!), readFileSync(join(frames, names[301]!)));
+    writeFileSync(join(frames, names[1500]!), readFileSync(join(frames, names[1501]!)));
+    const one = await runInProcess(['decode', frames]);
+    expect(one.status, one.stderr).toBe(0);
+    expect(one.stderr).toBe(`blinkup: warning: ${names[900]} is not a valid PNG (cut short or damaged): read as a missing frame\n`);
   });
 
   it('a constant-rate Y4M with repeated frames: the repeats are taken for missing frames and the packet decodes', async () => {

@@ -179,6 +179,26 @@ describe('stdin', () => {
     expect(r.stderr).toMatch(/^blinkup: warning: Y4M frame \d+ is truncated: \d+ of 48 bytes; the video ends with frame \d+\n$/);
   });
 
+  it('nothing on stdin: the program feeding the pipe failed, and said why above', async () => {
+    for (const args of [['decode', '-'], ['analyze', '-'], ['decode', '-', '--format', 'u16le', '--rate', '1000']]) {
+      const r = await runInProcess(args, { input: new Uint8Array(0) });
+      expect(r.status).toBe(2);
+      expect(stderrLines(r)).toEqual(['blinkup: stdin is empty: the program feeding the pipe probably failed (look at its messages above)']);
+    }
+  });
+
+  it('a Y4M with a damaged FRAME line gives the packets before it, and a warning naming the frame (file and stdin)', async () => {
+    const damaged = Buffer.from(readFileSync(fixturePath('camera.y4m')));
+    damaged.write('FRAMX', damaged.lastIndexOf('FRAME\n')); // the last frame's line, overwritten
+    const path = join(dir, 'damaged.y4m');
+    writeFileSync(path, damaged);
+    for (const r of [await runInProcess(['decode', path]), await runInProcess(['decode', '-'], { input: damaged })]) {
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain('plan id   deadbeefcafef00d');
+      expect(r.stderr).toBe('blinkup: warning: Y4M frame 1711 does not start with FRAME; the video ends with frame 1710\n');
+    }
+  });
+
   it('raw samples on stdin with --format', async () => {
     const r = await runInProcess(['decode', '-', '--format', 'u16le', '--rate', '800'], { input: readFileSync(fixturePath('photodiode.u16le')) });
     expect(r.status, r.stderr).toBe(0);
@@ -513,7 +533,7 @@ describe('bad usage and bad input: exit 2, one line, no stack', () => {
     ['binary data read as CSV', () => ['decode', write('binary.dat', Uint8Array.from({ length: 600 }, (_, i) => (i * 37) & 255)), '--rate', '1000'], /binary data, not text/],
     ['an empty file', () => ['decode', write('empty.csv', ''), '--rate', '1000'], /the input is empty/],
     // A phone's video as it comes: the way to read it, not "binary data".
-    ['an MP4 video by its name', () => ['decode', write('phone.mp4', mp4Head)], /phone\.mp4 is an MP4 video, which blinkup reads only as Y4M: ffmpeg -i .*phone\.mp4 -f yuv4mpegpipe - \| blinkup decode -/],
+    ['an MP4 video by its name', () => ['decode', write('phone.mp4', mp4Head)], /phone\.mp4 is an MP4 video, which blinkup reads only as Y4M: ffmpeg -i .*phone\.mp4 -pix_fmt gray -f yuv4mpegpipe - \| blinkup decode -/],
     ['an MP4 video by its first bytes', () => ['decode', write('clip', mp4Head)], /clip is an MP4 video, which blinkup reads only as Y4M/],
     ['an MP4 video renamed .y4m', () => ['decode', write('renamed.y4m', mp4Head)], /renamed\.y4m is an MP4 video, which blinkup reads only as Y4M/],
     ['one PNG image', () => ['decode', write('still', Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13))], /still is a PNG image: decode reads a camera's frames as a folder of PNG images \(blinkup decode frames\/ --fps <n>\) or as Y4M video/],
@@ -524,9 +544,9 @@ describe('bad usage and bad input: exit 2, one line, no stack', () => {
     ['a CSV line too long to be a sample', () => ['decode', write('long.csv', `${'1'.repeat(100_000)}\n`), '--rate', '1000'], /line 1 is longer than 65536 bytes/],
     ['a Y4M frame size over the limit', () => ['decode', write('huge.y4m', 'YUV4MPEG2 W20000 H20000 F30:1\nFRAME\n')], /Y4M width 20000 exceeds the limit of 16384/],
     ['a bad Y4M header', () => ['decode', write('bad.y4m', 'YUV4MPEG2 W0 H2\nFRAME\n')], /Y4M header has an invalid width/],
-    ['a Y4M frame without its FRAME line', () => ['decode', write('noframe.y4m', `${y4mHeader}FRAME\n${'x'.repeat(16)}FRAMX\n${'x'.repeat(16)}`)], /Y4M frame 2 does not start with FRAME/],
+    ['a Y4M whose first frame has no FRAME line', () => ['decode', write('noframe.y4m', `${y4mHeader}FRAMX\n${'x'.repeat(16)}FRAME\n${'x'.repeat(16)}`)], /Y4M frame 1 does not start with FRAME/],
     ['a Y4M with an absurd frame rate', () => ['decode', write('fast.y4m', 'YUV4MPEG2 W4 H4 F100000:1 Cmono\nFRAME\n' + 'x'.repeat(16))], /frame rate in .* \(100000 fps\) is outside 1–1000 fps/],
-    ['a corrupt PNG in a folder', () => ['decode', join(dir, 'corrupt-frames'), '--fps', '60'], /frame-00002\.png is not a (valid )?PNG/],
+    ['a folder of 3 frames, 1 corrupt', () => ['decode', join(dir, 'corrupt-frames'), '--fps', '60'], /more than 5 % of the frames in .*corrupt-frames cannot be read \(1 of 3 so far; the first: frame-00002\.png is not a valid PNG \(cut short or damaged\)\)$/],
     ['u16le without --rate', () => ['decode', fixturePath('photodiode.u16le')], /u16le samples carry no timing: give the sample rate with --rate <Hz>/],
     ['CSV with neither rate nor times', () => ['decode', write('plain.csv', '1\n2\n3\n')], /has no time column and its header states no sample interval: give the sample rate with --rate/],
     ['a time column in milliseconds', () => ['decode', write('ms.csv', 't,v\n0,1\n1,2\n2,1\n3,2\n')], /time column .* implies 1 Hz, which is not a plausible sample rate/],

@@ -1,12 +1,17 @@
 /**
  * End to end through a real video codec: frames become an H.264 MP4 with Debian's ffmpeg, and
- * `ffmpeg -i clip.mp4 -f yuv4mpegpipe - | blinkup decode -` must read the payload back — the
- * path a user takes with a phone video. Two sources of frames:
+ * `ffmpeg -i clip.mp4 -pix_fmt gray -f yuv4mpegpipe - | blinkup decode -`, the command the docs
+ * and the CLI's hints give, must read the payload back — the path a user takes with a phone
+ * video. Two sources of frames:
  *
  *   - the encoder's PNG export at 30 fps, each frame shown for four frames of a 120 fps video
  *     (ffmpeg repeats them), with half a second of black before and after as a recording has;
  *   - the camera simulator filming 30 fps flashing at 120 fps (rolling shutter, exposure mixing,
  *     gamma, noise: four frames per level), written as Y4M and re-encoded by ffmpeg.
+ *
+ * The export is also encoded as the clips ffmpeg cannot write as Y4M in their own pixel format:
+ * 10-bit H.264 (an HDR phone recording) and lossless VP9 (RGB: gbrp), which the command's
+ * `-pix_fmt gray` turns into luma on the way.
  *
  * Both sample each flash level four times; a 60 fps camera filming 60 fps flashing (one mixed
  * sample per level) is the hard case the decoder's robustness sweeps measure instead.
@@ -43,23 +48,41 @@ function ffmpeg(...args: string[]): void {
   if (r.status !== 0) throw new Error(`ffmpeg ${args.join(' ')} failed: ${r.stderr || r.error?.message}`);
 }
 
-/** `ffmpeg -i clip -f yuv4mpegpipe - | blinkup decode - …` */
+/** `ffmpeg -i clip -pix_fmt gray -f yuv4mpegpipe - | blinkup decode - …`, as documented. */
 function decodeVideo(clip: string, ...decodeArgs: string[]): ReturnType<typeof runPipeline> {
-  const toY4m: Step = { command: FFMPEG, args: ['-hide_banner', '-loglevel', 'error', '-i', clip, '-f', 'yuv4mpegpipe', '-'] };
+  const toY4m: Step = { command: FFMPEG, args: ['-hide_banner', '-loglevel', 'error', '-i', clip, '-pix_fmt', 'gray', '-f', 'yuv4mpegpipe', '-'] };
   return runPipeline([toY4m, blinkup('decode', '-', ...decodeArgs)], { timeoutMs: 60_000 });
 }
 
 /** A 4:2:0 H.264 MP4 as phones and ffmpeg write them by default (limited range, lossy). */
 const H264 = ['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-crf', '18'];
 
-describe.runIf(shouldRunFfmpegTests())('ffmpeg: frames → H.264 → yuv4mpegpipe → blinkup decode -', () => {
-  it('the PNG frame export, each frame held for four video frames', async () => {
+/** The encoder's PNG export at 30 fps (made once). */
+let exported: string | undefined;
+async function exportFrames(): Promise<string> {
+  if (exported === undefined) {
     const frames = join(dir, 'frames');
     const encoded = await runCli(['encode', ...PAYLOAD_ARGS, '--fps', '30', '--size', '64x48', '--out', frames]);
     expect(encoded.status, encoded.stderr).toBe(0);
-    const clip = join(dir, 'export.mp4');
-    ffmpeg('-framerate', '30', '-i', join(frames, 'frame-%05d.png'), '-vf', 'tpad=start_duration=0.5:stop_duration=0.5:color=black', '-r', '120', ...H264, clip);
-    expect(statSync(clip).size).toBeGreaterThan(10_000);
+    exported = frames;
+  }
+  return exported;
+}
+
+/** The export as a 120 fps clip encoded with `codec` (made once): each frame held for four video frames, half a second of black around it. */
+async function exportClip(name: string, codec: readonly string[]): Promise<string> {
+  const clip = join(dir, name);
+  if (existsSync(clip)) return clip;
+  ffmpeg('-framerate', '30', '-i', join(await exportFrames(), 'frame-%05d.png'), '-vf', 'tpad=start_duration=0.5:stop_duration=0.5:color=black', '-r', '120', ...codec, clip);
+  expect(statSync(clip).size).toBeGreaterThan(10_000);
+  return clip;
+}
+
+const TEN_BIT_H264 = ['-c:v', 'libx264', '-pix_fmt', 'yuv420p10le', '-crf', '18'];
+
+describe.runIf(shouldRunFfmpegTests())('ffmpeg: frames → video → yuv4mpegpipe → blinkup decode -', () => {
+  it('the PNG frame export, each frame held for four video frames', async () => {
+    const clip = await exportClip('export.mp4', H264);
 
     const json = await decodeVideo(clip, '--json', '--show-secrets');
     expect(json.statuses, json.stderr.join('\n')).toEqual([0, 0]);
@@ -75,6 +98,29 @@ describe.runIf(shouldRunFfmpegTests())('ffmpeg: frames → H.264 → yuv4mpegpip
     expect(human.stdout).toContain('password  ***');
     expect(human.stdout).not.toContain(PAYLOAD.password);
     expect(human.stdout).not.toContain(PAYLOAD.token);
+  });
+
+  // ffmpeg refuses to write these as Y4M in their own pixel format ("not an official
+  // yuv4mpegpipe pixel format"): the documented command must not depend on the clip's.
+  it.each([
+    ['10-bit H.264 (an HDR phone recording)', 'ten-bit.mp4', TEN_BIT_H264],
+    ['lossless VP9 from PNGs (RGB, gbrp)', 'rgb.webm', ['-c:v', 'libvpx-vp9', '-lossless', '1']],
+  ])('%s', async (_, name, codec) => {
+    const clip = await exportClip(name, codec);
+    const r = await decodeVideo(clip, '--json', '--show-secrets');
+    expect(r.statuses, r.stderr.join('\n')).toEqual([0, 0]);
+    const out = JSON.parse(r.stdout);
+    expect(out.input).toMatchObject({ format: 'y4m', sampleRate: 120, frameSize: { width: 64, height: 48 } });
+    expect(out.packets[0]).toMatchObject({ kind: 'config', ...PAYLOAD });
+  });
+
+  it('a pipe whose ffmpeg fails: blinkup points at its messages', async () => {
+    const clip = await exportClip('ten-bit.mp4', TEN_BIT_H264);
+    const toY4m: Step = { command: FFMPEG, args: ['-hide_banner', '-loglevel', 'error', '-i', clip, '-f', 'yuv4mpegpipe', '-'] };
+    const r = await runPipeline([toY4m, blinkup('decode', '-')], { timeoutMs: 60_000 });
+    expect(r.stderr[0]).toMatch(/pixel format/);
+    expect(r.statuses[1]).toBe(2);
+    expect(r.stderr[1]).toBe('blinkup: stdin is empty: the program feeding the pipe probably failed (look at its messages above)\n');
   });
 
   it('a simulated 120 fps camera filming 30 fps flashing', async () => {

@@ -86,7 +86,9 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
   { name: 'Y4M frames of 1.5 GB', files: { 'v.y4m': 'YUV4MPEG2 W16384 H16384 F30:1 C444p16\nFRAME\n' }, args: ['$/v.y4m'] },
   // A video cut off mid-frame is read up to the cut, with a warning (readable: exit 1 here, no packet).
   { name: 'Y4M with a short frame', files: { 'v.y4m': `${Y4M}FRAME\n${'x'.repeat(8)}FRAME\nabc` }, args: ['$/v.y4m'], statuses: [1] },
-  { name: 'Y4M with garbage for a FRAME line', files: { 'v.y4m': `${Y4M}FRAME\n${'x'.repeat(8)}GARBAGE!${'y'.repeat(8)}` }, args: ['$/v.y4m'] },
+  // So is one whose FRAME line is damaged, up to that frame.
+  { name: 'Y4M with garbage for a FRAME line', files: { 'v.y4m': `${Y4M}FRAME\n${'x'.repeat(8)}GARBAGE!${'y'.repeat(8)}` }, args: ['$/v.y4m'], statuses: [1] },
+  { name: 'Y4M with garbage for its first FRAME line', files: { 'v.y4m': `${Y4M}GARBAGE!${'y'.repeat(8)}` }, args: ['$/v.y4m'] },
   { name: 'Y4M with no frames', files: { 'v.y4m': Y4M }, args: ['$/v.y4m'] },
   // PNG folders
   { name: 'an empty folder', files: { f: null }, args: ['$/f', '--fps', '60'] },

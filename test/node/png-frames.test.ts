@@ -143,6 +143,46 @@ describe('PNG frame folders: hostile input', () => {
     expect(await expectBlinkUpError(readFolder(dir), 'INPUT_INVALID')).toBe(`2.png is 4×4, but 1.png is ${W}×${H}: all frames must have one size`);
   });
 
+  describe('unreadable frames, where the caller allows some (maxUnreadableShare)', () => {
+    /** 20 numbered frames, frame n's first pixel n, with `broken` in place of some. */
+    const folder = (broken: Record<number, Uint8Array | string>, extra: Record<string, string> = {}): string =>
+      folderWith({
+        ...Object.fromEntries(Array.from({ length: 20 }, (_, n) => [`f-${String(n).padStart(3, '0')}.png`, broken[n] ?? encodeGreyPng(new Uint8Array(W * H).fill(n), W, H)])),
+        ...extra,
+      });
+
+    it('are left out as dropped frames: the frames after them keep their times, and each is named', async () => {
+      const dir = folder({ 0: new Uint8Array(0), 7: good.subarray(0, 60), 12: 'no image' });
+      const source = await openPngFolder(dir, { fps: 10, maxUnreadableShare: 0.15 });
+      const frames: Array<[number, number]> = [];
+      for await (const f of source.frames()) frames.push([f.luma[0]!, f.timeS!]);
+      expect(frames.map(([v]) => v)).toEqual([1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 13, 14, 15, 16, 17, 18, 19]);
+      expect(frames.map(([v, t]) => Math.round(t * 10) - v)).toEqual(new Array(17).fill(0)); // timed by number: gaps where frames were left out
+      expect(source.unreadable).toEqual(['f-000.png is not a PNG file', 'f-007.png is not a valid PNG (cut short or damaged)', 'f-012.png is not a PNG file']);
+    });
+
+    it('keep the gap in a times file too', async () => {
+      const times = Array.from({ length: 20 }, (_, n) => `${n / 100}`).join('\n');
+      const source = await openPngFolder(folder({ 5: 'no image' }, { times }), { maxUnreadableShare: 0.05 });
+      const got: number[] = [];
+      for await (const f of source.frames()) got.push(f.timeS!);
+      expect(got).toHaveLength(19);
+      expect(got[5]! - got[4]!).toBeCloseTo(0.02, 9);
+    });
+
+    it('more than the share, or any in a folder without timing, refuse it', async () => {
+      const three = folder({ 3: '', 4: '', 5: '' });
+      const tooMany = (async () => {
+        for await (const f of (await openPngFolder(three, { fps: 10, maxUnreadableShare: 0.1 })).frames()) void f;
+      })();
+      expect(await expectBlinkUpError(tooMany, 'INPUT_INVALID')).toBe(`more than 10 % of the frames in ${three} cannot be read (3 of 20 so far; the first: f-003.png is not a PNG file)`);
+      const untimed = (async () => {
+        for await (const f of (await openPngFolder(folder({ 3: '' }), { maxUnreadableShare: 0.1 })).frames()) void f;
+      })();
+      expect(await expectBlinkUpError(untimed, 'INPUT_INVALID')).toBe('f-003.png is not a PNG file');
+    });
+  });
+
   it('refuses an absurd frame size before decoding', async () => {
     const huge = good.slice();
     new DataView(huge.buffer).setUint32(16, 100_000);

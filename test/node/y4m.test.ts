@@ -169,6 +169,28 @@ describe('Y4M hostile input', () => {
     }
   });
 
+  it('with endAtDamagedFrame, a damaged FRAME line ends the video after the frames before it', async () => {
+    const frame = (v: number): Uint8Array => concatBytes([utf8('FRAME\n'), new Uint8Array(8).fill(v)]);
+    const overwritten = (bytes: Uint8Array): Uint8Array => concatBytes([utf8(good), frame(1), frame(2), bytes, new Uint8Array(8), frame(4)]);
+    const cases: Array<[Uint8Array, RegExp]> = [
+      [overwritten(utf8('FRAMX\n')), /^Y4M frame 3 does not start with FRAME; the video ends with frame 2$/],
+      // Zeros where the line was: no line end within any FRAME line's length.
+      [concatBytes([utf8(good), frame(1), frame(2), new Uint8Array(5000)]), /^the FRAME header of frame 3 is longer than 4096 bytes.*; the video ends with frame 2$/],
+    ];
+    for (const [bytes, pattern] of cases) {
+      const video = await openY4M(chunked(bytes, 5), { endAtDamagedFrame: true });
+      const values: number[] = [];
+      for await (const f of video.frames()) values.push(f.luma[0]!);
+      expect(values).toEqual([1, 2]);
+      expect(video.truncation).toMatch(pattern);
+    }
+    // Nothing before a damaged first frame: refused, as without the option.
+    const first = (async () => {
+      for await (const f of (await openY4M(concatBytes([utf8(good), utf8('FRAMX\n'), new Uint8Array(8)]), { endAtDamagedFrame: true })).frames()) void f;
+    })();
+    expect(await expectBlinkUpError(first, 'INPUT_INVALID')).toMatch(/frame 1 does not start with FRAME/);
+  });
+
   it('writer refuses wrong frame sizes and bad geometry', async () => {
     const sink = new PassThrough();
     await expectBlinkUpError(new Y4MWriter(sink, { width: 4, height: 2, fps: 30 }).writeFrame(new Uint8Array(7)), 'INPUT_INVALID');

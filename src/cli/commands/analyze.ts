@@ -12,6 +12,7 @@ import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
 import type { DecodeEvent, PulseInfo } from '../../decoder/types.js';
+import type { RegionChoice } from '../../node/region-brightness.js';
 import { analysisPlot, PLOT_SIZE } from '../analysis-plot.js';
 import { addCaptureOptions, captureOptionsFrom, invertOption, worthTurningOver, type CaptureOptionValues } from '../capture-options.js';
 import type { CliContext } from '../context.js';
@@ -159,7 +160,7 @@ async function writePlot(path: string, a: Analysis, capture: Capture): Promise<P
 
 function humanFacts(capture: Capture, a: Analysis, advice: Advice[], plotted: Plotted | undefined): Parameters<typeof renderAnalysis>[0] {
   const { run } = a;
-  const region = capture.region && capture.frameSize ? describeRegion(capture) : undefined;
+  const regions = capture.frameSize ? capture.regions?.map((r) => describeRegion(r, capture.frameSize!)) : undefined;
   const plot = plotted
     ? `${plotted.path} (${PLOT_SIZE.width}×${PLOT_SIZE.height}, ${fixed(plotted.startS, 2)}–${fixed(plotted.endS, 2)} s, ${plotted.pulses} pulses${plotted.truncated ? ', cut short: too many samples' : ''}; --window start,end zooms in)`
     : undefined;
@@ -172,7 +173,7 @@ function humanFacts(capture: Capture, a: Analysis, advice: Advice[], plotted: Pl
     max: run.stats.max,
     sampleRate: capture.sampleRate,
     timing: capture.timing,
-    region,
+    regions,
     fullScaleSource: run.fullScaleSource,
     report: run.report,
     flicker: a.flicker,
@@ -184,9 +185,10 @@ function humanFacts(capture: Capture, a: Analysis, advice: Advice[], plotted: Pl
   };
 }
 
-function describeRegion(capture: Capture): string {
-  const { roi, automatic, coverage } = capture.region!;
-  return `x,y,w,h = ${roi.x},${roi.y},${roi.w},${roi.h} of ${capture.frameSize!.width}×${capture.frameSize!.height} (${automatic ? 'found automatically' : 'given'}, ${fixed(100 * coverage, 0)} % of the frame)`;
+/** One region measured, as `--roi` takes it; one the search moved to later says from which frame. */
+function describeRegion(region: RegionChoice, frame: { width: number; height: number }): string {
+  const { roi, automatic, coverage, fromFrame } = region;
+  return `x,y,w,h = ${roi.x},${roi.y},${roi.w},${roi.h} of ${frame.width}×${frame.height} (${automatic ? 'found automatically' : 'given'}, ${fixed(100 * coverage, 0)} % of the frame)${fromFrame ? ` from frame ${fromFrame}` : ''}`;
 }
 
 function jsonResult(capture: Capture, a: Analysis, advice: Advice[], plotted: Plotted | undefined): object {
@@ -204,7 +206,7 @@ function jsonResult(capture: Capture, a: Analysis, advice: Advice[], plotted: Pl
       durationS: Math.round(run.durationS * 1e4) / 1e4,
       min: run.stats.count > 0 ? run.stats.min : null,
       max: run.stats.count > 0 ? run.stats.max : null,
-      ...(capture.region ? { region: capture.region, frameSize: capture.frameSize } : {}),
+      ...(capture.region ? { region: capture.region, regions: capture.regions, frameSize: capture.frameSize } : {}),
       // What stderr warned about the input (junk lines read as missing samples, a video cut short).
       ...(capture.warning !== undefined ? { warning: capture.warning } : {}),
     },

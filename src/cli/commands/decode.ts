@@ -35,7 +35,7 @@ Captures:
   CSV     one column of samples, or time_s,value (a header line or an oscilloscope's header block is fine)
   u16le   raw little-endian 16-bit samples (needs --rate)
   f32le   raw little-endian 32-bit floats (needs --rate)
-  y4m     video as ffmpeg writes it with -f yuv4mpegpipe (the frame rate comes from the header)
+  y4m     video as ffmpeg writes it with -pix_fmt gray -f yuv4mpegpipe (the frame rate comes from the header)
   png     a folder of frames, one PNG each, in the order of the numbers in their names
 "-" reads stdin: a Y4M stream is recognised by its first bytes, anything else is read as CSV.
 
@@ -48,7 +48,7 @@ Examples:
   $ blinkup decode capture.csv --rate 1000
   $ blinkup decode scope-export.csv --json
   $ blinkup decode camera-frames/ --fps 240
-  $ ffmpeg -i clip.mp4 -f yuv4mpegpipe - | blinkup decode -`,
+  $ ffmpeg -i clip.mp4 -pix_fmt gray -f yuv4mpegpipe - | blinkup decode -`,
     );
   addCaptureOptions(cmd)
     .option('--json', 'print one JSON object: packets, failures, report')
@@ -114,7 +114,8 @@ class HumanOutput {
   private packets = 0;
   /** Packet bytes seen (as hex, in memory only) → the number they were printed under. */
   private readonly seen = new Map<string, number>();
-  private regionPrinted = false;
+  /** Regions of the capture printed so far (the automatic search may move to another). */
+  private regionsPrinted = 0;
 
   constructor(
     private readonly ctx: CliContext,
@@ -122,11 +123,12 @@ class HumanOutput {
     private readonly showSecrets: boolean,
   ) {}
 
+  /** Prints each region measured, once, as soon as it is known: every one used, so each can be given to --roi. */
   regionKnown(): void {
-    const { region, frameSize } = this.capture;
-    if (this.regionPrinted || !region || !frameSize) return;
-    this.regionPrinted = true;
-    this.ctx.stdout.write(renderRegion(region, frameSize));
+    const { regions = [], frameSize } = this.capture;
+    if (!frameSize) return;
+    for (const region of regions.slice(this.regionsPrinted)) this.ctx.stdout.write(renderRegion(region, frameSize));
+    this.regionsPrinted = regions.length;
   }
 
   event(e: DecodeEvent): void {
@@ -163,6 +165,7 @@ function jsonResult(capture: Capture, run: DecodeRun, showSecrets: boolean, inve
       durationS: Math.round(run.durationS * 1e4) / 1e4,
       ...(capture.frameSize ? { frameSize: capture.frameSize } : {}),
       ...(capture.region ? { region: capture.region } : {}),
+      ...(capture.regions ? { regions: capture.regions } : {}),
       // What stderr warned about the input (junk lines read as missing samples, a video cut short).
       ...(capture.warning !== undefined ? { warning: capture.warning } : {}),
     },
