@@ -7,7 +7,8 @@ import { BlinkUpError, ErrorCode } from '../packet/errors.js';
 import { MAX_FPS, MIN_FPS, type Schedule } from '../schedule/schedule.js';
 import { FramePacer, type PacingStats } from './pacer.js';
 import type { HoldTarget } from './refresh.js';
-import { createSurface, DEFAULT_COLORS, type FlashColors, type Surface } from './surface.js';
+import { readColors, type FlashColors } from './colors.js';
+import { createSurface, type Surface } from './surface.js';
 import { acquireWakeLock, type HeldWakeLock } from './wake-lock.js';
 
 /** Flashing rate for raw levels when none is given: SDK 0.3.0's rate on phones. */
@@ -16,7 +17,7 @@ export const DEFAULT_FLASH_FPS = 60;
 export interface FlashOptions {
   /** Levels per second for raw levels (10–120, default 60). A Schedule brings its own rate. */
   readonly fps?: number;
-  /** Colours of the three levels (defaults #000000, #bfbfbf, #ffffff). */
+  /** Colours of the three levels (defaults #000000, #bfbfbf, #ffffff); one the browser cannot parse is refused. */
   readonly colors?: Partial<FlashColors>;
   /** Black refreshes used to measure the display before the first level (default 30). */
   readonly warmupRefreshes?: number;
@@ -46,7 +47,7 @@ export async function flash(
   const { levels, hold } = readInput(input, options.fps);
   const pacer = new FramePacer({ frameCount: levels.length, hold, warmupRefreshes: options.warmupRefreshes });
   const frames = animationFrames();
-  const colors: FlashColors = { ...DEFAULT_COLORS, ...options.colors };
+  const colors = readColors(options.colors);
   const { signal, onProgress } = options;
 
   if (signal?.aborted) throw abortReason(signal);

@@ -4,18 +4,7 @@
  * page is left as it was found whether the flash finished, failed or was cancelled.
  */
 import { BlinkUpError, ErrorCode } from '../packet/errors.js';
-
-/** CSS colours of the three levels. */
-export interface FlashColors {
-  /** Level 0 (default #000000). */
-  readonly black: string;
-  /** Level 1 (default #bfbfbf, as SDK 0.3.0). */
-  readonly grey: string;
-  /** Level 2 (default #ffffff). */
-  readonly white: string;
-}
-
-export const DEFAULT_COLORS: FlashColors = Object.freeze({ black: '#000000', grey: '#bfbfbf', white: '#ffffff' });
+import type { FlashColors } from './colors.js';
 
 export interface Surface {
   /** Show level 0, 1 or 2. */

@@ -189,6 +189,17 @@ describe('bad input', () => {
     expect(history).toEqual([]);
   });
 
+  it('refuses a colour the browser would ignore before it asks for the wake lock or paints', async () => {
+    installFakeDisplay(60);
+    const lock = installFakeWakeLock();
+    const { element, history } = fakeElement();
+    const err = await rejection(flash(element, LEVELS, { colors: { grey: 'gray50' } }));
+    expect(err).toMatchObject({ name: 'BlinkUpError', code: 'OPTION_INVALID' });
+    expect(err.message).toContain('"gray50"');
+    expect(history).toEqual([]);
+    expect(lock.requests).toBe(0);
+  });
+
   it('needs requestAnimationFrame', async () => {
     const { element } = fakeElement();
     expect((await rejection(flash(element, LEVELS))).code).toBe('INPUT_INVALID');
