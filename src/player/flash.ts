@@ -8,7 +8,7 @@ import { MAX_FPS, MIN_FPS, type Schedule } from '../schedule/schedule.js';
 import { FramePacer, type PacingStats } from './pacer.js';
 import type { HoldTarget } from './refresh.js';
 import { readColors, type FlashColors } from './colors.js';
-import { createSurface, type Surface } from './surface.js';
+import { checkTarget, createSurface, type Surface } from './surface.js';
 import { acquireWakeLock, type HeldWakeLock } from './wake-lock.js';
 
 /** Flashing rate for raw levels when none is given: SDK 0.3.0's rate on phones. */
@@ -48,6 +48,7 @@ export async function flash(
   const pacer = new FramePacer({ frameCount: levels.length, hold, warmupRefreshes: options.warmupRefreshes });
   const frames = animationFrames();
   const colors = readColors(options.colors);
+  checkTarget(target);
   const { signal, onProgress } = options;
 
   if (signal?.aborted) throw abortReason(signal);

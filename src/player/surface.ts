@@ -3,7 +3,7 @@
  * background). A surface remembers what the target looked like before and puts it back, so the
  * page is left as it was found whether the flash finished, failed or was cancelled.
  */
-import { BlinkUpError, ErrorCode } from '../packet/errors.js';
+import { BlinkUpError, describeType, ErrorCode } from '../packet/errors.js';
 import type { FlashColors } from './colors.js';
 
 export interface Surface {
@@ -18,7 +18,7 @@ type CanvasLike = Pick<HTMLCanvasElement, 'width' | 'height' | 'getContext' | 'o
 type ElementLike = { readonly style: Pick<CSSStyleDeclaration, 'getPropertyValue' | 'getPropertyPriority' | 'setProperty' | 'removeProperty'> };
 
 function isCanvas(target: unknown): target is CanvasLike {
-  return typeof (target as CanvasLike).getContext === 'function';
+  return typeof (target as CanvasLike | null)?.getContext === 'function';
 }
 
 function isStyled(target: unknown): target is ElementLike {
@@ -26,11 +26,16 @@ function isStyled(target: unknown): target is ElementLike {
   return typeof style?.setProperty === 'function' && typeof style.getPropertyValue === 'function';
 }
 
-export function createSurface(target: HTMLCanvasElement | HTMLElement, colors: FlashColors): Surface {
+/** Refuses (INPUT_INVALID) a target that is neither a <canvas> nor an element: null, an id string, … */
+export function checkTarget(target: unknown): asserts target is CanvasLike | ElementLike {
+  if (isCanvas(target) || isStyled(target)) return;
+  throw new BlinkUpError(ErrorCode.INPUT_INVALID, `the flash target must be a <canvas> or an HTML element (got ${describeType(target)})`);
+}
+
+export function createSurface(target: unknown, colors: FlashColors): Surface {
+  checkTarget(target);
   const palette = [colors.black, colors.grey, colors.white] as const;
-  if (isCanvas(target)) return canvasSurface(target, palette);
-  if (isStyled(target)) return elementSurface(target, palette);
-  throw new BlinkUpError(ErrorCode.INPUT_INVALID, 'the flash target must be a <canvas> or an HTML element');
+  return isCanvas(target) ? canvasSurface(target, palette) : elementSurface(target, palette);
 }
 
 function canvasSurface(canvas: CanvasLike, palette: readonly string[]): Surface {

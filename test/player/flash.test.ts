@@ -200,6 +200,21 @@ describe('bad input', () => {
     expect(lock.requests).toBe(0);
   });
 
+  it('refuses a target that is not an element (null, undefined, an id) with a typed error naming it', async () => {
+    installFakeDisplay(60);
+    const lock = installFakeWakeLock();
+    for (const [target, got] of [
+      [null, 'null'],
+      [undefined, 'undefined'],
+      ['flash-area', 'a string'],
+    ] as const) {
+      const err = await rejection(flash(target as unknown as HTMLElement, LEVELS));
+      expect(err).toMatchObject({ name: 'BlinkUpError', code: 'INPUT_INVALID' });
+      expect(err.message).toBe(`the flash target must be a <canvas> or an HTML element (got ${got})`);
+    }
+    expect(lock.requests).toBe(0);
+  });
+
   it('needs requestAnimationFrame', async () => {
     const { element } = fakeElement();
     expect((await rejection(flash(element, LEVELS))).code).toBe('INPUT_INVALID');
