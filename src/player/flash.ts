@@ -35,9 +35,16 @@ export interface FlashResult extends PacingStats {
 }
 
 /**
+ * Targets with a flash running (a double click on Start). A second flash on one would take the
+ * first one's black for the target's own look and "restore" it at its end: black for good.
+ */
+const flashing = new WeakSet<object>();
+
+/**
  * Flash `input` (a Schedule, or raw levels 0/1/2) on `target`. Resolves when the last level has
  * been held for its full time; the target then looks as it did before. Rejects with a
- * BlinkUpError on bad input, or with the abort reason when `options.signal` is aborted.
+ * BlinkUpError on bad input or while another flash runs on `target`, or with the abort reason
+ * when `options.signal` is aborted.
  */
 export async function flash(
   target: HTMLCanvasElement | HTMLElement,
@@ -52,16 +59,22 @@ export async function flash(
   const { signal, onProgress } = options;
 
   if (signal?.aborted) throw abortReason(signal);
-  const lock = options.wakeLock === false ? null : await acquireWakeLock();
-  let surface: Surface;
+  if (flashing.has(target)) throw new BlinkUpError(ErrorCode.OPTION_INVALID, 'a flash is already running on this element');
+  flashing.add(target);
   try {
-    if (signal?.aborted) throw abortReason(signal);
-    surface = createSurface(target, colors);
-  } catch (err) {
-    lock?.release();
-    throw err;
+    const lock = options.wakeLock === false ? null : await acquireWakeLock();
+    let surface: Surface;
+    try {
+      if (signal?.aborted) throw abortReason(signal);
+      surface = createSurface(target, colors);
+    } catch (err) {
+      lock?.release();
+      throw err;
+    }
+    return await play({ pacer, levels, surface, frames, lock, signal, onProgress });
+  } finally {
+    flashing.delete(target);
   }
-  return play({ pacer, levels, surface, frames, lock, signal, onProgress });
 }
 
 /** Everything one flash needs once its inputs are checked and the wake lock is settled. */

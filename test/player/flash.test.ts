@@ -158,6 +158,42 @@ describe('cancelling', () => {
   });
 });
 
+describe('a second flash on the same target', () => {
+  it('is refused at once while the first runs; the first plays on and restores the element', async () => {
+    installFakeDisplay(60);
+    const { element, history, snapshot } = fakeElement({ 'background-color': ['rgb(1, 2, 3)'] });
+    const before = snapshot();
+    const first = flash(element, LEVELS, { fps: 20, warmupRefreshes: 4 });
+    const err = await rejection(flash(element, LEVELS, { fps: 20, warmupRefreshes: 4 }));
+    expect(err).toMatchObject({ name: 'BlinkUpError', code: 'OPTION_INVALID', message: 'a flash is already running on this element' });
+    expect((await first).frames).toBe(LEVELS.length);
+    expect(history.slice(1, -1)).toEqual([...LEVELS].map((l) => PALETTE[l]));
+    expect(snapshot()).toEqual(before);
+    // Once the first is over, the element is free again.
+    await flash(element, LEVELS, { warmupRefreshes: 2 });
+    expect(snapshot()).toEqual(before);
+  });
+
+  it('is refused on a canvas too, and frees the target when the first fails', async () => {
+    installFakeDisplay(60);
+    const { canvas } = fakeCanvas();
+    const controller = new AbortController();
+    const first = flash(canvas, LEVELS, { signal: controller.signal, warmupRefreshes: 2 });
+    expect((await rejection(flash(canvas, LEVELS))).code).toBe('OPTION_INVALID');
+    controller.abort();
+    expect((await rejection(first)).name).toBe('AbortError');
+    expect((await flash(canvas, Uint8Array.of(0, 2), { warmupRefreshes: 2 })).frames).toBe(2);
+  });
+
+  it('does not hold up a flash on another element', async () => {
+    installFakeDisplay(60);
+    const a = fakeElement();
+    const b = fakeElement();
+    const results = await Promise.all([flash(a.element, LEVELS, { warmupRefreshes: 2 }), flash(b.element, LEVELS, { warmupRefreshes: 2 })]);
+    expect(results.map((r) => r.frames)).toEqual([LEVELS.length, LEVELS.length]);
+  });
+});
+
 describe('wake lock', () => {
   it('flashes without one when the browser refuses it', async () => {
     installFakeDisplay(60);
