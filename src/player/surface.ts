@@ -66,18 +66,22 @@ function canvasSurface(canvas: CanvasLike, palette: readonly string[]): Surface 
   };
 }
 
-/** The inline properties the flash overrides; `background-image` is cleared so no picture covers the colour. */
-const BACKGROUND_PROPERTIES = ['background-color', 'background-image'] as const;
+/**
+ * Inline properties the flash forces, with !important so that no stylesheet rule wins: no picture
+ * over the colour, and no transition or animation, which would smear each level into the next.
+ * Longhands (`transition-property`, not `transition`) so that putting one back leaves the rest of
+ * an inline `transition: …` as it was. `background-color` is forced level by level.
+ */
+const FORCED = { 'background-image': 'none', 'transition-property': 'none', 'animation-name': 'none' } as const;
 
 function elementSurface(element: ElementLike, palette: readonly string[]): Surface {
   const style = element.style;
-  const saved = BACKGROUND_PROPERTIES.map((name) => ({
+  const saved = ['background-color', ...Object.keys(FORCED)].map((name) => ({
     name,
     value: style.getPropertyValue(name),
     priority: style.getPropertyPriority(name),
   }));
-  // !important so that no stylesheet rule can override the level being shown.
-  style.setProperty('background-image', 'none', 'important');
+  for (const [name, value] of Object.entries(FORCED)) style.setProperty(name, value, 'important');
   let restored = false;
   return {
     paint(level) {

@@ -184,6 +184,37 @@ describe.skipIf(!run)('flashing in real Chromium', () => {
     await page.close();
   });
 
+  it('switches off the page’s transition and animation on the element while flashing, and puts its inline ones back', async () => {
+    const page = await open('player.html');
+    await page.waitForSelector('body[data-ready]', { state: 'attached' });
+    const outcome = await page.evaluate(async () => {
+      const { flash } = window.blinkup;
+      const target = document.getElementById('target')!;
+      target.classList.add('animated'); // the stylesheet's transition: all 0.3s and opacity animation
+      target.style.setProperty('transition-duration', '0.5s', 'important');
+      target.style.setProperty('animation-play-state', 'running');
+      const inlineBefore = target.style.cssText;
+      // What the element looks like at every refresh of the flash: levels must be exact, never mixed.
+      const seen = new Set<string>();
+      let sampling = true;
+      const sample = () => {
+        const { backgroundColor, opacity } = getComputedStyle(target);
+        if (target.style.getPropertyPriority('background-color') === 'important') seen.add(`${backgroundColor} ${opacity}`);
+        if (sampling) requestAnimationFrame(sample);
+      };
+      const levels = Uint8Array.from({ length: 30 }, (_, i) => [0, 2, 1][i % 3]!);
+      const flashing = flash(target, levels, { fps: 20, warmupRefreshes: 10 });
+      requestAnimationFrame(sample);
+      await flashing;
+      sampling = false;
+      return { seen: [...seen].sort(), inlineBefore, inlineAfter: target.style.cssText };
+    });
+    expect(outcome.seen).toEqual(['rgb(0, 0, 0) 1', 'rgb(191, 191, 191) 1', 'rgb(255, 255, 255) 1']);
+    expect(outcome.inlineAfter).toBe(outcome.inlineBefore);
+    expect(outcome.inlineBefore).toBe('transition-duration: 0.5s !important; animation-play-state: running;');
+    await page.close();
+  });
+
   it('reports progress monotonically up to 1 and gives a canvas its picture back', async () => {
     const page = await open('player.html');
     await page.waitForSelector('body[data-ready]', { state: 'attached' });

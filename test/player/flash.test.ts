@@ -37,6 +37,24 @@ describe('flash() on an element', () => {
     expect(result.refreshHz).toBeCloseTo(60, 6);
   });
 
+  it('turns the element’s transitions and animations off while flashing and puts its own back, priority and all', async () => {
+    installFakeDisplay(60);
+    const { element, snapshot } = fakeElement({
+      'transition-property': ['background-color'],
+      'transition-duration': ['0.3s'],
+      'animation-name': ['pulse', 'important'],
+    });
+    const before = snapshot();
+    let during: ReturnType<typeof snapshot> = {};
+    await flash(element, LEVELS, { warmupRefreshes: 2, onProgress: (_, frame) => frame === 0 && (during = snapshot()) });
+    expect(during).toMatchObject({
+      'transition-property': ['none', 'important'],
+      'animation-name': ['none', 'important'],
+      'transition-duration': ['0.3s', ''], // only the longhands that matter are touched
+    });
+    expect(snapshot()).toEqual(before);
+  });
+
   it('plays a real packet’s schedule with the hold the schedule chose', async () => {
     installFakeDisplay(60);
     const levels = toLevels(encodePacket({ ssid: 'Lab', password: 'pa55word', planId: '0123456789abcdef', token: 'fedcba9876543210' }));
