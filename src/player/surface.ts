@@ -50,6 +50,7 @@ function canvasSurface(canvas: CanvasLike, palette: readonly string[]): Surface 
   const backupCtx = backup.getContext('2d');
   backupCtx?.drawImage(canvas as HTMLCanvasElement, 0, 0);
   ctx.save();
+  drawPlainly(ctx);
   let restored = false;
   return {
     paint(level) {
@@ -59,11 +60,26 @@ function canvasSurface(canvas: CanvasLike, palette: readonly string[]): Surface 
     restore() {
       if (restored) return;
       restored = true;
-      ctx.restore();
+      // The picture goes back while the state is still plain, then the app gets its state back.
       ctx.clearRect(0, 0, width, height);
       if (backupCtx) ctx.drawImage(backup, 0, 0);
+      ctx.restore();
     },
   };
+}
+
+/**
+ * Clears what the app left in the context's drawing state: its transform would shift the levels
+ * off part of the canvas, and its alpha, blend mode, filter or shadow would mix them with the
+ * picture (and blur the picture put back). A clip region cannot be lifted short of a reset that
+ * also wipes the picture, so a clipped canvas flashes only inside its clip (docs/browser.md).
+ */
+function drawPlainly(ctx: CanvasRenderingContext2D): void {
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.globalAlpha = 1;
+  ctx.globalCompositeOperation = 'source-over';
+  ctx.shadowColor = 'transparent'; // a shadow in a transparent colour is not drawn
+  if ('filter' in ctx) ctx.filter = 'none'; // where the browser has canvas filters
 }
 
 /**

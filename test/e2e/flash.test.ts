@@ -215,6 +215,52 @@ describe.skipIf(!run)('flashing in real Chromium', () => {
     await page.close();
   });
 
+  it('paints a canvas whole and plain whatever drawing state the app left, then gives back its picture pixel for pixel', async () => {
+    const page = await open('player.html');
+    await page.waitForSelector('body[data-ready]', { state: 'attached' });
+    const outcome = await page.evaluate(async () => {
+      const { flash } = window.blinkup;
+      const canvas = document.getElementById('canvas') as HTMLCanvasElement;
+      const { width, height } = canvas;
+      const ctx = canvas.getContext('2d')!;
+      // The app's picture (opaque, half-transparent and empty areas) and the state it leaves behind.
+      ctx.fillStyle = '#ff0000';
+      ctx.fillRect(0, 0, width, height / 2);
+      ctx.translate(20, 10);
+      ctx.globalAlpha = 0.5;
+      ctx.fillStyle = '#2080ff';
+      ctx.fillRect(0, 0, 30, 30);
+      Object.assign(ctx, { globalCompositeOperation: 'multiply', filter: 'blur(2px)', shadowColor: '#00ff00', shadowBlur: 4 });
+      const before = ctx.getImageData(0, 0, width, height).data;
+      const palette = [[0, 0, 0], [191, 191, 191], [255, 255, 255]];
+      const levels = Uint8Array.from({ length: 30 }, (_, i) => [0, 2, 1][i % 3]!);
+      let unevenLevels = 0;
+      await flash(canvas, levels, {
+        fps: 30,
+        warmupRefreshes: 10,
+        onProgress: (_, frame) => {
+          if (frame === levels.length) return;
+          const want = [...palette[levels[frame]!]!, 255];
+          const data = ctx.getImageData(0, 0, width, height).data;
+          if (data.some((v, i) => v !== want[i % 4])) unevenLevels++;
+        },
+      });
+      const after = ctx.getImageData(0, 0, width, height).data;
+      const { e, f } = ctx.getTransform();
+      return {
+        unevenLevels,
+        changedBytes: after.filter((v, i) => v !== before[i]).length,
+        halfTransparent: before.some((v, i) => i % 4 === 3 && v > 0 && v < 255),
+        state: [e, f, ctx.globalAlpha, ctx.globalCompositeOperation, ctx.filter, ctx.shadowColor],
+      };
+    });
+    expect(outcome.unevenLevels).toBe(0);
+    expect(outcome.halfTransparent).toBe(true);
+    expect(outcome.changedBytes).toBe(0);
+    expect(outcome.state).toEqual([20, 10, 0.5, 'multiply', 'blur(2px)', '#00ff00']);
+    await page.close();
+  });
+
   it('reports progress monotonically up to 1 and gives a canvas its picture back', async () => {
     const page = await open('player.html');
     await page.waitForSelector('body[data-ready]', { state: 'attached' });

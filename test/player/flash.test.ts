@@ -120,10 +120,23 @@ describe('flash() on a canvas', () => {
       'screen.fill #000000 0,0,40,30', // warm-up
       'screen.fill #000000 0,0,40,30',
       'screen.fill #ffffff 0,0,40,30',
-      'screen.restore',
       'screen.clear',
       'screen.draw backup',
+      'screen.restore',
     ]);
+  });
+
+  it('paints and puts the picture back in a plain drawing state, whatever the app left in it, then gives the app its state back', async () => {
+    installFakeDisplay(60);
+    const { canvas, ctx, log, states } = fakeCanvas(40, 30);
+    ctx.translate(20, 10);
+    Object.assign(ctx, { globalAlpha: 0.5, globalCompositeOperation: 'multiply', filter: 'blur(2px)', shadowColor: 'red', fillStyle: 'blue' });
+    const appState = { ...ctx };
+    await flash(canvas, Uint8Array.of(0, 2), { warmupRefreshes: 2 });
+    const screen = log.map((entry, i) => [entry, states[i]]).filter(([entry]) => /^screen\.(fill|clear|draw)/.test(entry!));
+    expect(screen).toHaveLength(5); // three fills, the clear and the picture put back
+    for (const [entry, state] of screen) expect(state, entry).toBe('1,0,0,1,0,0 alpha 1 source-over filter none shadow transparent');
+    expect({ ...ctx }).toEqual(appState);
   });
 });
 
