@@ -184,6 +184,32 @@ describe.skipIf(!run)('flashing in real Chromium', () => {
     await page.close();
   });
 
+  it('refuses a second flash on an element that is flashing (a double click), and the first restores it', async () => {
+    const page = await open('player.html');
+    await page.waitForSelector('body[data-ready]', { state: 'attached' });
+    const outcome = await page.evaluate(async () => {
+      const { flash } = window.blinkup;
+      const target = document.getElementById('target')!;
+      const levels = Uint8Array.from({ length: 20 }, (_, i) => (i % 2 ? 2 : 0));
+      const first = flash(target, levels, { fps: 30, warmupRefreshes: 10 });
+      const second = await flash(target, levels, { fps: 30, warmupRefreshes: 10 }).then(
+        () => null,
+        (err: { name: string; code: string; message: string }) => ({ name: err.name, code: err.code, message: err.message }),
+      );
+      return {
+        second,
+        firstFrames: (await first).frames,
+        inlineStyle: target.getAttribute('style') ?? '',
+        background: getComputedStyle(target).backgroundColor,
+      };
+    });
+    expect(outcome.second).toEqual({ name: 'BlinkUpError', code: 'OPTION_INVALID', message: 'a flash is already running on this element' });
+    expect(outcome.firstFrames).toBe(20);
+    expect(outcome.inlineStyle).toBe('');
+    expect(outcome.background).toBe('rgb(10, 20, 30)');
+    await page.close();
+  });
+
   it('switches off the page’s transition and animation on the element while flashing, and puts its inline ones back', async () => {
     const page = await open('player.html');
     await page.waitForSelector('body[data-ready]', { state: 'attached' });
