@@ -7,7 +7,8 @@ import { BlinkUpError, ErrorCode } from '../packet/errors.js';
 import { MAX_FPS, MIN_FPS, type Schedule } from '../schedule/schedule.js';
 import { FramePacer, type PacingStats } from './pacer.js';
 import type { HoldTarget } from './refresh.js';
-import { createSurface, DEFAULT_COLORS, type FlashColors, type Surface } from './surface.js';
+import { readColors, type FlashColors } from './colors.js';
+import { checkTarget, createSurface, type Surface } from './surface.js';
 import { acquireWakeLock, type HeldWakeLock } from './wake-lock.js';
 
 /** Flashing rate for raw levels when none is given: SDK 0.3.0's rate on phones. */
@@ -16,7 +17,7 @@ export const DEFAULT_FLASH_FPS = 60;
 export interface FlashOptions {
   /** Levels per second for raw levels (10–120, default 60). A Schedule brings its own rate. */
   readonly fps?: number;
-  /** Colours of the three levels (defaults #000000, #bfbfbf, #ffffff). */
+  /** Colours of the three levels (defaults #000000, #bfbfbf, #ffffff); one the browser cannot parse is refused. */
   readonly colors?: Partial<FlashColors>;
   /** Black refreshes used to measure the display before the first level (default 30). */
   readonly warmupRefreshes?: number;
@@ -34,9 +35,16 @@ export interface FlashResult extends PacingStats {
 }
 
 /**
+ * Targets with a flash running (a double click on Start). A second flash on one would take the
+ * first one's black for the target's own look and "restore" it at its end: black for good.
+ */
+const flashing = new WeakSet<object>();
+
+/**
  * Flash `input` (a Schedule, or raw levels 0/1/2) on `target`. Resolves when the last level has
  * been held for its full time; the target then looks as it did before. Rejects with a
- * BlinkUpError on bad input, or with the abort reason when `options.signal` is aborted.
+ * BlinkUpError on bad input or while another flash runs on `target`, or with the abort reason
+ * when `options.signal` is aborted.
  */
 export async function flash(
   target: HTMLCanvasElement | HTMLElement,
@@ -46,20 +54,27 @@ export async function flash(
   const { levels, hold } = readInput(input, options.fps);
   const pacer = new FramePacer({ frameCount: levels.length, hold, warmupRefreshes: options.warmupRefreshes });
   const frames = animationFrames();
-  const colors: FlashColors = { ...DEFAULT_COLORS, ...options.colors };
+  const colors = readColors(options.colors);
+  checkTarget(target);
   const { signal, onProgress } = options;
 
   if (signal?.aborted) throw abortReason(signal);
-  const lock = options.wakeLock === false ? null : await acquireWakeLock();
-  let surface: Surface;
+  if (flashing.has(target)) throw new BlinkUpError(ErrorCode.OPTION_INVALID, 'a flash is already running on this element');
+  flashing.add(target);
   try {
-    if (signal?.aborted) throw abortReason(signal);
-    surface = createSurface(target, colors);
-  } catch (err) {
-    lock?.release();
-    throw err;
+    const lock = options.wakeLock === false ? null : await acquireWakeLock();
+    let surface: Surface;
+    try {
+      if (signal?.aborted) throw abortReason(signal);
+      surface = createSurface(target, colors);
+    } catch (err) {
+      lock?.release();
+      throw err;
+    }
+    return await play({ pacer, levels, surface, frames, lock, signal, onProgress });
+  } finally {
+    flashing.delete(target);
   }
-  return play({ pacer, levels, surface, frames, lock, signal, onProgress });
 }
 
 /** Everything one flash needs once its inputs are checked and the wake lock is settled. */

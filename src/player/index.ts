@@ -4,5 +4,5 @@ export { FramePacer, DEFAULT_WARMUP_REFRESHES } from './pacer.js';
 export type { PacerOptions, PacerStep, PacingStats } from './pacer.js';
 export { refreshesPerLevel } from './refresh.js';
 export type { HoldTarget } from './refresh.js';
-export { DEFAULT_COLORS } from './surface.js';
-export type { FlashColors } from './surface.js';
+export { DEFAULT_COLORS } from './colors.js';
+export type { FlashColors } from './colors.js';

@@ -3,19 +3,8 @@
  * background). A surface remembers what the target looked like before and puts it back, so the
  * page is left as it was found whether the flash finished, failed or was cancelled.
  */
-import { BlinkUpError, ErrorCode } from '../packet/errors.js';
-
-/** CSS colours of the three levels. */
-export interface FlashColors {
-  /** Level 0 (default #000000). */
-  readonly black: string;
-  /** Level 1 (default #bfbfbf, as SDK 0.3.0). */
-  readonly grey: string;
-  /** Level 2 (default #ffffff). */
-  readonly white: string;
-}
-
-export const DEFAULT_COLORS: FlashColors = Object.freeze({ black: '#000000', grey: '#bfbfbf', white: '#ffffff' });
+import { BlinkUpError, describeType, ErrorCode } from '../packet/errors.js';
+import type { FlashColors } from './colors.js';
 
 export interface Surface {
   /** Show level 0, 1 or 2. */
@@ -29,7 +18,7 @@ type CanvasLike = Pick<HTMLCanvasElement, 'width' | 'height' | 'getContext' | 'o
 type ElementLike = { readonly style: Pick<CSSStyleDeclaration, 'getPropertyValue' | 'getPropertyPriority' | 'setProperty' | 'removeProperty'> };
 
 function isCanvas(target: unknown): target is CanvasLike {
-  return typeof (target as CanvasLike).getContext === 'function';
+  return typeof (target as CanvasLike | null)?.getContext === 'function';
 }
 
 function isStyled(target: unknown): target is ElementLike {
@@ -37,11 +26,16 @@ function isStyled(target: unknown): target is ElementLike {
   return typeof style?.setProperty === 'function' && typeof style.getPropertyValue === 'function';
 }
 
-export function createSurface(target: HTMLCanvasElement | HTMLElement, colors: FlashColors): Surface {
+/** Refuses (INPUT_INVALID) a target that is neither a <canvas> nor an element: null, an id string, … */
+export function checkTarget(target: unknown): asserts target is CanvasLike | ElementLike {
+  if (isCanvas(target) || isStyled(target)) return;
+  throw new BlinkUpError(ErrorCode.INPUT_INVALID, `the flash target must be a <canvas> or an HTML element (got ${describeType(target)})`);
+}
+
+export function createSurface(target: unknown, colors: FlashColors): Surface {
+  checkTarget(target);
   const palette = [colors.black, colors.grey, colors.white] as const;
-  if (isCanvas(target)) return canvasSurface(target, palette);
-  if (isStyled(target)) return elementSurface(target, palette);
-  throw new BlinkUpError(ErrorCode.INPUT_INVALID, 'the flash target must be a <canvas> or an HTML element');
+  return isCanvas(target) ? canvasSurface(target, palette) : elementSurface(target, palette);
 }
 
 function canvasSurface(canvas: CanvasLike, palette: readonly string[]): Surface {
@@ -56,6 +50,7 @@ function canvasSurface(canvas: CanvasLike, palette: readonly string[]): Surface 
   const backupCtx = backup.getContext('2d');
   backupCtx?.drawImage(canvas as HTMLCanvasElement, 0, 0);
   ctx.save();
+  drawPlainly(ctx);
   let restored = false;
   return {
     paint(level) {
@@ -65,25 +60,44 @@ function canvasSurface(canvas: CanvasLike, palette: readonly string[]): Surface 
     restore() {
       if (restored) return;
       restored = true;
-      ctx.restore();
+      // The picture goes back while the state is still plain, then the app gets its state back.
       ctx.clearRect(0, 0, width, height);
       if (backupCtx) ctx.drawImage(backup, 0, 0);
+      ctx.restore();
     },
   };
 }
 
-/** The inline properties the flash overrides; `background-image` is cleared so no picture covers the colour. */
-const BACKGROUND_PROPERTIES = ['background-color', 'background-image'] as const;
+/**
+ * Clears what the app left in the context's drawing state: its transform would shift the levels
+ * off part of the canvas, and its alpha, blend mode, filter or shadow would mix them with the
+ * picture (and blur the picture put back). A clip region cannot be lifted short of a reset that
+ * also wipes the picture, so a clipped canvas flashes only inside its clip (docs/browser.md).
+ */
+function drawPlainly(ctx: CanvasRenderingContext2D): void {
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.globalAlpha = 1;
+  ctx.globalCompositeOperation = 'source-over';
+  ctx.shadowColor = 'transparent'; // a shadow in a transparent colour is not drawn
+  if ('filter' in ctx) ctx.filter = 'none'; // where the browser has canvas filters
+}
+
+/**
+ * Inline properties the flash forces, with !important so that no stylesheet rule wins: no picture
+ * over the colour, and no transition or animation, which would smear each level into the next.
+ * Longhands (`transition-property`, not `transition`) so that putting one back leaves the rest of
+ * an inline `transition: …` as it was. `background-color` is forced level by level.
+ */
+const FORCED = { 'background-image': 'none', 'transition-property': 'none', 'animation-name': 'none' } as const;
 
 function elementSurface(element: ElementLike, palette: readonly string[]): Surface {
   const style = element.style;
-  const saved = BACKGROUND_PROPERTIES.map((name) => ({
+  const saved = ['background-color', ...Object.keys(FORCED)].map((name) => ({
     name,
     value: style.getPropertyValue(name),
     priority: style.getPropertyPriority(name),
   }));
-  // !important so that no stylesheet rule can override the level being shown.
-  style.setProperty('background-image', 'none', 'important');
+  for (const [name, value] of Object.entries(FORCED)) style.setProperty(name, value, 'important');
   let restored = false;
   return {
     paint(level) {

@@ -184,6 +184,109 @@ describe.skipIf(!run)('flashing in real Chromium', () => {
     await page.close();
   });
 
+  it('refuses a second flash on an element that is flashing (a double click), and the first restores it', async () => {
+    const page = await open('player.html');
+    await page.waitForSelector('body[data-ready]', { state: 'attached' });
+    const outcome = await page.evaluate(async () => {
+      const { flash } = window.blinkup;
+      const target = document.getElementById('target')!;
+      const levels = Uint8Array.from({ length: 20 }, (_, i) => (i % 2 ? 2 : 0));
+      const first = flash(target, levels, { fps: 30, warmupRefreshes: 10 });
+      const second = await flash(target, levels, { fps: 30, warmupRefreshes: 10 }).then(
+        () => null,
+        (err: { name: string; code: string; message: string }) => ({ name: err.name, code: err.code, message: err.message }),
+      );
+      return {
+        second,
+        firstFrames: (await first).frames,
+        inlineStyle: target.getAttribute('style') ?? '',
+        background: getComputedStyle(target).backgroundColor,
+      };
+    });
+    expect(outcome.second).toEqual({ name: 'BlinkUpError', code: 'OPTION_INVALID', message: 'a flash is already running on this element' });
+    expect(outcome.firstFrames).toBe(20);
+    expect(outcome.inlineStyle).toBe('');
+    expect(outcome.background).toBe('rgb(10, 20, 30)');
+    await page.close();
+  });
+
+  it('switches off the page’s transition and animation on the element while flashing, and puts its inline ones back', async () => {
+    const page = await open('player.html');
+    await page.waitForSelector('body[data-ready]', { state: 'attached' });
+    const outcome = await page.evaluate(async () => {
+      const { flash } = window.blinkup;
+      const target = document.getElementById('target')!;
+      target.classList.add('animated'); // the stylesheet's transition: all 0.3s and opacity animation
+      target.style.setProperty('transition-duration', '0.5s', 'important');
+      target.style.setProperty('animation-play-state', 'running');
+      const inlineBefore = target.style.cssText;
+      // What the element looks like at every refresh of the flash: levels must be exact, never mixed.
+      const seen = new Set<string>();
+      let sampling = true;
+      const sample = () => {
+        const { backgroundColor, opacity } = getComputedStyle(target);
+        if (target.style.getPropertyPriority('background-color') === 'important') seen.add(`${backgroundColor} ${opacity}`);
+        if (sampling) requestAnimationFrame(sample);
+      };
+      const levels = Uint8Array.from({ length: 30 }, (_, i) => [0, 2, 1][i % 3]!);
+      const flashing = flash(target, levels, { fps: 20, warmupRefreshes: 10 });
+      requestAnimationFrame(sample);
+      await flashing;
+      sampling = false;
+      return { seen: [...seen].sort(), inlineBefore, inlineAfter: target.style.cssText };
+    });
+    expect(outcome.seen).toEqual(['rgb(0, 0, 0) 1', 'rgb(191, 191, 191) 1', 'rgb(255, 255, 255) 1']);
+    expect(outcome.inlineAfter).toBe(outcome.inlineBefore);
+    expect(outcome.inlineBefore).toBe('transition-duration: 0.5s !important; animation-play-state: running;');
+    await page.close();
+  });
+
+  it('paints a canvas whole and plain whatever drawing state the app left, then gives back its picture pixel for pixel', async () => {
+    const page = await open('player.html');
+    await page.waitForSelector('body[data-ready]', { state: 'attached' });
+    const outcome = await page.evaluate(async () => {
+      const { flash } = window.blinkup;
+      const canvas = document.getElementById('canvas') as HTMLCanvasElement;
+      const { width, height } = canvas;
+      const ctx = canvas.getContext('2d')!;
+      // The app's picture (opaque, half-transparent and empty areas) and the state it leaves behind.
+      ctx.fillStyle = '#ff0000';
+      ctx.fillRect(0, 0, width, height / 2);
+      ctx.translate(20, 10);
+      ctx.globalAlpha = 0.5;
+      ctx.fillStyle = '#2080ff';
+      ctx.fillRect(0, 0, 30, 30);
+      Object.assign(ctx, { globalCompositeOperation: 'multiply', filter: 'blur(2px)', shadowColor: '#00ff00', shadowBlur: 4 });
+      const before = ctx.getImageData(0, 0, width, height).data;
+      const palette = [[0, 0, 0], [191, 191, 191], [255, 255, 255]];
+      const levels = Uint8Array.from({ length: 30 }, (_, i) => [0, 2, 1][i % 3]!);
+      let unevenLevels = 0;
+      await flash(canvas, levels, {
+        fps: 30,
+        warmupRefreshes: 10,
+        onProgress: (_, frame) => {
+          if (frame === levels.length) return;
+          const want = [...palette[levels[frame]!]!, 255];
+          const data = ctx.getImageData(0, 0, width, height).data;
+          if (data.some((v, i) => v !== want[i % 4])) unevenLevels++;
+        },
+      });
+      const after = ctx.getImageData(0, 0, width, height).data;
+      const { e, f } = ctx.getTransform();
+      return {
+        unevenLevels,
+        changedBytes: after.filter((v, i) => v !== before[i]).length,
+        halfTransparent: before.some((v, i) => i % 4 === 3 && v > 0 && v < 255),
+        state: [e, f, ctx.globalAlpha, ctx.globalCompositeOperation, ctx.filter, ctx.shadowColor],
+      };
+    });
+    expect(outcome.unevenLevels).toBe(0);
+    expect(outcome.halfTransparent).toBe(true);
+    expect(outcome.changedBytes).toBe(0);
+    expect(outcome.state).toEqual([20, 10, 0.5, 'multiply', 'blur(2px)', '#00ff00']);
+    await page.close();
+  });
+
   it('reports progress monotonically up to 1 and gives a canvas its picture back', async () => {
     const page = await open('player.html');
     await page.waitForSelector('body[data-ready]', { state: 'attached' });

@@ -96,27 +96,54 @@ export function fakeElement(initial: Record<string, [value: string, priority?: s
   return { element: { style } as unknown as HTMLElement, history, snapshot };
 }
 
-/** A canvas whose 2D context logs fills, clears and image copies. */
+/** The parts of a 2D context's drawing state that flash() sets, as save() and restore() keep them. */
+const DRAW_STATE = ['transform', 'globalAlpha', 'globalCompositeOperation', 'filter', 'shadowColor', 'fillStyle'] as const;
+
+/**
+ * A canvas whose 2D context logs fills, clears and image copies, and keeps a drawing state with a
+ * save/restore stack; `states[i]` is that state (fillStyle aside) when `log[i]` was called.
+ */
 export function fakeCanvas(width = 40, height = 30) {
   const log: string[] = [];
-  const makeCanvas = (name: string): HTMLCanvasElement => {
+  const states: string[] = [];
+  const makeCanvas = (name: string) => {
+    const stack: Record<string, unknown>[] = [];
     const ctx = {
+      transform: '1,0,0,1,0,0',
+      globalAlpha: 1,
+      globalCompositeOperation: 'source-over',
+      filter: 'none',
+      shadowColor: 'rgba(0, 0, 0, 0)',
       fillStyle: '#123456',
-      save: () => log.push(`${name}.save`),
-      restore: () => log.push(`${name}.restore`),
-      fillRect: (x: number, y: number, w: number, h: number) => log.push(`${name}.fill ${ctx.fillStyle} ${x},${y},${w},${h}`),
-      clearRect: () => log.push(`${name}.clear`),
-      drawImage: (source: { id: string }) => log.push(`${name}.draw ${source.id}`),
+      save: () => {
+        stack.push(Object.fromEntries(DRAW_STATE.map((key) => [key, ctx[key]])));
+        record(`${name}.save`);
+      },
+      restore: () => {
+        Object.assign(ctx, stack.pop());
+        record(`${name}.restore`);
+      },
+      translate: (x: number, y: number) => void (ctx.transform = `1,0,0,1,${x},${y}`),
+      setTransform: (...m: number[]) => void (ctx.transform = m.join(',')),
+      fillRect: (x: number, y: number, w: number, h: number) => record(`${name}.fill ${ctx.fillStyle} ${x},${y},${w},${h}`),
+      clearRect: () => record(`${name}.clear`),
+      drawImage: (source: { id: string }) => record(`${name}.draw ${source.id}`),
     };
-    return {
+    const record = (entry: string): void => {
+      log.push(entry);
+      states.push(`${ctx.transform} alpha ${ctx.globalAlpha} ${ctx.globalCompositeOperation} filter ${ctx.filter} shadow ${ctx.shadowColor}`);
+    };
+    const canvas = {
       id: name,
       width,
       height,
       getContext: (kind: string) => (kind === '2d' ? ctx : null),
-      ownerDocument: { createElement: () => makeCanvas('backup') },
+      ownerDocument: { createElement: () => makeCanvas('backup').canvas },
     } as unknown as HTMLCanvasElement;
+    return { canvas, ctx };
   };
-  return { canvas: makeCanvas('screen'), log };
+  const { canvas, ctx } = makeCanvas('screen');
+  return { canvas, ctx, log, states };
 }
 
 /** A Screen Wake Lock API that grants (or refuses) the lock and counts releases. */

@@ -37,6 +37,24 @@ describe('flash() on an element', () => {
     expect(result.refreshHz).toBeCloseTo(60, 6);
   });
 
+  it('turns the element’s transitions and animations off while flashing and puts its own back, priority and all', async () => {
+    installFakeDisplay(60);
+    const { element, snapshot } = fakeElement({
+      'transition-property': ['background-color'],
+      'transition-duration': ['0.3s'],
+      'animation-name': ['pulse', 'important'],
+    });
+    const before = snapshot();
+    let during: ReturnType<typeof snapshot> = {};
+    await flash(element, LEVELS, { warmupRefreshes: 2, onProgress: (_, frame) => frame === 0 && (during = snapshot()) });
+    expect(during).toMatchObject({
+      'transition-property': ['none', 'important'],
+      'animation-name': ['none', 'important'],
+      'transition-duration': ['0.3s', ''], // only the longhands that matter are touched
+    });
+    expect(snapshot()).toEqual(before);
+  });
+
   it('plays a real packet’s schedule with the hold the schedule chose', async () => {
     installFakeDisplay(60);
     const levels = toLevels(encodePacket({ ssid: 'Lab', password: 'pa55word', planId: '0123456789abcdef', token: 'fedcba9876543210' }));
@@ -102,10 +120,23 @@ describe('flash() on a canvas', () => {
       'screen.fill #000000 0,0,40,30', // warm-up
       'screen.fill #000000 0,0,40,30',
       'screen.fill #ffffff 0,0,40,30',
-      'screen.restore',
       'screen.clear',
       'screen.draw backup',
+      'screen.restore',
     ]);
+  });
+
+  it('paints and puts the picture back in a plain drawing state, whatever the app left in it, then gives the app its state back', async () => {
+    installFakeDisplay(60);
+    const { canvas, ctx, log, states } = fakeCanvas(40, 30);
+    ctx.translate(20, 10);
+    Object.assign(ctx, { globalAlpha: 0.5, globalCompositeOperation: 'multiply', filter: 'blur(2px)', shadowColor: 'red', fillStyle: 'blue' });
+    const appState = { ...ctx };
+    await flash(canvas, Uint8Array.of(0, 2), { warmupRefreshes: 2 });
+    const screen = log.map((entry, i) => [entry, states[i]]).filter(([entry]) => /^screen\.(fill|clear|draw)/.test(entry!));
+    expect(screen).toHaveLength(5); // three fills, the clear and the picture put back
+    for (const [entry, state] of screen) expect(state, entry).toBe('1,0,0,1,0,0 alpha 1 source-over filter none shadow transparent');
+    expect({ ...ctx }).toEqual(appState);
   });
 });
 
@@ -158,6 +189,42 @@ describe('cancelling', () => {
   });
 });
 
+describe('a second flash on the same target', () => {
+  it('is refused at once while the first runs; the first plays on and restores the element', async () => {
+    installFakeDisplay(60);
+    const { element, history, snapshot } = fakeElement({ 'background-color': ['rgb(1, 2, 3)'] });
+    const before = snapshot();
+    const first = flash(element, LEVELS, { fps: 20, warmupRefreshes: 4 });
+    const err = await rejection(flash(element, LEVELS, { fps: 20, warmupRefreshes: 4 }));
+    expect(err).toMatchObject({ name: 'BlinkUpError', code: 'OPTION_INVALID', message: 'a flash is already running on this element' });
+    expect((await first).frames).toBe(LEVELS.length);
+    expect(history.slice(1, -1)).toEqual([...LEVELS].map((l) => PALETTE[l]));
+    expect(snapshot()).toEqual(before);
+    // Once the first is over, the element is free again.
+    await flash(element, LEVELS, { warmupRefreshes: 2 });
+    expect(snapshot()).toEqual(before);
+  });
+
+  it('is refused on a canvas too, and frees the target when the first fails', async () => {
+    installFakeDisplay(60);
+    const { canvas } = fakeCanvas();
+    const controller = new AbortController();
+    const first = flash(canvas, LEVELS, { signal: controller.signal, warmupRefreshes: 2 });
+    expect((await rejection(flash(canvas, LEVELS))).code).toBe('OPTION_INVALID');
+    controller.abort();
+    expect((await rejection(first)).name).toBe('AbortError');
+    expect((await flash(canvas, Uint8Array.of(0, 2), { warmupRefreshes: 2 })).frames).toBe(2);
+  });
+
+  it('does not hold up a flash on another element', async () => {
+    installFakeDisplay(60);
+    const a = fakeElement();
+    const b = fakeElement();
+    const results = await Promise.all([flash(a.element, LEVELS, { warmupRefreshes: 2 }), flash(b.element, LEVELS, { warmupRefreshes: 2 })]);
+    expect(results.map((r) => r.frames)).toEqual([LEVELS.length, LEVELS.length]);
+  });
+});
+
 describe('wake lock', () => {
   it('flashes without one when the browser refuses it', async () => {
     installFakeDisplay(60);
@@ -187,6 +254,32 @@ describe('bad input', () => {
     expect((await rejection(flash({} as HTMLElement, LEVELS))).code).toBe('INPUT_INVALID');
     expect((await rejection(flash(element, [0, 1] as unknown as Uint8Array))).code).toBe('INPUT_INVALID');
     expect(history).toEqual([]);
+  });
+
+  it('refuses a colour the browser would ignore before it asks for the wake lock or paints', async () => {
+    installFakeDisplay(60);
+    const lock = installFakeWakeLock();
+    const { element, history } = fakeElement();
+    const err = await rejection(flash(element, LEVELS, { colors: { grey: 'gray50' } }));
+    expect(err).toMatchObject({ name: 'BlinkUpError', code: 'OPTION_INVALID' });
+    expect(err.message).toContain('"gray50"');
+    expect(history).toEqual([]);
+    expect(lock.requests).toBe(0);
+  });
+
+  it('refuses a target that is not an element (null, undefined, an id) with a typed error naming it', async () => {
+    installFakeDisplay(60);
+    const lock = installFakeWakeLock();
+    for (const [target, got] of [
+      [null, 'null'],
+      [undefined, 'undefined'],
+      ['flash-area', 'a string'],
+    ] as const) {
+      const err = await rejection(flash(target as unknown as HTMLElement, LEVELS));
+      expect(err).toMatchObject({ name: 'BlinkUpError', code: 'INPUT_INVALID' });
+      expect(err.message).toBe(`the flash target must be a <canvas> or an HTML element (got ${got})`);
+    }
+    expect(lock.requests).toBe(0);
   });
 
   it('needs requestAnimationFrame', async () => {
