@@ -13,6 +13,7 @@
  * step of a fine time grid, which is exact for the first-order pixel and for the PWM duty cycle
  * whatever the step, and keeps the later stages simple.
  */
+import { BlinkUpError, ErrorCode } from '../packet/errors.js';
 import type { Random } from '../util/random.js';
 import { schedule } from '../schedule/schedule.js';
 import { srgbCodeToLinear } from '../util/srgb.js';
@@ -99,6 +100,9 @@ export const DISPLAY_DEFAULTS: DisplayOptions = {
   repeatGapS: 1,
 };
 
+/** Slowest PWM an LCD's backlight is dimmed with (CHANNEL.md: steady, or fast PWM at kHz). */
+export const LCD_BACKLIGHT_MIN_PWM_HZ = 1000;
+
 /**
  * Defaults filled in and every value range-checked (throws `OPTION_INVALID`). The default LCD
  * time constants are a 60 Hz panel's: a faster panel is sold with faster pixels (CHANNEL.md: keep
@@ -124,6 +128,14 @@ export function resolveDisplayOptions(partial?: Partial<DisplayOptions>): Displa
   checkInteger('stagedRefreshes', o.stagedRefreshes, 1, 10);
   checkRange('pwmHz', o.pwmHz, 0, 100_000);
   checkRange('pwmDuty', o.pwmDuty, 0.001, 1);
+  // CHANNEL.md: an LCD's backlight is steady or PWM-dimmed at kHz; slower PWM dims an OLED.
+  if (o.panel === 'lcd' && o.pwmHz > 0 && o.pwmHz < LCD_BACKLIGHT_MIN_PWM_HZ) {
+    throw new BlinkUpError(ErrorCode.OPTION_INVALID, `option pwmHz must be 0 or at least ${LCD_BACKLIGHT_MIN_PWM_HZ} on an LCD, whose backlight is dimmed at kHz (PWM at ${o.pwmHz} Hz dims an OLED)`);
+  }
+  // A stall shorter than a refresh shows nothing: the level cannot stay up a fraction of one.
+  if (o.stalls > 0 && o.stallS < 1 / o.refreshHz) {
+    throw new BlinkUpError(ErrorCode.OPTION_INVALID, `option stallS must be at least one refresh (${(1000 / o.refreshHz).toFixed(1)} ms at ${o.refreshHz} Hz) for a stall to show`);
+  }
   checkRange('leadInS', o.leadInS, 0, 86_400);
   checkRange('leadOutS', o.leadOutS, 0, 86_400);
   checkInteger('repeat', o.repeat, 1, 10_000);

@@ -6,7 +6,7 @@
  * --seed; flags given explicitly override what the tier drew. Values are range-checked by the
  * simulator itself; its messages are translated back to the flag names here.
  */
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { CameraChannelOptions, PhotodiodeChannelOptions } from '../channel/index.js';
 import { CAMERA_TIER_NAMES, PHOTODIODE_TIER_NAMES, TIERS } from '../channel/tiers.js';
 import { BlinkUpError, ErrorCode, isBlinkUpError } from '../packet/errors.js';
@@ -58,10 +58,19 @@ export type Channel =
   | { readonly kind: 'photodiode'; readonly options: Partial<PhotodiodeChannelOptions> }
   | { readonly kind: 'camera'; readonly options: Partial<CameraChannelOptions> };
 
+/** The generator is seeded with 32 bits: a larger seed would repeat a smaller one's capture. */
+const MAX_SEED = 0xffff_ffff;
+
+function parseSeed(text: string): number {
+  const seed = parseInteger(text);
+  if (seed > MAX_SEED) throw new InvalidArgumentError(`the seed must be 0–${MAX_SEED}.`);
+  return seed;
+}
+
 export function addChannelOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--tier <name>', 'draw random conditions from a named range (seeded by --seed); flags given override them').choices([...PHOTODIODE_TIERS, ...CAMERA_TIERS]))
-    .option('--seed <n>', 'seed of every random choice: the same seed gives the same capture', parseInteger, 1)
+    .option('--seed <n>', `seed of every random choice, 0–${MAX_SEED}: the same seed gives the same capture`, parseSeed, 1)
     .option('--repeat <n>', `transmissions in the capture, 1–${MAX_REPEAT} (apps repeat the flash)`, parseInteger)
     .addOption(new Option('--grey <code>', 'grey the flasher shows: bf (SDK 0.3.0) or 9f (2014 flasher)').choices(Object.keys(GREY_CODES)))
     .option('--hold <prob>', 'probability that a level stays one refresh longer (missed refresh), 0–0.95', parseDecimal)
@@ -104,7 +113,10 @@ export function channelFromOptions(o: ChannelOptionValues, flashing: { fps?: num
   }
   if (o.lcd && o.oled) throw usageError('--lcd and --oled describe different panels: give one');
   if (o.repeat !== undefined && !(o.repeat >= 1 && o.repeat <= MAX_REPEAT)) throw usageError(`--repeat must be 1–${MAX_REPEAT}`);
-  const tier = o.tier ? drawTier(o.tier, camera, o.seed) : {};
+  // A frequency of 0 is no PWM, no flicker: leave the flag out, rather than have the summary say it is there.
+  if (o.pwm && !(o.pwm[0] > 0)) throw usageError('--pwm: the frequency must be above 0 Hz (leave --pwm out for a panel without PWM)');
+  if (o.flicker && !(o.flicker[0] > 0)) throw usageError('--flicker: the frequency must be above 0 Hz (depth 0, or no --flicker, for steady room light)');
+  const tier = o.tier ? panelConsistent(drawTier(o.tier, camera, o.seed), o, flashing) : {};
   const display = {
     ...flashing,
     ...(o.repeat !== undefined ? { repeat: o.repeat } : {}),
@@ -147,6 +159,21 @@ export function channelFromOptions(o: ChannelOptionValues, flashing: { fps?: num
     ...(o.gaps ? { gapRatePerS: o.gaps[0], gapMs: o.gaps[1] } : {}),
   };
   return { kind: 'photodiode', options };
+}
+
+/**
+ * What a tier drew for its own panel, made to fit the panel the flags describe (CHANNEL.md: keep
+ * panels physically consistent): `--lcd` drops the PWM of an OLED the tier drew, and a refresh
+ * rate other than the tier's scales the LCD time constants it drew with it (a faster panel is
+ * sold with faster pixels, as the tiers themselves assume), unless `--lcd` gives them.
+ */
+function panelConsistent<T extends Partial<PhotodiodeChannelOptions> | Partial<CameraChannelOptions>>(drawn: T, o: ChannelOptionValues, flashing: { refreshHz?: number }): T {
+  const noPwm = o.lcd && !o.pwm ? { pwmHz: 0 } : {};
+  const drawnHz = drawn.refreshHz ?? 60;
+  const { lcdRiseMs, lcdFallMs } = drawn;
+  if (o.lcd || flashing.refreshHz === undefined || flashing.refreshHz === drawnHz || lcdRiseMs === undefined || lcdFallMs === undefined) return { ...drawn, ...noPwm };
+  const scale = Math.min(1, 60 / flashing.refreshHz) / Math.min(1, 60 / drawnHz);
+  return { ...drawn, ...noPwm, lcdRiseMs: lcdRiseMs * scale, lcdFallMs: lcdFallMs * scale };
 }
 
 function drawTier(name: TierChoice, camera: boolean, seed: number): Partial<PhotodiodeChannelOptions> | Partial<CameraChannelOptions> {

@@ -105,7 +105,7 @@ const STALE_TIMES = new Set(['times', 'times.txt']);
  * camera clip's, from `simulate --camera --format png`): it described the frames these replace,
  * and a reader of the folder would take the new frames for the old times.
  */
-async function removeStaleFrames(dir: string, frameCount: number): Promise<void> {
+export async function removeStaleFrames(dir: string, frameCount: number): Promise<void> {
   for (const name of await readdir(dir)) {
     const m = FRAME_FILE.exec(name);
     if ((m && Number(m[1]) > frameCount) || STALE_TIMES.has(name)) await unlink(join(dir, name));

@@ -20,7 +20,7 @@ import { frameRateOf } from '../decoder/frame-clock.js';
 import { BlinkUpError } from '../packet/errors.js';
 import type { LumaFrame, LumaFrameSource, LumaSourceInfo } from './luma-frames.js';
 import { rgbaToLuma, type LumaWeights } from './rgb-luma.js';
-import { frameFileName } from './frames-export.js';
+import { frameFileName, removeStaleFrames } from './frames-export.js';
 
 export interface PngFolderOptions {
   /** Frames per second; overrides a times file or manifest in the folder. */
@@ -362,7 +362,8 @@ export interface PngFramesWriteOptions {
 
 /**
  * Write luma planes as `frame-00001.png`, `frame-00002.png`, … into `dir` (created if needed),
- * one at a time, plus a `times` file when timestamps are given. Returns the frame count.
+ * one at a time, plus a `times` file when timestamps are given; the frames and times of an
+ * earlier, longer clip there are removed. Returns the frame count.
  */
 export async function writePngFrames(
   dir: string,
@@ -375,6 +376,8 @@ export async function writePngFrames(
     await writeFile(join(dir, frameFileName(count)), encodeGreyPng(luma, options.width, options.height));
     count++;
   }
+  // A longer clip written to the folder before would leave its last frames (and its times) behind.
+  await removeStaleFrames(dir, count);
   if (options.times) {
     if (options.times.length !== count) {
       throw new BlinkUpError('OPTION_INVALID', `${options.times.length} timestamps given for ${count} frames`);

@@ -2,7 +2,7 @@
  * `blinkup simulate`: captures `decode` reads back, channel flags that reach the simulator,
  * seeded determinism, no payload field in any header, and one-line errors.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -264,8 +264,60 @@ describe('bad usage: exit 2, one line', () => {
     ['u16le for a 20-bit ADC', [...WIRED, '--format', 'u16le', '--bits', '20', '--out', join(dir, 'x.u16le')], /u16le holds codes up to 65535/],
     ['a flashing rate the display cannot show', [...WIRED, '--fps', '45'], /45 fps cannot be shown on a 60 Hz display/],
     ['no payload', ['--seed', '1'], /missing --plan-id/],
+    // A panel as CHANNEL.md has them: an LCD's backlight is dimmed at kHz, slower PWM dims an OLED.
+    ['slow PWM on an LCD', [...WIRED, '--pwm', '240,0.3'], /--pwm \(pwmHz\) must be 0 or at least 1000 on an LCD, whose backlight is dimmed at kHz \(PWM at 240 Hz dims an OLED\)/],
+    // Flags that would be said to be there while doing nothing.
+    ['PWM at 0 Hz', [...WIRED, '--oled', '--pwm', '0,0.5'], /--pwm: the frequency must be above 0 Hz/],
+    ['flicker at 0 Hz', [...WIRED, '--flicker', '0,0.5'], /--flicker: the frequency must be above 0 Hz/],
+    ['a stall shorter than a refresh', [...WIRED, '--stall', '5,1'], /--stall \(stallS\) must be at least one refresh \(16\.7 ms at 60 Hz\)/],
+    ['a seed beyond 32 bits (it would repeat a smaller one)', [...WIRED, '--seed', '4294967301'], /the seed must be 0–4294967295/],
+    ['a --refresh the rate a tier drew cannot be shown on', [...WIRED, '--tier', 'typical', '--seed', '2', '--refresh', '60'], /120 fps cannot be shown on a 60 Hz display .*\(--tier typical drew 120 fps: give --fps too\)$/],
   ])('%s', async (_, args, message) => {
     const r = await runInProcess(['simulate', ...args]);
     expectUsageError(r, message);
+  });
+
+  it('a refusal of the output format leaves no file behind (checked before the file is opened)', async () => {
+    const path = join(dir, 'never.u16le');
+    expectUsageError(await runInProcess(['simulate', ...WIRED, '--format', 'u16le', '--bits', '20', '--out', path]), /u16le holds codes up to 65535/);
+    expect(existsSync(path)).toBe(false);
+  });
+});
+
+describe('physically consistent panels and honest summaries', () => {
+  it('says when the light drives the sensor into its rail, and where PWM bursts peak', async () => {
+    const r = await simulate(...WIRED, '--oled', '--pwm', '240,0.2', '--seed', '2', '--out', join(dir, 'clipped.csv'));
+    expect(stderrLines(r)[0]).toMatch(/^blinkup: note: the sensor saturates in \d+\.\d % of the samples \(its rail is at 0\.95 of full scale; PWM bursts peak at the swing ÷ the on-time, 2 of full scale\)$/);
+    const quiet = await simulate(...WIRED, '--out', join(dir, 'unclipped.csv'));
+    expect(stderrLines(quiet)).toHaveLength(1);
+  });
+
+  it("--lcd over a tier that drew a PWM-dimmed OLED drops the OLED's PWM", async () => {
+    const r = await simulate(...WIRED, '--tier', 'hard', '--seed', '5', '--lcd', '3,10', '--out', join(dir, 'lcd-over-tier.csv'));
+    expect(r.stderr).toContain('LCD rise 3 ms fall 10 ms');
+    expect(r.stderr).not.toContain('PWM');
+  });
+
+  it("--refresh over a tier scales the LCD time constants it drew, as a faster panel's pixels are", async () => {
+    const at = async (refresh: string[]): Promise<number[]> => {
+      const r = await simulate(...WIRED, '--tier', 'slowlcd', '--seed', '3', '--fps', '60', ...refresh, '--out', join(dir, 'rescaled.csv'));
+      const m = /LCD rise ([\d.]+) ms fall ([\d.]+) ms/.exec(r.stderr)!;
+      return [Number(m[1]), Number(m[2])];
+    };
+    const [rise60, fall60] = await at(['--refresh', '60']);
+    const [rise120, fall120] = await at(['--refresh', '120']);
+    expect(rise120).toBeCloseTo(rise60 / 2, 1);
+    expect(fall120).toBeCloseTo(fall60 / 2, 1);
+  });
+
+  it('a png clip written over a longer one leaves none of its frames behind', async () => {
+    const frames = join(dir, 'over');
+    await simulate('--clear', '--camera', '--camera-fps', '120', '--fps', '30', '--size', '16x12', '--format', 'png', '--out', frames);
+    const before = readdirSync(frames).length;
+    await simulate('--clear', '--camera', '--camera-fps', '60', '--fps', '30', '--size', '16x12', '--format', 'png', '--out', frames);
+    const after = readdirSync(frames).filter((f) => f.endsWith('.png')).length;
+    expect(after).toBeLessThan(before - 1);
+    expect(readFileSync(join(frames, 'times'), 'utf8').trimEnd().split('\n')).toHaveLength(after);
+    expect((await decodeFile(frames)).json.packets[0]).toMatchObject({ kind: 'clear' });
   });
 });

@@ -11,9 +11,9 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import {
   cameraFrames, resolveCameraOptions, resolvePhotodiodeOptions, simulatePhotodiode,
-  type CameraChannelOptions, type PhotodiodeChannelOptions,
+  type CameraChannelOptions, type PhotodiodeCapture, type PhotodiodeChannelOptions,
 } from '../../channel/index.js';
-import { BlinkUpError, ErrorCode } from '../../packet/errors.js';
+import { BlinkUpError, ErrorCode, isBlinkUpError } from '../../packet/errors.js';
 import { addChannelOptions, channelFromOptions, withFlagNames, type Channel, type ChannelOptionValues } from '../channel-options.js';
 import { openSink, writeBinaryCapture, writeCsvCapture, writePngClip, writeY4mClip } from '../capture-writers.js';
 import type { CliContext } from '../context.js';
@@ -69,7 +69,14 @@ Examples:
         ...(cmd.getOptionValueSource('refresh') === 'cli' ? { refreshHz: o.refresh } : {}),
       };
       const channel = channelFromOptions(o, flashing);
-      const t = await transmissionFromOptions({ ...o, fps: channel.options.fps ?? o.fps, refresh: channel.options.refreshHz ?? o.refresh }, ctx);
+      const t = await transmissionFromOptions({ ...o, fps: channel.options.fps ?? o.fps, refresh: channel.options.refreshHz ?? o.refresh }, ctx).catch((err: unknown) => {
+        // A rate the tier drew, refused against a --refresh the user gave: say where it came from.
+        const drawn = flashing.fps === undefined ? channel.options.fps : undefined;
+        if (isBlinkUpError(err) && err.code === ErrorCode.RATE_UNSUPPORTED && drawn !== undefined) {
+          throw new BlinkUpError(ErrorCode.OPTION_INVALID, `${err.message} (--tier ${o.tier} drew ${drawn} fps: give --fps too)`);
+        }
+        throw err;
+      });
       const out = o.out ?? '-';
       const summary = channel.kind === 'photodiode' ? await simulateSamples(t, channel, format, out, o.seed, ctx) : await simulateVideo(t, channel, format, out, o.seed, ctx);
       ctx.stderr.write(`${summary} → ${format === 'png' ? out : describeDestination(out)} (${format})\n`);
@@ -100,8 +107,11 @@ async function simulateSamples(
   if (samples > MAX_SAMPLES) {
     throw new BlinkUpError(ErrorCode.LIMIT_EXCEEDED, `the capture would hold about ${samples} samples, over the limit of ${MAX_SAMPLES}: lower --repeat or --rate`);
   }
+  // Checked before the output is opened: a refusal must not leave an empty file behind.
+  if (format === 'u16le' && options.adcBits > 16) throw usageError(`u16le holds codes up to 65535; a ${options.adcBits}-bit ADC needs --format csv or f32le`);
   const capture = withFlagNames(() => simulatePhotodiode(t.schedule.levels, options, seed));
   const conditions = describePhotodiode(options, seed);
+  warnAboutClipping(capture, ctx);
   const sink = await openSink(out, ctx, format !== 'csv');
   try {
     if (format === 'csv') await writeCsvCapture(sink, capture, `blinkup simulate: photodiode capture; ${conditions}`);
@@ -141,6 +151,22 @@ async function simulateVideo(
   const mixed = options.cameraFps < 2 * options.fps ? ` (every camera frame mixes two flashed frames at ${n(options.cameraFps)} fps filming ${n(options.fps)} fps, the hardest case: film at ${n(2 * options.fps)} fps or more, or flash slower)` : '';
   return `simulated ${clip.frameCount} frames of ${clip.width}x${clip.height} (${fixed(clip.frameCount / clip.fps, 2)} s) of ${transmissions(options.repeat, t)}; ${describeCamera(options, seed)}${mixed}`;
 }
+
+/**
+ * The light drove the sensor into its rail for part of the capture (a large swing, bright room
+ * light, or PWM bursts, whose peaks stand at the swing ÷ the on-time): say so, as a receiver
+ * would see it — the stated swing is not what the capture holds there.
+ */
+function warnAboutClipping(capture: PhotodiodeCapture, ctx: CliContext): void {
+  const share = capture.truth.saturatedSamples / capture.samples.length;
+  if (!(share >= CLIPPING_NOTED)) return;
+  const o = capture.options;
+  const peak = o.pwmHz > 0 ? `; PWM bursts peak at the swing ÷ the on-time, ${n(o.swing / o.pwmDuty)} of full scale` : '';
+  ctx.stderr.write(`blinkup: note: the sensor saturates in ${(100 * share).toFixed(1)} % of the samples (its rail is at ${n(o.saturation)} of full scale${peak})\n`);
+}
+
+/** Share of clipped samples from which `simulate` says so (a few white peaks are no news). */
+const CLIPPING_NOTED = 0.001;
 
 /** Lead-in, the transmissions with their held levels and gaps, lead-out: an upper estimate. */
 function expectedDurationS(t: Transmission, o: PhotodiodeChannelOptions | CameraChannelOptions): number {
