@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runInProcess, expectUsageError, stderrLines } from './run-cli.js';
+import { runInProcess, expectUsageError, stderrLines, type CliResult } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'blinkup-cli-simulate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -16,7 +16,7 @@ const SECRET_TOKEN = 'abcdef0123456789';
 const PAYLOAD = ['--ssid', 'SimNet', '--password', SECRET_PASSWORD, '--plan-id', '0011223344556677', '--token', SECRET_TOKEN];
 const WIRED = ['--plan-id', '0011223344556677', '--token', SECRET_TOKEN];
 
-async function simulate(...args: string[]): Promise<{ stdout: string; stderr: string }> {
+async function simulate(...args: string[]): Promise<CliResult> {
   const r = await runInProcess(['simulate', ...args]);
   expect(r.status, r.stderr).toBe(0);
   return r;
