@@ -194,7 +194,8 @@ class PreambleRun {
   startS = 0;
   /** First sample of the run's first pulse. */
   startIndex = 0;
-  private lastEdge = Number.NaN;
+  /** Rising edge of the run's last pulse, samples (NaN while empty). */
+  lastEdge = Number.NaN;
   private readonly intervals = new Float64Array(RUN_INTERVALS);
   private readonly sorted = new Float64Array(RUN_INTERVALS);
   private intervalCount = 0;
@@ -407,10 +408,15 @@ export class Framer implements Reception {
     return run.count >= 2 ? run.period < 2 * FEW_SAMPLES : this.sampleRate < FEW_SAMPLES * 120;
   }
 
-  /** Longest pulse period a preamble run can hold, samples: beyond it the light paused. */
+  /**
+   * Longest pulse period a preamble run can hold, samples: beyond it the light paused. (The run's
+   * own period counts only up to the longest a preamble has: two glitches seconds apart make a
+   * "run" too, whose period must not stretch the bound that would end it.)
+   */
   private huntGap(): number {
     const longest = MAX_HUNT_PERIOD_S * this.sampleRate;
-    const relative = MAX_PERIOD_RATIO * this.run.period;
+    const period = this.run.period > longest ? longest : this.run.period; // (NaN stays NaN: no run yet)
+    const relative = MAX_PERIOD_RATIO * period;
     return relative > longest ? relative : longest;
   }
 
@@ -475,7 +481,13 @@ export class Framer implements Reception {
 
   private hunt(p: Pulse, levels: LevelTracker): FrameResult {
     const run = this.run;
-    if (run.isDark(p)) return NONE;
+    if (run.isDark(p)) {
+      // Dark beside the run, but beginning further after the run's last pulse than a preamble's
+      // longest period: the run is over, and `p` may begin the next. (Else a glitch long ago,
+      // taken for a run, would leave every pulse since — a whole transmission's — too dim to count.)
+      if (!(p.start - run.lastEdge > this.huntGap())) return NONE;
+      run.clear();
+    }
     if (run.accepts(p)) run.add(p);
     // A pulse a dropped camera frame cut short (its value partly interpolated) neither joins the
     // run nor ends it: a phone drops a frame every second or so, and the preamble lasts about one.

@@ -19,7 +19,7 @@
  * whether it must be merged.
  */
 import { HISTORY, type Conditioner } from './condition.js';
-import { KEEP_SPAN, Pulse, remeasure, smoothedAt } from './pulses.js';
+import { KEEP_SPAN, MAX_SEGMENT, Pulse, remeasure, smoothedAt } from './pulses.js';
 import type { PwmPhaseModel } from './pwm-phase.js';
 
 /**
@@ -111,7 +111,10 @@ export class PulseAssembler {
     // (Boolean fields and results are compared with `true` in this per-pulse code: a plain test
     // compiles to a test for every kind of value, as the compiler does not know they hold only
     // booleans.)
-    if (this.hasPending === true && seg.empty !== true && ref !== null && this.continues(seg, ref, history) === true) {
+    // (A merged pulse never outgrows the longest segment: the ring must still hold all of it —
+    // measured from overwritten slots, and again with every piece merged into it, it would cost
+    // more the longer a stray reference kept merging.)
+    if (this.hasPending === true && seg.empty !== true && ref !== null && seg.end - p.start <= MAX_SEGMENT && this.continues(seg, ref, history) === true) {
       // The pulse starts at whichever piece rose most from its valley: the real pulse after a
       // flicker wobble, or the first half of a pulse that ripple cut in two.
       const end = seg.edge + seg.period;

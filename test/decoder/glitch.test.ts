@@ -147,3 +147,32 @@ describe('glitch samples', () => {
     expect(decodeSamples(samples, { sampleRate: 1000 }).report.glitchSamples).toBe(1);
   });
 });
+
+describe('glitches in a long quiet wait', () => {
+  /**
+   * A receiver left waiting: dark light with a little mains hum and noise, a full-scale glitch
+   * every ten seconds or so, then a weak flash. Two glitches seconds apart passed for the start
+   * of a preamble, and that "run" never ended: every pulse after it was too dim beside it, the
+   * transmission went unseen, and the pending pulse grew by every segment (a cost that grew
+   * with the wait).
+   */
+  function waitThenFlash(waitS: number, seed: number): Float64Array {
+    const rng = new Random(seed);
+    const flash = simulatePhotodiode(toLevels(encodePacket(randomPayload(new Random(seed)))), { swing: 0.1 }, seed).samples;
+    const wait = Math.round(waitS * 1000);
+    const out = new Float64Array(wait + flash.length);
+    for (let i = 0; i < out.length; i++) {
+      const hum = 20 * Math.sin((2 * Math.PI * 50 * i) / 1000);
+      if (i >= wait) out[i] = flash[i - wait]! + hum;
+      else out[i] = rng.next() < 1e-4 ? 4095 : Math.round(300 + hum + 3 * rng.normal());
+    }
+    return out;
+  }
+
+  it.each([1, 2, 3, 4])('decodes the flash after a minute of it (seed %i)', (seed) => {
+    const samples = waitThenFlash(60, seed);
+    const result = decodeSamples(samples, { sampleRate: 1000, fullScale: 4095 });
+    expect(result.packets).toHaveLength(1);
+    expect(result.packets[0]!.startS).toBeGreaterThan(60);
+  });
+});
