@@ -133,8 +133,8 @@ export function resolveDisplayOptions(partial?: Partial<DisplayOptions>): Displa
     throw new BlinkUpError(ErrorCode.OPTION_INVALID, `option pwmHz must be 0 or at least ${LCD_BACKLIGHT_MIN_PWM_HZ} on an LCD, whose backlight is dimmed at kHz (PWM at ${o.pwmHz} Hz dims an OLED)`);
   }
   // A stall shorter than a refresh shows nothing: the level cannot stay up a fraction of one.
-  if (o.stalls > 0 && o.stallS < 1 / o.refreshHz) {
-    throw new BlinkUpError(ErrorCode.OPTION_INVALID, `option stallS must be at least one refresh (${(1000 / o.refreshHz).toFixed(1)} ms at ${o.refreshHz} Hz) for a stall to show`);
+  if (o.stalls > 0 && o.stallS > 0 && o.stallS < 1 / o.refreshHz) {
+    throw new BlinkUpError(ErrorCode.OPTION_INVALID, `option stallS must be 0 or at least one refresh (${(1000 / o.refreshHz).toFixed(1)} ms at ${o.refreshHz} Hz) for a stall to show`);
   }
   checkRange('leadInS', o.leadInS, 0, 86_400);
   checkRange('leadOutS', o.leadOutS, 0, 86_400);

@@ -269,7 +269,7 @@ describe('bad usage: exit 2, one line', () => {
     // Flags that would be said to be there while doing nothing.
     ['PWM at 0 Hz', [...WIRED, '--oled', '--pwm', '0,0.5'], /--pwm: the frequency must be above 0 Hz/],
     ['flicker at 0 Hz', [...WIRED, '--flicker', '0,0.5'], /--flicker: the frequency must be above 0 Hz/],
-    ['a stall shorter than a refresh', [...WIRED, '--stall', '5,1'], /--stall \(stallS\) must be at least one refresh \(16\.7 ms at 60 Hz\)/],
+    ['a stall shorter than a refresh', [...WIRED, '--stall', '5,1'], /--stall \(stallS\) must be 0 or at least one refresh \(16\.7 ms at 60 Hz\)/],
     ['a seed beyond 32 bits (it would repeat a smaller one)', [...WIRED, '--seed', '4294967301'], /the seed must be 0–4294967295/],
     ['a --refresh the rate a tier drew cannot be shown on', [...WIRED, '--tier', 'typical', '--seed', '2', '--refresh', '60'], /120 fps cannot be shown on a 60 Hz display .*\(--tier typical drew 120 fps: give --fps too\)$/],
   ])('%s', async (_, args, message) => {
