@@ -3,7 +3,7 @@
  * a proxy password; printing one by accident (console.log, JSON.stringify, a template string)
  * must not leak them. Reading the fields directly still works, of course.
  */
-import type { Payload } from './types.js';
+import type { Payload, ProxyConfig } from './types.js';
 
 export const REDACTED = '***';
 
@@ -46,8 +46,27 @@ function redactedSelf(this: Payload): Payload {
   return redactPayload(this);
 }
 
-/** Makes JSON.stringify, String() and Node's console.log of `p` show the redacted form. */
+/** The same for a payload's proxy settings, which a user debugging them logs on their own. */
+const PROTECTED_PROXY: object = Object.create(Object.prototype, {
+  toJSON: { value: redactedProxy },
+  toString: {
+    value(this: ProxyConfig): string {
+      return `[BlinkUp proxy ${JSON.stringify(redactedProxy.call(this))}]`;
+    },
+  },
+  [INSPECT]: { value: redactedProxy },
+});
+
+function redactedProxy(this: ProxyConfig): ProxyConfig {
+  return this.password === undefined ? { ...this } : { ...this, password: mask(this.password) };
+}
+
+/**
+ * Makes JSON.stringify, String() and Node's console.log of `p` show the redacted form — and of
+ * its proxy settings, logged on their own.
+ */
 export function protectSecrets<T extends Payload>(p: T): T {
+  if (p.kind !== 'clear' && p.proxy !== undefined && p.proxy !== null && typeof p.proxy === 'object') Object.setPrototypeOf(p.proxy, PROTECTED_PROXY);
   return Object.setPrototypeOf(p, PROTECTED_PAYLOAD) as T;
 }
 

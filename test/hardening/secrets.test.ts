@@ -209,6 +209,11 @@ describe('the library: payloads and events print redacted', () => {
   it('parsePacket payloads: String, template, JSON.stringify, util.inspect', () => {
     const p = parsePacket(encodePacket(PAYLOAD));
     for (const text of printed(p)) expect(findSecrets(text, forms), text).toEqual([]);
+    // Its proxy settings logged on their own, as someone debugging them would.
+    const proxy = p.kind === 'config' ? p.proxy : undefined;
+    expect(proxy).toBeDefined();
+    for (const text of printed(proxy)) expect(findSecrets(text, forms), text).toEqual([]);
+    expect(proxy!.password).toBe(SECRETS.proxyPassword);
     expect(findSecrets(JSON.stringify(redactPayload(p)), forms)).toEqual([]);
     // The fields are still there for the program that asked.
     expect(p).toMatchObject({ password: SECRETS.password, token: SECRETS.token });
@@ -223,7 +228,10 @@ describe('the library: payloads and events print redacted', () => {
     ];
     const packets = events.filter((e) => e.type === 'packet');
     expect(packets.length).toBeGreaterThan(0);
-    for (const e of packets) for (const text of printed(e.payload)) expect(findSecrets(text, forms), text).toEqual([]);
+    for (const e of packets) {
+      for (const text of printed(e.payload)) expect(findSecrets(text, forms), text).toEqual([]);
+      for (const text of printed(e.payload.kind === 'config' ? e.payload.proxy : undefined)) expect(findSecrets(text, forms), text).toEqual([]);
+    }
   });
 
   it('whole decoder events print without the packet bytes that hold the secrets', () => {
