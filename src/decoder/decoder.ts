@@ -15,7 +15,7 @@
  * The library prints nothing. Failure events carry the received bytes, which may hold the
  * password and the enrolment token: callers must not show them without the user's consent.
  */
-import { BlinkUpError, ErrorCode } from '../packet/errors.js';
+import { BlinkUpError, describeType, ErrorCode } from '../packet/errors.js';
 import { protectBytes } from '../packet/redact.js';
 import { slipHint } from './align.js';
 import { MAX_MISSING_BITS, RepetitionCombiner } from './combine.js';
@@ -135,6 +135,7 @@ export class TriLevelDecoder {
   private lastBitStart = Number.NaN;
 
   constructor(options: DecoderOptions = {}) {
+    if (options === null || typeof options !== 'object') throw new BlinkUpError(ErrorCode.OPTION_INVALID, `options must be an object (got ${describeType(options)})`);
     const rate = options.sampleRate;
     if (rate !== undefined && !(typeof rate === 'number' && rate >= MIN_RATE && rate <= MAX_RATE)) {
       throw new BlinkUpError(ErrorCode.OPTION_INVALID, `sampleRate must be a number of Hz in [${MIN_RATE}, ${MAX_RATE}] (got ${String(rate)})`);
@@ -154,6 +155,9 @@ export class TriLevelDecoder {
     this.givenRate = rate ?? Number.NaN;
     this.givenFullScale = fs ?? 0;
     this.givenSource = source;
+    if (options.combine !== undefined && typeof options.combine !== 'boolean') {
+      throw new BlinkUpError(ErrorCode.OPTION_INVALID, `combine must be true or false (got ${describeType(options.combine)})`);
+    }
     this.repair = repairLimits(options.repair);
     this.combine = options.combine !== false;
     this.onPulseHook = options.onPulse;
@@ -189,13 +193,17 @@ export class TriLevelDecoder {
 
   /**
    * Feeds samples (and optionally their times in seconds, same length) and returns the events
-   * they completed. Non-finite samples are skipped and counted; nothing here throws on numbers.
+   * they completed. Non-finite samples are skipped and counted, and so are samples beyond a
+   * shorter `times` (they have no time); nothing here throws on numbers. Samples or times that
+   * are not an array or a typed array of numbers (a string, 64-bit integers) are INPUT_INVALID.
    */
   push(chunk: ArrayLike<number>, times?: ArrayLike<number>): DecodeEvent[] {
     const out: DecodeEvent[] = [];
     this.out = out;
-    if (chunk === null || chunk === undefined || typeof chunk.length !== 'number') return out;
-    const timed = times !== undefined && times !== null && typeof times.length === 'number';
+    if (chunk === null || chunk === undefined) return out;
+    checkSamples(chunk, 'samples');
+    if (times !== undefined && times !== null) checkSamples(times, 'times');
+    const timed = times !== undefined && times !== null;
     if (timed) this.timed = true;
     if (!timed && !(this.rate > 0)) {
       throw new BlinkUpError(ErrorCode.OPTION_INVALID, 'samples without timestamps need the sampleRate option');
@@ -838,6 +846,9 @@ function pulseSlipHint(p: Pulse, levels: LevelTracker): number {
 
 /** One-shot decoding of a whole capture. */
 export function decodeSamples(samples: ArrayLike<number>, options: DecoderOptions & { readonly times?: ArrayLike<number> }): DecodeResult {
+  if (options === null || typeof options !== 'object') {
+    throw new BlinkUpError(ErrorCode.OPTION_INVALID, `decodeSamples needs options: { sampleRate } or { times } (got ${describeType(options)})`);
+  }
   const decoder = new TriLevelDecoder(options);
   const events = [...decoder.push(samples, options.times), ...decoder.flush()];
   return {
@@ -846,6 +857,16 @@ export function decodeSamples(samples: ArrayLike<number>, options: DecoderOption
     events,
     report: decoder.report(),
   };
+}
+
+/**
+ * Samples (or their times) come as an array or a typed array of numbers: anything else — a
+ * string, an object with a length, 64-bit integers — would be read as numbers it is not.
+ */
+function checkSamples(x: unknown, what: string): void {
+  if (Array.isArray(x)) return;
+  if (ArrayBuffer.isView(x) && !(x instanceof DataView) && !(x instanceof BigInt64Array) && !(x instanceof BigUint64Array)) return;
+  throw new BlinkUpError(ErrorCode.INPUT_INVALID, `${what} must be an array or a typed array of numbers (got ${x instanceof BigInt64Array || x instanceof BigUint64Array ? 'a BigInt array' : describeType(x)})`);
 }
 
 /** Whether a camera frame inside pulse `p` was missing (restored, not observed). */

@@ -13,7 +13,7 @@
  * combinations, and a candidate must pass the full structural parse too — never the CRC alone.
  */
 import { crc16 } from '../packet/crc16.js';
-import { isBlinkUpError } from '../packet/errors.js';
+import { BlinkUpError, describeType, ErrorCode, isBlinkUpError } from '../packet/errors.js';
 import { parsePacket } from '../packet/parse.js';
 import type { Payload } from '../packet/types.js';
 import type { RepairOptions } from './types.js';
@@ -102,12 +102,18 @@ export interface Repaired {
 export function repairLimits(option: boolean | RepairOptions | undefined): RepairOptions {
   if (option === false) return { maxFlips: 0, candidates: 0 };
   if (option === undefined || option === true) return DEFAULT_REPAIR;
-  const flips = Math.floor(Number(option.maxFlips));
-  const cands = Math.floor(Number(option.candidates));
-  return {
-    maxFlips: flips > 0 ? Math.min(flips, MAX_REPAIR.maxFlips) : 0,
-    candidates: cands > 0 ? Math.min(cands, MAX_REPAIR.candidates) : 0,
-  };
+  if (option === null || typeof option !== 'object') {
+    throw new BlinkUpError(ErrorCode.OPTION_INVALID, `repair must be true, false or { maxFlips, candidates } (got ${describeType(option)})`);
+  }
+  return { maxFlips: limit(option.maxFlips, MAX_REPAIR.maxFlips, 'maxFlips'), candidates: limit(option.candidates, MAX_REPAIR.candidates, 'candidates') };
+}
+
+/** A repair limit: a whole number from 0 to `max` (more would make the search unbounded in effect, and the CRC's 1 024 values let wrong packets through). */
+function limit(x: unknown, max: number, what: string): number {
+  if (!(typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= max)) {
+    throw new BlinkUpError(ErrorCode.OPTION_INVALID, `repair.${what} must be a whole number from 0 to ${max} (got ${typeof x === 'number' ? x : describeType(x)})`);
+  }
+  return x;
 }
 
 /**

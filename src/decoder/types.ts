@@ -7,9 +7,9 @@ import type { Payload } from '../packet/types.js';
 
 /** Bounded bit-flip repair tried on a packet whose CRC or structure fails. */
 export interface RepairOptions {
-  /** Most bits flipped at once (0 disables repair). */
+  /** Most bits flipped at once, a whole number 0–3 (0 disables repair). */
   readonly maxFlips: number;
-  /** Most bits in doubt (confidence < 0.25) a packet may have for a search to be made; every other bit must be sure (≥ 0.5). */
+  /** Most bits in doubt (confidence < 0.25) a packet may have for a search to be made, 0–3; every other bit must be sure (≥ 0.5). */
   readonly candidates: number;
 }
 
@@ -182,7 +182,7 @@ export interface SignalReport {
   readonly timedPeriods: number;
   readonly pulses: number;
   readonly samples: number;
-  /** Samples skipped because they were NaN, ±Infinity or beyond ±1e15. */
+  /** Samples skipped because they were NaN, ±Infinity or beyond ±1e15 (or had no time: beyond a shorter `times`, or before a usable clock was found in timestamps alone). */
   readonly nonFiniteSamples: number;
   /**
    * Camera frames the camera dropped (a gap in the timestamps, a skipped sample, or a repeat of

@@ -3,7 +3,7 @@
  * stay deterministic whatever the chunking, and keep separate decoders separate.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeSamples, TriLevelDecoder, type DecodeEvent } from '../../src/decoder/index.js';
+import { decodeSamples, TriLevelDecoder, type DecodeEvent, type DecoderOptions } from '../../src/decoder/index.js';
 import { Random } from '../../src/util/random.js';
 import { capture, plainEvents } from './helpers.js';
 
@@ -147,5 +147,26 @@ describe('timestamps that restart', () => {
   it('jitter that steps back less than 5 sample intervals is not a restart', () => {
     const times = Array.from(first.times!, (t, i) => (i % 50 === 25 ? t - 0.003 : t));
     expect(decodeSamples(first.samples, { times }).report.timestampRestarts).toBe(0);
+  });
+});
+
+describe('input that is not numbers, and options that are not options', () => {
+  it('refuses samples or times that are not an array or a typed array of numbers, with INPUT_INVALID', () => {
+    const d = new TriLevelDecoder({ sampleRate: 1000 });
+    for (const bad of ['12345', { length: 1e12 }, new BigInt64Array(3), 42]) {
+      expect(() => d.push(bad as unknown as number[])).toThrow(expect.objectContaining({ name: 'BlinkUpError', code: 'INPUT_INVALID' }));
+    }
+    expect(() => d.push([1, 2], 'ab' as unknown as number[])).toThrow(expect.objectContaining({ code: 'INPUT_INVALID' }));
+    expect(d.push(null as unknown as number[])).toEqual([]); // nothing to read, as an empty chunk
+  });
+
+  it('refuses options of the wrong kind with OPTION_INVALID, never a TypeError or a silent default', () => {
+    const bad: unknown[] = [null, 'fast', { sampleRate: 1000, repair: 'yes' }, { sampleRate: 1000, repair: 5 }, { sampleRate: 1000, repair: { maxFlips: 1e9, candidates: 1e9 } },
+      { sampleRate: 1000, repair: { maxFlips: Number.NaN, candidates: 1 } }, { sampleRate: 1000, combine: 'no' }];
+    for (const options of bad) {
+      expect(() => new TriLevelDecoder(options as DecoderOptions), JSON.stringify(options)).toThrow(expect.objectContaining({ name: 'BlinkUpError', code: 'OPTION_INVALID' }));
+    }
+    expect(() => decodeSamples([1, 2, 3], undefined as unknown as DecoderOptions)).toThrow(expect.objectContaining({ code: 'OPTION_INVALID' }));
+    expect(() => new TriLevelDecoder({ sampleRate: 1000, repair: { maxFlips: 3, candidates: 3 }, combine: false })).not.toThrow();
   });
 });

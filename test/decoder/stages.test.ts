@@ -67,11 +67,14 @@ describe('repair', () => {
     }
   });
 
-  it('clamps the caller’s limits', () => {
+  it('takes the caller’s limits up to the bound, and refuses others rather than clamp them silently', () => {
     expect(repairLimits(false)).toEqual({ maxFlips: 0, candidates: 0 });
     expect(repairLimits(true)).toEqual(DEFAULT_REPAIR);
-    expect(repairLimits({ maxFlips: 99, candidates: 999 })).toEqual(MAX_REPAIR);
-    expect(repairLimits({ maxFlips: Number.NaN, candidates: -1 })).toEqual({ maxFlips: 0, candidates: 0 });
+    expect(repairLimits({ ...MAX_REPAIR })).toEqual(MAX_REPAIR);
+    expect(repairLimits({ maxFlips: 1, candidates: 0 })).toEqual({ maxFlips: 1, candidates: 0 });
+    for (const bad of [{ maxFlips: 99, candidates: 999 }, { maxFlips: Number.NaN, candidates: -1 }, { maxFlips: 1.5, candidates: 1 }]) {
+      expect(() => repairLimits(bad)).toThrow(/^repair\.maxFlips must be a whole number from 0 to 3/);
+    }
   });
 });
 
