@@ -94,7 +94,7 @@ export function adviseSignal(f: SignalFacts): Advice[] {
   const out = r.swing > 0 ? adviseLearned(f) : adviseUnlearned(f);
   adviseGaps(f, out);
   adviseGlitches(f, out);
-  if (!out.some((a) => a.severity === 'problem')) adviseNoPacket(r, out);
+  if (!out.some((a) => a.severity === 'problem')) adviseNoPacket(r, f.camera, out);
   out.sort((a, b) => rank(a.severity) - rank(b.severity));
   if (!out.some((a) => a.severity === 'problem') && r.swing > 0) {
     const swing = f.fullScaleKnown === false ? '' : `swing ${fixed(r.swingFraction, 2)} of full scale, `;
@@ -112,7 +112,7 @@ const DOUBTFUL_BIT = 0.5;
  * A transmission failed or broke off and none decoded, though no measure of the signal is at
  * fault: never call that a good signal. (With a problem found, that problem is the likelier cause.)
  */
-function adviseNoPacket(r: SignalReport, out: Advice[]): void {
+function adviseNoPacket(r: SignalReport, camera: boolean, out: Advice[]): void {
   if (r.packets > 0) return;
   if (r.failures > 0) {
     // Every bit read clearly: the packet as sent fails its check (a good signal, a bad sender).
@@ -126,7 +126,7 @@ function adviseNoPacket(r: SignalReport, out: Advice[]): void {
   if (!(r.syncLosses > 0)) return;
   out.push(
     problem(
-      'the signal itself looks sound, but the pulses stopped short of the packet\'s end: the flasher stalled for longer than is waited out (half a second), the light was blocked, or bits were lost on the way (a sampler that drops samples: log a time column and the gaps show) — flash again, keeping the flashing page in front',
+      `the signal itself looks sound, but the pulses stopped short of the packet's end: the flasher stalled for longer than is waited out (half a second), the light was blocked, or bits were lost on the way (${camera ? 'a camera that dropped frames: film at a steady rate, with nothing else running' : 'a sampler that drops samples: log a time column and the gaps show'}) — flash again, keeping the flashing page in front`,
     ),
   );
 }
