@@ -34,7 +34,8 @@ function samplePayloads(count: number, seed: number): ConfigPayload[] {
   while (out.length < count) {
     const p: ConfigPayload = { ssid: rng.chance(0.2) ? `Café ${word(4)}` : word(rng.int(4, 32)), password: word(rng.int(8, 63)), planId: hex16(), token: hex16() };
     if (rng.chance(0.3)) p.staticIp = { ip: ip(), netmask: '255.255.255.0', gateway: ip(), dns1: ip(), ...(rng.chance(0.5) ? { dns2: ip() } : {}) };
-    if (rng.chance(0.3)) p.proxy = { host: `${word(8)}.example`, port: rng.int(1, 65535), username: word(6), password: word(10) };
+    // (A host name holds no URL punctuation, which the encoder refuses in one.)
+    if (rng.chance(0.3)) p.proxy = { host: `${word(8).replace(/[/@?#\\]/g, 'x')}.example`, port: rng.int(1, 65535), username: word(6), password: word(10) };
     out.push(p);
   }
   return out;
