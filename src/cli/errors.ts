@@ -53,9 +53,14 @@ function isSystemError(err: unknown): err is SystemError {
 
 /** "ENOENT: no such file or directory, open 'x'" → "cannot open x: no such file or directory". */
 function systemErrorMessage(err: SystemError): string {
-  const reason = err.message.replace(/^E[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
+  const reason = systemReason(err);
   if (err.syscall && err.path) return `cannot ${err.syscall} ${err.path}: ${reason}`;
   return reason;
+}
+
+/** A system error's reason alone: "ENOSPC: no space left on device, write" → "no space left on device". */
+export function systemReason(err: Error): string {
+  return err.message.replace(/^E[A-Z]+: /, '').replace(/, \w+( '.*')?$/, '');
 }
 
 function oneLine(s: string): string {

@@ -1,6 +1,6 @@
 /** Entry point of the `blinkup` command (bin/blinkup.js imports the compiled form of this file). */
 import { processContext } from './context.js';
-import { ExitCode } from './errors.js';
+import { ExitCode, systemReason } from './errors.js';
 import { run } from './program.js';
 
 const ctx = processContext();
@@ -9,8 +9,7 @@ const ctx = processContext();
 // failure to write the output (a full disk) ends the program as bad output does: one line, status 2.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code === 'EPIPE') process.exit(ExitCode.OK);
-  const reason = err.message.replace(/^E[A-Z]+: /, '').replace(/, write$/, '');
-  ctx.stderr.write(`blinkup: cannot write the output: ${reason}\n`);
+  ctx.stderr.write(`blinkup: cannot write the output: ${systemReason(err)}\n`);
   process.exit(ExitCode.USAGE);
 });
 
