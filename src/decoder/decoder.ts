@@ -151,13 +151,13 @@ export class TriLevelDecoder {
     if (options.onPulse !== undefined && typeof options.onPulse !== 'function') {
       throw new BlinkUpError(ErrorCode.OPTION_INVALID, 'onPulse must be a function');
     }
+    if (options.combine !== undefined && typeof options.combine !== 'boolean') {
+      throw new BlinkUpError(ErrorCode.OPTION_INVALID, `combine must be true or false (got ${describeType(options.combine)})`);
+    }
     this.rate = rate ?? Number.NaN;
     this.givenRate = rate ?? Number.NaN;
     this.givenFullScale = fs ?? 0;
     this.givenSource = source;
-    if (options.combine !== undefined && typeof options.combine !== 'boolean') {
-      throw new BlinkUpError(ErrorCode.OPTION_INVALID, `combine must be true or false (got ${describeType(options.combine)})`);
-    }
     this.repair = repairLimits(options.repair);
     this.combine = options.combine !== false;
     this.onPulseHook = options.onPulse;
