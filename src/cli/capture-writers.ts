@@ -62,12 +62,17 @@ export async function writeCsvCapture(sink: Sink, capture: PhotodiodeCapture, co
   }
 }
 
+/** Refuses a raw format that cannot hold an `adcBits`-bit ADC's codes (before anything is written). */
+export function checkBinaryFormat(format: 'u16le' | 'f32le', adcBits: number): void {
+  if (format === 'u16le' && adcBits > 16) {
+    throw new BlinkUpError(ErrorCode.OPTION_INVALID, `u16le holds codes up to 65535; a ${adcBits}-bit ADC needs --format csv or f32le`);
+  }
+}
+
 /** u16le: the ADC codes as they are; f32le: fractions of full scale (0–1), as a scope or numpy would save volts. */
 export async function writeBinaryCapture(sink: Sink, capture: PhotodiodeCapture, format: 'u16le' | 'f32le'): Promise<void> {
   const { samples, fullScale } = capture;
-  if (format === 'u16le' && fullScale > 0xffff) {
-    throw new BlinkUpError(ErrorCode.OPTION_INVALID, `u16le holds codes up to 65535; a ${Math.log2(fullScale + 1)}-bit ADC needs --format csv or f32le`);
-  }
+  checkBinaryFormat(format, Math.log2(fullScale + 1));
   const width = format === 'u16le' ? 2 : 4;
   for (let first = 0; first < samples.length; first += BLOCK) {
     const end = Math.min(samples.length, first + BLOCK);

@@ -15,7 +15,7 @@ import {
 } from '../../channel/index.js';
 import { BlinkUpError, ErrorCode, isBlinkUpError } from '../../packet/errors.js';
 import { addChannelOptions, channelFromOptions, withFlagNames, type Channel, type ChannelOptionValues } from '../channel-options.js';
-import { openSink, writeBinaryCapture, writeCsvCapture, writePngClip, writeY4mClip } from '../capture-writers.js';
+import { checkBinaryFormat, openSink, writeBinaryCapture, writeCsvCapture, writePngClip, writeY4mClip } from '../capture-writers.js';
 import type { CliContext } from '../context.js';
 import { usageError } from '../errors.js';
 import { fixed, plural } from '../format.js';
@@ -108,7 +108,7 @@ async function simulateSamples(
     throw new BlinkUpError(ErrorCode.LIMIT_EXCEEDED, `the capture would hold about ${samples} samples, over the limit of ${MAX_SAMPLES}: lower --repeat or --rate`);
   }
   // Checked before the output is opened: a refusal must not leave an empty file behind.
-  if (format === 'u16le' && options.adcBits > 16) throw usageError(`u16le holds codes up to 65535; a ${options.adcBits}-bit ADC needs --format csv or f32le`);
+  if (format !== 'csv') checkBinaryFormat(format as 'u16le' | 'f32le', options.adcBits);
   const capture = withFlagNames(() => simulatePhotodiode(t.schedule.levels, options, seed));
   const conditions = describePhotodiode(options, seed);
   warnAboutClipping(capture, ctx);
