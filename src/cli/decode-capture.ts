@@ -6,6 +6,7 @@
  */
 import { inferFullScale } from '../decoder/condition.js';
 import { TriLevelDecoder } from '../decoder/decoder.js';
+import { STREAM_ENDED } from '../decoder/framer.js';
 import type { DecodeEvent, FailureEvent, PacketEvent, PulseInfo, SignalReport } from '../decoder/types.js';
 import type { SampleChunk } from '../node/sample-chunk.js';
 import type { Capture } from './input-source.js';
@@ -125,6 +126,11 @@ class Inverter {
     const top = this.mirror;
     for (let i = 0; i < values.length; i++) values[i] = top - values[i]!;
   }
+}
+
+/** Every transmission that broke off was cut off by the end of the stream: the recording stopped first. */
+export function endedMidPacket(run: DecodeRun): boolean {
+  return run.syncLosses.length > 0 && run.syncLosses.every((l) => l.reason === STREAM_ENDED);
 }
 
 /** The sampler's lost samples, as the verdicts take them. */

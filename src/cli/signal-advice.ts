@@ -45,6 +45,8 @@ export interface SignalFacts {
   readonly readBothWays?: boolean | undefined;
   /** Video: the fraction of the frame an automatically found region covers (undefined when --roi gave it). */
   readonly foundRegionCoverage?: number | undefined;
+  /** Every transmission that broke off was cut off by the end of the stream (the recording stopped first). */
+  readonly endedMidPacket?: boolean | undefined;
 }
 
 /** An automatically found region wider than this fraction of the frame may have missed a small screen. */
@@ -94,7 +96,8 @@ export function adviseSignal(f: SignalFacts): Advice[] {
   const out = r.swing > 0 ? adviseLearned(f) : adviseUnlearned(f);
   adviseGaps(f, out);
   adviseGlitches(f, out);
-  if (!out.some((a) => a.severity === 'problem')) adviseNoPacket(r, f.camera, out);
+  adviseSampleRate(f, out);
+  if (!out.some((a) => a.severity === 'problem')) adviseNoPacket(r, f.camera, f.endedMidPacket === true, out);
   out.sort((a, b) => rank(a.severity) - rank(b.severity));
   if (!out.some((a) => a.severity === 'problem') && r.swing > 0) {
     const swing = f.fullScaleKnown === false ? '' : `swing ${fixed(r.swingFraction, 2)} of full scale, `;
@@ -105,6 +108,11 @@ export function adviseSignal(f: SignalFacts): Advice[] {
   return out;
 }
 
+/** The dark standing above this fraction of full scale: room light fills the sensor (see roomLightClips). */
+const ROOM_LIGHT_FILLS = 0.5;
+/** Lowest sample rate of CHANNEL.md's sampler range. */
+const LOWEST_TESTED_RATE = 500;
+
 /** A bit read with less confidence than this was in doubt (as the decoder's NEAR_COPY rule holds). */
 const DOUBTFUL_BIT = 0.5;
 
@@ -112,7 +120,7 @@ const DOUBTFUL_BIT = 0.5;
  * A transmission failed or broke off and none decoded, though no measure of the signal is at
  * fault: never call that a good signal. (With a problem found, that problem is the likelier cause.)
  */
-function adviseNoPacket(r: SignalReport, camera: boolean, out: Advice[]): void {
+function adviseNoPacket(r: SignalReport, camera: boolean, endedMidPacket: boolean, out: Advice[]): void {
   if (r.packets > 0) return;
   if (r.failures > 0) {
     // Every bit read clearly: the packet as sent fails its check (a good signal, a bad sender).
@@ -124,6 +132,10 @@ function adviseNoPacket(r: SignalReport, camera: boolean, out: Advice[]): void {
     return;
   }
   if (!(r.syncLosses > 0)) return;
+  if (endedMidPacket) {
+    out.push(problem('the recording stopped before the flashing ended: record from before the flash starts until after it ends (a transmission takes 3–30 s)'));
+    return;
+  }
   out.push(
     problem(
       `the signal itself looks sound, but the pulses stopped short of the packet's end: the flasher stalled for longer than is waited out (half a second), the light was blocked, or bits were lost on the way (${camera ? 'a camera that dropped frames: film at a steady rate, with nothing else running' : 'a sampler that drops samples: log a time column and the gaps show'}) — flash again, keeping the flashing page in front`,
@@ -165,7 +177,11 @@ function adviseLearned(f: SignalFacts): Advice[] {
   }
   if (r.pwmSamples > 0 && !f.camera) {
     if (r.packets > 0) out.push(note(`${PWM_BURSTS}: decoded, but the bursts the sampler misses make pulses uneven; ${PWM_FIX}`));
-    else out.push(problem(`${PWM_BURSTS} that the sampler catches or misses: ${PWM_FIX}`));
+    // First among the problems: the bursts are what scatter the pulse values and the margin.
+    else out.unshift(problem(`${PWM_BURSTS} that the sampler catches or misses: ${PWM_FIX}`));
+  }
+  if (r.packets > 0 && r.minConfidence < DOUBTFUL_BIT) {
+    out.push(note(`decoded, but with a bit in doubt (least sure ${fixed(r.minConfidence, 2)}, margin ${fixed(r.marginSigmas, 1)} σ): little margin is left — ${r.pwmSamples > 0 ? PWM_FIX : 'reduce noise or raise the swing'}`));
   }
   if (mainsRipple(r)) {
     // The same ripple rides on the flash, uncancelled: it costs packets when deep (README, lamp table).
@@ -212,7 +228,7 @@ function adviseHeadroomAndSwing(f: SignalFacts, out: Advice[]): void {
     const effect = r.packets > 0 ? 'and decoding is unaffected' : 'so that is not what failed';
     out.push(note(`${clipped}, but grey stays clear of it ${effect}: before a brighter screen clips grey too, ${fix}`));
   } else if (r.saturationFraction > SATURATING) {
-    out.push(problem(`${clipped}: ${fix}`));
+    out.push(problem(`${clipped}: ${roomLightClips(f, r.black) ? roomLightFix(r.black / r.fullScale) : fix}`));
   } else if (r.white > NEAR_CEILING * r.fullScale) {
     out.push(note(`white is at ${fixed(r.white / r.fullScale, 2)} of full scale, close to saturating: ${f.camera ? 'a little less exposure' : 'a little less gain'} would leave headroom`));
   }
@@ -242,7 +258,8 @@ function adviseUnlearned(f: SignalFacts): Advice[] {
     out.push(problem(`signal swing is ${fraction(spanned)} of full scale: ${weakSwingFix(f.camera)}`));
   }
   if (known && clipped) {
-    out.push(problem(`${f.camera ? 'the picture is overexposed' : 'sensor saturates'} (${percent(r.saturationFraction)} of samples at the top of the range): ${f.camera ? 'lower the exposure' : 'lower the gain or move the sensor away'}`));
+    const fix = f.camera ? 'lower the exposure' : roomLightClips(f, f.min) ? roomLightFix(f.min / r.fullScale) : 'lower the gain or move the sensor away';
+    out.push(problem(`${f.camera ? 'the picture is overexposed' : 'sensor saturates'} (${percent(r.saturationFraction)} of samples at the top of the range): ${fix}`));
   }
   if (r.pwmSamples > 0 && !f.camera) {
     out.push(problem(`${PWM_BURSTS} and the sampler caught too few of them to find the preamble: ${PWM_FIX}`));
@@ -334,6 +351,25 @@ function adviseFlicker(f: SignalFacts, scale: number, what: string, out: Advice[
   const text = `${f.flicker!.hz} Hz ripple from room light is ${fixed(ripple, 2)} of ${what}`;
   if (ripple >= STRONG_FLICKER) out.push(problem(`mains flicker is strong (${text}): shield the sensor from room light (a tube or a hood around it)`));
   else out.push(note(`mains flicker is noticeable (${text}); a hood around the sensor removes it`));
+}
+
+/**
+ * The dark between flashes already stands over half the range: room light, not the screen, fills
+ * the sensor, and the flash clips on top of it. Moving away from the screen would only shrink the
+ * flash; lowering the gain shrinks both. (A photodiode only.)
+ */
+function roomLightClips(f: SignalFacts, dark: number): boolean {
+  return !f.camera && dark > ROOM_LIGHT_FILLS * f.report.fullScale;
+}
+
+function roomLightFix(darkFraction: number): string {
+  return `room light lifts even the dark to ${fixed(darkFraction, 2)} of full scale, and the flash clips on top of it: shield the sensor from room light (a hood or a tube against the screen), or lower the gain — moving it away from the screen only shrinks the flash`;
+}
+
+/** Below CHANNEL.md's sampler range room-light flicker is not cancelled, and PWM bursts are not told from pulses. */
+function adviseSampleRate(f: SignalFacts, out: Advice[]): void {
+  if (f.camera || f.sampleRate === undefined || !(f.sampleRate < LOWEST_TESTED_RATE)) return;
+  out.push(note(`sampled at ${fixed(f.sampleRate, 0)} Hz, below the ${LOWEST_TESTED_RATE}–4000 Hz a receiver is tested at: there room-light flicker is not cancelled and PWM bursts are not recognised — sample at 1 kHz`));
 }
 
 function weakSwingFix(camera: boolean): string {

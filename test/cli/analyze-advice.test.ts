@@ -165,8 +165,12 @@ describe('no preamble: what the raw samples say', () => {
 
   it('a signal held at the rail spans little because it is clipped: no advice to raise the gain', () => {
     // Room light brighter than the ADC's range (simulate --ambient 3): every sample at the top.
+    // Room light it is that fills the sensor: a hood first (the gain would shrink the flash with it).
     const advice = unlearned({ min: 3887, max: 3894 }, { saturationFraction: 1 });
-    expect(texts(advice, 'problem')).toEqual([expect.stringMatching(/^sensor saturates \(100 % of samples at the top of the range\): lower the gain/)]);
+    expect(texts(advice, 'problem')).toEqual([
+      expect.stringMatching(/^sensor saturates \(100 % of samples at the top of the range\): room light lifts even the dark to 0\.95 of full scale, and the flash clips on top of it: shield the sensor from room light \(a hood or a tube against the screen\), or lower the gain/),
+    ]);
+    expect(texts(advice, 'problem').join(' ')).not.toContain('raise the gain');
   });
 });
 
@@ -199,5 +203,40 @@ describe("decode's one line when no packet came", () => {
     ['a broken transmission', { syncLosses: [lost('the pulses stopped before the packet ended')] }, [{ severity: 'note', text: 'not a hint' }], 'no packet decoded: 1 transmission broke off (the pulses stopped before the packet ended)'],
   ])('%s', (_, parts, advice, line) => {
     expect(noPacketReason(run(parts), advice)).toBe(line);
+  });
+});
+
+describe('the cause named, not a bystander', () => {
+  it('a recording that stopped before the flash ended says so, not that the flasher stalled', () => {
+    const cut = advise({ packets: 0, syncLosses: 1 }, { endedMidPacket: true });
+    expect(texts(cut, 'problem')).toEqual(['the recording stopped before the flashing ended: record from before the flash starts until after it ends (a transmission takes 3–30 s)']);
+  });
+
+  it('PWM bursts lead the problems when nothing decoded: they are what scatters the pulse values', () => {
+    const pwm = advise({ packets: 0, failures: 1, minConfidence: 0.3, marginSigmas: 2.5, pwmSamples: 5000 });
+    expect(texts(pwm, 'problem')[0]).toMatch(/^the screen's light comes in bursts \(an OLED dimmed by PWM below full brightness\) that the sampler catches or misses/);
+    expect(texts(pwm, 'problem').length).toBeGreaterThan(1);
+  });
+
+  it('a packet decoded with a bit in doubt is good, with a note that little margin is left', () => {
+    const thin = advise({ minConfidence: 0.37, marginSigmas: 4.4 });
+    expect(texts(thin, 'note')).toEqual(['decoded, but with a bit in doubt (least sure 0.37, margin 4.4 σ): little margin is left — reduce noise or raise the swing']);
+    expect(texts(thin, 'good')).toHaveLength(1);
+  });
+
+  it('room light that lifts the dark over half the range: shield the sensor, not move it away from the screen', () => {
+    const learned = advise({ packets: 0, saturationFraction: 0.4, black: 2950, grey: 3900, white: 4095, greyWhiteSeparation: 0.15 });
+    expect(texts(learned, 'problem')[0]).toMatch(/room light lifts even the dark to 0\.72 of full scale, and the flash clips on top of it: shield the sensor from room light/);
+    const unlearned = adviseSignal({ report: { ...UNLEARNED, saturationFraction: 1 }, min: 3890, max: 3895, durationS: 15, sampleRate: 1000, camera: false });
+    expect(texts(unlearned, 'problem').join(' ')).toMatch(/room light lifts even the dark to 0\.95 of full scale/);
+    // Clipping with the dark low: the gain (or the distance) it is.
+    expect(texts(advise({ packets: 0, saturationFraction: 0.4, black: 600, grey: 3900, white: 4095, greyWhiteSeparation: 0.1 }), 'problem')[0]).toMatch(/lower the gain or move the sensor away from the screen$/);
+  });
+
+  it('a sample rate below the tested range is named', () => {
+    expect(texts(advise({}, { sampleRate: 300 }), 'note')).toEqual([
+      'sampled at 300 Hz, below the 500–4000 Hz a receiver is tested at: there room-light flicker is not cancelled and PWM bursts are not recognised — sample at 1 kHz',
+    ]);
+    expect(texts(advise({}, { sampleRate: 500 }), 'note')).toEqual([]);
   });
 });

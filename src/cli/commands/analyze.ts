@@ -16,7 +16,7 @@ import type { RegionChoice } from '../../node/region-brightness.js';
 import { analysisPlot, PLOT_SIZE } from '../analysis-plot.js';
 import { addCaptureOptions, captureOptionsFrom, invertOption, worthTurningOver, type CaptureOptionValues } from '../capture-options.js';
 import type { CliContext } from '../context.js';
-import { decodeCapture, gapsOf, type DecodeRun } from '../decode-capture.js';
+import { decodeCapture, endedMidPacket, gapsOf, type DecodeRun } from '../decode-capture.js';
 import { usageError } from '../errors.js';
 import { FlickerMeter, type FlickerEstimate } from '../flicker-meter.js';
 import { fixed, plural } from '../format.js';
@@ -130,6 +130,7 @@ function adviceFor(capture: Capture, a: Analysis, readBothWays: boolean): Advice
     camera: capture.camera,
     fullScaleKnown: run.fullScaleSource !== 'unknown',
     timestampGaps: gapsOf(run),
+    endedMidPacket: endedMidPacket(run),
     aboveFullScale: run.stats.aboveFullScale,
     foundRegionCoverage: foundRegionCoverage(capture),
     readBothWays,

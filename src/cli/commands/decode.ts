@@ -12,7 +12,7 @@ import type { Command } from 'commander';
 import type { DecodeEvent } from '../../decoder/types.js';
 import type { CliContext } from '../context.js';
 import { addCaptureOptions, captureOptionsFrom, invertOption, worthTurningOver, type CaptureOptionValues } from '../capture-options.js';
-import { decodeCapture, gapsOf, type DecodeRun } from '../decode-capture.js';
+import { decodeCapture, endedMidPacket, gapsOf, type DecodeRun } from '../decode-capture.js';
 import { ExitCode } from '../errors.js';
 import { foundRegionCoverage, warnAboutInput, withCapture, type Capture } from '../input-source.js';
 import { failureView, failureViews, packetView, reportView } from '../packet-view.js';
@@ -103,7 +103,7 @@ function report(
     human.summary(run);
   }
   if (run.packets.length === 0) {
-    const advice = adviseSignal({ report: run.report, min: run.stats.min, max: run.stats.max, durationS: run.durationS, sampleRate: capture.sampleRate, camera: capture.camera, fullScaleKnown: run.fullScaleSource !== 'unknown', timestampGaps: gapsOf(run), aboveFullScale: run.stats.aboveFullScale, foundRegionCoverage: foundRegionCoverage(capture), readBothWays: how.readBothWays });
+    const advice = adviseSignal({ report: run.report, min: run.stats.min, max: run.stats.max, durationS: run.durationS, sampleRate: capture.sampleRate, camera: capture.camera, fullScaleKnown: run.fullScaleSource !== 'unknown', timestampGaps: gapsOf(run), endedMidPacket: endedMidPacket(run), aboveFullScale: run.stats.aboveFullScale, foundRegionCoverage: foundRegionCoverage(capture), readBothWays: how.readBothWays });
     ctx.stderr.write(`blinkup: ${noPacketReason(run, advice)}\n`);
     ctx.exitCode = ExitCode.NO_PACKET;
   }
