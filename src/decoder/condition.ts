@@ -56,8 +56,8 @@ const PWM_SCORE_RATE = 0.25;
 const MAX_ENVELOPE = 64;
 /** A piece whose range is less than this share of the recent span is steady light: no PWM test. */
 const PWM_MIN_SPAN = 0.1;
-/** How far the recent span's extremes relax toward each piece's (about 16 s at 1 kHz). */
-const SPAN_DECAY = 1 / 64;
+/** How far the recent span's extremes relax toward each piece's (about 2 s at 1 kHz: a bright flash before must not make a dim one after it look steady). */
+const SPAN_DECAY = 1 / 8;
 /**
  * PWM envelope window while the frame clock is unknown, in boxcar widths. Sampled at 1 kHz, PWM
  * at 240–480 Hz beats with the sampler: at 358 Hz, say, the samples fall on three phases that
@@ -807,10 +807,11 @@ export class Conditioner implements HoleRecord, ClipRecord {
   private notePwm(brightRipple: number, bright: number, darkRipple: number, dark: number, range: number): void {
     // Below ~360 Hz (a camera, whose exposure integrates the PWM) every sample jumps: no test.
     if (this.width < 2 || bright < MIN_CLASS || dark < MIN_CLASS || !(range > 0)) return;
-    // A piece of steady light (a held level, the quiet before a flash) holds no pulse to judge,
-    // and its few codes of noise split into "bright" and "dark" unevenly: no test.
-    if (range < PWM_MIN_SPAN * (this.spanHigh - this.spanLow)) return;
-    const score = (brightRipple / bright - darkRipple / dark) / range;
+    // A piece of steady light (a held level, the quiet between flashes) shows no PWM: it counts
+    // as none, so the score falls after a dimmed screen has gone. (Its few codes of noise, split
+    // into "bright" and "dark" unevenly, would pass for ripple.)
+    const steady = range < PWM_MIN_SPAN * (this.spanHigh - this.spanLow);
+    const score = steady ? 0 : (brightRipple / bright - darkRipple / dark) / range;
     this.pwmScore += PWM_SCORE_RATE * (score - this.pwmScore);
     if (!this.pwm && this.pwmScore > PWM_ON) {
       this.pwm = true;

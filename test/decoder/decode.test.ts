@@ -311,6 +311,22 @@ describe('signal report', () => {
     expect(decodeSamples(steady.samples, { sampleRate: steady.sampleRate }).report.pwmSamples).toBe(0);
   });
 
+  it('leaves PWM mode once the dimmed screen has gone: an LCD flashed after a PWM-dimmed OLED decodes as it does alone', () => {
+    // (Found by a reviewer: steady dark between them, judged no piece for PWM, kept the mode on,
+    // and the LCD's preamble was read as PWM bursts.)
+    const lcd = simulatePhotodiode(toLevels(encodePacket(BASIC)), { fps: 120, refreshHz: 120 }, 2).samples;
+    const dark = Float32Array.from({ length: 5000 }, (_, i) => lcd[i % 300]!);
+    const oled = simulatePhotodiode(toLevels(encodePacket(BASIC)), { panel: 'oled', pwmHz: 1000, pwmDuty: 0.5, swing: 0.4 }, 1).samples.subarray(0, 3000);
+    const after = new Float32Array(oled.length + dark.length + lcd.length);
+    after.set(oled);
+    after.set(dark, oled.length);
+    after.set(lcd, oled.length + dark.length);
+    expect(decodeSamples(lcd, { sampleRate: 1000 }).packets).toHaveLength(1);
+    const result = decodeSamples(after, { sampleRate: 1000 });
+    expect(result.packets).toHaveLength(1);
+    expect(result.packets[0]!.startS).toBeGreaterThan(8);
+  });
+
   it('reports saturation when the sensor clips', () => {
     const cap = capture({ swing: 1.2, ambient: 0.3 }, 62);
     const result = decodeSamples(cap.samples, { sampleRate: cap.sampleRate, fullScale: cap.fullScale });
