@@ -185,6 +185,15 @@ const NOISE_STEP = 0.04;
 const NOISE_SEEDS = 9;
 /** `noiseMedian` once NOISE_SEEDS seeds were kept: their median is due (see `process`). */
 const SEEDS_KEPT = -1 - NOISE_SEEDS;
+/** Seconds without a noise measure after which steady light seeds it (see `seedFromPiece`). */
+const UNSEEDED_S = 2;
+/**
+ * Below this rate (a camera's frames) every sample lies on an edge or next to one, and steady
+ * light is no guide to the noise: no seeding from it.
+ */
+const PIECE_SEED_MIN_RATE = 400;
+/** Samples between the seeds taken from a piece: spread over it, as in the gaps (every fourth). */
+const PIECE_SEED_STRIDE = 4;
 
 export class PulseSegmenter {
   private readonly history: Conditioner;
@@ -210,6 +219,9 @@ export class PulseSegmenter {
    * −1 − the number of seeds kept in `noiseSeeds` (SEEDS_KEPT once all are).
    */
   private noiseMedian = -1;
+  /** Samples processed with the noise still unmeasured, and how many may be before steady light seeds it (Infinity: never). */
+  private unseeded = 0;
+  private readonly seedFromLightAfter: number;
   private readonly noiseSeeds = new Float64Array(NOISE_SEEDS);
   /** While locked: samples after a peak with no new pulse before the pulse is closed anyway. */
   private gapTimeout = Infinity;
@@ -240,6 +252,7 @@ export class PulseSegmenter {
     this.stride = Math.max(1, history.width >> 1);
     this.invSqrtWidth = 1 / Math.sqrt(history.width);
     this.decay = 1 - Math.exp(-1 / Math.max(1, ENVELOPE_S * sampleRate));
+    this.seedFromLightAfter = sampleRate >= PIECE_SEED_MIN_RATE ? UNSEEDED_S * sampleRate : Infinity;
   }
 
   /** The bottom of the envelope: the darkest the smoothed light has been lately (black). */
@@ -406,7 +419,26 @@ export class PulseSegmenter {
       this.next = n + stride;
     }
     if (this.noiseMedian === SEEDS_KEPT) this.noiseMedian = middleOf(this.noiseSeeds);
+    else if (this.noiseMedian < 0 && (this.unseeded += to - from) >= this.seedFromLightAfter && !history.pwm) this.seedFromPiece(from, to);
     this.last = smooth[(to - 1) & MASK]!;
+  }
+
+  /**
+   * Steady light holds no dark gap below the rest of it, so the noise, measured only in gaps,
+   * may go unmeasured for minutes while a receiver waits — and a preamble's signal-to-noise test
+   * then passes a code or two of ripple. Past UNSEEDED_S seconds with no measure, the noise is
+   * seeded from every fourth sample of a piece (not under PWM, whose bursts are no noise, nor at a
+   * camera's rates): a flash's few edges do not move a median of them.
+   */
+  private seedFromPiece(from: number, to: number): void {
+    const values = this.history.values;
+    const seeds = this.noiseSeeds;
+    let kept = 0;
+    for (let n = Math.max(from, 2); n < to && kept < NOISE_SEEDS; n += PIECE_SEED_STRIDE) {
+      const d2 = values[n & MASK]! - 2 * values[(n - 1) & MASK]! + values[(n - 2) & MASK]!;
+      seeds[kept++] = d2 < 0 ? -d2 : d2;
+    }
+    if (kept === NOISE_SEEDS) this.noiseMedian = middleOf(seeds);
   }
 
   /**

@@ -176,3 +176,24 @@ describe('glitches in a long quiet wait', () => {
     expect(result.packets[0]!.startS).toBeGreaterThan(60);
   });
 });
+
+describe('a minute of steady light before the flash', () => {
+  /**
+   * A fixture's receiver waits in steady light, where no gap lies below the rest: the noise,
+   * measured only in gaps, went unmeasured for minutes, the preamble's signal-to-noise test passed
+   * a code or two of ripple, and a run locked on it could overlap and lose the flash after it.
+   * Now, two seconds without a measure, the steady light itself is measured. (Seeds whose flash
+   * was lost after the wait and decodes now; each decodes without it too.)
+   */
+  it.each([
+    ['typical', 16],
+    ['hard', 21],
+    ['hard', 30],
+    ['hard', 38],
+  ] as const)('%s seed %i decodes after 60 s of waiting', (tier, seed) => {
+    const packet = encodePacket(randomPayload(new Random(seed)));
+    const capture = simulatePhotodiode(toLevels(packet), { ...TIERS[tier](new Random(seed)), leadInS: 60 }, seed);
+    const result = decodeSamples(capture.samples, { sampleRate: capture.sampleRate, fullScale: capture.fullScale });
+    expect(result.packets.map((p) => sameBytes(p.bytes, packet))).toEqual([true]);
+  });
+});
