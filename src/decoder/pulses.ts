@@ -192,6 +192,8 @@ const UNSEEDED_S = 2;
  * light is no guide to the noise: no seeding from it.
  */
 const PIECE_SEED_MIN_RATE = 400;
+/** Smoothed noise sigmas a piece of steady light spans at most (noise alone spans about six over 256 samples). */
+const STEADY_SPAN_SIGMAS = 12;
 /** Samples between the seeds taken from a piece: spread over it, as in the gaps (every fourth). */
 const PIECE_SEED_STRIDE = 4;
 
@@ -431,14 +433,19 @@ export class PulseSegmenter {
    * camera's rates): a flash's few edges do not move a median of them.
    */
   private seedFromPiece(from: number, to: number): void {
-    const values = this.history.values;
+    const history = this.history;
+    const values = history.values;
     const seeds = this.noiseSeeds;
     let kept = 0;
     for (let n = Math.max(from, 2); n < to && kept < NOISE_SEEDS; n += PIECE_SEED_STRIDE) {
       const d2 = values[n & MASK]! - 2 * values[(n - 1) & MASK]! + values[(n - 2) & MASK]!;
       seeds[kept++] = d2 < 0 ? -d2 : d2;
     }
-    if (kept === NOISE_SEEDS) this.noiseMedian = middleOf(seeds);
+    if (kept < NOISE_SEEDS) return;
+    // Only light that is steady — the smoothed piece spans no more than its noise would — holds
+    // no pulse to take for noise (a flash's pulses stand far above it).
+    const median = middleOf(seeds);
+    if (history.lastPieceMax - history.lastPieceMin <= STEADY_SPAN_SIGMAS * median * D2_MEDIAN_TO_SIGMA * this.invSqrtWidth) this.noiseMedian = median;
   }
 
   /**
