@@ -192,8 +192,8 @@ const UNSEEDED_S = 2;
  * light is no guide to the noise: no seeding from it.
  */
 const PIECE_SEED_MIN_RATE = 400;
-/** Smoothed noise sigmas a piece of steady light spans at most (noise alone spans about six over 256 samples). */
-const STEADY_SPAN_SIGMAS = 12;
+/** Smoothed noise sigmas a piece of steady light spans at most (noise alone spans about five or six over 256 samples). */
+const STEADY_SPAN_SIGMAS = 8;
 /** Samples between the seeds taken from a piece: spread over it, as in the gaps (every fourth). */
 const PIECE_SEED_STRIDE = 4;
 
@@ -225,6 +225,7 @@ export class PulseSegmenter {
   private unseeded = 0;
   private readonly seedFromLightAfter: number;
   private readonly noiseSeeds = new Float64Array(NOISE_SEEDS);
+  private readonly pieceSeeds = new Float64Array(NOISE_SEEDS);
   /** While locked: samples after a peak with no new pulse before the pulse is closed anyway. */
   private gapTimeout = Infinity;
   /** While locked at a camera's few samples per frame: the learned valley and grey levels (else NaN). */
@@ -435,7 +436,8 @@ export class PulseSegmenter {
   private seedFromPiece(from: number, to: number): void {
     const history = this.history;
     const values = history.values;
-    const seeds = this.noiseSeeds;
+    // (Its own scratch: `noiseSeeds` holds the gaps' seeds gathered so far.)
+    const seeds = this.pieceSeeds;
     let kept = 0;
     for (let n = Math.max(from, 2); n < to && kept < NOISE_SEEDS; n += PIECE_SEED_STRIDE) {
       const d2 = values[n & MASK]! - 2 * values[(n - 1) & MASK]! + values[(n - 2) & MASK]!;
