@@ -23,9 +23,18 @@ export const MAX_ENTRIES_BYTES = 255;
 /** An entry's length, and each proxy field's length, is one byte. */
 const MAX_FIELD_BYTES = 255;
 
+/** Every field a payload may have: any other is a misspelling (`pasword`) that would otherwise be dropped unnoticed. */
+const CONFIG_FIELDS: ReadonlySet<string> = new Set(['kind', 'ssid', 'password', 'planId', 'token', 'staticIp', 'proxy']);
+
 export function encodePacket(payload: Payload): Uint8Array {
-  if (payload === null || typeof payload !== 'object') {
-    throw new BlinkUpError(ErrorCode.PAYLOAD_INVALID, 'payload must be an object');
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+    throw new BlinkUpError(ErrorCode.PAYLOAD_INVALID, `payload must be an object (got ${describeType(payload)})`);
+  }
+  for (const key of Object.keys(payload)) {
+    if (!CONFIG_FIELDS.has(key) || (payload.kind === 'clear' && key !== 'kind')) {
+      const field = key.length > 20 ? `${key.slice(0, 20)}…` : key; // a field's name, never its value
+      throw new BlinkUpError(ErrorCode.PAYLOAD_INVALID, `unknown payload field "${field}"${payload.kind === 'clear' ? ' (the clear-configuration packet has none)' : ''}`);
+    }
   }
   const w = new PacketWriter();
   try {
@@ -43,9 +52,14 @@ export function encodePacket(payload: Payload): Uint8Array {
 }
 
 function writeConfig(w: PacketWriter, p: ConfigPayload): void {
-  const ssid = p.ssid ?? '';
-  const password = p.password ?? '';
+  // Omitted: a wired device has no SSID, and then no password. (null is no string: refused below.)
+  const ssid = p.ssid === undefined ? '' : p.ssid;
   if (typeof ssid !== 'string') throw new BlinkUpError(ErrorCode.PAYLOAD_INVALID, `ssid must be a string (got ${describeType(ssid)})`);
+  if (ssid !== '' && p.password === undefined) {
+    // An open network is asked for by name: a form field that came back empty must not make one.
+    throw new BlinkUpError(ErrorCode.PAYLOAD_INVALID, "password is missing: give the Wi-Fi password, or '' for an open network");
+  }
+  const password = p.password === undefined ? '' : p.password;
   if (typeof password !== 'string') throw new BlinkUpError(ErrorCode.PAYLOAD_INVALID, `password must be a string (got ${describeType(password)})`);
   if (ssid !== '') {
     const ssidEntry = w.beginEntry(EntryType.WIFI_SSID);

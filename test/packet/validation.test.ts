@@ -30,6 +30,14 @@ const encodeCases: EncodeCase[] = [
   { name: 'password of one byte', payload: config({ password: 'p' }), code: ErrorCode.PASSWORD_TOO_SHORT },
   { name: 'password of 6 bytes in 3 characters', payload: config({ password: 'ééé' }), code: ErrorCode.PASSWORD_TOO_SHORT },
   { name: 'password without SSID', payload: config({ ssid: '' }), code: ErrorCode.PASSWORD_WITHOUT_SSID },
+  // An open network is asked for by name ('' as the password), never made from a field that is missing.
+  { name: 'SSID without a password field', payload: { ssid: 'HomeNetwork', planId: '0123456789abcdef', token: TOKEN }, code: ErrorCode.PAYLOAD_INVALID },
+  { name: 'password undefined', payload: config({ password: undefined as unknown as string }), code: ErrorCode.PAYLOAD_INVALID },
+  { name: 'password null', payload: config({ password: null as unknown as string }), code: ErrorCode.PAYLOAD_INVALID },
+  { name: 'a misspelt field (pasword)', payload: { ssid: 'HomeNetwork', pasword: PASSWORD, planId: '0123456789abcdef', token: TOKEN }, code: ErrorCode.PAYLOAD_INVALID },
+  { name: 'a field the packet has no room for', payload: { ...BASE, bssid: '00:11:22:33:44:55' }, code: ErrorCode.PAYLOAD_INVALID },
+  { name: 'the clear packet with a field', payload: { kind: 'clear', token: TOKEN }, code: ErrorCode.PAYLOAD_INVALID },
+  { name: 'an array', payload: [], code: ErrorCode.PAYLOAD_INVALID },
   { name: 'plan id of 15 hex digits', payload: config({ planId: '0123456789abcde' }), code: ErrorCode.PLAN_ID_INVALID },
   { name: 'plan id with a non-hex digit', payload: config({ planId: '0123456789abcdeg' }), code: ErrorCode.PLAN_ID_INVALID },
   { name: 'token of 17 hex digits', payload: config({ token: `${TOKEN}0` }), code: ErrorCode.TOKEN_INVALID },
@@ -171,4 +179,16 @@ it('a payload whose getter encodes another packet gets both packets right', () =
   const packet = encodePacket(outer);
   expect(parsePacket(packet)).toEqual({ kind: 'config', ssid: 'Outer', password: 'outer pw', planId: '0123456789abcdef', token: TOKEN });
   expect(parsePacket(innerPacket!)).toEqual({ kind: 'config', ...inner });
+});
+
+describe('what encodePacket still takes', () => {
+  it('an open network given as an empty password, and a wired device with neither SSID nor password', () => {
+    expect(encodePacket({ ...BASE, password: '' }).length).toBeGreaterThan(0);
+    expect(encodePacket({ planId: '0123456789abcdef', token: TOKEN } as ConfigPayload).length).toBeGreaterThan(0);
+  });
+
+  it('a misspelt field is named, its value never shown', () => {
+    const err = thrown(() => encodePacket({ ssid: 'HomeNetwork', pasword: PASSWORD, planId: '0123456789abcdef', token: TOKEN } as unknown as Payload));
+    expect(err.message).toBe('unknown payload field "pasword"');
+  });
 });
