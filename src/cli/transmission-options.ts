@@ -81,8 +81,18 @@ function clearPayload(o: TransmissionOptionValues): Payload {
   return { kind: 'clear' };
 }
 
+/**
+ * Node decodes the command line and the environment as UTF-8 and puts U+FFFD where bytes are
+ * not (a Latin-1 terminal's "é"): sent as it is, the device would get EF BF BD for each and the
+ * password would never match. A file with such bytes is refused the same way (see readSecret).
+ */
+function utf8Text(value: string | undefined, what: string): string | undefined {
+  if (value?.includes('\uFFFD')) throw usageError(`${what} holds bytes that are not UTF-8 (a terminal set to another character set?); give it in UTF-8`);
+  return value;
+}
+
 async function configPayload(o: TransmissionOptionValues, ctx: CliContext): Promise<ConfigPayload> {
-  const ssid = o.ssid ?? '';
+  const ssid = utf8Text(o.ssid, '--ssid') ?? '';
   if (o.planId === undefined) throw usageError('missing --plan-id <hex16> (or --clear for the clear-configuration packet)');
   const token = o.token ?? ctx.env[SECRET_ENV.token];
   if (token === undefined) throw usageError(`missing --token <hex16> (or set ${SECRET_ENV.token})`);
@@ -94,8 +104,8 @@ async function configPayload(o: TransmissionOptionValues, ctx: CliContext): Prom
   if (o.proxy) {
     payload.proxy = { host: o.proxy.host, port: o.proxy.port };
     if (o.proxyUser !== undefined) {
-      payload.proxy.username = o.proxyUser;
-      const password = o.proxyPassword ?? ctx.env[SECRET_ENV.proxyPassword];
+      payload.proxy.username = utf8Text(o.proxyUser, '--proxy-user')!;
+      const password = utf8Text(o.proxyPassword ?? ctx.env[SECRET_ENV.proxyPassword], 'the proxy password');
       if (password !== undefined) payload.proxy.password = password;
     } else if (o.proxyPassword !== undefined) {
       payload.proxy.password = o.proxyPassword; // refused by the encoder with its own error code
@@ -108,7 +118,7 @@ async function configPayload(o: TransmissionOptionValues, ctx: CliContext): Prom
 
 async function wifiPassword(o: TransmissionOptionValues, ssid: string, ctx: CliContext): Promise<string> {
   if (o.password !== undefined && o.passwordFile !== undefined) throw usageError('give the Wi-Fi password once: --password or --password-file');
-  if (o.password !== undefined) return o.password;
+  if (o.password !== undefined) return utf8Text(o.password, '--password')!;
   if (o.passwordFile !== undefined) return readSecret(o.passwordFile, ctx, 'Wi-Fi password');
   // The environment is ambient: a wired device (no SSID) ignores a password left there.
   if (ssid === '') return '';
@@ -117,7 +127,7 @@ async function wifiPassword(o: TransmissionOptionValues, ssid: string, ctx: CliC
   const fromEnv = ctx.env[SECRET_ENV.password];
   if (fromEnv === undefined) throw usageError(`missing the Wi-Fi password: --password-file <f>, ${SECRET_ENV.password}, or --password (--password '' for an open network)`);
   if (fromEnv === '') throw usageError(`${SECRET_ENV.password} is empty; for an open network pass --password ''`);
-  return fromEnv;
+  return utf8Text(fromEnv, SECRET_ENV.password)!;
 }
 
 /** "854 frames (49-byte packet), 14.23 s on air at 60 fps on a 60 Hz display" */

@@ -71,6 +71,18 @@ describe('ways to give the Wi-Fi password', () => {
     expect(stderrLines(r)).toEqual([`blinkup: BLINKUP_PASSWORD is empty; for an open network pass --password ''`]);
   });
 
+  it('text that was not UTF-8 (Node reads it as U+FFFD) is refused from the command line and the environment, as from a file', async () => {
+    // A Latin-1 terminal's "é" arrives as U+FFFD: sent, the device would get EF BF BD and never join.
+    const bad = 'caf\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD';
+    const fromArgv = await runInProcess([...ids, '--password', bad, ...asJson]);
+    expect(fromArgv.status).toBe(2);
+    expect(stderrLines(fromArgv)).toEqual(['blinkup: --password holds bytes that are not UTF-8 (a terminal set to another character set?); give it in UTF-8']);
+    const fromEnv = await runInProcess([...ids, ...asJson], { env: { BLINKUP_PASSWORD: bad } });
+    expect(fromEnv.status).toBe(2);
+    const ssid = await runInProcess(['encode', '--ssid', '\uFFFD\uFFFD', '--password', 'correct horse', '--plan-id', 'deadbeefcafef00d', '--token', '0102030405060708', ...asJson]);
+    expect(stderrLines(ssid)).toEqual(['blinkup: --ssid holds bytes that are not UTF-8 (a terminal set to another character set?); give it in UTF-8']);
+  });
+
   it("an open network is asked for with --password ''", async () => {
     const r = await runInProcess([...ids, '--password', '', ...asJson]);
     expect(produced(r).password).toBe('');
