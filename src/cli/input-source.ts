@@ -36,6 +36,8 @@ export type CaptureFormat = (typeof CAPTURE_FORMATS)[number];
  * above 1 MHz the number is a unit mix-up (a time column in µs read as seconds), not a sensor.
  */
 export const RATE_LIMITS = { min: 50, max: 1_000_000 } as const;
+/** How far a rate estimated from a time column may stand beyond the limits (its times are rounded). */
+const RATE_SLACK = 0.01;
 /** Camera frame rates accepted, fps (slow-motion phones reach 960). */
 export const FPS_LIMITS = { min: 1, max: 1000 } as const;
 
@@ -351,7 +353,8 @@ class CsvCapture implements Capture {
       const span = n > 1 ? times[n - 1]! - times[0]! : Number.NaN;
       const estimate = span > 0 ? (n - 1) / span : Number.NaN;
       if (n > 1 && this.sampleRate === undefined) {
-        if (!(estimate >= RATE_LIMITS.min && estimate <= RATE_LIMITS.max)) {
+        // (A time column's rounding moves the estimate a little: a scope at exactly 1 MHz is no error.)
+        if (!(estimate >= RATE_LIMITS.min * (1 - RATE_SLACK) && estimate <= RATE_LIMITS.max * (1 + RATE_SLACK))) {
           throw new BlinkUpError(
             ErrorCode.INPUT_INVALID,
             `the time column of ${this.name} implies ${describeRate(estimate)}, which is not a plausible sample rate (is it in seconds?): name its unit in the header (time_ms, time_us) or give --rate <Hz>`,

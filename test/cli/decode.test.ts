@@ -587,6 +587,13 @@ describe('bad usage and bad input: exit 2, one line, no stack', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
+  it('a time column at exactly 1 MHz, rounded to its 7 digits, is the limit itself, not beyond it', async () => {
+    const lines = Array.from({ length: 2000 }, (_, i) => `${(i * 1e-6).toFixed(7)},${i % 500 < 250 ? 100 : 150}`);
+    const r = await runInProcess(['decode', write('mhz.csv', `time_s,value\n${lines.join('\n')}\n`)]);
+    expect(r.status).toBe(1); // read (no packet in 2 ms), not refused
+    expect(r.stdout).toMatch(/at 1000000 Hz \(time column/);
+  });
+
   it('the real executable exits 2 the same way', async () => {
     const r = await runCli(['decode', write('junk3.csv', 'a,b\nc,d\n'), '--rate', '1000']);
     expect(r.status).toBe(2);
