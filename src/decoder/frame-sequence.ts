@@ -104,8 +104,12 @@ const MAGIC_WHITES = 3;
 const MAX_REPLAY = HISTORY >> 1;
 /** Bits decided after a preamble locked before the sync magic must have ended. */
 const MAX_SYNC_BITS = 48;
-/** Soft values are clipped like the slicer's. */
-const SOFT_LIMIT = 2;
+/**
+ * Beyond the decided level, the soft value falls by this much per unit of fit: to 0 where the
+ * samples stand as far beyond it as the other level stands on the near side (grey read as dark
+ * as black is below it, for a #bf grey).
+ */
+const BEYOND_SLOPE = 0.5;
 /**
  * How much better the decided magic's whites must explain the sync than the same frames read as
  * preamble greys (ratio of mean squared residuals). Genuine magics score 3–10⁴ across the camera
@@ -569,6 +573,9 @@ export class FrameSequenceDecoder {
    * Soft value of the bright frame of `len` refreshes starting at refresh `r` (index `at` in
    * `levels`): how much better the samples it touches fit the decided level than the other
    * bright level, in units of the difference the swap makes (1 = on the decided prediction).
+   * Samples beyond the decided level, away from the other, fit it less and less: a bright frame
+   * the camera saw dark (a frame the screen or the recording lost) is no sure grey, though it is
+   * further from white than grey is — such frames, 128 bits apart, once passed the CRC together.
    */
   private softBit(history: FrameHistory, r: number, at: number, len: number, end: number, level: number): number {
     const other = level === WHITE ? GREY : WHITE;
@@ -583,7 +590,8 @@ export class FrameSequenceDecoder {
       better += eb * eb - ea * ea;
       scale += (a - b) * (a - b);
     });
-    const magnitude = scale > 0 ? Math.min(SOFT_LIMIT, Math.max(0, better / scale)) : 0;
+    const fit = scale > 0 ? better / scale : 0;
+    const magnitude = fit <= 1 ? Math.max(0, fit) : Math.max(0, 1 - (fit - 1) * BEYOND_SLOPE);
     return level === WHITE ? magnitude : -magnitude;
   }
 

@@ -33,6 +33,38 @@ export type CheckResult =
 
 /** Code of a failure whose packet checked only with bits guessed where samples were missing (see `checkSoftPacket`). */
 export const ERASED_BITS = 'ERASED_BITS';
+/** Code of a failure whose packet checked, but with two bits in doubt that the CRC cannot check together (see `blindPair`). */
+export const BLIND_PAIR = 'BLIND_PAIR';
+
+/**
+ * The SDK's CRC misses two errors together whenever they are a multiple of this many bits apart:
+ * flipping any such pair leaves it unchanged (its update divides x¹²⁸ + 1; checked in
+ * test/decoder/repair.test.ts). Two such bits both wrong pass the check as if neither were — a
+ * shadow over two white pulses, or two frames a camera missed, 128 bits apart was enough.
+ */
+export const CRC_BLIND_PERIOD = 128;
+
+/**
+ * The first pair of bits in doubt (confidence under SURE) whose distance the CRC is blind to,
+ * or null. `flipped`: bits a repair flipped, in doubt whatever their soft value says.
+ */
+export function blindPair(soft: ArrayLike<number>, nbits: number, flipped: readonly number[] = []): [number, number] | null {
+  const unsure = (i: number): boolean => !(Math.abs(soft[i]!) >= SURE) || flipped.includes(i);
+  for (let i = 0; i < nbits; i++) {
+    if (!unsure(i)) continue;
+    for (let j = i + CRC_BLIND_PERIOD; j < nbits; j += CRC_BLIND_PERIOD) if (unsure(j)) return [i, j];
+  }
+  return null;
+}
+
+/** The refusal of a packet that checked with a blind pair in doubt. */
+function blindPairFailure(pair: [number, number]): CheckResult {
+  return {
+    ok: false,
+    code: BLIND_PAIR,
+    reason: `the check passed, but bits ${pair[0]} and ${pair[1]} were both read in doubt, ${pair[1] - pair[0]} bits apart, where the CRC cannot see two errors together`,
+  };
+}
 
 /** Soft bits (MSB first) → bytes: a positive soft value is a 1. */
 export function hardBytes(soft: ArrayLike<number>, nbits: number): Uint8Array {
@@ -65,6 +97,8 @@ export function checkPacket(bytes: Uint8Array): CheckResult {
 export function checkSoftPacket(bytes: Uint8Array, soft: ArrayLike<number>, nbits: number, limits: RepairOptions): CheckResult {
   const check = checkPacket(bytes);
   if (!check.ok) return check;
+  const pair = blindPair(soft, nbits);
+  if (pair !== null) return blindPairFailure(pair);
   let erased = 0;
   let lengthGuessed = false;
   for (let i = 0; i < nbits; i++) {
@@ -137,7 +171,9 @@ export function repairPacket(soft: ArrayLike<number>, nbits: number, limits: Rep
     if (depth === 0) {
       if (!wanted()) return null;
       const check = checkPacket(bytes);
-      return check.ok ? { bytes: bytes.slice(), payload: check.payload, flips: chosen.length } : null;
+      // Another bit in doubt 128 or 256 bits from one flipped (or two such) could be wrong too, unseen.
+      if (!check.ok || blindPair(soft, nbits, chosen) !== null) return null;
+      return { bytes: bytes.slice(), payload: check.payload, flips: chosen.length };
     }
     for (let k = from; k < picks.length; k++) {
       flip(picks[k]!);

@@ -1,0 +1,133 @@
+/**
+ * The SDK's CRC cannot see two bit errors a multiple of 128 bits apart, whatever the packet: a
+ * shadow over two white pulses 128 bits apart turned them grey, the CRC passed, and the decoder
+ * printed a wrong SSID and password with exit 0. So a packet that checks is refused when two bits
+ * read in doubt stand at such a distance (BLIND_PAIR), and a repair never leaves such a pair.
+ */
+import { describe, expect, it } from 'vitest';
+import { simulateCameraBrightness, simulatePhotodiode, TIERS } from '../../src/channel/index.js';
+import { decodeSamples } from '../../src/decoder/index.js';
+import { BLIND_PAIR, checkSoftPacket, CRC_BLIND_PERIOD, DEFAULT_REPAIR, hardBytes, repairPacket } from '../../src/decoder/repair.js';
+import { toLevels } from '../../src/line/index.js';
+import { crc16 } from '../../src/packet/crc16.js';
+import { encodePacket, parsePacket } from '../../src/packet/index.js';
+import { Random } from '../../src/util/random.js';
+import { BASIC, sameBytes } from './helpers.js';
+
+const PACKET = encodePacket(BASIC);
+const NBITS = PACKET.length * 8;
+
+function flipped(bytes: Uint8Array, ...bits: number[]): Uint8Array {
+  const out = bytes.slice();
+  for (const b of bits) out[b >> 3] = out[b >> 3]! ^ (0x80 >> (b & 7));
+  return out;
+}
+
+/** Soft bits of `bytes`, every one sure. */
+function sure(bytes: Uint8Array): Float32Array {
+  const soft = new Float32Array(bytes.length * 8);
+  for (let i = 0; i < soft.length; i++) soft[i] = (bytes[i >> 3]! >> (7 - (i & 7))) & 1 ? 1 : -1;
+  return soft;
+}
+
+/** Bits 66 and 194: "HomeNetwork" → "HomeNEtwork", "correct horse" → "correct Horse" — a packet that checks. */
+const I = 66;
+const J = I + CRC_BLIND_PERIOD;
+
+describe('the CRC\'s blind spot', () => {
+  it('misses every pair of flipped bits a multiple of 128 apart, and no other pair', () => {
+    const rng = new Random(5);
+    const body = Uint8Array.from({ length: 80 }, () => rng.int(0, 255));
+    const crc = crc16(body);
+    for (let i = 0; i < 40; i++) {
+      for (let j = i + 1; j < body.length * 8; j++) {
+        const unchanged = crc16(flipped(body, i, j)) === crc;
+        expect(unchanged, `bits ${i} and ${j}`).toBe((j - i) % CRC_BLIND_PERIOD === 0);
+      }
+    }
+  });
+
+  it('lets the two flips here pass the whole packet check', () => {
+    const wrong = parsePacket(flipped(PACKET, I, J));
+    expect(wrong.kind === 'config' && wrong.ssid).toBe('HomeNEtwork');
+  });
+});
+
+describe('checkSoftPacket and repairPacket', () => {
+  it('refuse a packet that checks with two bits in doubt 128 apart', () => {
+    const soft = sure(flipped(PACKET, I, J));
+    soft[I] = soft[I]! * 0.3;
+    soft[J] = soft[J]! * 0.45;
+    expect(checkSoftPacket(hardBytes(soft, NBITS), soft, NBITS, DEFAULT_REPAIR)).toMatchObject({ ok: false, code: BLIND_PAIR });
+    // 256 apart, or one of them sure: the same.
+    const far = sure(flipped(PACKET, I, I + 2 * CRC_BLIND_PERIOD));
+    far[I] = far[I]! * 0.3;
+    far[I + 2 * CRC_BLIND_PERIOD] = far[I + 2 * CRC_BLIND_PERIOD]! * 0.3;
+    expect(checkSoftPacket(hardBytes(far, NBITS), far, NBITS, DEFAULT_REPAIR)).toMatchObject({ ok: false, code: BLIND_PAIR });
+  });
+
+  it('accept the same doubt at any other distance, and a right packet with one bit in doubt', () => {
+    const soft = sure(PACKET);
+    soft[I] = soft[I]! * 0.3;
+    soft[J + 1] = soft[J + 1]! * 0.3;
+    expect(checkSoftPacket(hardBytes(soft, NBITS), soft, NBITS, DEFAULT_REPAIR).ok).toBe(true);
+    const one = sure(PACKET);
+    one[J] = one[J]! * 0.2;
+    expect(checkSoftPacket(hardBytes(one, NBITS), one, NBITS, DEFAULT_REPAIR).ok).toBe(true);
+  });
+
+  it('repair no packet with a bit in doubt 128 from the one it flips', () => {
+    // One bit wrong and in doubt: the repair finds the packet…
+    const soft = sure(PACKET);
+    soft[I] = -soft[I]! * 0.1;
+    expect(sameBytes(repairPacket(soft, NBITS, DEFAULT_REPAIR)!.bytes, PACKET)).toBe(true);
+    // …but not when the bit 128 away is in doubt too: both might be wrong, unseen.
+    soft[J] = soft[J]! * 0.2;
+    expect(repairPacket(soft, NBITS, DEFAULT_REPAIR)).toBeNull();
+  });
+});
+
+describe('decoding two whites dimmed towards grey 128 bits apart', () => {
+  it('gives no wrong packet (a shadow, or a hand, over two white pulses)', () => {
+    // Bits 66 and 194 are both 1 here, and 0 in both makes a packet that checks.
+    const a = I;
+    const b = J;
+    const bit = (k: number): number => (PACKET[k >> 3]! >> (7 - (k & 7))) & 1;
+    expect([bit(a), bit(b)]).toEqual([1, 1]);
+    for (const seed of [1, 2, 3]) {
+      const cap = simulatePhotodiode(toLevels(PACKET), { heldLevelProbability: 0 }, seed);
+      const starts = cap.truth.transmissions[0]!.levelStartS;
+      const times = cap.truth.sampleTimesS;
+      const index = (t: number): number => times.findIndex((x) => x >= t);
+      const samples = Float64Array.from(cap.samples);
+      // Each white's frame and the dark after it moved 70 % of the way to those of a grey bit
+      // with the same neighbours: a white read a little below the grey/white threshold.
+      for (const k of [a, b]) {
+        const grey = [...Array(NBITS).keys()].find((g) => g > 8 && bit(g) === 0 && bit(g - 1) === bit(k - 1) && bit(g + 1) === bit(k + 1))!;
+        const from = index(starts[64 + 2 * k + 1]!);
+        const source = index(starts[64 + 2 * grey + 1]!);
+        const length = index(starts[64 + 2 * k + 3]!) - from;
+        for (let i = 0; i < length; i++) samples[from + i] = 0.3 * samples[from + i]! + 0.7 * samples[source + i]!;
+      }
+      const r = decodeSamples(samples, { sampleRate: cap.sampleRate });
+      expect(r.packets).toHaveLength(0);
+      expect(r.failures.map((f) => f.code)).toContain(BLIND_PAIR);
+    }
+  });
+});
+
+describe('a camera\'s frame-sequence bits', () => {
+  it('call a bright frame the camera saw dark no sure grey (a frame the screen or the recording lost)', () => {
+    // It was "sure" (further from white than grey is); two such frames 128 bits apart, lost by a
+    // screen recording, made a wrong packet that checked.
+    expect((PACKET[40 >> 3]! >> (7 - (40 & 7))) & 1).toBe(0);
+    for (const seed of [1, 2, 3]) {
+      const levels = toLevels(PACKET).slice();
+      levels[64 + 2 * 40 + 1] = 0; // bit 40's grey frame shown black
+      const clip = simulateCameraBrightness(levels, { ...TIERS.cam60on30(new Random(seed)), heldLevelProbability: 0, repeat: 1 }, seed);
+      const r = decodeSamples(clip.linear, { sampleRate: clip.fps });
+      expect(r.packets).toHaveLength(1);
+      expect(r.packets[0]!.quality.minConfidence).toBeLessThan(0.25);
+    }
+  });
+});
