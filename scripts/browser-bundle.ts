@@ -16,7 +16,7 @@ import * as esbuild from 'esbuild';
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** What an app needs to flash a packet, imported by name so everything else is tree-shaken. */
-export const ENCODE_AND_PLAY_ENTRY = "export { encodePacket, toLevels, schedule, flash } from './src/index.ts';";
+export const ENCODE_AND_PLAY_ENTRY = "export { encodePacket, toLevels, schedule, flash, isBlinkUpError } from './src/index.ts';";
 
 /** Size budget for encode + play, min+gzip bytes (issue 5). */
 export const ENCODE_AND_PLAY_BUDGET = 8 * 1024;
@@ -90,7 +90,7 @@ export async function bundleForBrowser(entry: { file: string } | { source: strin
 export interface BrowserBundles {
   /** `blinkup.js`: the whole browser-safe core (src/index.ts). */
   readonly core: BundleReport;
-  /** `encode-play.js`: encodePacket, toLevels, schedule and flash only. */
+  /** `encode-play.js`: encodePacket, toLevels, schedule and flash only (and isBlinkUpError, to tell its errors apart). */
   readonly encodeAndPlay: BundleReport;
 }
 

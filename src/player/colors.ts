@@ -31,6 +31,23 @@ function isColor(value: string): boolean {
   return typeof css?.supports === 'function' ? css.supports('color', value) : FALLBACK_COLOR.test(value);
 }
 
+/** False for `transparent` and for a colour whose alpha (#rgba, #rrggbbaa, rgba(…, a), rgb(… / a), …) is under 1. */
+function isOpaque(value: string): boolean {
+  const v = value.trim().toLowerCase();
+  if (v === 'transparent') return false;
+  const hex = /^#(?:[\da-f]{3}([\da-f])|[\da-f]{6}([\da-f]{2}))$/.exec(v);
+  if (hex) return (hex[1] ?? hex[2]) === (hex[1] ? 'f' : 'ff');
+  const args = /\(([^()]*)\)\s*$/.exec(v)?.[1];
+  if (args === undefined) return true; // a named colour
+  const slash = args.split('/');
+  const commas = args.split(',');
+  const alpha = slash.length === 2 ? slash[1]! : commas.length === 4 ? commas[3]! : undefined;
+  if (alpha === undefined) return true;
+  const a = alpha.trim();
+  const amount = a.endsWith('%') ? Number(a.slice(0, -1)) / 100 : Number(a);
+  return !(amount < 1);
+}
+
 /** The defaults with the caller's colours on top; refuses (OPTION_INVALID) a colour the browser would ignore. */
 export function readColors(colors: Partial<FlashColors> | undefined): FlashColors {
   if (colors != null && typeof colors !== 'object') {
@@ -44,6 +61,7 @@ export function readColors(colors: Partial<FlashColors> | undefined): FlashColor
     }
     // A colour is no secret: quoting it (shortened) shows the typo.
     if (!isColor(value)) throw new BlinkUpError(ErrorCode.OPTION_INVALID, `colors.${name} "${value.slice(0, 64)}" is not a CSS colour`);
+    if (!isOpaque(value)) throw new BlinkUpError(ErrorCode.OPTION_INVALID, `colors.${name} "${value.slice(0, 64)}" is not opaque: the page behind would show through the level`);
     return value;
   };
   return { black: pick('black'), grey: pick('grey'), white: pick('white') };

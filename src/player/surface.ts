@@ -26,10 +26,33 @@ function isStyled(target: unknown): target is ElementLike {
   return typeof style?.setProperty === 'function' && typeof style.getPropertyValue === 'function';
 }
 
-/** Refuses (INPUT_INVALID) a target that is neither a <canvas> nor an element: null, an id string, … */
+/**
+ * Refuses (INPUT_INVALID) a target that is neither a <canvas> nor an element (null, an id
+ * string, …), or one nobody could see: a flash there would play to the end and report success.
+ */
 export function checkTarget(target: unknown): asserts target is CanvasLike | ElementLike {
-  if (isCanvas(target) || isStyled(target)) return;
-  throw new BlinkUpError(ErrorCode.INPUT_INVALID, `the flash target must be a <canvas> or an HTML element (got ${describeType(target)})`);
+  if (!isCanvas(target) && !isStyled(target)) {
+    throw new BlinkUpError(ErrorCode.INPUT_INVALID, `the flash target must be a <canvas> or an HTML element (got ${describeType(target)})`);
+  }
+  if (isCanvas(target) && !(target.width > 0 && target.height > 0)) {
+    throw new BlinkUpError(ErrorCode.INPUT_INVALID, `the canvas is ${target.width}×${target.height} pixels: nothing would show`);
+  }
+  checkShown(target as Partial<Element>);
+}
+
+/** Where the page can say so (a browser; tests' stand-ins skip what they lack): in the document, with a size, not hidden. */
+function checkShown(el: Partial<Element>): void {
+  const hidden = (why: string): BlinkUpError => new BlinkUpError(ErrorCode.INPUT_INVALID, `the flash target ${why}: nothing would show`);
+  if (el.isConnected === false) throw hidden('is not in the document');
+  if (typeof el.getBoundingClientRect === 'function') {
+    const box = el.getBoundingClientRect();
+    if (!(box.width > 0 && box.height > 0)) throw hidden('has no size on the page (display: none, or 0×0)');
+  }
+  const view = el.ownerDocument?.defaultView;
+  if (typeof view?.getComputedStyle === 'function') {
+    const visibility = view.getComputedStyle(el as Element).visibility;
+    if (visibility === 'hidden' || visibility === 'collapse') throw hidden(`is hidden (visibility: ${visibility})`);
+  }
 }
 
 export function createSurface(target: unknown, colors: FlashColors): Surface {

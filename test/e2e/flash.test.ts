@@ -210,6 +210,44 @@ describe.skipIf(!run)('flashing in real Chromium', () => {
     await page.close();
   });
 
+  it('refuses targets nobody would see: display none, hidden, detached, a 0×0 canvas, a see-through grey', async () => {
+    const page = await open('player.html');
+    await page.waitForSelector('body[data-ready]', { state: 'attached' });
+    const outcome = await page.evaluate(async () => {
+      const { flash } = window.blinkup;
+      const levels = Uint8Array.from({ length: 20 }, (_, i) => (i % 2 ? 2 : 0));
+      const styled = (css: string): HTMLElement => {
+        const el = document.createElement('div');
+        el.style.cssText = `width: 200px; height: 100px; ${css}`;
+        document.body.append(el);
+        return el;
+      };
+      const canvas = document.createElement('canvas');
+      canvas.width = 0;
+      document.body.append(canvas);
+      const targets: [HTMLElement | HTMLCanvasElement, object?][] = [
+        [styled('display: none')],
+        [styled('visibility: hidden')],
+        [document.createElement('div')],
+        [canvas],
+        [styled(''), { colors: { grey: 'rgba(191, 191, 191, 0.5)' } }],
+      ];
+      const messages: string[] = [];
+      for (const [target, options] of targets) {
+        messages.push(await flash(target, levels, { fps: 30, ...options }).then(() => 'played', (err: { code: string; message: string }) => `${err.code}: ${err.message}`));
+      }
+      return messages;
+    });
+    expect(outcome).toEqual([
+      'INPUT_INVALID: the flash target has no size on the page (display: none, or 0×0): nothing would show',
+      'INPUT_INVALID: the flash target is hidden (visibility: hidden): nothing would show',
+      'INPUT_INVALID: the flash target is not in the document: nothing would show',
+      'INPUT_INVALID: the canvas is 0×150 pixels: nothing would show',
+      'OPTION_INVALID: colors.grey "rgba(191, 191, 191, 0.5)" is not opaque: the page behind would show through the level',
+    ]);
+    await page.close();
+  });
+
   it('switches off the page’s transition and animation on the element while flashing, and puts its inline ones back', async () => {
     const page = await open('player.html');
     await page.waitForSelector('body[data-ready]', { state: 'attached' });

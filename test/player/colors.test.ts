@@ -33,12 +33,22 @@ describe('readColors', () => {
 
   it('without CSS.supports, takes hex, rgb(), hsl() and plain words only', () => {
     expect(globalThis.CSS).toBeUndefined();
-    for (const ok of ['#000', '#bfbfbf', '#ffffff80', 'rgb(191, 191, 191)', 'rgba(0 0 0 / 50%)', 'hsl(0 0% 75%)', 'grey', 'DarkGray']) {
+    for (const ok of ['#000', '#bfbfbf', '#ffffffff', 'rgb(191, 191, 191)', 'rgba(0 0 0 / 100%)', 'hsl(0 0% 75%)', 'grey', 'DarkGray']) {
       expect(readColors({ grey: ok }).grey).toBe(ok);
     }
     for (const bad of ['gray50', '#bfbfb', '#gggggg', 'rgb(1,2', 'url(x.png)', '', 'grey; color: red']) {
       expect(refusal({ grey: bad }).code, bad).toBe('OPTION_INVALID');
     }
+  });
+
+  it('refuses a colour that is not opaque: the page behind would show through a level', () => {
+    vi.stubGlobal('CSS', { supports: () => true });
+    for (const bad of ['transparent', '#fffe', '#ffffff80', 'rgba(255, 255, 255, 0.5)', 'rgb(255 255 255 / 50%)', 'hsla(0, 0%, 75%, 0.9)']) {
+      const err = refusal({ grey: bad });
+      expect(err.code, bad).toBe('OPTION_INVALID');
+      expect(err.message).toBe(`colors.grey "${bad}" is not opaque: the page behind would show through the level`);
+    }
+    for (const ok of ['#ffff', 'rgba(255, 255, 255, 1)', 'rgb(255 255 255 / 100%)', 'white']) expect(readColors({ white: ok }).white).toBe(ok);
   });
 
   it('refuses the CSS-wide keywords, which CSS.supports accepts for any property', () => {

@@ -282,6 +282,24 @@ describe('bad input', () => {
     expect(lock.requests).toBe(0);
   });
 
+  it('refuses a target nobody would see (a flash there would play to the end and report success)', async () => {
+    installFakeDisplay(60);
+    const lock = installFakeWakeLock();
+    const { canvas } = fakeCanvas(0, 30);
+    expect(await rejection(flash(canvas, LEVELS))).toMatchObject({ code: 'INPUT_INVALID', message: 'the canvas is 0×30 pixels: nothing would show' });
+    const shown = (extra: object): HTMLElement => Object.assign(fakeElement().element, extra);
+    const box = (width: number, height: number) => () => ({ width, height });
+    const view = (visibility: string) => ({ defaultView: { getComputedStyle: () => ({ visibility }) } });
+    for (const [element, why] of [
+      [shown({ isConnected: false }), 'is not in the document'],
+      [shown({ isConnected: true, getBoundingClientRect: box(0, 0) }), 'has no size on the page (display: none, or 0×0)'],
+      [shown({ isConnected: true, getBoundingClientRect: box(300, 200), ownerDocument: view('hidden') }), 'is hidden (visibility: hidden)'],
+    ] as const) {
+      expect(await rejection(flash(element, LEVELS))).toMatchObject({ code: 'INPUT_INVALID', message: `the flash target ${why}: nothing would show` });
+    }
+    expect(lock.requests).toBe(0);
+  });
+
   it('needs requestAnimationFrame', async () => {
     const { element } = fakeElement();
     expect((await rejection(flash(element, LEVELS))).code).toBe('INPUT_INVALID');
