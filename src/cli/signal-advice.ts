@@ -86,7 +86,7 @@ const LOST_PULSE_S = 0.015;
 const MANY_HELD = 0.1;
 /** A screen dimmed by PWM, and what to do about it: its light comes in bursts the sampler catches or misses. */
 const PWM_BURSTS = "the screen's light comes in bursts (an OLED dimmed by PWM below full brightness)";
-const PWM_FIX = "turn the screen's brightness to full, or let the receiver average the bursts (a low-pass of about 2 ms: a capacitor across the load resistor)";
+const PWM_FIX = "turn the screen's brightness to full (a fixture's LED: PWM at 20 kHz or more), or let the receiver average the bursts (a low-pass of about 2 ms: a capacitor across the load resistor)";
 /** Said instead of judging swing and clipping when the values are volts and no full scale was given. */
 const UNKNOWN_SCALE = 'the samples are not ADC codes (volts?), so swing and clipping cannot be judged: give --full-scale, e.g. the ADC reference voltage';
 

@@ -151,7 +151,7 @@ describe('no preamble: what the raw samples say', () => {
     ['a noisy signal', { min: 1000, max: 1600 }, { noiseRms: 100 }, /^the signal is buried in noise \(range 6\.0 × the noise\)/],
     ['a short capture', { durationS: 1.25 }, {}, /^the capture is only 1\.3 s long and a transmission takes 3–30 s/],
     ['saturation', {}, { saturationFraction: 0.3 }, /^sensor saturates \(30 % of samples/],
-    ['light in PWM bursts', {}, { pwmSamples: 3000 }, /^the screen's light comes in bursts \(an OLED dimmed by PWM below full brightness\) and the sampler caught too few of them to find the preamble: turn the screen's brightness to full, or let the receiver average the bursts/],
+    ['light in PWM bursts', {}, { pwmSamples: 3000 }, /^the screen's light comes in bursts \(an OLED dimmed by PWM below full brightness\) and the sampler caught too few of them to find the preamble: turn the screen's brightness to full \(a fixture's LED: PWM at 20 kHz or more\), or let the receiver average the bursts/],
     // A slow LCD at 60 fps: a healthy-looking signal whose pulses never form a preamble.
     ['a lively signal without a preamble', {}, { noiseRms: 1.4 }, /^the signal changes \(it spans 0\.49 of full scale\) but holds no BlinkUp preamble: was the screen flashing/],
     ['a lively video without a preamble', { camera: true }, { noiseRms: 1.4 }, /holds no BlinkUp preamble: was the flashing screen in the picture while this was recorded\? A camera needs two frames or more per flashed frame \(flashing at 60 fps needs a camera at 120 fps or more\)/],
