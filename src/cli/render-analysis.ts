@@ -69,7 +69,7 @@ export function renderAnalysis(f: AnalysisFacts): string {
     );
   } else {
     out.push(
-      `Levels    unknown: no preamble found (full scale ${level(r.fullScale)}${scaleNote})`,
+      `Levels    unknown: ${r.levelsOutOfOrder ? 'the levels lost their order (black < grey < white) as the light changed' : 'no preamble found'} (full scale ${level(r.fullScale)}${scaleNote})`,
       f.max >= f.min
         ? `Samples   ${level(f.min)} to ${level(f.max)} (${ofFullScale((f.max - f.min) / r.fullScale)}), noise ${level(r.noiseRms)} rms, ${percent(r.saturationFraction)} at the top of the range`
         : `Samples   none that is a number (${r.nonFiniteSamples} NaN or ±Infinity)`,

@@ -90,7 +90,7 @@ export function renderSignal(
         `, saturation ${percent(r.saturationFraction)}`,
     );
   } else {
-    lines.push(`  no preamble found: levels unknown (noise ${level(r.noiseRms)} rms)`);
+    lines.push(`  ${r.levelsOutOfOrder ? 'levels unknown: they lost their order (black < grey < white) as the light changed' : 'no preamble found: levels unknown'} (noise ${level(r.noiseRms)} rms)`);
   }
   const repairs = signalRepairs(r);
   if (repairs) lines.push(`  ${repairs}`);

@@ -271,7 +271,11 @@ function adviseUnlearned(f: SignalFacts): Advice[] {
     out.push(problem(`the capture is only ${fixed(f.durationS, 1)} s long and a transmission takes 3–30 s: record from before the flashing starts until after it ends`));
   }
   adviseFlicker(f, range, 'the signal range', out);
-  if (range > 0 && !out.some((a) => a.severity === 'problem')) {
+  if (range > 0 && r.levelsOutOfOrder && !out.some((a) => a.severity === 'problem')) {
+    // A transmission was received, but the levels it was judged on lost their order.
+    const steady = f.camera ? "lock the camera's exposure and hold it still" : "hold the phone still and turn off the screen's auto-brightness";
+    out.push(problem(`a transmission was received, but the light changed so much meanwhile that black, grey and white lost their order: ${steady}`));
+  } else if (range > 0 && !out.some((a) => a.severity === 'problem')) {
     // Nothing wrong with the samples themselves, yet no preamble: never leave the verdict empty.
     const spans = known ? ` (it spans ${fraction(spanned)} of full scale)` : '';
     const source = f.camera ? 'the flashing screen in the picture' : 'the screen flashing BlinkUp';

@@ -233,7 +233,13 @@ export class ReportBuilder {
     pwmSamples: number;
     rippleRuns: number;
   }): SignalReport {
-    const { black, grey, white, fullScale, noiseRms } = inputs;
+    const { fullScale, noiseRms } = inputs;
+    // Levels out of order (auto-exposure or a hand moved the light as it was received) are no
+    // levels: reported as unknown, not as a negative swing.
+    const ordered = inputs.black < inputs.grey && inputs.grey < inputs.white;
+    const black = ordered ? inputs.black : Number.NaN;
+    const grey = ordered ? inputs.grey : Number.NaN;
+    const white = ordered ? inputs.white : Number.NaN;
     const swing = white - black;
     let nominal = nearestNominalFps(this.roughFps);
     const samplesPerRefresh = 1 / (inputs.sampleIntervalS * nominal.fps * nominal.refreshesPerFrame);
@@ -246,6 +252,8 @@ export class ReportBuilder {
       black,
       grey,
       white,
+      // (NaN levels compare false: only levels that were learned can be out of order.)
+      levelsOutOfOrder: !ordered && inputs.black === inputs.black && inputs.grey === inputs.grey && inputs.white === inputs.white,
       swing,
       swingFraction: swing / fullScale,
       fullScale,

@@ -133,10 +133,13 @@ export interface SignalReport {
   /**
    * Learned levels, input units (NaN until a preamble was seen). Black is the darkest the light
    * got around the preamble; grey and white are pulse values (under PWM dimming: the bursts' peaks).
+   * NaN too when they lost their order (`levelsOutOfOrder`).
    */
   readonly black: number;
   readonly grey: number;
   readonly white: number;
+  /** The levels learned ended out of order (black < grey < white no longer held: the light changed under the receiver — auto-exposure, a hand, a shadow). */
+  readonly levelsOutOfOrder: boolean;
   /** white − black, input units, and as a fraction of full scale. */
   readonly swing: number;
   readonly swingFraction: number;

@@ -7,7 +7,7 @@ import { adviseSignal, noPacketReason, type Advice, type SignalFacts } from '../
 
 /** A healthy 12-bit capture at 1 kHz of 60 fps flashing. */
 const HEALTHY: SignalReport = {
-  black: 600, grey: 1200, white: 1800, swing: 1200, swingFraction: 1200 / 4095, fullScale: 4095,
+  black: 600, grey: 1200, white: 1800, levelsOutOfOrder: false, swing: 1200, swingFraction: 1200 / 4095, fullScale: 4095,
   noiseRms: 2, snrDb: 55.6, greyWhiteSeparation: 0.5, marginSigmas: 30, greyRatio: 0.5,
   minConfidence: 0.9, meanConfidence: 0.98, saturationFraction: 0, fps: 60, nominalFps: 60,
   clockErrorPpm: 200, heldLevels: 10, ambiguousPeriods: 0, timedPeriods: 400, pulses: 430, samples: 15000, nonFiniteSamples: 0, missingFrames: 0, glitchSamples: 0, timestampRestarts: 0,
@@ -157,6 +157,9 @@ describe('no preamble: what the raw samples say', () => {
     ['a lively video without a preamble', { camera: true }, { noiseRms: 1.4 }, /holds no BlinkUp preamble: was the flashing screen in the picture while this was recorded\? A camera needs two frames or more per flashed frame \(flashing at 60 fps needs a camera at 120 fps or more\)/],
     ['a lively 24 fps video without a preamble', { camera: true, sampleRate: 24 }, { noiseRms: 1.4 }, /A camera needs two frames or more per flashed frame, and this video has 24 a second: flash at 20 fps and film at 40 fps or more \(60 fps is common\)/],
     ['a video whose whole picture changed', { camera: true, foundRegionCoverage: 0.99 }, { noiseRms: 1.4 }, /--plot shows them\. The region found covers 99 % of the frame: if the screen is in the picture, give its place with --roi x,y,w,h$/],
+    // Auto-exposure or a hand moved the light as a transmission was received: no "no preamble".
+    ['levels that lost their order', {}, { noiseRms: 1.4, failures: 1, levelsOutOfOrder: true }, /^a transmission was received, but the light changed so much meanwhile that black, grey and white lost their order: hold the phone still and turn off the screen's auto-brightness$/],
+    ['a video whose levels lost their order', { camera: true }, { noiseRms: 1.4, failures: 1, levelsOutOfOrder: true }, /: lock the camera's exposure and hold it still$/],
   ])('%s', (_, facts, report, text) => {
     const advice = unlearned(facts, report);
     expect(texts(advice, 'problem')).toContainEqual(expect.stringMatching(text));
