@@ -250,6 +250,9 @@ function adviseUnlearned(f: SignalFacts): Advice[] {
   const clipped = r.saturationFraction > SATURATING;
   if (f.fullScaleKnown === false) out.push(note(UNKNOWN_SCALE));
   else if (above) out.push(problem(aboveFullScaleText(f)));
+  // A video too slow for the flash mixes its frames: its swing and exposure then mislead, so the
+  // frame rate comes first (a screen recording at 30 fps of 60 fps flashing).
+  if (f.camera && f.sampleRate !== undefined && f.sampleRate < 40 && f.max > f.min) out.push(problem(cameraRateAdvice(f.sampleRate)));
   if (!(f.max >= f.min)) {
     out.push(problem(`the capture holds no sample that is a number (${r.nonFiniteSamples} NaN or ±Infinity): check what the logger writes`));
   } else if (!(range > 0)) {

@@ -166,6 +166,12 @@ describe('no preamble: what the raw samples say', () => {
     expect(advice.some((a) => a.severity === 'good')).toBe(false);
   });
 
+  it('a video too slow for the flash: its frame rate comes first, before what its mixed frames seem to say', () => {
+    // A screen recording at 30 fps of 60 fps flashing read as "swing 0.03: move the camera closer".
+    const advice = unlearned({ camera: true, sampleRate: 30, min: 0.5, max: 0.53 }, { fullScale: 1, noiseRms: 0.001 });
+    expect(texts(advice, 'problem')[0]).toBe('A camera needs two frames or more per flashed frame, and this video has 30 a second: flash at 20 fps and film at 40 fps or more (60 fps is common)');
+  });
+
   it('a signal held at the rail spans little because it is clipped: no advice to raise the gain', () => {
     // Room light brighter than the ADC's range (simulate --ambient 3): every sample at the top.
     // Room light it is that fills the sensor: a hood first (the gain would shrink the flash with it).
