@@ -12,7 +12,7 @@
  * the file's header or the video, and absurd rates are refused before any decoding.
  */
 import { stat } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { extname, join } from 'node:path';
 import { readBinarySamples } from '../node/binary-samples.js';
 import { byteChunks, fileChunks } from '../node/byte-source.js';
 import { readCsvSamples } from '../node/csv-samples.js';
@@ -429,7 +429,7 @@ async function openFrames(dir: string, o: CaptureOptions): Promise<Capture> {
   const notice = (): string | undefined =>
     warnings(
       ignored.length > 0 ? `left out ${ignored.length} PNG ${ignored.length === 1 ? 'file' : 'files'} without a frame number (${ignored.slice(0, 3).join(', ')}${ignored.length > 3 ? ', …' : ''})` : undefined,
-      replaced !== undefined ? `--fps ${o.fps} replaces the timing of ${replaced} in ${dir}` : undefined,
+      replaced !== undefined ? `--fps ${o.fps} replaces the frame times in ${join(dir, replaced)}` : undefined,
       unreadableText(frames.unreadable),
     );
   return new VideoCapture('png', dir, frames, checkFps(fps, `${dir}'s ${source}`), source, o.roi, notice);

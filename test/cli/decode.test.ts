@@ -262,7 +262,7 @@ describe('PNG frame folders', () => {
     const r = await runInProcess(['decode', frames, '--fps', '120', '--json']);
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).input).toMatchObject({ format: 'png', timing: '--fps', sampleRate: 120 });
-    expect(r.stderr).toMatch(/^blinkup: warning: --fps 120 replaces the timing of times in .*frames\n$/);
+    expect(r.stderr).toMatch(/^blinkup: warning: --fps 120 replaces the frame times in .*frames\/times\n$/);
   });
 
   it('a PNG without a frame number among the frames is left out, with a warning', async () => {
