@@ -88,6 +88,9 @@ const TIED = 0.25;
 const HOLES = 16;
 /** Longest run of missing camera frames restored on the grid; a longer gap is a pause, not a drop. */
 const MAX_MISSING_FRAMES = 4;
+/** Marks of a camera frame in `restored`: observed (0), missing and interpolated, or a copy in a still picture. */
+const RESTORED = 1;
+const COPIED = 2;
 /** A camera frame this far (in frame periods) from the grid of the one before puts its clock off the grid. */
 const GRID_TOLERANCE = 0.25;
 
@@ -215,7 +218,7 @@ export class Conditioner implements HoleRecord, ClipRecord {
   private implicitTimes = true;
   /** The samples are camera frames, one per `sampleRate` period unless the camera dropped some (see `storeFrames`). */
   private readonly frames: boolean;
-  /** Per ring slot: 1 where a camera frame was missing and its value is only interpolated. */
+  /** Per ring slot: RESTORED where a camera frame was missing and its value is only interpolated, COPIED where it was kept as a copy (see `copied`). */
   private readonly restored = new Uint8Array(HISTORY);
   /** The last camera frame received (a frame equal to it is a copy), and the copies of it held back since, with their times. */
   private lastFrame = Number.NaN;
@@ -560,9 +563,10 @@ export class Conditioner implements HoleRecord, ClipRecord {
           this.copyTimes[this.copies - 1] = t;
           continue;
         }
-        // A still picture: the copies held back were real frames too.
-        if (this.copies === MAX_MISSING_FRAMES + 1) for (const held of this.copyTimes) n = this.keepFrame(held, x, n);
-        n = this.keepFrame(t, x, n);
+        // A still picture: the copies held back were real frames too — kept, but marked as copies
+        // (a recording that froze shows the screen's light no more than a dropped frame does).
+        if (this.copies === MAX_MISSING_FRAMES + 1) for (const held of this.copyTimes) n = this.keepCopy(held, x, n);
+        n = this.keepCopy(t, x, n);
         continue;
       }
       this.copies = 0;
@@ -582,6 +586,14 @@ export class Conditioner implements HoleRecord, ClipRecord {
     return n + 1;
   }
 
+  /** Stores camera frame `x` at time `t`, an exact copy of the one before in a still picture (see `copied`). */
+  private keepCopy(t: number, x: number, n: number): number {
+    const slot = (this.count + n) & MASK;
+    const kept = this.keepFrame(t, x, n);
+    this.restored[slot] = COPIED;
+    return kept;
+  }
+
   /**
    * A camera frame `x` at time `t` after a gap: the frames missing since the last one are put
    * back on the grid, their values interpolated (so the pulse path keeps its sample grid, and a
@@ -599,7 +611,7 @@ export class Conditioner implements HoleRecord, ClipRecord {
     for (let k = 1; k < periods; k++) {
       const slot = (this.count + n) & MASK;
       this.times[slot] = t0 + ((t - t0) * k) / periods;
-      this.restored[slot] = 1;
+      this.restored[slot] = RESTORED;
       this.kept[n++] = x0 + ((x - x0) * k) / periods;
     }
     this.missingFrames += periods - 1;
@@ -906,7 +918,16 @@ export class Conditioner implements HoleRecord, ClipRecord {
 
   /** Whether sample `index` is a camera frame that was missing, its value only interpolated (no observation). */
   missing(index: number): boolean {
-    return this.frames && this.restored[index & MASK] === 1;
+    return this.frames && this.restored[index & MASK] === RESTORED;
+  }
+
+  /**
+   * Whether sample `index` is a camera frame kept as an exact copy of the one before, in a run too
+   * long to be dropped frames (a still picture, or a recording that froze): it is a reading, but
+   * no fresh look at the screen.
+   */
+  copied(index: number): boolean {
+    return this.frames && this.restored[index & MASK] === COPIED;
   }
 
   /** Camera frames that sit on their frame grid (missing ones restored): as steady a clock as the nominal one. */

@@ -49,6 +49,8 @@ export interface SampleHistory {
 export interface FrameHistory extends SampleHistory {
   /** A camera frame that was missing: its value is only interpolated, and no observation. */
   missing(index: number): boolean;
+  /** A camera frame kept as an exact copy of the one before (a still picture, a frozen recording): a reading, but no fresh look. */
+  copied(index: number): boolean;
 }
 
 /** Display levels as the line code numbers them. */
@@ -581,7 +583,9 @@ export class FrameSequenceDecoder {
     const other = level === WHITE ? GREY : WHITE;
     let better = 0;
     let scale = 0;
+    let own = 0;
     this.eachSampleReading(history, r, at, len, end, (i, q, j, m) => {
+      if (m >= r && m < r + len && !history.copied(i)) own++;
       const y = history.value(i);
       const a = this.predict(q, j, m, r, 0, BLACK);
       const b = this.predict(q, j, m, r, len, other);
@@ -590,6 +594,11 @@ export class FrameSequenceDecoder {
       better += eb * eb - ea * ea;
       scale += (a - b) * (a - b);
     });
+    // A frame none of whose own samples the camera saw afresh (it dropped them, or the recording
+    // froze on an earlier frame) was only glimpsed in its neighbours' edges, whose fit says
+    // little: no evidence, an erasure (0), as a hole in a photodiode's samples erases its bits.
+    // (Read as "sure", such bits went wrong in twos that the CRC cannot see.)
+    if (own === 0) return 0;
     const fit = scale > 0 ? better / scale : 0;
     const magnitude = fit <= 1 ? Math.max(0, fit) : Math.max(0, 1 - (fit - 1) * BEYOND_SLOPE);
     return level === WHITE ? magnitude : -magnitude;

@@ -52,7 +52,7 @@ function runStage(clip: Clip): number[] {
   const plan = planSequence(clip.rate, bitSamples);
   expect(plan).not.toBeNull();
   const stage = new FrameSequenceDecoder(plan!);
-  const history = { value: (i: number) => clip.values[i]!, missing: () => false };
+  const history = { value: (i: number) => clip.values[i]!, missing: () => false, copied: () => false };
   const from = Math.round(clip.startSample + 4 * bitSamples);
   const to = Math.round(clip.startSample + 12 * bitSamples);
   // The pulse path's first guess at the lock: the preamble's valleys and peaks.
