@@ -112,6 +112,8 @@ const MAX_SYNC_BITS = 48;
  * as black is below it, for a #bf grey).
  */
 const BEYOND_SLOPE = 0.5;
+/** The most a bright frame the camera never saw afresh counts for: in doubt (the repair's 0.25). */
+const UNSEEN_LIMIT = 0.2;
 /**
  * How much better the decided magic's whites must explain the sync than the same frames read as
  * preamble greys (ratio of mean squared residuals). Genuine magics score 3–10⁴ across the camera
@@ -594,13 +596,13 @@ export class FrameSequenceDecoder {
       better += eb * eb - ea * ea;
       scale += (a - b) * (a - b);
     });
-    // A frame none of whose own samples the camera saw afresh (it dropped them, or the recording
-    // froze on an earlier frame) was only glimpsed in its neighbours' edges, whose fit says
-    // little: no evidence, an erasure (0), as a hole in a photodiode's samples erases its bits.
-    // (Read as "sure", such bits went wrong in twos that the CRC cannot see.)
-    if (own === 0) return 0;
     const fit = scale > 0 ? better / scale : 0;
-    const magnitude = fit <= 1 ? Math.max(0, fit) : Math.max(0, 1 - (fit - 1) * BEYOND_SLOPE);
+    const read = fit <= 1 ? Math.max(0, fit) : Math.max(0, 1 - (fit - 1) * BEYOND_SLOPE);
+    // A frame none of whose own samples the camera saw afresh (it dropped them, or the recording
+    // froze on an earlier frame) was only glimpsed in its neighbours' edges: a hint, never sure —
+    // in doubt, for the repair to weigh. (Read as sure, such bits went wrong in twos that the CRC
+    // cannot see.)
+    const magnitude = own > 0 ? read : Math.min(read, UNSEEN_LIMIT);
     return level === WHITE ? magnitude : -magnitude;
   }
 

@@ -105,8 +105,9 @@ export type DecodeEvent =
       /**
        * Stable code: from parsePacket (CRC_MISMATCH, MALFORMED, UNKNOWN_ENTRY_TYPE, MISSING_ENROLMENT,
        * TRUNCATED), or the decoder's own refusals of a packet that did check — ERASED_BITS (it checked
-       * only with bits guessed where samples were missing) and NEAR_COPY (repaired or combined, it
-       * lies a few bits from a packet decoded before: a corrupted copy of it).
+       * only with bits guessed where samples were missing), BLIND_PAIR (two bits in doubt lie a
+       * multiple of 128 bits apart, where the CRC cannot see two errors) and NEAR_COPY (repaired or
+       * combined, it lies a few bits from a packet decoded before: a corrupted copy of it).
        */
       readonly code: string;
       readonly quality: PacketQuality;
