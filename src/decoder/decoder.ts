@@ -31,7 +31,7 @@ import { LevelTracker } from './levels.js';
 import { Pulse, PulseSegmenter, type SegmentSink } from './pulses.js';
 import { PwmPhaseModel } from './pwm-phase.js';
 import { FEW_SAMPLES_PER_FRAME, PulseAssembler } from './timing.js';
-import { checkSoftPacket, hardBytes, repairLimits, repairPacket } from './repair.js';
+import { BLIND_PAIR, checkSoftPacket, hardBytes, repairLimits, repairPacket } from './repair.js';
 import { ReportBuilder } from './report.js';
 import { confidence, softValue } from './slicer.js';
 import { FailedCopy, type CopyInfo } from './failed-copy.js';
@@ -128,6 +128,12 @@ export class TriLevelDecoder {
   private sequence: FrameSequenceDecoder | null = null;
   /** The last packet reported (bytes and time span), so that the two paths never report one transmission twice. */
   private lastPacket: PacketEvent | null = null;
+  /**
+   * The pulse path's last reading that gave no packet — failed, or refused although it checked
+   * (BLIND_PAIR, NEAR_COPY: `refused` holds why) — with its time span: reading the same light
+   * again at the camera's rate is no second opinion on a refusal.
+   */
+  private lastPulseRead: { readonly startS: number; readonly endS: number; readonly bytes: Uint8Array; readonly refused: string | null } | null = null;
   /** Packets decoded lately: an inferred packet a few bits from one of them is a corrupted copy (see known-packets.ts). */
   private readonly known = new KnownPackets();
   private readonly sequenceSink: SequenceSink = { onBit: (soft, first, last) => this.sequenceBit(soft, first, last) };
@@ -296,6 +302,7 @@ export class TriLevelDecoder {
     this.timed = false;
     this.sequence = null;
     this.lastPacket = null;
+    this.lastPulseRead = null;
     this.known.reset();
   }
 
@@ -596,12 +603,18 @@ export class TriLevelDecoder {
     const check = checkSoftPacket(bytes, framer.soft, nbits, this.repair);
     const quality = this.quality(framer, framer.soft, nbits);
     const base = { startS: framer.startS, endS: framer.endS, quality, combined: 1 };
-    if (check.ok) {
-      this.emitPacket({ type: 'packet', payload: check.payload, bytes, ...base, repairedBits: 0 }, framer.byteAt(0));
+    const found = check.ok ? { payload: check.payload, bytes, repairedBits: 0 } : repairPacket(framer.soft, nbits, this.repair);
+    if (found === null) return;
+    const bits = 'flips' in found ? { payload: found.payload, bytes: found.bytes, repairedBits: found.flips } : found;
+    const read = this.lastPulseRead;
+    if (read !== null && read.refused !== null && read.startS <= framer.endS && framer.startS <= read.endS) {
+      // The pulse path found this transmission ambiguous where the CRC cannot tell: reading the
+      // same light another way settles nothing (a white shown late, read as a sure grey, did this).
+      this.stats.failures++;
+      this.out.push({ type: 'crc-failure', bytes: protectBytes(bits.bytes), ...base, reason: `read again at the camera's rate too: ${read.refused}`, code: BLIND_PAIR });
       return;
     }
-    const repaired = repairPacket(framer.soft, nbits, this.repair);
-    if (repaired) this.emitPacket({ type: 'packet', payload: repaired.payload, bytes: repaired.bytes, ...base, repairedBits: repaired.flips }, framer.byteAt(0));
+    this.emitPacket({ type: 'packet', ...bits, ...base }, framer.byteAt(0));
   }
 
   private emitPulse(value: number, startS: number, endS: number, decision: 0 | 1 | 2, confidence: number): void {
@@ -657,6 +670,7 @@ export class TriLevelDecoder {
     }
     this.stats.failures++;
     const failure: FailureEvent = { type: 'crc-failure', bytes: protectBytes(bytes), ...base, reason: check.reason, code: check.code };
+    this.lastPulseRead = { startS: base.startS, endS: base.endS, bytes: Uint8Array.from(bytes), refused: check.code === BLIND_PAIR ? check.reason : null };
     this.out.push(failure);
     if (!this.combine) return;
     this.failedCopy.hold(length, soft, this.slipHints, nbits, base, continues);
@@ -693,14 +707,14 @@ export class TriLevelDecoder {
     const { sum, weight, copies } = this.combiner.add(length, soft, nbits, bits, hints);
     if (copies < 2) return;
     const combinedBytes = hardBytes(sum, nbits);
-    const combined = checkSoftPacket(combinedBytes, sum, nbits, this.repair);
+    const combined = checkSoftPacket(combinedBytes, sum, nbits, this.repair, copies);
     if (combined.ok) {
       this.emitPacket({ type: 'packet', payload: combined.payload, bytes: combinedBytes, ...base, repairedBits: 0, combined: copies }, length);
       return;
     }
     // The summed soft bits are the copies' joint evidence (two copies agreeing weakly are surer
     // than either), so repair judges which bits are sure or in doubt on the sum.
-    const fixed = repairPacket(sum, nbits, this.repair);
+    const fixed = repairPacket(sum, nbits, this.repair, copies);
     if (fixed) {
       this.emitPacket({ type: 'packet', payload: fixed.payload, bytes: fixed.bytes, ...base, repairedBits: fixed.flips, combined: copies }, length);
     }
@@ -725,13 +739,14 @@ export class TriLevelDecoder {
     protectBytes(event.bytes); // printing the event must not print the secrets
     // Read with a bit in doubt, repaired or combined: it may hold errors that the CRC let through.
     const unsure = event.repairedBits > 0 || event.combined > 1 || !(event.quality.minConfidence >= SURE_READ);
-    const near = unsure ? this.known.nearCopy(event.bytes) : 0;
+    const near = this.known.nearCopy(event.bytes, unsure);
     if (near > 0) {
       // A packet decoded before, corrupted: refused.
       this.stats.failures++;
-      const what = event.combined > 1 ? `the consensus of ${event.combined} copies` : event.repairedBits > 0 ? `the packet found by flipping ${event.repairedBits} ${event.repairedBits === 1 ? 'bit' : 'bits'}` : 'a copy read with bits in doubt';
+      const what = event.combined > 1 ? `the consensus of ${event.combined} copies` : event.repairedBits > 0 ? `the packet found by flipping ${event.repairedBits} ${event.repairedBits === 1 ? 'bit' : 'bits'}` : unsure ? 'a copy read with bits in doubt' : 'a copy read with the same check value';
       const reason = `${what} differs from a packet decoded before in only ${near} ${near === 1 ? 'bit' : 'bits'}: a corrupted copy of it, which the CRC let through`;
       this.out.push({ type: 'crc-failure', bytes: event.bytes, startS: event.startS, endS: event.endS, quality: event.quality, reason, code: NEAR_COPY });
+      this.lastPulseRead = { startS: event.startS, endS: event.endS, bytes: Uint8Array.from(event.bytes), refused: reason };
       this.combiner.forget(length);
       return;
     }

@@ -7,8 +7,10 @@
  * result lies a few bits from it: the copies' shared errors, which the CRC let through. (Two
  * genuine packets of the same length differ in the CRC's own bits and in whatever changed: a
  * token, a password.) So an unsure packet — inferred, or read with a bit in doubt — that differs
- * from a remembered one in a few bits is refused as a near copy; one read cleanly, every bit
- * sure, is never judged by this.
+ * from a remembered one in a few bits is refused as a near copy. One read cleanly, every bit
+ * sure, is judged only against remembered packets with its very check value: the CRC cannot see
+ * two errors a multiple of 128 bits apart, so two whites dimmed to sure greys there keep it,
+ * where a genuine change (a password fixed between sends) changes it 1023 times in 1024.
  *
  * Memory is bounded: the last few packets, each at most 258 bytes.
  */
@@ -42,12 +44,17 @@ export class KnownPackets {
   }
 
   /**
-   * The fewest bits by which `bytes` differs from a remembered packet of its length, if that is
-   * 1 to NEAR_COPY_BITS; otherwise 0 (identical to one, or near none).
+   * The fewest bits by which `bytes` differs from a remembered packet of its length — for a packet
+   * read cleanly (`unsure` false), one with the same check value (its last two bytes) — if that
+   * is 1 to NEAR_COPY_BITS; otherwise 0 (identical to one, or near none).
    */
-  nearCopy(bytes: Uint8Array): number {
+  nearCopy(bytes: Uint8Array, unsure: boolean): number {
     let fewest = Infinity;
-    for (const p of this.packets) if (p.length === bytes.length) fewest = Math.min(fewest, differingBits(p, bytes));
+    const n = bytes.length;
+    for (const p of this.packets) {
+      if (p.length !== n || (!unsure && (p[n - 2] !== bytes[n - 2] || p[n - 1] !== bytes[n - 1]))) continue;
+      fewest = Math.min(fewest, differingBits(p, bytes));
+    }
     return fewest >= 1 && fewest <= NEAR_COPY_BITS ? fewest : 0;
   }
 

@@ -55,16 +55,19 @@ const BLIND_CANDIDATES = 8;
 /**
  * The first pair of bits in doubt — under SURE, and among the BLIND_CANDIDATES least sure —
  * whose distance the CRC is blind to, or null. `flipped`: bits a repair flipped, in doubt
- * whatever their soft value says.
+ * whatever their soft value says. `copies`: how many copies' soft values were summed (a sure
+ * copy adds 1 a bit, so a sum is sure only at SURE × copies: one copy sure the other way and one
+ * weakly for it sum to little more than SURE).
  */
-export function blindPair(soft: ArrayLike<number>, nbits: number, flipped: readonly number[] = []): [number, number] | null {
+export function blindPair(soft: ArrayLike<number>, nbits: number, flipped: readonly number[] = [], copies = 1): [number, number] | null {
+  const sure = SURE * copies;
   const magnitudes: number[] = [];
   for (let i = 0; i < nbits; i++) magnitudes.push(Math.abs(soft[i]!));
   magnitudes.sort((a, b) => a - b);
   const weakest = magnitudes[Math.min(nbits, BLIND_CANDIDATES) - 1] ?? 0;
   const unsure = (i: number): boolean => {
     const a = Math.abs(soft[i]!);
-    return (a < SURE && a <= weakest) || !(a === a) || flipped.includes(i);
+    return (a < sure && a <= weakest) || !(a === a) || flipped.includes(i);
   };
   for (let i = 0; i < nbits; i++) {
     if (!unsure(i)) continue;
@@ -110,10 +113,10 @@ export function checkPacket(bytes: Uint8Array): CheckResult {
  * lottery each. So such a packet is accepted only where the repair would search anyway: the
  * erased and doubtful bits after the length byte at most `limits.candidates`, every other bit sure.
  */
-export function checkSoftPacket(bytes: Uint8Array, soft: ArrayLike<number>, nbits: number, limits: RepairOptions): CheckResult {
+export function checkSoftPacket(bytes: Uint8Array, soft: ArrayLike<number>, nbits: number, limits: RepairOptions, copies = 1): CheckResult {
   const check = checkPacket(bytes);
   if (!check.ok) return check;
-  const pair = blindPair(soft, nbits);
+  const pair = blindPair(soft, nbits, [], copies);
   if (pair !== null) return blindPairFailure(pair);
   let erased = 0;
   let lengthGuessed = false;
@@ -171,7 +174,7 @@ function limit(x: unknown, max: number, what: string): number {
  * every other bit is sure, tries every set of at most `maxFlips` flips among them, fewest flips
  * and least-confident first. Returns the first packet that passes CRC and structure, or null.
  */
-export function repairPacket(soft: ArrayLike<number>, nbits: number, limits: RepairOptions): Repaired | null {
+export function repairPacket(soft: ArrayLike<number>, nbits: number, limits: RepairOptions, copies = 1): Repaired | null {
   if (limits.maxFlips <= 0 || limits.candidates <= 0 || nbits < 24) return null;
   const picks = searchable(soft, nbits, limits);
   if (picks === null || picks.length === 0) return null;
@@ -188,7 +191,7 @@ export function repairPacket(soft: ArrayLike<number>, nbits: number, limits: Rep
       if (!wanted()) return null;
       const check = checkPacket(bytes);
       // Another bit in doubt 128 or 256 bits from one flipped (or two such) could be wrong too, unseen.
-      if (!check.ok || blindPair(soft, nbits, chosen) !== null) return null;
+      if (!check.ok || blindPair(soft, nbits, chosen, copies) !== null) return null;
       return { bytes: bytes.slice(), payload: check.payload, flips: chosen.length };
     }
     for (let k = from; k < picks.length; k++) {

@@ -93,6 +93,15 @@ describe('checkSoftPacket and repairPacket', () => {
     expect(checkSoftPacket(hardBytes(high, NBITS), high, NBITS, DEFAULT_REPAIR).ok).toBe(true);
   });
 
+  it('judge a sum of copies by copies: one copy sure the wrong way and one weakly right sum to little', () => {
+    const soft = sure(flipped(PACKET, I, J));
+    for (let i = 0; i < NBITS; i++) soft[i] = soft[i]! * 2; // two copies agreeing: ±2
+    soft[I] = soft[I]! * 0.35; // −1 + 0.3 = −0.7 (as a sum of two: weak)
+    soft[J] = soft[J]! * 0.35;
+    expect(checkSoftPacket(hardBytes(soft, NBITS), soft, NBITS, DEFAULT_REPAIR, 1).ok).toBe(true); // taken for one copy: "sure"
+    expect(checkSoftPacket(hardBytes(soft, NBITS), soft, NBITS, DEFAULT_REPAIR, 2)).toMatchObject({ ok: false, code: BLIND_PAIR });
+  });
+
   it('repair no packet with a bit in doubt 128 from the one it flips', () => {
     // One bit wrong and in doubt: the repair finds the packet…
     const soft = sure(PACKET);
@@ -162,5 +171,23 @@ describe('a recording that froze', () => {
     for (const at of [454, 1483]) for (let k = 1; k <= 6; k++) x[at + k] = x[at]!;
     const r = decodeSamples(x, { sampleRate: clip.fps });
     for (const p of r.packets) expect(sameBytes(p.bytes, packet)).toBe(true);
+  });
+});
+
+describe('the two paths at a camera\'s rate', () => {
+  it('a transmission the pulse path refused for a blind pair is not taken from the frame-sequence path instead', () => {
+    // A 60 fps camera films 30 fps flashing whose whites at bits 66 and 194 came a refresh late
+    // (a browser missing its deadline): half a white's light, as much as a grey's. The pulse path
+    // read both in doubt and refused; the frame-sequence path read both as sure greys — wrong —
+    // and its packet was printed.
+    const levels = toLevels(PACKET);
+    const refreshes = new Uint8Array(levels.length * 2);
+    levels.forEach((level, f) => refreshes.fill(level, 2 * f, 2 * f + 2));
+    for (const bit of [I, J]) refreshes[2 * (64 + 2 * bit + 1)] = 0;
+    const seed = 11;
+    const clip = simulateCameraBrightness(refreshes, { ...TIERS.cam60on30(new Random(seed)), cameraFps: 60, fps: 60, heldLevelProbability: 0, repeat: 1 }, seed);
+    const r = decodeSamples(clip.linear, { sampleRate: clip.fps });
+    for (const p of r.packets) expect(sameBytes(p.bytes, PACKET)).toBe(true);
+    expect(r.failures.map((f) => f.code)).toContain(BLIND_PAIR);
   });
 });

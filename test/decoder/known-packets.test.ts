@@ -1,6 +1,7 @@
 /**
  * A packet with bits in doubt that lies a few bits from one decoded before is a corrupted copy of
- * it that the CRC (1024 values) let through: refused. One read cleanly never is.
+ * it that the CRC (1024 values) let through: refused. One read cleanly is, only where its check
+ * value is the very same (errors a multiple of 128 bits apart, which the CRC cannot see).
  */
 import { describe, expect, it } from 'vitest';
 import { simulatePhotodiode } from '../../src/channel/index.js';
@@ -14,14 +15,24 @@ describe('KnownPackets', () => {
   const a = Uint8Array.of(3, 0b1010_0000, 7, 9);
   it('measures the fewest differing bits to a remembered packet of the same length, 1 to NEAR_COPY_BITS', () => {
     const known = new KnownPackets();
-    expect(known.nearCopy(a)).toBe(0); // nothing remembered
+    expect(known.nearCopy(a, true)).toBe(0); // nothing remembered
     known.remember(a);
-    expect(known.nearCopy(a)).toBe(0); // the same packet again is no near copy
-    expect(known.nearCopy(Uint8Array.of(3, 0b1010_0011, 7, 8))).toBe(3);
-    expect(known.nearCopy(Uint8Array.of(3, 0b1010_0000, 7))).toBe(0); // another length
+    expect(known.nearCopy(a, true)).toBe(0); // the same packet again is no near copy
+    expect(known.nearCopy(Uint8Array.of(3, 0b1010_0011, 7, 8), true)).toBe(3);
+    expect(known.nearCopy(Uint8Array.of(3, 0b1010_0000, 7), true)).toBe(0); // another length
     const far = Uint8Array.of(0xfc, 0x5f, 0xf8, 0xf6); // every bit flipped: 32 > NEAR_COPY_BITS
     expect(NEAR_COPY_BITS).toBeLessThan(32);
-    expect(known.nearCopy(far)).toBe(0);
+    expect(known.nearCopy(far, true)).toBe(0);
+  });
+
+  it('judges a packet read cleanly only against packets with its very check value', () => {
+    const known = new KnownPackets();
+    known.remember(a);
+    const sameCheck = Uint8Array.of(2, 0b1010_0000, 7, 9); // one bit off, last two bytes (the CRC) the same
+    const otherCheck = Uint8Array.of(3, 0b1010_0001, 7, 8);
+    expect(known.nearCopy(sameCheck, false)).toBe(1);
+    expect(known.nearCopy(otherCheck, false)).toBe(0); // a genuine change moves the CRC too
+    expect(known.nearCopy(otherCheck, true)).toBe(2);
   });
 
   it('remembers the last four packets only', () => {
@@ -30,9 +41,9 @@ describe('KnownPackets', () => {
     const fill = (b: number): Uint8Array => new Uint8Array(8).fill(b);
     for (const b of [0x00, 0xff, 0x0f, 0xf0, 0x33]) known.remember(fill(b));
     const oneOff = (b: number): Uint8Array => Uint8Array.from(fill(b), (v, i) => (i === 0 ? v ^ 1 : v));
-    expect(known.nearCopy(oneOff(0x00))).toBe(0); // the first one is forgotten
-    expect(known.nearCopy(oneOff(0x33))).toBe(1);
-    expect(known.nearCopy(oneOff(0xff))).toBe(1);
+    expect(known.nearCopy(oneOff(0x00), true)).toBe(0); // the first one is forgotten
+    expect(known.nearCopy(oneOff(0x33), true)).toBe(1);
+    expect(known.nearCopy(oneOff(0xff), true)).toBe(1);
   });
 });
 
