@@ -147,6 +147,9 @@ function rank(s: Severity): number {
   return s === 'problem' ? 0 : s === 'note' ? 1 : 2;
 }
 
+/** Pulse values scattering more than this many times the samples' noise were moved by the light, not by noise. */
+const LIGHT_MOVED_SCATTER = 4;
+
 /** The decoder learned black, grey and white: judge them. */
 function adviseLearned(f: SignalFacts): Advice[] {
   const r = f.report;
@@ -157,7 +160,15 @@ function adviseLearned(f: SignalFacts): Advice[] {
   if (r.greyWhiteSeparation < CLOSE_GAP) {
     out.push(problem(`grey and white are too close (gap ${fixed(r.greyWhiteSeparation, 2)} of the swing): ${squashedWhiteCause(f)}`));
   } else if (r.marginSigmas < LOW_MARGIN_SIGMAS) {
-    const fix = f.camera ? 'fill more of the frame with the screen and avoid auto-exposure' : 'reduce noise (shorter leads, a filter capacitor) or raise the swing';
+    // Pulse values that scatter far more than the samples' own noise were moved by the light
+    // itself (auto-brightness, a hand, a shadow), which less noise would not cure.
+    const scatter = (0.5 * (r.white - r.grey)) / r.marginSigmas;
+    const moved = r.noiseRms > 0 && scatter > LIGHT_MOVED_SCATTER * r.noiseRms;
+    const fix = f.camera
+      ? 'fill more of the frame with the screen and avoid auto-exposure'
+      : moved
+        ? `they scatter ${fixed(scatter / r.noiseRms, 0)} × the samples' noise, so the light itself moved (auto-brightness, a hand, a shadow): hold the phone still against the sensor and turn off auto-brightness`
+        : 'reduce noise (shorter leads, a filter capacitor) or raise the swing';
     out.push(problem(`pulse values scatter too much for the grey/white gap (margin ${fixed(r.marginSigmas, 1)} σ): ${fix}`));
   }
   adviseFlicker(f, r.swing, 'the swing', out);

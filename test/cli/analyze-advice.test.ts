@@ -54,7 +54,9 @@ describe('a decoded signal', () => {
     ['grey and white close, white far below the top, 20 fps', { greyWhiteSeparation: 0.12, fps: 20, nominalFps: 20 }, {}, 'problem', /^grey and white are too close \(gap 0\.12 of the swing\): white stands well below the top .*: check that the flashing page shows full white/],
     ['grey and white close, volts (no full scale)', { greyWhiteSeparation: 0.12 }, { fullScaleKnown: false }, 'problem', /^grey and white are too close \(gap 0\.12 of the swing\): the sensor is not linear near the top/],
     ['grey and white close while clipping', { greyWhiteSeparation: 0.12, saturationFraction: 0.2 }, {}, 'problem', /^grey and white are too close \(gap 0\.12 of the swing\): the sensor clips white/],
-    ['a small margin', { marginSigmas: 2.5 }, {}, 'problem', /^pulse values scatter too much for the grey\/white gap \(margin 2\.5 σ\): reduce noise/],
+    ['a small margin', { marginSigmas: 2.5, noiseRms: 60 }, {}, 'problem', /^pulse values scatter too much for the grey\/white gap \(margin 2\.5 σ\): reduce noise/],
+    // Scatter far beyond the samples' noise: the light moved (an auto-brightness ramp read as "reduce noise" at 1 LSB).
+    ['a small margin from light that moved', { marginSigmas: 2.5, noiseRms: 2 }, {}, 'problem', /^pulse values scatter too much for the grey\/white gap \(margin 2\.5 σ\): they scatter 60 × the samples' noise, so the light itself moved \(auto-brightness, a hand, a shadow\): hold the phone still against the sensor and turn off auto-brightness$/],
     ['strong flicker', {}, { flicker: { hz: 100, peakToPeak: 400, windows: 9 } }, 'problem', /^mains flicker is strong \(100 Hz ripple from room light is 0\.33 of the swing\): shield the sensor/],
     ['noticeable flicker', {}, { flicker: { hz: 120, peakToPeak: 150, windows: 9 } }, 'note', /^mains flicker is noticeable \(120 Hz ripple from room light is 0\.13 of the swing\)/],
     ['a clock off by 4 %', { clockErrorPpm: -40_000 }, {}, 'problem', /^the sampler clock is 4\.0 % slow, beyond the ±3 %/],
