@@ -174,7 +174,8 @@ function decodeOnce(stream: HostileStream, options: DecoderOptions, sizes: reado
   }
   events.push(...decoder.flush());
   const report = decoder.report();
-  for (const [k, v] of Object.entries(report)) if (typeof v !== 'number') fail(`report.${k} is ${typeof v}`);
+  for (const [k, v] of Object.entries(report)) if (typeof v !== (k === 'levelsOutOfOrder' ? 'boolean' : 'number')) fail(`report.${k} is ${typeof v}`);
+  if (report.levelsOutOfOrder && !Number.isNaN(report.black)) fail('report.levelsOutOfOrder with levels given');
   return { events, report: JSON.stringify(report) };
 }
 
