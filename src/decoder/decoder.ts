@@ -129,11 +129,10 @@ export class TriLevelDecoder {
   /** The last packet reported (bytes and time span), so that the two paths never report one transmission twice. */
   private lastPacket: PacketEvent | null = null;
   /**
-   * The pulse path's last reading that gave no packet — failed, or refused although it checked
-   * (BLIND_PAIR, NEAR_COPY: `refused` holds why) — with its time span: reading the same light
-   * again at the camera's rate is no second opinion on a refusal.
+   * The last packet refused although it checked (BLIND_PAIR, NEAR_COPY): why, and its time span.
+   * Reading the same light again at the camera's rate is no second opinion on it.
    */
-  private lastPulseRead: { readonly startS: number; readonly endS: number; readonly bytes: Uint8Array; readonly refused: string | null } | null = null;
+  private lastRefusal: { readonly startS: number; readonly endS: number; readonly reason: string } | null = null;
   /** Packets decoded lately: an inferred packet a few bits from one of them is a corrupted copy (see known-packets.ts). */
   private readonly known = new KnownPackets();
   private readonly sequenceSink: SequenceSink = { onBit: (soft, first, last) => this.sequenceBit(soft, first, last) };
@@ -302,7 +301,7 @@ export class TriLevelDecoder {
     this.timed = false;
     this.sequence = null;
     this.lastPacket = null;
-    this.lastPulseRead = null;
+    this.lastRefusal = null;
     this.known.reset();
   }
 
@@ -606,12 +605,12 @@ export class TriLevelDecoder {
     const found = check.ok ? { payload: check.payload, bytes, repairedBits: 0 } : repairPacket(framer.soft, nbits, this.repair);
     if (found === null) return;
     const bits = 'flips' in found ? { payload: found.payload, bytes: found.bytes, repairedBits: found.flips } : found;
-    const read = this.lastPulseRead;
-    if (read !== null && read.refused !== null && read.startS <= framer.endS && framer.startS <= read.endS) {
+    const refusal = this.lastRefusal;
+    if (refusal !== null && refusal.startS <= framer.endS && framer.startS <= refusal.endS) {
       // The pulse path found this transmission ambiguous where the CRC cannot tell: reading the
       // same light another way settles nothing (a white shown late, read as a sure grey, did this).
       this.stats.failures++;
-      this.out.push({ type: 'crc-failure', bytes: protectBytes(bits.bytes), ...base, reason: `read again at the camera's rate too: ${read.refused}`, code: BLIND_PAIR });
+      this.out.push({ type: 'crc-failure', bytes: protectBytes(bits.bytes), ...base, reason: `read again at the camera's rate too: ${refusal.reason}`, code: BLIND_PAIR });
       return;
     }
     this.emitPacket({ type: 'packet', ...bits, ...base }, framer.byteAt(0));
@@ -670,7 +669,7 @@ export class TriLevelDecoder {
     }
     this.stats.failures++;
     const failure: FailureEvent = { type: 'crc-failure', bytes: protectBytes(bytes), ...base, reason: check.reason, code: check.code };
-    this.lastPulseRead = { startS: base.startS, endS: base.endS, bytes: Uint8Array.from(bytes), refused: check.code === BLIND_PAIR ? check.reason : null };
+    if (check.code === BLIND_PAIR) this.lastRefusal = { startS: base.startS, endS: base.endS, reason: check.reason };
     this.out.push(failure);
     if (!this.combine) return;
     this.failedCopy.hold(length, soft, this.slipHints, nbits, base, continues);
@@ -746,7 +745,7 @@ export class TriLevelDecoder {
       const what = event.combined > 1 ? `the consensus of ${event.combined} copies` : event.repairedBits > 0 ? `the packet found by flipping ${event.repairedBits} ${event.repairedBits === 1 ? 'bit' : 'bits'}` : unsure ? 'a copy read with bits in doubt' : 'a copy read with the same check value';
       const reason = `${what} differs from a packet decoded before in only ${near} ${near === 1 ? 'bit' : 'bits'}: a corrupted copy of it, which the CRC let through`;
       this.out.push({ type: 'crc-failure', bytes: event.bytes, startS: event.startS, endS: event.endS, quality: event.quality, reason, code: NEAR_COPY });
-      this.lastPulseRead = { startS: event.startS, endS: event.endS, bytes: Uint8Array.from(event.bytes), refused: reason };
+      this.lastRefusal = { startS: event.startS, endS: event.endS, reason };
       this.combiner.forget(length);
       return;
     }

@@ -39,7 +39,7 @@ export const BLIND_PAIR = 'BLIND_PAIR';
 /**
  * The SDK's CRC misses two errors together whenever they are a multiple of this many bits apart:
  * flipping any such pair leaves it unchanged (its update divides x¹²⁸ + 1; checked in
- * test/decoder/repair.test.ts). Two such bits both wrong pass the check as if neither were — a
+ * test/decoder/crc-blind.test.ts). Two such bits both wrong pass the check as if neither were — a
  * shadow over two white pulses, or two frames a camera missed, 128 bits apart was enough.
  */
 export const CRC_BLIND_PERIOD = 128;
@@ -193,7 +193,7 @@ export function repairPacket(soft: ArrayLike<number>, nbits: number, limits: Rep
     if (depth === 0) {
       if (!wanted()) return null;
       const check = checkPacket(bytes);
-      // Another bit in doubt 128 or 256 bits from one flipped (or two such) could be wrong too, unseen.
+      // Another bit in doubt a multiple of 128 bits from one flipped (or two such) could be wrong too, unseen.
       if (!check.ok || blindPair(soft, nbits, chosen, copies) !== null) return null;
       return { bytes: bytes.slice(), payload: check.payload, flips: chosen.length };
     }
