@@ -263,7 +263,7 @@ function adviseUnlearned(f: SignalFacts): Advice[] {
   else if (above) out.push(problem(aboveFullScaleText(f)));
   // A video too slow for the flash mixes its frames: its swing and exposure then mislead, so the
   // frame rate comes first (a screen recording at 30 fps of 60 fps flashing).
-  if (f.camera && f.sampleRate !== undefined && f.sampleRate < 40 && f.max > f.min) out.push(problem(cameraRateAdvice(f.sampleRate)));
+  if (f.camera && f.sampleRate !== undefined && f.sampleRate < 40 && f.max > f.min) out.push(problem(lowerFirst(cameraRateAdvice(f.sampleRate))));
   if (!(f.max >= f.min)) {
     out.push(problem(`the capture holds no sample that is a number (${r.nonFiniteSamples} NaN or ±Infinity): check what the logger writes`));
   } else if (!(range > 0)) {
@@ -313,6 +313,10 @@ function adviseUnlearned(f: SignalFacts): Advice[] {
  * ones decodes only now and then): with the video's frame rate known and below twice BlinkUp's
  * slowest flashing (20 fps), the advice says what this video can follow.
  */
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
 function cameraRateAdvice(fps: number | undefined): string {
   const general = 'A camera needs two frames or more per flashed frame (flashing at 60 fps needs a camera at 120 fps or more)';
   if (fps === undefined || !(fps < 40)) return general;
@@ -406,6 +410,9 @@ function note(text: string): Advice {
  * Why a run gave no packet, in one line: what happened to the transmissions that were seen
  * (none, broken off, failed their check) and the first problem with the signal.
  */
+const BLIND_PAIR_HINT =
+  'two bits read in doubt lay where the CRC cannot check them together (a shadow or a hand over two pulses, or frames a recording lost): hold the phone still against the sensor and flash again';
+
 export function noPacketReason(run: DecodeRun, advice: readonly Advice[]): string {
   const crc = run.failures.filter((f) => f.code === 'CRC_MISMATCH').length;
   const other = run.failures.length - crc;
@@ -418,6 +425,8 @@ export function noPacketReason(run: DecodeRun, advice: readonly Advice[]): strin
   }
   if (lost > 0) parts.push(`${lost} ${plural(lost, 'transmission')} broke off (${run.syncLosses[0]!.reason})`);
   if (parts.length === 0) parts.push(`no preamble found in ${fixed(run.durationS, 1)} s of signal`);
-  const hint = advice.find((a) => a.severity === 'problem');
+  // A packet that checked but was refused for the CRC's blind spot: its cause is no noise.
+  const blind = run.failures.some((f) => f.code === 'BLIND_PAIR');
+  const hint = blind ? { text: BLIND_PAIR_HINT } : advice.find((a) => a.severity === 'problem');
   return `no packet decoded: ${parts.join(', ')}${hint ? `; ${hint.text}` : ''}`;
 }

@@ -742,8 +742,10 @@ export class TriLevelDecoder {
     if (near > 0) {
       // A packet decoded before, corrupted: refused.
       this.stats.failures++;
-      const what = event.combined > 1 ? `the consensus of ${event.combined} copies` : event.repairedBits > 0 ? `the packet found by flipping ${event.repairedBits} ${event.repairedBits === 1 ? 'bit' : 'bits'}` : unsure ? 'a copy read with bits in doubt' : 'a copy read with the same check value';
-      const reason = `${what} differs from a packet decoded before in only ${near} ${near === 1 ? 'bit' : 'bits'}: a corrupted copy of it, which the CRC let through`;
+      const what = event.combined > 1 ? `the consensus of ${event.combined} copies` : event.repairedBits > 0 ? `the packet found by flipping ${event.repairedBits} ${event.repairedBits === 1 ? 'bit' : 'bits'}` : 'a copy read with bits in doubt';
+      const reason = unsure
+        ? `${what} differs from a packet decoded before in only ${near} ${near === 1 ? 'bit' : 'bits'}: a corrupted copy of it, which the CRC let through`
+        : `a copy read cleanly differs from a packet decoded before in only ${near} ${near === 1 ? 'bit' : 'bits'}, with the same check value: one of the two is a corrupted copy of the other, which the CRC cannot see, and no receiver can say which — flash again`;
       this.out.push({ type: 'crc-failure', bytes: event.bytes, startS: event.startS, endS: event.endS, quality: event.quality, reason, code: NEAR_COPY });
       this.lastRefusal = { startS: event.startS, endS: event.endS, reason };
       this.combiner.forget(length);

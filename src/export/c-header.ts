@@ -47,10 +47,10 @@ export function cHeader({ payload, packet, schedule: s }: CHeaderInput, options:
  * decodes, since the receiver learns the grey level from the preamble, but closer to white.
  * Avoid saturating the sensor: grey and white must stay distinguishable.
  *
- * PWM frequency: at least 20 kHz. A receiver samples the light at about 1 kHz, and PWM near a
- * multiple of its rate (Arduino analogWrite's 490 or 980 Hz, 1.95 kHz) beats with it: grey
- * then reads anywhere from dark to bright, and nothing decodes. (Or smooth the LED's light:
- * a constant-current driver, or an RC filter on its control input.)
+ * PWM frequency: at least 20 kHz. A photodiode receiver samples the light at about 1 kHz, and
+ * PWM near its rate, or a fraction or multiple of it (Arduino analogWrite's 490 or 980 Hz,
+ * 1.95 kHz), beats with it: grey then reads anywhere from dark to bright, and nothing decodes.
+ * (Or smooth the LED's light: a constant-current driver, or an RC filter on its control input.)
  *
  * ${payloadLine(payload, showSecrets)}
  * Packet: ${packetHex(packet, showSecrets)}

@@ -53,6 +53,12 @@ function checkShown(el: Partial<Element>): void {
     const visibility = view.getComputedStyle(el as Element).visibility;
     if (visibility === 'hidden' || visibility === 'collapse') throw hidden(`is hidden (visibility: ${visibility})`);
   }
+  // Where the browser can tell (Chromium 121+, Firefox 125+, Safari 17.4+): hidden by opacity or
+  // content-visibility, its own or an ancestor's.
+  const check = (el as { checkVisibility?: (options: object) => boolean }).checkVisibility;
+  if (typeof check === 'function' && !check.call(el, { opacityProperty: true, visibilityProperty: true, contentVisibilityAuto: true })) {
+    throw hidden('is not rendered visibly (opacity 0, or content-visibility, on it or an ancestor)');
+  }
 }
 
 export function createSurface(target: unknown, colors: FlashColors): Surface {

@@ -157,7 +157,7 @@ describe('no preamble: what the raw samples say', () => {
     // A slow LCD at 60 fps: a healthy-looking signal whose pulses never form a preamble.
     ['a lively signal without a preamble', {}, { noiseRms: 1.4 }, /^the signal changes \(it spans 0\.49 of full scale\) but holds no BlinkUp preamble: was the screen flashing/],
     ['a lively video without a preamble', { camera: true }, { noiseRms: 1.4 }, /holds no BlinkUp preamble: was the flashing screen in the picture while this was recorded\? A camera needs two frames or more per flashed frame \(flashing at 60 fps needs a camera at 120 fps or more\)/],
-    ['a lively 24 fps video without a preamble', { camera: true, sampleRate: 24 }, { noiseRms: 1.4 }, /A camera needs two frames or more per flashed frame, and this video has 24 a second: flash at 20 fps and film at 40 fps or more \(60 fps is common\)/],
+    ['a lively 24 fps video without a preamble', { camera: true, sampleRate: 24 }, { noiseRms: 1.4 }, /^a camera needs two frames or more per flashed frame, and this video has 24 a second: flash at 20 fps and film at 40 fps or more \(60 fps is common\)/],
     ['a video whose whole picture changed', { camera: true, foundRegionCoverage: 0.99 }, { noiseRms: 1.4 }, /--plot shows them\. The region found covers 99 % of the frame: if the screen is in the picture, give its place with --roi x,y,w,h$/],
     // Auto-exposure or a hand moved the light as a transmission was received: no "no preamble".
     ['levels that lost their order', {}, { noiseRms: 1.4, failures: 1, levelsOutOfOrder: true }, /^a transmission was received, but the light changed so much meanwhile that black, grey and white lost their order: hold the phone still and turn off the screen's auto-brightness$/],
@@ -171,7 +171,7 @@ describe('no preamble: what the raw samples say', () => {
   it('a video too slow for the flash: its frame rate comes first, before what its mixed frames seem to say', () => {
     // A screen recording at 30 fps of 60 fps flashing read as "swing 0.03: move the camera closer".
     const advice = unlearned({ camera: true, sampleRate: 30, min: 0.5, max: 0.53 }, { fullScale: 1, noiseRms: 0.001 });
-    expect(texts(advice, 'problem')[0]).toBe('A camera needs two frames or more per flashed frame, and this video has 30 a second: flash at 20 fps and film at 40 fps or more (60 fps is common)');
+    expect(texts(advice, 'problem')[0]).toBe('a camera needs two frames or more per flashed frame, and this video has 30 a second: flash at 20 fps and film at 40 fps or more (60 fps is common)');
   });
 
   it('a signal held at the rail spans little because it is clipped: no advice to raise the gain', () => {
@@ -212,6 +212,8 @@ describe("decode's one line when no packet came", () => {
     ['CRC failures', { failures: [failure('CRC_MISMATCH', 'x'), failure('CRC_MISMATCH', 'y')] }, [], 'no packet decoded: CRC failed on 2 transmissions'],
     ['a malformed packet', { failures: [failure('MALFORMED', 'entry 3 runs past the end')] }, [], 'no packet decoded: 1 transmission failed the packet check (entry 3 runs past the end)'],
     ['a broken transmission', { syncLosses: [lost('the pulses stopped before the packet ended')] }, [{ severity: 'note', text: 'not a hint' }], 'no packet decoded: 1 transmission broke off (the pulses stopped before the packet ended)'],
+    // Refused for the CRC's blind spot: the cause is a shadow or lost frames, not the noise the levels' advice would blame.
+    ['a blind pair', { failures: [failure('BLIND_PAIR', 'the check passed, but bits 66 and 194 were both read in doubt')] }, [problem], 'no packet decoded: 1 transmission failed the packet check (the check passed, but bits 66 and 194 were both read in doubt); two bits read in doubt lay where the CRC cannot check them together (a shadow or a hand over two pulses, or frames a recording lost): hold the phone still against the sensor and flash again'],
   ])('%s', (_, parts, advice, line) => {
     expect(noPacketReason(run(parts), advice)).toBe(line);
   });

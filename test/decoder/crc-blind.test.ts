@@ -191,3 +191,26 @@ describe('the two paths at a camera\'s rate', () => {
     expect(r.failures.map((f) => f.code)).toContain(BLIND_PAIR);
   });
 });
+
+describe('two clean copies with the same check value that differ', () => {
+  it('are a conflict no receiver can settle: the second is refused, and says so without blaming it', () => {
+    // Copy 1's whites at bits 66 and 194 shown as greys (sure greys: wrong, with the same CRC);
+    // copy 2 clean. The first is reported — nothing could tell it wrong then — and the second is
+    // listed as the conflict it is, not as "a corrupted copy" of a packet that may be the corrupted one.
+    const cap = simulatePhotodiode(toLevels(PACKET), { heldLevelProbability: 0, repeat: 2 }, 4);
+    const times = cap.truth.sampleTimesS;
+    const index = (t: number): number => times.findIndex((x) => x >= t);
+    const samples = Float64Array.from(cap.samples);
+    const starts = cap.truth.transmissions[0]!.levelStartS;
+    const bit = (k: number): number => (PACKET[k >> 3]! >> (7 - (k & 7))) & 1;
+    for (const k of [I, J]) {
+      const grey = [...Array(NBITS).keys()].find((g) => g > 8 && bit(g) === 0 && bit(g - 1) === bit(k - 1) && bit(g + 1) === bit(k + 1))!;
+      const from = index(starts[64 + 2 * k + 1]!);
+      const source = index(starts[64 + 2 * grey + 1]!);
+      samples.set(samples.slice(source, source + index(starts[64 + 2 * k + 3]!) - from), from);
+    }
+    const r = decodeSamples(samples, { sampleRate: cap.sampleRate });
+    expect(r.packets).toHaveLength(1);
+    expect(r.failures.map((f) => f.reason)).toContainEqual(expect.stringMatching(/with the same check value: one of the two is a corrupted copy of the other, which the CRC cannot see, and no receiver can say which — flash again$/));
+  });
+});

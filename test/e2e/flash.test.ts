@@ -210,7 +210,7 @@ describe.skipIf(!run)('flashing in real Chromium', () => {
     await page.close();
   });
 
-  it('refuses targets nobody would see: display none, hidden, detached, a 0×0 canvas, a see-through grey', async () => {
+  it('refuses targets nobody would see: display none, hidden, detached, a 0×0 canvas, a see-through grey, opacity 0', async () => {
     const page = await open('player.html');
     await page.waitForSelector('body[data-ready]', { state: 'attached' });
     const outcome = await page.evaluate(async () => {
@@ -231,6 +231,7 @@ describe.skipIf(!run)('flashing in real Chromium', () => {
         [document.createElement('div')],
         [canvas],
         [styled(''), { colors: { grey: 'rgba(191, 191, 191, 0.5)' } }],
+        [styled('opacity: 0')],
       ];
       const messages: string[] = [];
       for (const [target, options] of targets) {
@@ -244,6 +245,7 @@ describe.skipIf(!run)('flashing in real Chromium', () => {
       'INPUT_INVALID: the flash target is not in the document: nothing would show',
       'INPUT_INVALID: the canvas is 0×150 pixels: nothing would show',
       'OPTION_INVALID: colors.grey "rgba(191, 191, 191, 0.5)" is not opaque: the page behind would show through the level',
+      'INPUT_INVALID: the flash target is not rendered visibly (opacity 0, or content-visibility, on it or an ancestor): nothing would show',
     ]);
     await page.close();
   });
