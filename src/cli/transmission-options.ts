@@ -102,7 +102,7 @@ async function configPayload(o: TransmissionOptionValues, ctx: CliContext): Prom
     payload.staticIp = dns2 === undefined ? { ip, netmask, gateway, dns1 } : { ip, netmask, gateway, dns1, dns2 };
   }
   if (o.proxy) {
-    payload.proxy = { host: o.proxy.host, port: o.proxy.port };
+    payload.proxy = { host: utf8Text(o.proxy.host, '--proxy')!, port: o.proxy.port };
     if (o.proxyUser !== undefined) {
       payload.proxy.username = utf8Text(o.proxyUser, '--proxy-user')!;
       const password = utf8Text(o.proxyPassword ?? ctx.env[SECRET_ENV.proxyPassword], 'the proxy password');

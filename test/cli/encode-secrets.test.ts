@@ -81,6 +81,8 @@ describe('ways to give the Wi-Fi password', () => {
     expect(fromEnv.status).toBe(2);
     const ssid = await runInProcess(['encode', '--ssid', '\uFFFD\uFFFD', '--password', 'correct horse', '--plan-id', 'deadbeefcafef00d', '--token', '0102030405060708', ...asJson]);
     expect(stderrLines(ssid)).toEqual(['blinkup: --ssid holds bytes that are not UTF-8 (a terminal set to another character set?); give it in UTF-8']);
+    const proxy = await runInProcess([...ids, '--password', 'correct horse', '--proxy', 'h\uFFFD:80', ...asJson]);
+    expect(stderrLines(proxy)).toEqual(['blinkup: --proxy holds bytes that are not UTF-8 (a terminal set to another character set?); give it in UTF-8']);
   });
 
   it("an open network is asked for with --password ''", async () => {
