@@ -203,7 +203,12 @@ function adviseLearned(f: SignalFacts): Advice[] {
     out.push(note(`${lightStepsText(r.lightSteps)}: hold the sensor or the phone steady, out of moving shadows — a step of a third or more can lose bits before the levels follow`));
   }
   if (r.flasherStalls > 0) {
-    const advice = 'the flashing phone or browser is busy (close other apps, keep the flashing page in front)';
+    // After a step down, pulses dimmed below the levels read as a pause until the levels follow:
+    // the count may be the step's, not the flasher's.
+    const advice =
+      r.lightSteps > 0
+        ? 'the flashing phone or browser is busy (close other apps, keep the flashing page in front) — or, with the light stepping, pulses dimmed below the levels read as a pause until they followed'
+        : 'the flashing phone or browser is busy (close other apps, keep the flashing page in front)';
     out.push(note(`${stallsText(r.flasherStalls, '; a stall over half a second breaks it off')}: ${advice}`));
   }
   return out;

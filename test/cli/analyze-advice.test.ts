@@ -199,6 +199,14 @@ describe('mains flicker is judged only where it can be measured', () => {
   });
 });
 
+describe('stalls beside a light step', () => {
+  it('may be the step: pulses dimmed below the levels read as a pause until the levels followed', () => {
+    const texts = advise({ flasherStalls: 3, lightSteps: 1 }).map((a) => a.text);
+    expect(texts).toContainEqual(expect.stringMatching(/— or, with the light stepping, pulses dimmed below the levels read as a pause until they followed$/));
+    expect(advise({ flasherStalls: 3 }).map((a) => a.text)).toContainEqual(expect.stringMatching(/keep the flashing page in front\)$/));
+  });
+});
+
 describe("decode's one line when no packet came", () => {
   const run = (parts: Partial<DecodeRun>): DecodeRun => ({
     packets: [], failures: [], syncLosses: [], saturation: [], report: UNLEARNED, stats: new SampleStats(), durationS: 12.34, fullScaleSource: 'inferred', ...parts,
