@@ -25,6 +25,8 @@ import { HISTORY, type Conditioner } from './condition.js';
 
 /** Hysteresis, as a fraction of the envelope's peak-to-peak. */
 const HYSTERESIS = 0.05;
+/** The highest crest of ripple in a dark gap, in hystereses above its floor, that `findRiseShift` times a rise past. */
+const RISE_CREST_HEIGHT = 2;
 /**
  * A valley must lie below this fraction of its pulse's height above the envelope's bottom, or it
  * is a dip inside the pulse. Under PWM dimming the sampler beats with the bursts and the smoothed
@@ -76,6 +78,14 @@ export class Pulse {
   edge = 0;
   /** Samples from this pulse's rising edge to the next pulse's. */
   period = 0;
+  /**
+   * Samples from `edge` to where the light itself began to rise, for timing the flash (the
+   * report): more than 0 where room light's ripple in the dark gap before it rose first and
+   * `edge` went back to that (see `PulseSegmenter.findRiseShift`) — and the same for the next
+   * pulse's edge, so that its period is `period + nextShift − shift`.
+   */
+  shift = 0;
+  nextShift = 0;
   /**
    * The pulse's level as the framer decides on it, set by the timing stage once the frame clock
    * is known (see `measureLate` in timing.ts): read late in the pulse's first frame, where a slow
@@ -153,6 +163,8 @@ export class Pulse {
     this.end = o.end;
     this.edge = o.edge;
     this.period = o.period;
+    this.shift = o.shift;
+    this.nextShift = o.nextShift;
     this.topValue = o.topValue;
     this.topDue = o.topDue;
     this.topMid = o.topMid;
@@ -239,6 +251,8 @@ export class PulseSegmenter {
   /** The boundary just closed: raw index, rising edge after it, valley level. */
   boundaryAt = 0;
   boundaryEdge = 0;
+  /** How far after `boundaryEdge` the light itself began to rise (see `findRiseShift`). */
+  boundaryShift = 0;
   boundaryValley = 0;
   /** Peak (smoothed) between the previous boundary and this one. */
   boundaryPeak = 0;
@@ -247,6 +261,7 @@ export class PulseSegmenter {
   /** Start of the open segment (the previous boundary), raw sample index, its edge and valley. */
   segmentStart = 0;
   segmentEdge = Number.NaN;
+  segmentShift = 0;
   segmentValley = 0;
 
   /** `history`: where the samples and the smoothed signal are. */
@@ -457,8 +472,10 @@ export class PulseSegmenter {
   private handOver(closed: number, n: number, sink: SegmentSink): void {
     const s = this.history.smooth[n & MASK]!;
     this.last = s;
+    this.boundaryShift = 0;
     if (closed === 1) {
       this.findRisingEdge(n);
+      this.findRiseShift(n);
       this.boundaryValley = this.valley;
       this.close(this.valleyAt, false);
       this.rising = true;
@@ -522,10 +539,57 @@ export class PulseSegmenter {
     }
   }
 
+  /**
+   * Where the light itself began to rise, as a shift after `boundaryEdge` (0 if there): for
+   * timing only. An OLED's dark gap is true black and shows all of room light's ripple, and where
+   * that ripple rose just before the light did, `findRisingEdge` walks back over its crest to the
+   * ripple's own rise: every edge snaps to a ripple crest, periods come out in whole ripple periods
+   * (30, 30, 40 samples where 33.3 flashed) and the report counted held levels and a wrong rate.
+   * Walking back from the rise, a crest no higher than twice the hysteresis above the gap's floor,
+   * after a trough in its lower half, with a rise of more than that after it, is the ripple: the
+   * light began at that trough. (Decoding keeps `findRisingEdge`'s edge: moving it cost noisy slow
+   * LCDs, whose slow rises carry ripple dips of their own.)
+   */
+  private findRiseShift(n: number): void {
+    const h = this.hysteresis;
+    const smooth = this.history.smooth;
+    const valley = this.valley;
+    const crest = RISE_CREST_HEIGHT * h;
+    const top = smooth[n & MASK]!;
+    let least = top;
+    let leastAt = n;
+    for (let k = n; k > this.valleyAt; k--) {
+      const before = smooth[(k - 1) & MASK]!;
+      if (before > least + 0.5 * h) {
+        if (before <= valley + crest && least <= valley + 0.5 * crest && top - least >= crest) {
+          // The rise from the trough: where it first stood half a hysteresis above it.
+          const level = least + 0.5 * h;
+          let prior = least;
+          for (let j = leastAt + 1; j <= n; j++) {
+            const v = smooth[j & MASK]!;
+            if (v > level) {
+              const rise = j - 1 + (level - prior) / (v - prior);
+              if (rise > this.boundaryEdge) this.boundaryShift = rise - this.boundaryEdge;
+              return;
+            }
+            prior = v;
+          }
+        }
+        return;
+      }
+      if (before < least) {
+        least = before;
+        leastAt = k - 1;
+      }
+      if (before <= valley + 0.25 * h) return;
+    }
+  }
+
   /** End of stream: the open segment ends with the last sample. */
   finish(n: number, sink: SegmentSink): void {
     if (n <= this.segmentStart) return;
     this.boundaryEdge = Infinity;
+    this.boundaryShift = 0;
     this.boundaryValley = this.rising ? this.last : this.valley;
     this.close(n + this.lag, true);
     this.rising = false;
@@ -557,6 +621,7 @@ export class PulseSegmenter {
   advance(): void {
     this.segmentStart = this.boundaryAt;
     this.segmentEdge = this.boundaryEdge;
+    this.segmentShift = this.boundaryShift;
     this.segmentValley = this.boundaryValley;
   }
 
@@ -572,6 +637,8 @@ export class PulseSegmenter {
     out.end = end;
     out.edge = this.segmentEdge;
     out.period = this.boundaryEdge - this.segmentEdge;
+    out.shift = this.segmentShift;
+    out.nextShift = this.boundaryShift;
     out.floor = this.segmentValley;
     out.peak = this.boundaryPeak;
     out.empty = this.boundaryEmpty;

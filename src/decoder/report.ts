@@ -43,6 +43,9 @@ const MIN_SAMPLES_PER_REFRESH = 4;
  * levels that were not there): then none of it is reported.
  */
 export const MIN_TIMED_PERIODS = 64;
+/** Share of each ordinary period by which the report's own clock follows (see `notePeriod`). */
+const RISE_CLOCK_RATE = 0.05;
+
 /**
  * A period more than this fraction of a refresh from a whole number of refreshes is ambiguous:
  * its edges moved (slow pixels, noise) and it may be counted one refresh off.
@@ -93,6 +96,9 @@ export class ReportBuilder {
    */
   private readonly ratioCount = new Float64Array(RATIO_BINS);
   private readonly ratioSumS = new Float64Array(RATIO_BINS);
+  /** Ripple moved an edge in this stream (see `notePeriod`), and the bit period followed since, samples. */
+  private rippled = false;
+  private riseClock = Number.NaN;
 
   /** A data bit was decided: its confidence and how far its value lay from its level. */
   noteBit(confidence: number, residual: number): void {
@@ -110,8 +116,20 @@ export class ReportBuilder {
    * length in seconds. Handed the objects: numbers passed to a call that is not inlined are boxed.
    */
   notePeriod(p: Pulse, levels: LevelTracker): void {
-    const ratio = p.period / levels.period;
-    const periodS = p.periodS;
+    // From where the light itself rose (past room light's ripple: see Pulse.shift). Once ripple
+    // has moved an edge, the decoder's clock (learned from edges the ripple snapped) is off too:
+    // periods are then judged against a clock of their own, followed from the decoder's.
+    const period = p.period + p.nextShift - p.shift;
+    if (p.shift > 0 || p.nextShift > 0) this.rippled = true;
+    let reference = levels.period;
+    if (this.rippled) {
+      if (!(this.riseClock > 0)) this.riseClock = levels.period;
+      const r = period / this.riseClock;
+      if (r > 0.8 && r < 1.2) this.riseClock += RISE_CLOCK_RATE * (period - this.riseClock);
+      reference = this.riseClock;
+    }
+    const ratio = period / reference;
+    const periodS = p.period > 0 ? (p.periodS * period) / p.period : p.periodS;
     if (!(periodS > 0 && periodS < Infinity && ratio > 0)) return;
     if (ratio > 0.8 && ratio < 1.2) {
       this.periodSumS += periodS;

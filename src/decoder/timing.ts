@@ -120,9 +120,11 @@ export class PulseAssembler {
       const end = seg.edge + seg.period;
       if (seg.peak - seg.floor > p.peak - p.floor) {
         p.edge = seg.edge;
+        p.shift = seg.shift;
         p.floor = seg.floor;
       }
       p.period = end - p.edge;
+      p.nextShift = seg.nextShift;
       p.end = seg.end;
       remeasure(history, p);
       p.repaired = true;
@@ -286,11 +288,13 @@ export class PulseAssembler {
     const a = this.ready[this.count++]!.copyFrom(p);
     a.end = at;
     a.period = at - p.edge;
+    a.nextShift = 0;
     a.repaired = true;
     remeasure(history, a);
     const b = this.ready[this.count++]!.copyFrom(p);
     b.start = at;
     b.edge = at;
+    b.shift = 0;
     b.period = p.edge + p.period - at;
     b.floor = smoothedAt(history, at);
     b.repaired = true;

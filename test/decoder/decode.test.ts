@@ -287,6 +287,23 @@ describe('signal report', () => {
     }
   });
 
+  it('times an OLED\'s pulses from where the light rose, not from room light\'s ripple in the dark gap before it', () => {
+    // Ripple too faint to cancel still rises and falls in an OLED's true black. Its crest used to
+    // pass for the start of the rise: every edge snapped to one, periods came out 30, 30, 40
+    // samples, and 65 fps (nominal 72) was reported where 60 flashed, with 60-odd held levels
+    // where 5–10 were and no clock. (Decoding keeps its edges: see Pulse.shift.)
+    for (const seed of [3, 4, 5]) {
+      const cap = capture({ panel: 'oled', ambient: 0.2, flickerHz: 100, flickerDepth: 0.3, heldLevelProbability: 0.02 }, seed);
+      const r = decodeSamples(cap.samples, { sampleRate: cap.sampleRate }).report;
+      expect(r.packets).toBe(1);
+      expect(r.nominalFps).toBe(60);
+      expect(Math.abs(r.fps - 60)).toBeLessThan(0.2);
+      expect(r.ambiguousPeriods).toBeLessThan(0.1);
+      expect(Math.abs(r.clockErrorPpm)).toBeLessThan(1000);
+      expect(r.heldLevels).toBeLessThan(2 * cap.truth.heldLevels + 5);
+    }
+  });
+
   it('gives no flash rate, clock or held levels from a handful of periods', () => {
     // A capture cut a few bits into the body: before, its 20-odd periods were reported as a rate.
     const cap = capture({ fps: 60 }, 63);
