@@ -25,7 +25,7 @@ import { HISTORY, type Conditioner } from './condition.js';
 
 /** Hysteresis, as a fraction of the envelope's peak-to-peak. */
 const HYSTERESIS = 0.05;
-/** The highest crest of ripple in a dark gap, in hystereses above its floor, that `findRiseShift` times a rise past. */
+/** The highest crest of ripple in a dark gap, in hystereses above its floor, that `riseShift` times a rise past. */
 const RISE_CREST_HEIGHT = 2;
 /**
  * A valley must lie below this fraction of its pulse's height above the envelope's bottom, or it
@@ -81,7 +81,7 @@ export class Pulse {
   /**
    * Samples from `edge` to where the light itself began to rise, for timing the flash (the
    * report): more than 0 where room light's ripple in the dark gap before it rose first and
-   * `edge` went back to that (see `PulseSegmenter.findRiseShift`) — and the same for the next
+   * `edge` went back to that (see `PulseSegmenter.riseShift`) — and the same for the next
    * pulse's edge, so that its period is `period + nextShift − shift`.
    */
   shift = 0;
@@ -251,8 +251,10 @@ export class PulseSegmenter {
   /** The boundary just closed: raw index, rising edge after it, valley level. */
   boundaryAt = 0;
   boundaryEdge = 0;
-  /** How far after `boundaryEdge` the light itself began to rise (see `findRiseShift`). */
+  /** How far after `boundaryEdge` the light itself began to rise (see `riseShift`). */
   boundaryShift = 0;
+  /** Where the light began to rise past a ripple crest, found by `findRisingEdge` (−1: no crest). */
+  private riseFromAt = -1;
   boundaryValley = 0;
   /** Peak (smoothed) between the previous boundary and this one. */
   boundaryPeak = 0;
@@ -475,7 +477,7 @@ export class PulseSegmenter {
     this.boundaryShift = 0;
     if (closed === 1) {
       this.findRisingEdge(n);
-      this.findRiseShift(n);
+      this.riseShift(n);
       this.boundaryValley = this.valley;
       this.close(this.valleyAt, false);
       this.rising = true;
@@ -531,8 +533,22 @@ export class PulseSegmenter {
     this.boundaryEdge = n;
     // One ring read a step: each sample is `before` in one step and `now` in the next.
     let now = smooth[n & MASK]!;
+    // On the way, the lowest point since the rise and whether a crest came before it (see `riseShift`).
+    const top = now;
+    let least = now;
+    let leastAt = n;
+    let crestSeen = false;
     for (let k = n; k > valleyAt; k--) {
       const before = smooth[(k - 1) & MASK]!;
+      if (!crestSeen) {
+        if (before > least + 0.5 * h) {
+          crestSeen = true;
+          if (before <= this.valley + RISE_CREST_HEIGHT * h && least <= this.valley + 0.5 * RISE_CREST_HEIGHT * h && top - least >= RISE_CREST_HEIGHT * h) this.riseFromAt = leastAt;
+        } else if (before < least) {
+          least = before;
+          leastAt = k - 1;
+        }
+      }
       if (before <= level && now > level) this.boundaryEdge = k - 1 + (level - before) / (now - before);
       if (before <= low) break;
       now = before;
@@ -545,43 +561,29 @@ export class PulseSegmenter {
    * that ripple rose just before the light did, `findRisingEdge` walks back over its crest to the
    * ripple's own rise: every edge snaps to a ripple crest, periods come out in whole ripple periods
    * (30, 30, 40 samples where 33.3 flashed) and the report counted held levels and a wrong rate.
-   * Walking back from the rise, a crest no higher than twice the hysteresis above the gap's floor,
-   * after a trough in its lower half, with a rise of more than that after it, is the ripple: the
-   * light began at that trough. (Decoding keeps `findRisingEdge`'s edge: moving it cost noisy slow
-   * LCDs, whose slow rises carry ripple dips of their own.)
+   * So on its walk back from the rise it notes the first crest: no higher than twice the
+   * hysteresis above the gap's floor, after a trough in its lower half, with a rise of more than
+   * that after it, it is the ripple, and the light began at that trough (`riseFromAt`). (Decoding
+   * keeps `findRisingEdge`'s edge: moving it cost noisy slow LCDs, whose slow rises carry ripple
+   * dips of their own.)
    */
-  private findRiseShift(n: number): void {
-    const h = this.hysteresis;
+  private riseShift(n: number): void {
+    const from = this.riseFromAt;
+    this.riseFromAt = -1;
+    if (from < 0) return;
     const smooth = this.history.smooth;
-    const valley = this.valley;
-    const crest = RISE_CREST_HEIGHT * h;
-    const top = smooth[n & MASK]!;
-    let least = top;
-    let leastAt = n;
-    for (let k = n; k > this.valleyAt; k--) {
-      const before = smooth[(k - 1) & MASK]!;
-      if (before > least + 0.5 * h) {
-        if (before <= valley + crest && least <= valley + 0.5 * crest && top - least >= crest) {
-          // The rise from the trough: where it first stood half a hysteresis above it.
-          const level = least + 0.5 * h;
-          let prior = least;
-          for (let j = leastAt + 1; j <= n; j++) {
-            const v = smooth[j & MASK]!;
-            if (v > level) {
-              const rise = j - 1 + (level - prior) / (v - prior);
-              if (rise > this.boundaryEdge) this.boundaryShift = rise - this.boundaryEdge;
-              return;
-            }
-            prior = v;
-          }
-        }
+    const least = smooth[from & MASK]!;
+    // The rise from the trough: where it first stood half a hysteresis above it.
+    const level = least + 0.5 * this.hysteresis;
+    let prior = least;
+    for (let j = from + 1; j <= n; j++) {
+      const v = smooth[j & MASK]!;
+      if (v > level) {
+        const rise = j - 1 + (level - prior) / (v - prior);
+        if (rise > this.boundaryEdge) this.boundaryShift = rise - this.boundaryEdge;
         return;
       }
-      if (before < least) {
-        least = before;
-        leastAt = k - 1;
-      }
-      if (before <= valley + 0.25 * h) return;
+      prior = v;
     }
   }
 
