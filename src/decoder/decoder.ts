@@ -602,18 +602,18 @@ export class TriLevelDecoder {
     const check = checkSoftPacket(bytes, framer.soft, nbits, this.repair);
     const quality = this.quality(framer, framer.soft, nbits);
     const base = { startS: framer.startS, endS: framer.endS, quality, combined: 1 };
-    const found = check.ok ? { payload: check.payload, bytes, repairedBits: 0 } : repairPacket(framer.soft, nbits, this.repair);
-    if (found === null) return;
-    const bits = 'flips' in found ? { payload: found.payload, bytes: found.bytes, repairedBits: found.flips } : found;
+    const repaired = check.ok ? null : repairPacket(framer.soft, nbits, this.repair);
+    const packet = check.ok ? { payload: check.payload, bytes, repairedBits: 0 } : repaired && { payload: repaired.payload, bytes: repaired.bytes, repairedBits: repaired.flips };
+    if (!packet) return;
     const refusal = this.lastRefusal;
     if (refusal !== null && refusal.startS <= framer.endS && framer.startS <= refusal.endS) {
       // The pulse path found this transmission ambiguous where the CRC cannot tell: reading the
       // same light another way settles nothing (a white shown late, read as a sure grey, did this).
       this.stats.failures++;
-      this.out.push({ type: 'crc-failure', bytes: protectBytes(bits.bytes), ...base, reason: `read again at the camera's rate too: ${refusal.reason}`, code: BLIND_PAIR });
+      this.out.push({ type: 'crc-failure', bytes: protectBytes(packet.bytes), ...base, reason: `read again at the camera's rate too: ${refusal.reason}`, code: BLIND_PAIR });
       return;
     }
-    this.emitPacket({ type: 'packet', ...bits, ...base }, framer.byteAt(0));
+    this.emitPacket({ type: 'packet', ...packet, ...base }, framer.byteAt(0));
   }
 
   private emitPulse(value: number, startS: number, endS: number, decision: 0 | 1 | 2, confidence: number): void {

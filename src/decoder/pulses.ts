@@ -543,7 +543,8 @@ export class PulseSegmenter {
       if (!crestSeen) {
         if (before > least + 0.5 * h) {
           crestSeen = true;
-          if (before <= this.valley + RISE_CREST_HEIGHT * h && least <= this.valley + 0.5 * RISE_CREST_HEIGHT * h && top - least >= RISE_CREST_HEIGHT * h) this.riseFromAt = leastAt;
+          const crest = RISE_CREST_HEIGHT * h;
+          if (before <= this.valley + crest && least <= this.valley + 0.5 * crest && top - least >= crest) this.riseFromAt = leastAt;
         } else if (before < least) {
           least = before;
           leastAt = k - 1;

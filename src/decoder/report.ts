@@ -96,8 +96,7 @@ export class ReportBuilder {
    */
   private readonly ratioCount = new Float64Array(RATIO_BINS);
   private readonly ratioSumS = new Float64Array(RATIO_BINS);
-  /** Ripple moved an edge in this stream (see `notePeriod`), and the bit period followed since, samples. */
-  private rippled = false;
+  /** The bit period followed since ripple first moved an edge in this stream (see `notePeriod`), samples; NaN before. */
   private riseClock = Number.NaN;
 
   /** A data bit was decided: its confidence and how far its value lay from its level. */
@@ -112,18 +111,17 @@ export class ReportBuilder {
   }
 
   /**
-   * A pulse's period while in sync: its ratio to the ordinary period (`levels.period`), and its
-   * length in seconds. Handed the objects: numbers passed to a call that is not inlined are boxed.
+   * A pulse's period while in sync: its ratio to the ordinary period (`levels.period`, or the
+   * report's own once ripple moved an edge), and its length in seconds. Handed the objects: numbers passed to a call that is not inlined are boxed.
    */
   notePeriod(p: Pulse, levels: LevelTracker): void {
     // From where the light itself rose (past room light's ripple: see Pulse.shift). Once ripple
     // has moved an edge, the decoder's clock (learned from edges the ripple snapped) is off too:
     // periods are then judged against a clock of their own, followed from the decoder's.
     const period = p.period + p.nextShift - p.shift;
-    if (p.shift > 0 || p.nextShift > 0) this.rippled = true;
+    if ((p.shift > 0 || p.nextShift > 0) && !(this.riseClock > 0)) this.riseClock = levels.period;
     let reference = levels.period;
-    if (this.rippled) {
-      if (!(this.riseClock > 0)) this.riseClock = levels.period;
+    if (this.riseClock > 0) {
       const r = period / this.riseClock;
       if (r > 0.8 && r < 1.2) this.riseClock += RISE_CLOCK_RATE * (period - this.riseClock);
       reference = this.riseClock;
