@@ -9,15 +9,11 @@
  */
 import { crc16 } from './crc16.js';
 import { BlinkUpError, describeType, ErrorCode } from './errors.js';
-import { isContiguousNetmask, utf8Length, writeHex16, writeIpv4, writeUtf8 } from './fields.js';
+import { isContiguousNetmask, isImpossiblePasswordLength, utf8Length, writeHex16, writeIpv4, writeUtf8 } from './fields.js';
 import { EntryType, type ConfigPayload, type Payload, type ProxyConfig, type StaticConfig } from './types.js';
 
 export const MAX_SSID_BYTES = 32;
 export const MAX_PASSWORD_BYTES = 64;
-/** WPA passphrases are 8–63 characters (IEEE 802.11i)… */
-export const MIN_PASSPHRASE_BYTES = 8;
-/** …but an old network's WEP-40 key is 5 characters (WEP-104's 13, and hex keys, pass the 8). */
-const WEP40_KEY_BYTES = 5;
 /** L is one byte. */
 export const MAX_ENTRIES_BYTES = 255;
 /** An entry's length, and each proxy field's length, is one byte. */
@@ -104,7 +100,7 @@ function writePassword(w: PacketWriter, password: string): void {
   if (n === MAX_PASSWORD_BYTES && !/^[0-9a-fA-F]{64}$/.test(password)) {
     throw new BlinkUpError(ErrorCode.PASSWORD_NOT_HEX, 'a 64-byte password must be a hex key (64 hex digits); passphrases are at most 63 bytes');
   }
-  if (n > 0 && n < MIN_PASSPHRASE_BYTES && n !== WEP40_KEY_BYTES) {
+  if (isImpossiblePasswordLength(n)) {
     throw new BlinkUpError(ErrorCode.PASSWORD_TOO_SHORT, `password is ${n} bytes; a WPA passphrase has 8–63 (a WEP key 5 or 13); empty for an open network`);
   }
 }

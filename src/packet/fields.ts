@@ -131,3 +131,18 @@ export function isContiguousNetmask(b: Uint8Array, offset = 0): boolean {
   const inverted = ~v >>> 0;
   return (inverted & (inverted + 1)) === 0;
 }
+
+/** WPA passphrases are 8–63 bytes (IEEE 802.11i)… */
+export const MIN_PASSPHRASE_BYTES = 8;
+/** …but an old network's WEP-40 key is 5 characters (WEP-104's 13, and hex keys, pass the 8). */
+const WEP40_KEY_BYTES = 5;
+
+/**
+ * A password of `n` bytes (1–63) that no network has — a passphrase shorter than WPA allows
+ * that is not a WEP-40 key. No device told it can ever join, so the encoder refuses to send one
+ * and the parser refuses to report one (from a receiver, such a packet is far likelier a corrupted
+ * copy than a fixture's mistake). (Empty means an open network; 64 bytes must be a hex key.)
+ */
+export function isImpossiblePasswordLength(n: number): boolean {
+  return n > 0 && n < MIN_PASSPHRASE_BYTES && n !== WEP40_KEY_BYTES;
+}

@@ -1,11 +1,13 @@
 /**
  * Packet bytes → payload, strictly (PROTOCOL.md §1): the CRC matches, entry lengths add up to L
  * exactly, every type is known and appears once, and enrolment is present unless the packet is
- * the clear-configuration packet. A receiver that accepts less than this accepts noise.
+ * the clear-configuration packet, and every field is one a device can use (a password of a
+ * length no network has is refused, as the encoder refuses it). A receiver that accepts less
+ * than this accepts noise.
  */
 import { crc16 } from './crc16.js';
 import { BlinkUpError, ErrorCode } from './errors.js';
-import { bytesToIpv4, isContiguousNetmask, utf8String, wireToHex16 } from './fields.js';
+import { bytesToIpv4, isContiguousNetmask, isImpossiblePasswordLength, utf8String, wireToHex16 } from './fields.js';
 import { protectSecrets } from './redact.js';
 import { EntryType, type ConfigPayload, type Payload, type ProxyConfig, type StaticConfig } from './types.js';
 
@@ -67,6 +69,9 @@ function parseEntries(area: Uint8Array): Payload {
   if (password !== undefined && password.length > 64) throw new BlinkUpError(ErrorCode.MALFORMED, 'password entry is longer than 64 bytes');
   if (password !== undefined && password.length === 64 && !isHexKey(password)) {
     throw new BlinkUpError(ErrorCode.MALFORMED, 'a 64-byte password entry must be a hex key');
+  }
+  if (password !== undefined && isImpossiblePasswordLength(password.length)) {
+    throw new BlinkUpError(ErrorCode.MALFORMED, `password entry is ${password.length} bytes; no network has one (a passphrase has 8–63, a WEP key 5 or 13)`);
   }
 
   const payload: ConfigPayload = {

@@ -107,6 +107,8 @@ const parseCases: ParseCase[] = [
   { name: 'empty SSID entry', bytes: framePacket([...entry(1, []), ...enrol]), code: ErrorCode.MALFORMED },
   { name: 'static entry with a non-contiguous netmask', bytes: framePacket([...entry(11, [10, 0, 0, 2, 255, 0, 255, 0, 10, 0, 0, 1, 1, 1, 1, 1]), ...enrol]), code: ErrorCode.MALFORMED },
   { name: '64-byte password that is not a hex key', bytes: framePacket([...entry(1, utf8('Lab')), ...entry(6, utf8('k'.repeat(64))), ...enrol]), code: ErrorCode.MALFORMED },
+  { name: '4-byte password (no network has one)', bytes: framePacket([...entry(1, utf8('Lab')), ...entry(6, utf8('abcd')), ...enrol]), code: ErrorCode.MALFORMED },
+  { name: '7-byte password (no network has one)', bytes: framePacket([...entry(1, utf8('Lab')), ...entry(6, utf8('abcdefg')), ...enrol]), code: ErrorCode.MALFORMED },
   { name: 'static entry of 12 bytes', bytes: framePacket([...entry(11, new Array(12).fill(1)), ...enrol]), code: ErrorCode.MALFORMED },
   { name: 'proxy without host', bytes: framePacket([...entry(13, [0x90, 0x1f, 0]), ...enrol]), code: ErrorCode.MALFORMED },
   { name: 'proxy field running past its entry', bytes: framePacket([...entry(13, [0x90, 0x1f, 9, 0x68]), ...enrol]), code: ErrorCode.MALFORMED },
@@ -162,6 +164,8 @@ it('accepts the edge values the limits allow', () => {
   expect(parsePacket(encodePacket(edge))).toEqual({ kind: 'config', ...edge });
   expect(() => encodePacket(config({ password: 'aB'.repeat(32) }))).not.toThrow(); // 64 hex digits: a raw key
   expect(() => encodePacket(config({ proxy: { ...proxy, port: 1 } }))).not.toThrow();
+  // The shortest passwords a network has, both ways: a WEP-40 key (5) and a WPA passphrase (8).
+  for (const password of ['wep40', 'eight888']) expect(parsePacket(encodePacket(config({ password })))).toMatchObject({ password });
 });
 
 it('a payload whose getter encodes another packet gets both packets right', () => {
