@@ -1,8 +1,9 @@
 /**
  * A capture through the decoder, chunk by chunk: the one loop `decode` and `analyze` share.
- * Only a chunk of samples is in memory at a time (the decoder itself is O(1)), so a capture of
- * any length — or an endless pipe from a serial port — can be decoded, with each packet
- * reported the moment it completes.
+ * Only a chunk of samples is in memory at a time (the decoder itself is O(1)), and events are
+ * counted, not kept, unless a caller needs them all (a JSON report lists every packet), so a
+ * capture of any length — or an endless pipe from a serial port — can be decoded in constant
+ * memory, with each packet reported the moment it completes.
  */
 import { inferFullScale } from '../decoder/condition.js';
 import { TriLevelDecoder } from '../decoder/decoder.js';
@@ -13,7 +14,6 @@ import type { Capture } from './input-source.js';
 import { SampleStats } from './sample-stats.js';
 
 export type SyncLostEvent = Extract<DecodeEvent, { type: 'sync-lost' }>;
-export type SaturationEvent = Extract<DecodeEvent, { type: 'saturation' }>;
 
 export type FullScaleSource = 'given' | 'capture' | 'inferred' | 'unknown';
 
@@ -22,6 +22,8 @@ export interface DecodeRunOptions {
   readonly fullScale?: number | undefined;
   /** The sensor reads lower for more light: each sample is taken as full scale − value (see `Inverter`). */
   readonly invert?: boolean | undefined;
+  /** Keep every packet, failure and sync loss (`DecodeRun.kept`): for a report that lists them all. */
+  readonly keepEvents?: boolean | undefined;
   /** Called with each event as soon as the decoder emits it. */
   readonly onEvent?: (event: DecodeEvent) => void;
   /** Called for every pulse the decoder judges (analysis and plots). */
@@ -30,12 +32,53 @@ export interface DecodeRunOptions {
   readonly onChunk?: (chunk: SampleChunk, sampleRate: number | undefined) => void;
 }
 
-/** Everything a run found. */
-export interface DecodeRun {
+/** Every event of a run, by type (kept only when asked for: see `DecodeRunOptions.keepEvents`). */
+export interface KeptEvents {
   readonly packets: PacketEvent[];
   readonly failures: FailureEvent[];
   readonly syncLosses: SyncLostEvent[];
-  readonly saturation: SaturationEvent[];
+}
+
+/**
+ * A run's events counted, with the few that a summary names: all that the verdicts and the
+ * one-line reason need, in constant memory however long the stream.
+ */
+export class EventTally {
+  packets = 0;
+  crcFailures = 0;
+  /** Transmissions that failed for another reason than the CRC (structure, the CRC's blind spot…), and the first of them. */
+  otherFailures = 0;
+  firstOtherFailure: FailureEvent | undefined;
+  /** A packet that checked was refused for the CRC's blind spot (see decoder/repair.ts). */
+  blindPair = false;
+  syncLosses = 0;
+  firstSyncLoss: SyncLostEvent | undefined;
+  /** Sync losses that were the end of the stream cutting a transmission off. */
+  cutByEnd = 0;
+  saturationWarnings = 0;
+
+  get failures(): number {
+    return this.crcFailures + this.otherFailures;
+  }
+
+  add(e: DecodeEvent): void {
+    if (e.type === 'packet') this.packets++;
+    else if (e.type === 'crc-failure') {
+      if (e.code === 'CRC_MISMATCH') this.crcFailures++;
+      else if (this.otherFailures++ === 0) this.firstOtherFailure = e;
+      if (e.code === 'BLIND_PAIR') this.blindPair = true;
+    } else if (e.type === 'sync-lost') {
+      if (this.syncLosses++ === 0) this.firstSyncLoss = e;
+      if (e.reason === STREAM_ENDED) this.cutByEnd++;
+    } else this.saturationWarnings++;
+  }
+}
+
+/** Everything a run found. */
+export interface DecodeRun {
+  readonly tally: EventTally;
+  /** Every event, when `keepEvents` asked for them. */
+  readonly kept: KeptEvents | undefined;
   readonly report: SignalReport;
   readonly stats: SampleStats;
   /** Span of the capture, seconds. */
@@ -49,14 +92,17 @@ export interface DecodeRun {
 }
 
 export async function decodeCapture(capture: Capture, options: DecodeRunOptions = {}): Promise<DecodeRun> {
-  const run = { packets: [] as PacketEvent[], failures: [] as FailureEvent[], syncLosses: [] as SyncLostEvent[], saturation: [] as SaturationEvent[] };
+  const tally = new EventTally();
+  const kept: KeptEvents | undefined = options.keepEvents === true ? { packets: [], failures: [], syncLosses: [] } : undefined;
   const stats = new SampleStats();
   const take = (events: DecodeEvent[]): void => {
     for (const e of events) {
-      if (e.type === 'packet') run.packets.push(e);
-      else if (e.type === 'crc-failure') run.failures.push(e);
-      else if (e.type === 'sync-lost') run.syncLosses.push(e);
-      else run.saturation.push(e);
+      tally.add(e);
+      if (kept !== undefined) {
+        if (e.type === 'packet') kept.packets.push(e);
+        else if (e.type === 'crc-failure') kept.failures.push(e);
+        else if (e.type === 'sync-lost') kept.syncLosses.push(e);
+      }
       options.onEvent?.(e);
     }
   };
@@ -83,7 +129,8 @@ export async function decodeCapture(capture: Capture, options: DecodeRunOptions 
   decoder ??= new TriLevelDecoder({ sampleRate: capture.sampleRate ?? 1, source: capture.camera ? 'camera' : 'photodiode' });
   take(decoder.flush());
   return {
-    ...run,
+    tally,
+    kept,
     // Without a stated full scale the decoder infers one from the largest value (1 for fractions,
     // else the smallest common ADC range 2^n − 1 that holds it) and judges saturation against it.
     report: decoder.report(),
@@ -130,7 +177,7 @@ class Inverter {
 
 /** Every transmission that broke off was cut off by the end of the stream: the recording stopped first. */
 export function endedMidPacket(run: DecodeRun): boolean {
-  return run.syncLosses.length > 0 && run.syncLosses.every((l) => l.reason === STREAM_ENDED);
+  return run.tally.syncLosses > 0 && run.tally.cutByEnd === run.tally.syncLosses;
 }
 
 /** The sampler's lost samples, as the verdicts take them. */

@@ -419,19 +419,13 @@ const BLIND_PAIR_HINT =
   'two bits read in doubt lay where the CRC cannot check them together (a shadow or a hand over two pulses, or frames a recording lost): hold the phone still against the sensor and flash again';
 
 export function noPacketReason(run: DecodeRun, advice: readonly Advice[]): string {
-  const crc = run.failures.filter((f) => f.code === 'CRC_MISMATCH').length;
-  const other = run.failures.length - crc;
-  const lost = run.syncLosses.length;
+  const t = run.tally;
   const parts: string[] = [];
-  if (crc > 0) parts.push(`CRC failed on ${crc} ${plural(crc, 'transmission')}`);
-  if (other > 0) {
-    const first = run.failures.find((f) => f.code !== 'CRC_MISMATCH')!;
-    parts.push(`${other} ${plural(other, 'transmission')} failed the packet check (${first.reason})`);
-  }
-  if (lost > 0) parts.push(`${lost} ${plural(lost, 'transmission')} broke off (${run.syncLosses[0]!.reason})`);
+  if (t.crcFailures > 0) parts.push(`CRC failed on ${t.crcFailures} ${plural(t.crcFailures, 'transmission')}`);
+  if (t.otherFailures > 0) parts.push(`${t.otherFailures} ${plural(t.otherFailures, 'transmission')} failed the packet check (${t.firstOtherFailure!.reason})`);
+  if (t.syncLosses > 0) parts.push(`${t.syncLosses} ${plural(t.syncLosses, 'transmission')} broke off (${t.firstSyncLoss!.reason})`);
   if (parts.length === 0) parts.push(`no preamble found in ${fixed(run.durationS, 1)} s of signal`);
   // A packet that checked but was refused for the CRC's blind spot: its cause is no noise.
-  const blind = run.failures.some((f) => f.code === 'BLIND_PAIR');
-  const hint = blind ? { text: BLIND_PAIR_HINT } : advice.find((a) => a.severity === 'problem');
+  const hint = t.blindPair ? { text: BLIND_PAIR_HINT } : advice.find((a) => a.severity === 'problem');
   return `no packet decoded: ${parts.join(', ')}${hint ? `; ${hint.text}` : ''}`;
 }

@@ -1,7 +1,7 @@
 /** The verdicts of `analyze` and the hint of `decode`, at and around each threshold. */
 import { describe, expect, it } from 'vitest';
-import type { SignalReport } from '../../src/decoder/types.js';
-import type { DecodeRun } from '../../src/cli/decode-capture.js';
+import type { DecodeEvent, SignalReport } from '../../src/decoder/types.js';
+import { EventTally, type DecodeRun } from '../../src/cli/decode-capture.js';
 import { SampleStats } from '../../src/cli/sample-stats.js';
 import { adviseSignal, noPacketReason, type Advice, type SignalFacts } from '../../src/cli/signal-advice.js';
 
@@ -208,22 +208,27 @@ describe('stalls beside a light step', () => {
 });
 
 describe("decode's one line when no packet came", () => {
-  const run = (parts: Partial<DecodeRun>): DecodeRun => ({
-    packets: [], failures: [], syncLosses: [], saturation: [], report: UNLEARNED, stats: new SampleStats(), durationS: 12.34, fullScaleSource: 'inferred', ...parts,
-  });
+  const run = (events: DecodeEvent[]): DecodeRun => {
+    const tally = new EventTally();
+    for (const e of events) tally.add(e);
+    return { tally, kept: undefined, report: UNLEARNED, stats: new SampleStats(), durationS: 12.34, fullScaleSource: 'inferred' };
+  };
   const failure = (code: string, reason: string) => ({ type: 'crc-failure', code, reason, bytes: new Uint8Array(4), startS: 1, endS: 2, quality: {} }) as never;
   const lost = (reason: string) => ({ type: 'sync-lost', atS: 3, reason, bitsReceived: 40 }) as never;
   const problem: Advice = { severity: 'problem', text: 'signal swing is 0.03 of full scale: raise the gain' };
 
-  it.each<[string, Partial<DecodeRun>, Advice[], string]>([
-    ['nothing seen', {}, [problem], 'no packet decoded: no preamble found in 12.3 s of signal; signal swing is 0.03 of full scale: raise the gain'],
-    ['CRC failures', { failures: [failure('CRC_MISMATCH', 'x'), failure('CRC_MISMATCH', 'y')] }, [], 'no packet decoded: CRC failed on 2 transmissions'],
-    ['a malformed packet', { failures: [failure('MALFORMED', 'entry 3 runs past the end')] }, [], 'no packet decoded: 1 transmission failed the packet check (entry 3 runs past the end)'],
-    ['a broken transmission', { syncLosses: [lost('the pulses stopped before the packet ended')] }, [{ severity: 'note', text: 'not a hint' }], 'no packet decoded: 1 transmission broke off (the pulses stopped before the packet ended)'],
+  it.each<[string, DecodeEvent[], Advice[], string]>([
+    ['nothing seen', [], [problem], 'no packet decoded: no preamble found in 12.3 s of signal; signal swing is 0.03 of full scale: raise the gain'],
+    ['CRC failures', [failure('CRC_MISMATCH', 'x'), failure('CRC_MISMATCH', 'y')], [], 'no packet decoded: CRC failed on 2 transmissions'],
+    ['a malformed packet', [failure('MALFORMED', 'entry 3 runs past the end')], [], 'no packet decoded: 1 transmission failed the packet check (entry 3 runs past the end)'],
+    ['a broken transmission', [lost('the pulses stopped before the packet ended')], [{ severity: 'note', text: 'not a hint' }], 'no packet decoded: 1 transmission broke off (the pulses stopped before the packet ended)'],
     // Refused for the CRC's blind spot: the cause is a shadow or lost frames, not the noise the levels' advice would blame.
-    ['a blind pair', { failures: [failure('BLIND_PAIR', 'the check passed, but bits 66 and 194 were both read in doubt')] }, [problem], 'no packet decoded: 1 transmission failed the packet check (the check passed, but bits 66 and 194 were both read in doubt); two bits read in doubt lay where the CRC cannot check them together (a shadow or a hand over two pulses, or frames a recording lost): hold the phone still against the sensor and flash again'],
-  ])('%s', (_, parts, advice, line) => {
-    expect(noPacketReason(run(parts), advice)).toBe(line);
+    ['a blind pair', [failure('BLIND_PAIR', 'the check passed, but bits 66 and 194 were both read in doubt')], [problem], 'no packet decoded: 1 transmission failed the packet check (the check passed, but bits 66 and 194 were both read in doubt); two bits read in doubt lay where the CRC cannot check them together (a shadow or a hand over two pulses, or frames a recording lost): hold the phone still against the sensor and flash again'],
+    // Counted in any order; the first failure of another kind and the first loss are the ones named.
+    ['all of them, mixed', [failure('CRC_MISMATCH', 'x'), lost('first loss'), failure('MALFORMED', 'first'), lost('second loss'), failure('MALFORMED', 'second'), failure('CRC_MISMATCH', 'y')], [],
+      'no packet decoded: CRC failed on 2 transmissions, 2 transmissions failed the packet check (first), 2 transmissions broke off (first loss)'],
+  ])('%s', (_, events, advice, line) => {
+    expect(noPacketReason(run(events), advice)).toBe(line);
   });
 });
 

@@ -69,7 +69,7 @@ Examples:
       if (worthTurningOver(path, o, capture, analysis.run.report)) {
         const turned = await read(true);
         // As `decode` does: the reading that decoded, or else the one that found a preamble.
-        if (turned.analysis.run.packets.length > 0 || turned.analysis.run.report.swing > 0) ({ capture, analysis } = turned);
+        if (turned.analysis.run.tally.packets > 0 || turned.analysis.run.report.swing > 0) ({ capture, analysis } = turned);
         else readBothWays = true;
       }
       const advice = adviceFor(capture, analysis, readBothWays);
@@ -149,7 +149,7 @@ async function writePlot(path: string, a: Analysis, capture: Capture): Promise<P
   const w = a.window!;
   if (w.values.length < 2) throw usageError(`nothing to plot between ${fixed(w.startS, 2)} and ${fixed(w.endS, 2)} s: the capture has no samples there`);
   const r = a.run.report;
-  const decoded = `${a.run.packets.length} ${plural(a.run.packets.length, 'packet')} decoded`;
+  const decoded = `${a.run.tally.packets} ${plural(a.run.tally.packets, 'packet')} decoded`;
   const png = analysisPlot(w, {
     title: `${capture.name}: ${fixed(w.startS, 2)}–${fixed(w.endS, 2)} s, ${decoded}, swing ${fixed(r.swingFraction, 2)} of full scale`,
     yLabel: capture.camera ? 'region brightness (linear light)' : `sample value (full scale ${Number(r.fullScale.toPrecision(6))})`,
@@ -178,9 +178,9 @@ function humanFacts(capture: Capture, a: Analysis, advice: Advice[], plotted: Pl
     fullScaleSource: run.fullScaleSource,
     report: run.report,
     flicker: a.flicker,
-    packets: run.packets.length,
-    failures: run.failures.length,
-    syncLosses: run.syncLosses.length,
+    packets: run.tally.packets,
+    failures: run.tally.failures,
+    syncLosses: run.tally.syncLosses,
     advice,
     plot,
   };
@@ -212,7 +212,7 @@ function jsonResult(capture: Capture, a: Analysis, advice: Advice[], plotted: Pl
       ...(capture.warning !== undefined ? { warning: capture.warning } : {}),
     },
     fullScale: { value: r.fullScale, source: run.fullScaleSource },
-    transmissions: { packets: run.packets.length, failures: run.failures.length, syncLosses: run.syncLosses.length },
+    transmissions: { packets: run.tally.packets, failures: run.tally.failures, syncLosses: run.tally.syncLosses },
     report: reportView(r),
     flicker: a.flicker ? { ...a.flicker, fractionOfSwing: r.swing > 0 ? Number((a.flicker.peakToPeak / r.swing).toFixed(4)) : null } : null,
     verdicts: advice,

@@ -60,6 +60,7 @@ Examples:
         const run = await decodeCapture(capture, {
           fullScale: o.fullScale,
           invert: invertOption(o, capture),
+          keepEvents: o.json === true,
           ...(human ? { onEvent: (e: DecodeEvent) => human.event(e), onChunk: () => human.regionKnown() } : {}),
         });
         warnAboutInput(capture, ctx);
@@ -70,13 +71,13 @@ Examples:
       const turned = worthTurningOver(path, o, upright.capture, upright.run.report)
         ? await withCapture(path, options, ctx, async (capture) => {
             const events: DecodeEvent[] = [];
-            return { capture, events, run: await decodeCapture(capture, { fullScale: o.fullScale, invert: true, onEvent: (e) => events.push(e) }) };
+            return { capture, events, run: await decodeCapture(capture, { fullScale: o.fullScale, invert: true, keepEvents: o.json === true, onEvent: (e) => events.push(e) }) };
           })
         : undefined;
       // The reading turned over is reported if it decoded, or at least found the preamble the
       // upright one did not: its levels and advice are of the signal, not of its mirror image
       // (whose dark idle, near the top of the range, would pass for a saturated sensor).
-      if (turned !== undefined && (turned.run.packets.length > 0 || turned.run.report.swing > 0)) report(ctx, o, turned.capture, turned.run, { inverted: true, events: turned.events });
+      if (turned !== undefined && (turned.run.tally.packets > 0 || turned.run.report.swing > 0)) report(ctx, o, turned.capture, turned.run, { inverted: true, events: turned.events });
       else report(ctx, o, upright.capture, upright.run, { inverted: false, streamed: upright.human, readBothWays: turned !== undefined });
     });
 }
@@ -99,10 +100,10 @@ function report(
   } else {
     const human = how.streamed ?? new HumanOutput(ctx, capture, showSecrets);
     for (const e of how.events ?? []) human.event(e);
-    if (how.inverted) ctx.stdout.write(`Read turned over: ${run.packets.length > 0 ? 'more light gave lower values' : 'the preamble shows only with more light giving lower values'} (a sensor pulling its output down); --invert says so and reads the capture once\n`);
+    if (how.inverted) ctx.stdout.write(`Read turned over: ${run.tally.packets > 0 ? 'more light gave lower values' : 'the preamble shows only with more light giving lower values'} (a sensor pulling its output down); --invert says so and reads the capture once\n`);
     human.summary(run);
   }
-  if (run.packets.length === 0) {
+  if (run.tally.packets === 0) {
     const advice = adviseSignal({ report: run.report, min: run.stats.min, max: run.stats.max, durationS: run.durationS, sampleRate: capture.sampleRate, camera: capture.camera, fullScaleKnown: run.fullScaleSource !== 'unknown', timestampGaps: gapsOf(run), endedMidPacket: endedMidPacket(run), aboveFullScale: run.stats.aboveFullScale, foundRegionCoverage: foundRegionCoverage(capture), readBothWays: how.readBothWays });
     ctx.stderr.write(`blinkup: ${noPacketReason(run, advice)}\n`);
     ctx.exitCode = ExitCode.NO_PACKET;
@@ -169,8 +170,8 @@ function jsonResult(capture: Capture, run: DecodeRun, showSecrets: boolean, inve
       // What stderr warned about the input (junk lines read as missing samples, a video cut short).
       ...(capture.warning !== undefined ? { warning: capture.warning } : {}),
     },
-    packets: run.packets.map((p) => packetView(p, showSecrets)),
-    failures: failureViews(run.failures, run.syncLosses, showSecrets),
+    packets: run.kept!.packets.map((p) => packetView(p, showSecrets)),
+    failures: failureViews(run.kept!.failures, run.kept!.syncLosses, showSecrets),
     report: reportView(run.report),
   };
 }
