@@ -1,17 +1,27 @@
 /**
  * How strongly room light flickers at the sensor: the ripple at 100 Hz (50 Hz mains) and 120 Hz
- * (60 Hz mains), measured where the screen is quiet — before, between and after transmissions.
+ * (60 Hz mains), the flicker of most lamps, and at 50 and 60 Hz, the mains frequency itself — a
+ * lamp with a half-wave driver, or hum in the sensor's wiring, which the decoder does not cancel
+ * (a half-wave lamp shows at 100 Hz too, weaker) — measured where the screen is quiet: before,
+ * between and after transmissions.
  * While the screen flashes, its own pulses have energy at those frequencies too, so windows near
- * any pulse the decoder judged are left out.
+ * the pulses of a transmission are left out — and only those: a deep lamp's ripple in the dark
+ * is itself taken for a preamble's pulses, again and again, until new light ends the run, and
+ * windows near every judged pulse would leave none to measure that very lamp in. So a preamble's
+ * pulses leave their windows out only once a packet's body follows them.
  *
- * The capture is cut into 0.1 s windows (a whole number of cycles of both frequencies); each
+ * The capture is cut into 0.1 s windows (a whole number of cycles of each frequency); each
  * window's ripple amplitude comes from a single-bin Fourier sum over its samples, at their own
  * times (jitter and gaps included). A window is final once the decoder has judged the samples
- * well after it (a preamble is recognised only after ten or so pulses): the meter sees each chunk
- * before the decoder does, so windows are settled at the next chunk. Memory is a chunk and a few
- * seconds of window summaries, however long the capture.
+ * well after it (a preamble is recognised only after ten or so pulses, and its body follows some
+ * 34 pulses later): the meter sees each chunk before the decoder does, so windows are settled at
+ * the next chunk. Memory is a chunk and a few seconds of window summaries, however long the capture.
  */
-import { FLICKER_FAMILIES_HZ, MIN_FLICKER_RATE } from '../decoder/flicker.js';
+import type { PulseInfo } from '../decoder/types.js';
+import { MIN_FLICKER_RATE } from '../decoder/flicker.js';
+
+/** The frequencies measured: twice the mains frequency (most lamps), then the mains frequency itself. */
+const ROOM_LIGHT_HZ = [100, 120, 50, 60] as const;
 
 const WINDOW_S = 0.1;
 /**
@@ -22,11 +32,14 @@ const LEAD_PERIODS = 12;
 const MIN_LEAD_S = 0.2;
 /** After the last pulse a slow LCD is still falling to black for a few time constants. */
 const TAIL_S = 0.2;
-/** A window is final once the stream is this far past its end. */
-const SETTLE_S = 2.5;
+/**
+ * A window is final once the stream is this far past its end: past a whole preamble and sync
+ * magic at 20 fps (34 pulses of 0.1 s) and the lead before it, so that a body can still mark it.
+ */
+const SETTLE_S = 6;
 
 export interface FlickerEstimate {
-  /** The mains-flicker frequency with the larger ripple. */
+  /** The frequency with the largest ripple: 100 or 120 Hz, or 50 or 60 Hz for a lamp flickering at the mains frequency itself. */
   readonly hz: number;
   /** Mean peak-to-peak ripple over the quiet windows, input units. */
   readonly peakToPeak: number;
@@ -42,18 +55,20 @@ interface Window {
 }
 
 export class FlickerMeter {
-  private readonly omega = FLICKER_FAMILIES_HZ.map((f) => 2 * Math.PI * f);
+  private readonly omega = ROOM_LIGHT_HZ.map((f) => 2 * Math.PI * f);
   // Sums of the open window: Σx, and per frequency Σx·cos, Σx·sin, Σcos, Σsin.
   private n = 0;
   private sx = 0;
-  private readonly sums = new Float64Array(4 * FLICKER_FAMILIES_HZ.length);
+  private readonly sums = new Float64Array(4 * ROOM_LIGHT_HZ.length);
   private windowStart = Number.NaN;
   private lastTime = Number.NaN;
   private index = 0;
   private pending: Window[] = [];
   /** End of the latest judged pulse: the open window is busy if it started before. */
   private busyUntil = -Infinity;
-  private readonly quietSum = new Float64Array(FLICKER_FAMILIES_HZ.length);
+  /** Start of the preamble being received (NaN: none): its windows are busy if a body follows. */
+  private preambleFrom = Number.NaN;
+  private readonly quietSum = new Float64Array(ROOM_LIGHT_HZ.length);
   private quiet = 0;
   private disabled = false;
 
@@ -80,10 +95,25 @@ export class FlickerMeter {
     }
   }
 
-  /** The decoder judged a pulse over [startS, endS]: the screen was not quiet around it. */
-  activity(startS: number, endS: number): void {
+  /**
+   * The decoder judged a pulse. A packet's body, and the preamble before it, mean the screen was
+   * not quiet around them; a preamble that ends in a new hunt was ripple (or a flash that never
+   * got as far as its body), and a pulse met while hunting may be ripple too: neither counts.
+   */
+  pulse(p: Pick<PulseInfo, 'stage' | 'startS' | 'endS'>): void {
+    if (p.stage === 'hunt') this.preambleFrom = Number.NaN;
+    else if (p.stage === 'preamble') {
+      if (this.preambleFrom !== this.preambleFrom) this.preambleFrom = p.startS;
+    } else {
+      this.activity(this.preambleFrom === this.preambleFrom ? this.preambleFrom : p.startS, p.endS, p.endS - p.startS);
+      this.preambleFrom = Number.NaN;
+    }
+  }
+
+  /** The screen was not quiet over [startS, endS], in pulses `periodS` long (the hunt before a preamble's lock counts too). */
+  private activity(startS: number, endS: number, periodS: number): void {
     const until = endS + TAIL_S;
-    const from = startS - Math.max(MIN_LEAD_S, LEAD_PERIODS * (endS - startS));
+    const from = startS - Math.max(MIN_LEAD_S, LEAD_PERIODS * periodS);
     for (const w of this.pending) if (w.endS > from && w.startS < until) w.busy = true;
     if (until > this.busyUntil) this.busyUntil = until;
   }
@@ -97,7 +127,7 @@ export class FlickerMeter {
     let best = 0;
     for (let k = 1; k < this.quietSum.length; k++) if (this.quietSum[k]! > this.quietSum[best]!) best = k;
     // Peak-to-peak is twice the amplitude.
-    return { hz: FLICKER_FAMILIES_HZ[best]!, peakToPeak: (2 * this.quietSum[best]!) / this.quiet, windows: this.quiet };
+    return { hz: ROOM_LIGHT_HZ[best]!, peakToPeak: (2 * this.quietSum[best]!) / this.quiet, windows: this.quiet };
   }
 
   private accumulate(x: number, t: number): void {
@@ -115,7 +145,7 @@ export class FlickerMeter {
   }
 
   private closeWindow(t: number): void {
-    // A window needs enough samples to resolve both frequencies; a stall leaves a short one out.
+    // A window needs enough samples to resolve every frequency; a stall leaves a short one out.
     if (this.n >= 8) {
       const mean = this.sx / this.n;
       const amplitude = new Float64Array(this.omega.length);

@@ -3,6 +3,7 @@
  * way they are tuned — levels and swing (gain), noise and margins (filtering, shielding), timing
  * (the flasher and the sampler's clock) — then the verdicts, problems first.
  */
+import { isLampRate } from '../decoder/framer.js';
 import type { SignalReport } from '../decoder/types.js';
 import type { FullScaleSource } from './decode-capture.js';
 import type { FlickerEstimate } from './flicker-meter.js';
@@ -85,5 +86,6 @@ export function renderAnalysis(f: AnalysisFacts): string {
 function flickerLine(flicker: FlickerEstimate | undefined, r: SignalReport): string {
   if (!flicker) return 'mains flicker not measured (no quiet stretch without flashing, or a sample rate below 400 Hz)';
   const relative = r.swing > 0 ? ` = ${fixed(flicker.peakToPeak / r.swing, 3)} of the swing` : '';
-  return `${flicker.hz} Hz ripple ${level(flicker.peakToPeak)} peak-to-peak${relative} (${flicker.windows} quiet windows of 0.1 s)`;
+  const lamp = isLampRate(flicker.hz) ? ': the mains frequency itself (a half-wave lamp, or hum), not cancelled' : '';
+  return `${flicker.hz} Hz ripple ${level(flicker.peakToPeak)} peak-to-peak${relative} (${flicker.windows} quiet windows of 0.1 s)${lamp}`;
 }

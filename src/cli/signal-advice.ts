@@ -7,6 +7,7 @@
  * The thresholds follow CHANNEL.md: a tuned circuit swings 0.3–0.6 of full scale and 0.1 is the
  * vendor decoder's stated limit; the decoder copes with ±3 % sampler clocks and 25 % held levels.
  */
+import { isLampRate } from '../decoder/framer.js';
 import { MAX_AMBIGUOUS_PERIODS } from '../decoder/report.js';
 import type { SignalReport } from '../decoder/types.js';
 import type { DecodeRun } from './decode-capture.js';
@@ -72,6 +73,13 @@ const STRONG_FLICKER = 0.25;
 const NOTICEABLE_FLICKER = 0.1;
 /** Quiet windows (0.1 s each) the flicker must be measured in to be judged. */
 const MIN_FLICKER_WINDOWS = 3;
+/**
+ * The same for ripple at the mains frequency itself (a half-wave lamp, hum), which the decoder
+ * does not cancel: in the lamp study (README) the typical tier loses captures from a lamp 20 %
+ * deep, some 0.04–0.2 of the swing.
+ */
+const STRONG_LAMP = 0.1;
+const NOTICEABLE_LAMP = 0.03;
 /** Clock error the decoder copes with, ppm. */
 const CLOCK_LIMIT_PPM = 30_000;
 /**
@@ -157,6 +165,7 @@ function adviseLearned(f: SignalFacts): Advice[] {
   if (f.fullScaleKnown === false) out.push(note(UNKNOWN_SCALE));
   else if (aboveFullScale(f)) out.push(problem(aboveFullScaleText(f)));
   else adviseHeadroomAndSwing(f, out);
+  let lampNamed = false;
   if (r.greyWhiteSeparation < CLOSE_GAP) {
     out.push(problem(`grey and white are too close (gap ${fixed(r.greyWhiteSeparation, 2)} of the swing): ${squashedWhiteCause(f)}`));
   } else if (r.marginSigmas < LOW_MARGIN_SIGMAS) {
@@ -164,14 +173,19 @@ function adviseLearned(f: SignalFacts): Advice[] {
     // itself (auto-brightness, a hand, a shadow), which less noise would not cure.
     const scatter = (0.5 * (r.white - r.grey)) / r.marginSigmas;
     const moved = r.noiseRms > 0 && scatter > LIGHT_MOVED_SCATTER * r.noiseRms;
+    const lamp = lampRipple(f, r.swing);
+    lampNamed = !f.camera && lamp >= NOTICEABLE_LAMP;
     const fix = f.camera
       ? 'fill more of the frame with the screen and avoid auto-exposure'
-      : moved
+      : lampNamed
+        ? `a lamp's ${f.flicker!.hz} Hz ripple (${fraction(lamp)} of the swing, not cancelled) moves them: shield the sensor from that lamp`
+        : moved
         ? `they scatter ${fixed(scatter / r.noiseRms, 0)} × the samples' noise, so the light itself moved (auto-brightness, a hand, a shadow): hold the phone still against the sensor and turn off auto-brightness`
         : 'reduce noise (shorter leads, a filter capacitor) or raise the swing';
     out.push(problem(`pulse values scatter too much for the grey/white gap (margin ${fixed(r.marginSigmas, 1)} σ): ${fix}`));
   }
-  adviseFlicker(f, r.swing, 'the swing', out);
+  // (A lamp named as the scatter's cause is not named again.)
+  if (!lampNamed) adviseFlicker(f, r.swing, 'the swing', out);
   // Time the sampler lost counts into the measured flash rate: no clock verdict from it.
   const clockMeasurable = f.sampleRate !== undefined && f.sampleRate / r.fps >= MIN_SAMPLES_FOR_CLOCK && !losesPulses(f);
   if (clockMeasurable && Math.abs(r.clockErrorPpm) > CLOCK_LIMIT_PPM) {
@@ -192,7 +206,8 @@ function adviseLearned(f: SignalFacts): Advice[] {
     else out.unshift(problem(`${PWM_BURSTS} that the sampler catches or misses: ${PWM_FIX}`));
   }
   if (r.packets > 0 && r.minConfidence < DOUBTFUL_BIT) {
-    out.push(note(`decoded, but with a bit in doubt (least sure ${fixed(r.minConfidence, 2)}, margin ${fixed(r.marginSigmas, 1)} σ): little margin is left — ${r.pwmSamples > 0 ? PWM_FIX : 'reduce noise or raise the swing'}`));
+    const fix = r.pwmSamples > 0 ? PWM_FIX : lampRipple(f, r.swing) >= NOTICEABLE_LAMP ? 'shield the sensor from the lamp flickering at the mains frequency' : 'reduce noise or raise the swing';
+    out.push(note(`decoded, but with a bit in doubt (least sure ${fixed(r.minConfidence, 2)}, margin ${fixed(r.marginSigmas, 1)} σ): little margin is left — ${fix}`));
   }
   if (mainsRipple(r)) {
     // The same ripple rides on the flash, uncancelled: it costs packets when deep (README, lamp table).
@@ -370,11 +385,31 @@ function adviseGaps(f: SignalFacts, out: Advice[]): void {
   else out.push(note(`${text}; short gaps are bridged`));
 }
 
-function adviseFlicker(f: SignalFacts, scale: number, what: string, out: Advice[]): void {
-  // Judged on a few quiet windows at least, and against a scale that is not nil (a constant
-  // signal's ripple is rounding, and a fifth of a second says little about room light).
+/** Room-light ripple as a fraction of `scale`, judged on a few quiet windows at least (NaN if not measured). */
+function flickerRipple(f: SignalFacts, scale: number): number {
+  // Against a scale that is not nil: a constant signal's ripple is rounding, and a fifth of a
+  // second says little about room light.
   const ripple = f.flicker && f.flicker.windows >= MIN_FLICKER_WINDOWS ? f.flicker.peakToPeak / scale : Number.NaN;
-  if (!(ripple >= NOTICEABLE_FLICKER && ripple < Infinity)) return;
+  return ripple < Infinity ? ripple : Number.NaN;
+}
+
+/** The ripple of a lamp flickering at the mains frequency itself (see flicker-meter.ts), as `flickerRipple` (NaN if none). */
+function lampRipple(f: SignalFacts, scale: number): number {
+  return f.flicker !== undefined && isLampRate(f.flicker.hz) ? flickerRipple(f, scale) : Number.NaN;
+}
+
+function adviseFlicker(f: SignalFacts, scale: number, what: string, out: Advice[]): void {
+  const lamp = lampRipple(f, scale);
+  if (lamp === lamp) {
+    // Ripple that passed for a preamble already named the lamp (see `mainsRipple`).
+    if (!(lamp >= NOTICEABLE_LAMP) || mainsRipple(f.report)) return;
+    const text = `a lamp flickers at the mains frequency itself (${f.flicker!.hz} Hz ripple is ${fraction(lamp)} of ${what}: a half-wave LED driver, or hum in the sensor's wiring), which the decoder does not cancel`;
+    if (lamp >= STRONG_LAMP) out.push(problem(`${text}: shield the sensor from that lamp, or look for hum in its wiring`));
+    else out.push(note(`${text}; a hood around the sensor removes a lamp's`));
+    return;
+  }
+  const ripple = flickerRipple(f, scale);
+  if (!(ripple >= NOTICEABLE_FLICKER)) return;
   const text = `${f.flicker!.hz} Hz ripple from room light is ${fixed(ripple, 2)} of ${what}`;
   if (ripple >= STRONG_FLICKER) out.push(problem(`mains flicker is strong (${text}): shield the sensor from room light (a tube or a hood around it)`));
   else out.push(note(`mains flicker is noticeable (${text}); a hood around the sensor removes it`));

@@ -460,7 +460,7 @@ export class TriLevelDecoder {
     // (`=== true`: a boolean field's plain test compiles to a test for every kind of value.)
     if (cond.pwm === true || framer.state !== BODY) this.followPwm(st, p, before);
     else levels.relativeNoise = false;
-    if (this.onPulseHook) this.emitPulse(before === HUNT ? p.top : p.late, startS, endS, framer.decision, framer.confidence);
+    if (this.onPulseHook) this.emitPulse(before === HUNT ? p.top : p.late, startS, endS, framer.decision, framer.confidence, before === HUNT ? 'hunt' : before === BODY ? 'data' : 'preamble');
     if (framer.state === HUNT) seg.unlock();
     // At a camera's few samples per frame the gaps never look dark: valleys are judged from the
     // learned floor there (see PulseSegmenter.lock).
@@ -616,7 +616,7 @@ export class TriLevelDecoder {
     this.emitPacket({ type: 'packet', ...packet, ...base }, framer.byteAt(0));
   }
 
-  private emitPulse(value: number, startS: number, endS: number, decision: 0 | 1 | 2, confidence: number): void {
+  private emitPulse(value: number, startS: number, endS: number, decision: 0 | 1 | 2, confidence: number, stage: PulseInfo['stage']): void {
     const l = this.levels;
     try {
       this.onPulseHook!({
@@ -625,6 +625,7 @@ export class TriLevelDecoder {
         value,
         decision,
         confidence,
+        stage,
         black: l.floor,
         grey: l.grey,
         white: l.white,

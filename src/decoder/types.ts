@@ -48,6 +48,12 @@ export interface PulseInfo {
   readonly value: number;
   /** 0: not a data pulse (hunting or rejected), 1: grey (bit 0), 2: white (bit 1). */
   readonly decision: 0 | 1 | 2;
+  /**
+   * Where the decoder stood when it judged the pulse: hunting for a preamble, inside one (its
+   * greys and the sync magic: light that may yet prove to be room-light ripple, if no packet
+   * body follows), or reading a packet's body.
+   */
+  readonly stage: 'hunt' | 'preamble' | 'data';
   /** 0 (a coin toss) … 1 (far from the threshold). */
   readonly confidence: number;
   /** Learned levels and the grey/white threshold at that moment, input units (NaN while unknown). */

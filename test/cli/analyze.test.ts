@@ -133,6 +133,24 @@ describe('the report', () => {
     expect(out.verdicts).toContainEqual({ severity: 'problem', text: expect.stringMatching(new RegExp(`^mains flicker is strong \\(${hz} Hz ripple`)) });
   });
 
+  // A lamp at the mains frequency itself, deep enough that its ripple in the dark is taken for a
+  // preamble again and again: those runs never reach a packet's body, so the windows under them
+  // are measured (they used to be left out as busy, and nothing was: "not measured").
+  it.each([
+    [50, 0.5, 0.2, 'problem'],
+    [60, 0.2, 0.2, 'note'],
+  ])('a lamp flickering at %d Hz (depth %d, ambient %d) is measured and named', async (hz, depth, ambient, severity) => {
+    const path = await simulated(`lamp-${hz}.csv`, '--flicker', `${hz},${depth}`, '--ambient', String(ambient), '--drift', '0', '--repeat', '3', '--seed', '4');
+    const out = await analyzeJson(path);
+    expect(out.flicker.hz).toBe(hz);
+    expect(out.flicker.windows).toBeGreaterThanOrEqual(10);
+    const truth = 2 * depth * ambient * 0.4 * 4095;
+    expect(out.flicker.peakToPeak).toBeGreaterThan(0.85 * truth);
+    expect(out.flicker.peakToPeak).toBeLessThan(1.15 * truth);
+    const named = out.verdicts.filter((v: { text: string }) => new RegExp(`a lamp('s ${hz} Hz ripple| flickers at the mains frequency itself)`).test(v.text));
+    expect(named.map((v: { severity: string }) => v.severity)).toEqual([severity]);
+  });
+
   it('steady room light: no flicker verdict', async () => {
     const out = await analyzeJson(await simulated('steady.csv', '--flicker', '100,0', '--seed', '7'));
     expect(out.flicker.fractionOfSwing).toBeLessThan(0.02);

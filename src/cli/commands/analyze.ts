@@ -107,7 +107,7 @@ async function analyze(capture: Capture, o: AnalyzeOptionValues, invert: boolean
       plot?.addChunk(chunk.values, chunk.times, rate);
     },
     onPulse: (p: PulseInfo) => {
-      if (p.decision !== 0) flicker?.activity(p.startS, p.endS);
+      flicker?.pulse(p);
       plot?.addPulse(p);
     },
     onEvent: (e: DecodeEvent) => {
