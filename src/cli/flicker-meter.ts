@@ -7,8 +7,9 @@
  * While the screen flashes, its own pulses have energy at those frequencies too, so windows near
  * the pulses of a transmission are left out — and only those: a deep lamp's ripple in the dark
  * is itself taken for a preamble's pulses, again and again, until new light ends the run, and
- * windows near every judged pulse would leave none to measure that very lamp in. So a preamble's
- * pulses leave their windows out only once a packet's body follows them.
+ * windows near every judged pulse would leave none to measure that very lamp in. So preamble
+ * pulses that come at a lamp's period (1/50 or 1/60 s) leave their windows out only once a
+ * packet's body follows them.
  *
  * The capture is cut into 0.1 s windows (a whole number of cycles of each frequency); each
  * window's ripple amplitude comes from a single-bin Fourier sum over its samples, at their own
@@ -17,6 +18,7 @@
  * 34 pulses later): the meter sees each chunk before the decoder does, so windows are settled at
  * the next chunk. Memory is a chunk and a few seconds of window summaries, however long the capture.
  */
+import { isLampRate } from '../decoder/framer.js';
 import type { PulseInfo } from '../decoder/types.js';
 import { MIN_FLICKER_RATE } from '../decoder/flicker.js';
 
@@ -66,8 +68,10 @@ export class FlickerMeter {
   private pending: Window[] = [];
   /** End of the latest judged pulse: the open window is busy if it started before. */
   private busyUntil = -Infinity;
-  /** Start of the preamble being received (NaN: none): its windows are busy if a body follows. */
+  /** Start of a preamble at a lamp's period being received (NaN: none): its windows are busy if a body follows. */
   private preambleFrom = Number.NaN;
+  /** Start of the latest pulse judged. */
+  private lastPulseS = Number.NaN;
   private readonly quietSum = new Float64Array(ROOM_LIGHT_HZ.length);
   private quiet = 0;
   private disabled = false;
@@ -96,16 +100,26 @@ export class FlickerMeter {
   }
 
   /**
-   * The decoder judged a pulse. A packet's body, and the preamble before it, mean the screen was
-   * not quiet around them; a preamble that ends in a new hunt was ripple (or a flash that never
-   * got as far as its body), and a pulse met while hunting may be ripple too: neither counts.
+   * The decoder judged a pulse. A packet's body, and a preamble at a flash's rate, mean the screen
+   * was not quiet around them; a preamble at a lamp's rate that ends in a new hunt was ripple (or,
+   * at 120 fps, whose period is the 60 Hz mains', a flash that never got as far as its body), and a
+   * pulse met while hunting may be ripple too: neither counts.
    */
   pulse(p: Pick<PulseInfo, 'stage' | 'startS' | 'endS'>): void {
+    // Start to start: a pulse's own span ends at its last sample, a sample short of the period.
+    const period = p.startS - this.lastPulseS;
+    this.lastPulseS = p.startS;
+    const span = p.endS - p.startS;
     if (p.stage === 'hunt') this.preambleFrom = Number.NaN;
-    else if (p.stage === 'preamble') {
+    else if (p.stage === 'preamble' && isLampRate(1 / period)) {
       if (this.preambleFrom !== this.preambleFrom) this.preambleFrom = p.startS;
+    } else if (p.stage === 'preamble') {
+      // A preamble at a flash's own rate is the screen; a run at a lamp's period before it was not.
+      this.preambleFrom = Number.NaN;
+      this.activity(p.startS, p.endS, span);
     } else {
-      this.activity(this.preambleFrom === this.preambleFrom ? this.preambleFrom : p.startS, p.endS, p.endS - p.startS);
+      // A packet's body: the screen, and so was a preamble at a lamp's period right before it (120 fps).
+      this.activity(this.preambleFrom === this.preambleFrom ? this.preambleFrom : p.startS, p.endS, span);
       this.preambleFrom = Number.NaN;
     }
   }
