@@ -24,6 +24,15 @@ import { MIN_FLICKER_RATE } from '../decoder/flicker.js';
 
 /** The frequencies measured: twice the mains frequency (most lamps), then the mains frequency itself. */
 const ROOM_LIGHT_HZ = [100, 120, 50, 60] as const;
+/**
+ * Every one of them is a harmonic of 10 Hz: a sample's phasors at all four come from one cosine
+ * and one sine, at 10 Hz, raised to the harmonics by complex multiplication — four times fewer
+ * calls to the (slow) trigonometric functions.
+ */
+const BASE_HZ = 10;
+const HIGHEST_HARMONIC = Math.max(...ROOM_LIGHT_HZ) / BASE_HZ;
+/** Harmonic of BASE_HZ → its frequency's index in ROOM_LIGHT_HZ (−1: not measured). */
+const SLOT_OF_HARMONIC = Int8Array.from({ length: HIGHEST_HARMONIC + 1 }, (_, h) => ROOM_LIGHT_HZ.indexOf(h * BASE_HZ as never));
 
 const WINDOW_S = 0.1;
 /**
@@ -57,7 +66,6 @@ interface Window {
 }
 
 export class FlickerMeter {
-  private readonly omega = ROOM_LIGHT_HZ.map((f) => 2 * Math.PI * f);
   // Sums of the open window: Σx, and per frequency Σx·cos, Σx·sin, Σcos, Σsin.
   private n = 0;
   private sx = 0;
@@ -148,9 +156,20 @@ export class FlickerMeter {
     this.n++;
     this.sx += x;
     const s = this.sums;
-    for (let k = 0; k < this.omega.length; k++) {
-      const c = Math.cos(this.omega[k]! * t);
-      const sn = Math.sin(this.omega[k]! * t);
+    const phase = 2 * Math.PI * BASE_HZ * t;
+    const c1 = Math.cos(phase);
+    const s1 = Math.sin(phase);
+    // (c, sn) = e^{i·h·phase} for h = 1, 2, …: each harmonic from the one before.
+    let c = c1;
+    let sn = s1;
+    for (let h = 1; h <= HIGHEST_HARMONIC; h++) {
+      if (h > 1) {
+        const next = c * c1 - sn * s1;
+        sn = sn * c1 + c * s1;
+        c = next;
+      }
+      const k = SLOT_OF_HARMONIC[h]!;
+      if (k < 0) continue;
       s[4 * k]! += x * c;
       s[4 * k + 1]! += x * sn;
       s[4 * k + 2]! += c;
@@ -162,9 +181,9 @@ export class FlickerMeter {
     // A window needs enough samples to resolve every frequency; a stall leaves a short one out.
     if (this.n >= 8) {
       const mean = this.sx / this.n;
-      const amplitude = new Float64Array(this.omega.length);
+      const amplitude = new Float64Array(ROOM_LIGHT_HZ.length);
       const s = this.sums;
-      for (let k = 0; k < this.omega.length; k++) {
+      for (let k = 0; k < ROOM_LIGHT_HZ.length; k++) {
         // Σ(x − mean)·e^{−iωt}, from the raw sums.
         const re = s[4 * k]! - mean * s[4 * k + 2]!;
         const im = s[4 * k + 1]! - mean * s[4 * k + 3]!;
