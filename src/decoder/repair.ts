@@ -64,7 +64,9 @@ export function blindPair(soft: ArrayLike<number>, nbits: number, flipped: reado
   // The bits in doubt: in a packet read well, none or a few, so ranking them costs nothing. (A
   // sort of every bit, once a packet, cost the decoder a fifth of its speed.)
   const doubt: number[] = [];
-  for (let i = 0; i < nbits; i++) if (!(Math.abs(soft[i]!) >= sure) || flipped.includes(i)) doubt.push(i);
+  // (`flipped` is empty but for a repair's trials: not searched then, once a bit of every packet.)
+  const anyFlipped = flipped.length > 0;
+  for (let i = 0; i < nbits; i++) if (!(Math.abs(soft[i]!) >= sure) || (anyFlipped && flipped.includes(i))) doubt.push(i);
   if (doubt.length < 2) return null;
   if (doubt.length > BLIND_CANDIDATES) {
     // The least sure (flipped bits first: they are in doubt whatever their soft value says).
