@@ -115,33 +115,40 @@ export class PulseAssembler {
     // measured from overwritten slots, and again with every piece merged into it, it would cost
     // more the longer a stray reference kept merging.)
     if (this.hasPending === true && seg.empty !== true && ref !== null && seg.end - p.start <= MAX_SEGMENT && this.continues(seg, ref, history) === true) {
-      // The pulse starts at whichever piece rose most from its valley: the real pulse after a
-      // flicker wobble, or the first half of a pulse that ripple cut in two.
-      const end = seg.edge + seg.period;
-      if (seg.peak - seg.floor > p.peak - p.floor) {
-        p.edge = seg.edge;
-        p.shift = seg.shift;
-        p.floor = seg.floor;
-      }
-      p.period = end - p.edge;
-      p.nextShift = seg.nextShift;
-      p.end = seg.end;
-      remeasure(history, p);
-      p.repaired = true;
-      this.repairs++;
-      this.keepForNext(history);
-      return 0;
+      this.merge(seg, history);
+    } else {
+      if (this.hasPending === true) this.release(ref, history);
+      // The segment becomes the pending pulse; the object `release` left in `pending` takes the next segment.
+      this.segment = this.pending;
+      this.pending = seg;
+      seg.repaired = false;
+      this.hasPending = true;
+      // Nothing can be merged into an empty segment or one whose successor never came.
+      if (seg.empty === true || !(seg.period < Infinity)) this.release(ref, history);
     }
-    if (this.hasPending === true) this.release(ref, history);
-    // The segment becomes the pending pulse; the object `release` left in `pending` takes the next segment.
-    this.segment = this.pending;
-    this.pending = seg;
-    seg.repaired = false;
-    this.hasPending = true;
-    // Nothing can be merged into an empty segment or one whose successor never came.
-    if (seg.empty === true || !(seg.period < Infinity)) this.release(ref, history);
     this.keepForNext(history);
     return this.count;
+  }
+
+  /**
+   * `seg` is a piece of the pending pulse: the pulse takes it in. It starts at whichever piece rose
+   * most from its valley: the real pulse after a flicker wobble, or the first half of a pulse that
+   * ripple cut in two. (Out of line: rare, and `push` runs once a segment.)
+   */
+  private merge(seg: Pulse, history: Conditioner): void {
+    const p = this.pending;
+    const end = seg.edge + seg.period;
+    if (seg.peak - seg.floor > p.peak - p.floor) {
+      p.edge = seg.edge;
+      p.shift = seg.shift;
+      p.floor = seg.floor;
+    }
+    p.period = end - p.edge;
+    p.nextShift = seg.nextShift;
+    p.end = seg.end;
+    remeasure(history, p);
+    p.repaired = true;
+    this.repairs++;
   }
 
   /**
