@@ -458,7 +458,8 @@ export class Framer implements Reception {
     // Past the hunt, a stall being waited out comes first: its dark is no pulse, and a pulse
     // too late for it ends the transmission (or the preamble) where the pulses stopped.
     if (this.state !== HUNT) {
-      const stall = this.stallState(p);
+      // (Rarely is a stall being waited out: its closer look stays out of this per-pulse code.)
+      const stall = this.stalledFromS === this.stalledFromS ? this.stallState(p) : NO_STALL;
       if (stall === STALL_GOES_ON) return NONE;
       if (stall === STALL_TOO_LONG) return this.state === BODY ? this.stoppedInBody(p) : this.rehunt(p);
       if (p.empty !== true) {
@@ -711,12 +712,11 @@ export class Framer implements Reception {
   }
 
   /**
-   * Where pulse `p` stands to a stall being waited out: none (or `p` is the next pulse, in
-   * time: the stall is over), `p` is the stall's dark, or the stall outlasted STALL_S (or the
-   * stream ended) and the pulses stopped where they stopped.
+   * Where pulse `p` stands to the stall being waited out: none (`p` is the next pulse, in time:
+   * the stall is over), `p` is the stall's dark, or the stall outlasted STALL_S (or the stream
+   * ended) and the pulses stopped where they stopped.
    */
   private stallState(p: Pulse): StallState {
-    if (!(this.stalledFromS === this.stalledFromS)) return NO_STALL;
     if (p.empty !== true && this.stillStalled(p.edgeS)) {
       this.stalledFromS = Number.NaN;
       // Counted once the sync magic began: a run of pulses taken for a preamble may be none (a
