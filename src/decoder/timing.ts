@@ -27,8 +27,9 @@ import type { PwmPhaseModel } from './pwm-phase.js';
  * the compiler folds into the loops below; it does not fold imported bindings or `ring.length - 1`.
  */
 const MASK = HISTORY - 1;
-/** KEEP_SPAN, module-local for the same reason. */
+/** KEEP_SPAN and MAX_SEGMENT, module-local for the same reason. */
 const KEEP = KEEP_SPAN;
+const LONGEST_SEGMENT = MAX_SEGMENT;
 
 /** What a pulse is expected to look like: its period, the valley before it, and its (grey) level. */
 export interface PulseReference {
@@ -114,7 +115,7 @@ export class PulseAssembler {
     // (A merged pulse never outgrows the longest segment: the ring must still hold all of it —
     // measured from overwritten slots, and again with every piece merged into it, it would cost
     // more the longer a stray reference kept merging.)
-    if (this.hasPending === true && seg.empty !== true && ref !== null && seg.end - p.start <= MAX_SEGMENT && this.continues(seg, ref, history) === true) {
+    if (this.hasPending === true && seg.empty !== true && ref !== null && seg.end - p.start <= LONGEST_SEGMENT && this.continues(seg, ref, history) === true) {
       this.merge(seg, history);
     } else {
       if (this.hasPending === true) this.release(ref, history);
