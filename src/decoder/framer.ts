@@ -42,8 +42,9 @@ const NONE = FrameResult.NONE;
 const PACKET = FrameResult.PACKET;
 const LOST = FrameResult.LOST;
 
-/** FEW_SAMPLES_PER_FRAME, module-local (the compiler folds it; an imported binding it loads and checks). */
+/** FEW_SAMPLES_PER_FRAME and STRAY_SOFT, module-local (the compiler folds them; an imported binding it loads and checks). */
 const FEW_SAMPLES = FEW_SAMPLES_PER_FRAME;
+const STRAY = STRAY_SOFT;
 /** Alike pulses in a row before they are taken for a preamble (it has 24, plus the magic's two). */
 export const MIN_PREAMBLE = 10;
 /** The preamble's clock is the median of this many recent intervals. */
@@ -680,7 +681,7 @@ export class Framer implements Reception {
     this.values[last] = p.late;
     const soft = this.soft[last]!;
     const sure = soft < 0 ? -soft : soft;
-    if (sure >= 1 - STRAY_SOFT && sure <= 1 + STRAY_SOFT) return;
+    if (sure >= 1 - STRAY && sure <= 1 + STRAY) return;
     if (levels.period < 2 * FEW_SAMPLES || !(levels.black === levels.black)) return;
     const black = levels.black;
     if (p.floor - black > ((levels.floor - black) / (levels.grey - black) + RAISED_VALLEY) * (p.late - black)) return; // a raised valley
