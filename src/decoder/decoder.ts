@@ -449,7 +449,7 @@ export class TriLevelDecoder {
     this.judgedGrey = levels.grey;
     this.judgedWhite = levels.white;
     const continues = p.period < CONTINUING_PERIODS * levels.period;
-    if (this.failedCopy.open) this.extendFailedCopy(p, continues);
+    if (this.failedCopy.open === true) this.extendFailedCopy(p, continues);
     const result = framer.push(p, levels);
     // Black, for the report: the darkest light before the preamble, if the gaps never got there.
     if (before === HUNT && framer.state !== HUNT) levels.black = Math.min(levels.floor, seg.bottom);
@@ -460,7 +460,7 @@ export class TriLevelDecoder {
     // (`=== true`: a boolean field's plain test compiles to a test for every kind of value.)
     if (cond.pwm === true || framer.state !== BODY) this.followPwm(st, p, before);
     else levels.relativeNoise = false;
-    if (this.onPulseHook) this.emitPulse(before === HUNT ? p.top : p.late, startS, endS, framer.decision, framer.confidence, before === HUNT ? 'hunt' : before === BODY ? 'data' : 'preamble');
+    if (this.onPulseHook !== undefined) this.emitPulse(before === HUNT ? p.top : p.late, startS, endS, framer.decision, framer.confidence, before === HUNT ? 'hunt' : before === BODY ? 'data' : 'preamble');
     if (framer.state === HUNT) seg.unlock();
     // At a camera's few samples per frame the gaps never look dark: valleys are judged from the
     // learned floor there (see PulseSegmenter.lock).
@@ -486,7 +486,7 @@ export class TriLevelDecoder {
    */
   private noteBodyBit(framer: Framer, p: Pulse, decided: boolean): void {
     const levels = this.levels;
-    if (decided) framer.followStep(p, levels);
+    if (decided === true) framer.followStep(p, levels);
     this.slipHints[framer.bits - 1] = pulseSlipHint(p, levels);
     this.stats.notePeriod(p, levels);
     this.stats.noteBit(framer.confidence, p.late - (framer.decision === 2 ? this.judgedWhite : this.judgedGrey));

@@ -607,19 +607,20 @@ export class Framer implements Reception {
   }
 
   private body(p: Pulse, levels: LevelTracker): FrameResult {
-    if (p.empty) return this.lose('no pulse where a bit was due', p.endS);
+    // (Booleans compared with `true`: a plain test compiles to a test for every kind of value.)
+    if (p.empty === true) return this.lose('no pulse where a bit was due', p.endS);
     const holes = this.holes;
     if (holes !== null && holes.holes > 0) {
       const result = this.fillHole(p, holes);
       if (result !== NONE) return result;
     }
     const soft = softValue(p.late, levels);
-    levels.track(soft > 0 ? 1 : 0, p, !p.repaired);
+    levels.track(soft > 0 ? 1 : 0, p, p.repaired !== true);
     this.notePeriod(p, levels);
-    if (p.repaired) this.timingRepairs++;
+    if (p.repaired === true) this.timingRepairs++;
     const result = this.pushBit(soft, p.endS);
     if (result !== NONE) return result;
-    if (this.ending && !(p.period < MAX_PERIOD_RATIO * levels.period)) {
+    if (this.ending === true && !(p.period < MAX_PERIOD_RATIO * levels.period)) {
       // (The last pulse's period is unknown, no pulse followed it: the time from its rise to the
       // stream's end, less a bit period, is the dark after it.)
       const bitS = this.meanPeriodS();
@@ -783,7 +784,7 @@ export class Framer implements Reception {
 
   private notePeriod(p: Pulse, levels: LevelTracker): void {
     const periodS = p.periodS;
-    if (!p.repaired && p.period > 0.8 * levels.period && p.period < 1.2 * levels.period && periodS > 0) {
+    if (p.repaired !== true && p.period > 0.8 * levels.period && p.period < 1.2 * levels.period && periodS > 0) {
       this.periodSumS += periodS;
       this.periodCount++;
     }

@@ -167,7 +167,8 @@ export class LevelTracker {
     if (gap > 0) this.missShare += TRACK_RATE * (Math.abs(value - level) / gap - this.missShare);
     const floor = p.floor;
     const amplitude = p.peak - p.floor;
-    const period = clock ? p.period : Number.NaN;
+    // (`=== true`: a plain test of an argument compiles to a test for every kind of value.)
+    const period = clock === true ? p.period : Number.NaN;
     // Drift (auto-brightness, a moving hand) scales all the screen's light above the floor at
     // once: the level not seen moves by the same factor as the one seen, so both follow however
     // long a run of one bit (before, a drift of 30 % a second lost a third of the captures). Not under
