@@ -25,6 +25,11 @@ import { MIN_FLICKER_RATE } from '../decoder/flicker.js';
 /** The frequencies measured: twice the mains frequency (most lamps), then the mains frequency itself. */
 const ROOM_LIGHT_HZ = [100, 120, 50, 60] as const;
 /**
+ * Ripple at the mains frequency itself is reported where it is this many times that at twice it:
+ * a half-wave lamp's fundamental is about 2.4 times its second harmonic, and hum has almost none.
+ */
+const LAMP_DOMINANCE = 1.5;
+/**
  * Every one of them is a harmonic of 10 Hz: a sample's phasors at all four come from one cosine
  * and one sine, at 10 Hz, raised to the harmonics by complex multiplication — four times fewer
  * calls to the (slow) trigonometric functions.
@@ -146,8 +151,12 @@ export class FlickerMeter {
     for (const w of this.pending) this.count(w);
     this.pending = [];
     if (this.quiet === 0) return undefined;
-    let best = 0;
-    for (let k = 1; k < this.quietSum.length; k++) if (this.quietSum[k]! > this.quietSum[best]!) best = k;
+    const sums = this.quietSum;
+    // The stronger of 100 and 120 Hz, unless a lamp at the mains frequency itself clearly stands
+    // above it (in steady light every bin holds the same noise, and one of four would win by chance).
+    let best = sums[1]! > sums[0]! ? 1 : 0;
+    const lamp = sums[3]! > sums[2]! ? 3 : 2;
+    if (sums[lamp]! > LAMP_DOMINANCE * sums[best]!) best = lamp;
     // Peak-to-peak is twice the amplitude.
     return { hz: ROOM_LIGHT_HZ[best]!, peakToPeak: (2 * this.quietSum[best]!) / this.quiet, windows: this.quiet };
   }
