@@ -52,8 +52,8 @@ export function analysisPlot(window: WindowContents, context: PlotContext): Uint
 
 function pulseSpan(p: PulseInfo): PlotSpan {
   if (p.decision === 0) return { start: p.startS, end: p.endS, label: 'not a data pulse', color: COLORS.other, confidence: 0.3 };
-  // The decoder takes preamble pulses as grey without weighing them (confidence 0); they carry no bit.
-  if (p.decision === 1 && p.confidence === 0) return { start: p.startS, end: p.endS, label: 'preamble', color: COLORS.preamble, confidence: 0.6 };
+  // The preamble's greys and the sync magic carry no bit of the packet (nor does ripple taken for them).
+  if (p.stage === 'preamble') return { start: p.startS, end: p.endS, label: 'preamble', color: COLORS.preamble, confidence: 0.6 };
   if (p.confidence < UNCERTAIN) return { start: p.startS, end: p.endS, label: `uncertain (confidence < ${UNCERTAIN})`, color: COLORS.uncertain, confidence: 1 };
   return p.decision === 1
     ? { start: p.startS, end: p.endS, label: 'grey: bit 0', color: COLORS.bit0, confidence: p.confidence }
