@@ -180,6 +180,12 @@ export function endedMidPacket(run: DecodeRun): boolean {
   return run.tally.syncLosses > 0 && run.tally.cutByEnd === run.tally.syncLosses;
 }
 
+/** Why the first transmission that failed its check failed, as the verdicts take it: a packet check's reason before a CRC mismatch. */
+export function failedCheckOf(run: DecodeRun): string | undefined {
+  const t = run.tally;
+  return t.firstOtherFailure !== undefined ? t.firstOtherFailure.reason : t.crcFailures > 0 ? 'the CRC does not match' : undefined;
+}
+
 /** The sampler's lost samples, as the verdicts take them. */
 export function gapsOf(run: DecodeRun): { count: number; longestS: number } {
   return { count: run.stats.gaps, longestS: run.stats.longestGapS };

@@ -18,7 +18,6 @@
  * 34 pulses later): the meter sees each chunk before the decoder does, so windows are settled at
  * the next chunk. Memory is a chunk and a few seconds of window summaries, however long the capture.
  */
-import { isLampRate } from '../decoder/framer.js';
 import type { PulseInfo } from '../decoder/types.js';
 import { MIN_FLICKER_RATE } from '../decoder/flicker.js';
 
@@ -38,6 +37,17 @@ const BASE_HZ = 10;
 const HIGHEST_HARMONIC = Math.max(...ROOM_LIGHT_HZ) / BASE_HZ;
 /** Harmonic of BASE_HZ → its frequency's index in ROOM_LIGHT_HZ (−1: not measured). */
 const SLOT_OF_HARMONIC = Int8Array.from({ length: HIGHEST_HARMONIC + 1 }, (_, h) => ROOM_LIGHT_HZ.indexOf(h * BASE_HZ as never));
+
+/**
+ * Whether pulses `periodS` apart come at a lamp's period, 1/50 or 1/60 s, within the sampler's
+ * ±3 % clock error and give or take the grid the decoder times pulse starts on (a millisecond or
+ * two: at 1 kHz a 16.7 ms period reads 16 or 18 ms).
+ */
+function atLampPeriod(periodS: number): boolean {
+  for (const hz of [50, 60]) if (Math.abs(periodS - 1 / hz) <= 0.04 / hz + PULSE_GRID_S) return true;
+  return false;
+}
+const PULSE_GRID_S = 0.002;
 
 const WINDOW_S = 0.1;
 /**
@@ -67,13 +77,31 @@ interface Window {
   readonly startS: number;
   readonly endS: number;
   readonly amplitude: Float64Array;
+  /** Variance the measured frequencies explain, and what they leave: noise in quiet light, far more where a flash goes on. */
+  readonly explained: number;
+  readonly residual: number;
+  /** The window's mean, squared (the scale of the rounding in `residual`). */
+  readonly meanSquared: number;
   busy: boolean;
 }
 
+/**
+ * A flash the decoder never locked on (light dimmed by a shadow, a stalled flasher) has its
+ * pulses' harmonics in the bins too, but far more besides: a window is taken for flashing where
+ * what the measured frequencies leave unexplained is both over FLASH_SHARE of what they explain
+ * (a lamp's window leaves only noise) and over FLASH_RESIDUAL times the least any window left
+ * (in steady light they explain nothing, and noise is all there is).
+ */
+const FLASH_SHARE = 0.5;
+const FLASH_RESIDUAL = 10;
+
 export class FlickerMeter {
-  // Sums of the open window: Σx, and per frequency Σx·cos, Σx·sin, Σcos, Σsin.
+  // Sums of the open window: Σx, Σx², and per frequency Σx·cos, Σx·sin, Σcos, Σsin.
   private n = 0;
   private sx = 0;
+  private sxx = 0;
+  /** The least unexplained variance of any window so far (see FLASH_RESIDUAL). */
+  private leastResidual = Infinity;
   private readonly sums = new Float64Array(4 * ROOM_LIGHT_HZ.length);
   private windowStart = Number.NaN;
   private lastTime = Number.NaN;
@@ -83,8 +111,9 @@ export class FlickerMeter {
   private busyUntil = -Infinity;
   /** Start of a preamble at a lamp's period being received (NaN: none): its windows are busy if a body follows. */
   private preambleFrom = Number.NaN;
-  /** Start of the latest pulse judged. */
+  /** Start of the latest pulse judged, and of the latest (not a body's) at a lamp's period. */
   private lastPulseS = Number.NaN;
+  private lampPulseS = -Infinity;
   private readonly quietSum = new Float64Array(ROOM_LIGHT_HZ.length);
   private quiet = 0;
   private disabled = false;
@@ -123,24 +152,31 @@ export class FlickerMeter {
     const period = p.startS - this.lastPulseS;
     this.lastPulseS = p.startS;
     const span = p.endS - p.startS;
+    const lampLike = p.stage !== 'data' && atLampPeriod(period);
     if (p.stage === 'hunt') this.preambleFrom = Number.NaN;
-    else if (p.stage === 'preamble' && isLampRate(1 / period)) {
+    else if (p.stage === 'preamble' && lampLike) {
       if (this.preambleFrom !== this.preambleFrom) this.preambleFrom = p.startS;
     } else if (p.stage === 'preamble') {
-      // A preamble at a flash's own rate is the screen; a run at a lamp's period before it was not.
+      // A preamble at a flash's own rate is the screen, and so was the hunt before it — back to
+      // the last pulse at a lamp's period, which was not.
       this.preambleFrom = Number.NaN;
-      this.activity(p.startS, p.endS, span);
+      this.activity(p.startS, p.endS, span, this.lampPulseS);
     } else {
       // A packet's body: the screen, and so was a preamble at a lamp's period right before it (120 fps).
-      this.activity(this.preambleFrom === this.preambleFrom ? this.preambleFrom : p.startS, p.endS, span);
+      const confirmed = this.preambleFrom === this.preambleFrom;
+      this.activity(confirmed ? this.preambleFrom : p.startS, p.endS, span, confirmed ? -Infinity : this.lampPulseS);
       this.preambleFrom = Number.NaN;
     }
+    if (lampLike) this.lampPulseS = p.startS;
   }
 
-  /** The screen was not quiet over [startS, endS], in pulses `periodS` long (the hunt before a preamble's lock counts too). */
-  private activity(startS: number, endS: number, periodS: number): void {
+  /**
+   * The screen was not quiet over [startS, endS], in pulses `periodS` long, nor in the hunt before
+   * a preamble's lock — back to LEAD_PERIODS of them, but not to `notBeforeS`.
+   */
+  private activity(startS: number, endS: number, periodS: number, notBeforeS = -Infinity): void {
     const until = endS + TAIL_S;
-    const from = startS - Math.max(MIN_LEAD_S, LEAD_PERIODS * periodS);
+    const from = Math.max(startS - Math.max(MIN_LEAD_S, LEAD_PERIODS * periodS), Math.min(startS, notBeforeS));
     for (const w of this.pending) if (w.endS > from && w.startS < until) w.busy = true;
     if (until > this.busyUntil) this.busyUntil = until;
   }
@@ -164,6 +200,7 @@ export class FlickerMeter {
   private accumulate(x: number, t: number): void {
     this.n++;
     this.sx += x;
+    this.sxx += x * x;
     const s = this.sums;
     const phase = 2 * Math.PI * BASE_HZ * t;
     const c1 = Math.cos(phase);
@@ -192,19 +229,30 @@ export class FlickerMeter {
       const mean = this.sx / this.n;
       const amplitude = new Float64Array(ROOM_LIGHT_HZ.length);
       const s = this.sums;
+      // A sinusoid of amplitude A holds a variance of A²/2.
+      let explained = 0;
       for (let k = 0; k < ROOM_LIGHT_HZ.length; k++) {
         // Σ(x − mean)·e^{−iωt}, from the raw sums.
         const re = s[4 * k]! - mean * s[4 * k + 2]!;
         const im = s[4 * k + 1]! - mean * s[4 * k + 3]!;
         amplitude[k] = (2 * Math.hypot(re, im)) / this.n;
+        explained += 0.5 * amplitude[k]! ** 2;
       }
-      this.pending.push({ startS: this.windowStart, endS: this.lastTime, amplitude, busy: this.windowStart < this.busyUntil });
+      const residual = Math.max(0, this.sxx / this.n - mean * mean - explained);
+      if (residual < this.leastResidual) this.leastResidual = residual;
+      this.pending.push({ startS: this.windowStart, endS: this.lastTime, amplitude, explained, residual, meanSquared: mean * mean, busy: this.windowStart < this.busyUntil });
     }
     this.n = 0;
     this.sx = 0;
+    this.sxx = 0;
     this.sums.fill(0);
     // Windows are laid end to end; after a long stall the next starts at the sample.
     this.windowStart = t < this.windowStart + 2 * WINDOW_S ? this.windowStart + WINDOW_S : t;
+  }
+
+  /** See FLASH_SHARE. (The rounding of Σx² against the mean's square sets a floor under the least residual.) */
+  private flashing(w: Window): boolean {
+    return w.residual > FLASH_SHARE * w.explained && w.residual > FLASH_RESIDUAL * this.leastResidual + 1e-12 * w.meanSquared;
   }
 
   private settle(): void {
@@ -214,7 +262,7 @@ export class FlickerMeter {
   }
 
   private count(w: Window): void {
-    if (w.busy) return;
+    if (w.busy || this.flashing(w)) return;
     this.quiet++;
     for (let k = 0; k < w.amplitude.length; k++) this.quietSum[k]! += w.amplitude[k]!;
   }

@@ -3,12 +3,11 @@
  * way they are tuned — levels and swing (gain), noise and margins (filtering, shielding), timing
  * (the flasher and the sampler's clock) — then the verdicts, problems first.
  */
-import { isLampRate } from '../decoder/framer.js';
 import type { SignalReport } from '../decoder/types.js';
 import type { FullScaleSource } from './decode-capture.js';
 import type { FlickerEstimate } from './flicker-meter.js';
 import { clockText, fixed, level, percent, plural, rateText, signed, untimedText } from './format.js';
-import type { Advice } from './signal-advice.js';
+import { namesLamp, type Advice } from './signal-advice.js';
 
 export interface AnalysisFacts {
   readonly name: string;
@@ -28,6 +27,8 @@ export interface AnalysisFacts {
   readonly flicker: FlickerEstimate | undefined;
   readonly packets: number;
   readonly failures: number;
+  /** Why the first of them failed (see `failedCheckOf`). */
+  readonly failedCheck?: string | undefined;
   readonly syncLosses: number;
   readonly advice: readonly Advice[];
   readonly plot?: string | undefined;
@@ -49,7 +50,7 @@ export function renderAnalysis(f: AnalysisFacts): string {
   const out: string[] = [
     `Capture   ${f.name}: ${f.samples} samples${f.missing ? ` (and ${f.missing} missing: not numbers)` : ''} in ${fixed(f.durationS, 2)} s${rate}`,
     ...(f.regions ?? []).map((region, i) => `${i === 0 ? 'Region   ' : '         '} ${region}`),
-    `Decoded   ${f.packets} ${plural(f.packets, 'packet')}, ${f.failures} failed ${plural(f.failures, 'check')}, ${f.syncLosses} broken off`,
+    `Decoded   ${f.packets} ${plural(f.packets, 'packet')}, ${f.failures} failed ${plural(f.failures, 'check')}${f.failedCheck !== undefined ? ` (${f.failedCheck})` : ''}, ${f.syncLosses} broken off`,
     '',
   ];
   const scaleNote = SCALE_NOTES[f.fullScaleSource];
@@ -86,6 +87,7 @@ export function renderAnalysis(f: AnalysisFacts): string {
 function flickerLine(flicker: FlickerEstimate | undefined, r: SignalReport): string {
   if (!flicker) return 'mains flicker not measured (no quiet stretch without flashing, or a sample rate below 400 Hz)';
   const relative = r.swing > 0 ? ` = ${fixed(flicker.peakToPeak / r.swing, 3)} of the swing` : '';
-  const lamp = isLampRate(flicker.hz) ? ': the mains frequency itself (a half-wave lamp, or hum), not cancelled' : '';
+  // (Said only where the verdicts name the lamp too: judged, and more than noise.)
+  const lamp = namesLamp(flicker, r.swing) ? ': the mains frequency itself (a half-wave lamp, or hum), not cancelled' : '';
   return `${flicker.hz} Hz ripple ${level(flicker.peakToPeak)} peak-to-peak${relative} (${flicker.windows} quiet windows of 0.1 s)${lamp}`;
 }

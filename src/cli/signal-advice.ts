@@ -105,7 +105,7 @@ export function adviseSignal(f: SignalFacts): Advice[] {
   adviseGaps(f, out);
   adviseGlitches(f, out);
   adviseSampleRate(f, out);
-  if (!out.some((a) => a.severity === 'problem')) adviseNoPacket(r, f.camera, f.endedMidPacket === true, out);
+  if (!out.some((a) => a.severity === 'problem')) adviseNoPacket(f, out);
   out.sort((a, b) => rank(a.severity) - rank(b.severity));
   if (!out.some((a) => a.severity === 'problem') && r.swing > 0) {
     const swing = f.fullScaleKnown === false ? '' : `swing ${fixed(r.swingFraction, 2)} of full scale, `;
@@ -128,11 +128,17 @@ const DOUBTFUL_BIT = 0.5;
  * A transmission failed or broke off and none decoded, though no measure of the signal is at
  * fault: never call that a good signal. (With a problem found, that problem is the likelier cause.)
  */
-function adviseNoPacket(r: SignalReport, camera: boolean, endedMidPacket: boolean, out: Advice[]): void {
+function adviseNoPacket(f: SignalFacts, out: Advice[]): void {
+  const r = f.report;
+  const camera = f.camera;
   if (r.packets > 0) return;
   if (r.failures > 0) {
-    // Every bit read clearly: the packet as sent fails its check (a good signal, a bad sender).
-    if (r.minConfidence >= DOUBTFUL_BIT) return;
+    if (r.minConfidence >= DOUBTFUL_BIT) {
+      // Every bit read clearly: the packet as sent fails its check (a good signal, a bad sender).
+      // (Why it fails is said beside it: decode's line, analyze's count of failed checks.)
+      out.push(problem('every bit was read clearly, so the packet fails its check as it was sent: check the app or fixture that makes it'));
+      return;
+    }
     // The levels stand apart on the whole, but some bits did not (a burst of noise or
     // interference, a level merged with its neighbour): the least sure bit says how close it came.
     const least = Number.isFinite(r.minConfidence) ? ` (least sure bit ${fixed(r.minConfidence, 2)})` : '';
@@ -140,7 +146,7 @@ function adviseNoPacket(r: SignalReport, camera: boolean, endedMidPacket: boolea
     return;
   }
   if (!(r.syncLosses > 0)) return;
-  if (endedMidPacket) {
+  if (f.endedMidPacket === true) {
     out.push(problem('the recording stopped before the flashing ended: record from before the flash starts until after it ends (a transmission takes 3–30 s)'));
     return;
   }
@@ -173,7 +179,7 @@ function adviseLearned(f: SignalFacts): Advice[] {
     // itself (auto-brightness, a hand, a shadow), which less noise would not cure.
     const scatter = (0.5 * (r.white - r.grey)) / r.marginSigmas;
     const moved = r.noiseRms > 0 && scatter > LIGHT_MOVED_SCATTER * r.noiseRms;
-    const lamp = lampRipple(f, r.swing);
+    const lamp = lampRipple(f.flicker, r.swing);
     lampNamed = !f.camera && lamp >= NOTICEABLE_LAMP;
     const fix = f.camera
       ? 'fill more of the frame with the screen and avoid auto-exposure'
@@ -206,7 +212,7 @@ function adviseLearned(f: SignalFacts): Advice[] {
     else out.unshift(problem(`${PWM_BURSTS} that the sampler catches or misses: ${PWM_FIX}`));
   }
   if (r.packets > 0 && r.minConfidence < DOUBTFUL_BIT) {
-    const fix = r.pwmSamples > 0 ? PWM_FIX : lampRipple(f, r.swing) >= NOTICEABLE_LAMP ? 'shield the sensor from the lamp flickering at the mains frequency' : 'reduce noise or raise the swing';
+    const fix = r.pwmSamples > 0 ? PWM_FIX : namesLamp(f.flicker, r.swing) ? 'shield the sensor from the lamp flickering at the mains frequency' : 'reduce noise or raise the swing';
     out.push(note(`decoded, but with a bit in doubt (least sure ${fixed(r.minConfidence, 2)}, margin ${fixed(r.marginSigmas, 1)} σ): little margin is left — ${fix}`));
   }
   if (mainsRipple(r)) {
@@ -386,20 +392,25 @@ function adviseGaps(f: SignalFacts, out: Advice[]): void {
 }
 
 /** Room-light ripple as a fraction of `scale`, judged on a few quiet windows at least (NaN if not measured). */
-function flickerRipple(f: SignalFacts, scale: number): number {
+function flickerRipple(flicker: FlickerEstimate | undefined, scale: number): number {
   // Against a scale that is not nil: a constant signal's ripple is rounding, and a fifth of a
   // second says little about room light.
-  const ripple = f.flicker && f.flicker.windows >= MIN_FLICKER_WINDOWS ? f.flicker.peakToPeak / scale : Number.NaN;
+  const ripple = flicker && flicker.windows >= MIN_FLICKER_WINDOWS ? flicker.peakToPeak / scale : Number.NaN;
   return ripple < Infinity ? ripple : Number.NaN;
 }
 
 /** The ripple of a lamp flickering at the mains frequency itself (see flicker-meter.ts), as `flickerRipple` (NaN if none). */
-function lampRipple(f: SignalFacts, scale: number): number {
-  return f.flicker !== undefined && isLampRate(f.flicker.hz) ? flickerRipple(f, scale) : Number.NaN;
+function lampRipple(flicker: FlickerEstimate | undefined, scale: number): number {
+  return flicker !== undefined && isLampRate(flicker.hz) ? flickerRipple(flicker, scale) : Number.NaN;
+}
+
+/** Whether the verdicts name a lamp at the mains frequency itself: judged, and a few hundredths of the swing or more. */
+export function namesLamp(flicker: FlickerEstimate | undefined, swing: number): boolean {
+  return lampRipple(flicker, swing) >= NOTICEABLE_LAMP;
 }
 
 function adviseFlicker(f: SignalFacts, scale: number, what: string, out: Advice[]): void {
-  const lamp = lampRipple(f, scale);
+  const lamp = lampRipple(f.flicker, scale);
   if (lamp === lamp) {
     // Ripple that passed for a preamble already named the lamp (see `mainsRipple`).
     if (!(lamp >= NOTICEABLE_LAMP) || mainsRipple(f.report)) return;
@@ -408,7 +419,7 @@ function adviseFlicker(f: SignalFacts, scale: number, what: string, out: Advice[
     else out.push(note(`${text}; a hood around the sensor removes a lamp's`));
     return;
   }
-  const ripple = flickerRipple(f, scale);
+  const ripple = flickerRipple(f.flicker, scale);
   if (!(ripple >= NOTICEABLE_FLICKER)) return;
   const text = `${f.flicker!.hz} Hz ripple from room light is ${fixed(ripple, 2)} of ${what}`;
   if (ripple >= STRONG_FLICKER) out.push(problem(`mains flicker is strong (${text}): shield the sensor from room light (a tube or a hood around it)`));

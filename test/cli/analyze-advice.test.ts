@@ -31,8 +31,12 @@ describe('a decoded signal', () => {
     const brokeOff = advise({ packets: 0, syncLosses: 1 });
     expect(brokeOff.map((a) => a.severity)).toEqual(['problem']);
     expect(brokeOff[0]!.text).toMatch(/^the signal itself looks sound, but the pulses stopped short of the packet's end: the flasher stalled for longer than is waited out \(half a second\)/);
-    // A failed check with every bit read clearly: the packet as sent is corrupt, and the signal is good.
-    expect(advise({ packets: 0, failures: 2, minConfidence: 0.8 }).map((a) => a.severity)).toEqual(['good']);
+    // A failed check with every bit read clearly: the packet as sent is corrupt — the sender is to
+    // blame, and nothing decoded is no good signal (a fixture's app that sends a password no
+    // network has, say).
+    expect(advise({ packets: 0, failures: 2, minConfidence: 0.8 })).toEqual([
+      { severity: 'problem', text: 'every bit was read clearly, so the packet fails its check as it was sent: check the app or fixture that makes it' },
+    ]);
     // With a bit in doubt, the signal misread it: no good signal.
     const misread = advise({ packets: 0, failures: 1, minConfidence: 0.49 });
     expect(misread.map((a) => a.severity)).toEqual(['problem']);

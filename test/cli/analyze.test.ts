@@ -7,6 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { simulatePhotodiode } from '../../src/channel/index.js';
+import { toLevels } from '../../src/line/index.js';
+import { withValidFrame } from '../packet/framing.js';
 import { runInProcess, stderrLines } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'blinkup-cli-analyze-'));
@@ -139,6 +142,8 @@ describe('the report', () => {
   it.each([
     [50, 0.5, 0.2, 'problem'],
     [60, 0.2, 0.2, 'note'],
+    // (Its pulses' starts, on the decoder's millisecond grid, read 16 or 18 ms apart, not 16.7.)
+    [60, 0.8, 0.15, 'problem'],
   ])('a lamp flickering at %d Hz (depth %d, ambient %d) is measured and named', async (hz, depth, ambient, severity) => {
     const path = await simulated(`lamp-${hz}.csv`, '--flicker', `${hz},${depth}`, '--ambient', String(ambient), '--drift', '0', '--repeat', '3', '--seed', '4');
     const out = await analyzeJson(path);
@@ -149,6 +154,31 @@ describe('the report', () => {
     expect(out.flicker.peakToPeak).toBeLessThan(1.15 * truth);
     const named = out.verdicts.filter((v: { text: string }) => new RegExp(`a lamp('s ${hz} Hz ripple| flickers at the mains frequency itself)`).test(v.text));
     expect(named.map((v: { severity: string }) => v.severity)).toEqual([severity]);
+  });
+
+  // A fixture's app that sends a password no network has (6 bytes): every copy read clearly, every
+  // copy refused — the count of failed checks says why, and the verdict blames the sender.
+  it('a packet sent with a password no network has: why it fails, and whose fault', async () => {
+    const utf8 = (text: string): number[] => [...Buffer.from(text)];
+    const body = [1, 3, ...utf8('Lab'), 6, 6, ...utf8('abcdef'), 5, 16, ...new Array(16).fill(0x5a)];
+    const capture = simulatePhotodiode(toLevels(withValidFrame(Uint8Array.from(body))), { repeat: 2, heldLevelProbability: 0 }, 11);
+    const path = join(dir, 'short-password.csv');
+    writeFileSync(path, `Sample Rate (Hz),1000\nFull Scale,${capture.fullScale}\n${Array.from(capture.samples).join('\n')}\n`);
+    const r = await runInProcess(['analyze', path]);
+    expect(r.stdout).toMatch(/^Decoded   0 packets, 2 failed checks \(password entry is 6 bytes; no network has one .*\), 0 broken off$/m);
+    expect(r.stdout).toMatch(/^  problem  every bit was read clearly, so the packet fails its check as it was sent: check the app or fixture that makes it$/m);
+    expect(r.stdout).not.toContain('abcdef');
+  });
+
+  // A flash the decoder hunts through without locking (the light dimmed to a tenth, a stalled
+  // flasher) has harmonics at 50/60 Hz: its windows are no quiet ones, and no lamp is named.
+  it.each([
+    ['dimmed to a tenth', '--step', '5,0.1'],
+    ['stalled', '--stall', '700,3'],
+  ])('steady room light and a flash %s: no lamp', async (name, ...args) => {
+    const path = await simulated(`hunted-${args[0]}.csv`, '--flicker', '100,0', ...args, '--repeat', '2', '--seed', '5');
+    const r = await runInProcess(['analyze', path]);
+    expect(r.stdout).not.toMatch(/lamp|mains frequency itself/);
   });
 
   it('steady room light: no flicker verdict', async () => {

@@ -16,7 +16,7 @@ import type { RegionChoice } from '../../node/region-brightness.js';
 import { analysisPlot, PLOT_SIZE } from '../analysis-plot.js';
 import { addCaptureOptions, captureOptionsFrom, invertOption, worthTurningOver, type CaptureOptionValues } from '../capture-options.js';
 import type { CliContext } from '../context.js';
-import { decodeCapture, endedMidPacket, gapsOf, type DecodeRun } from '../decode-capture.js';
+import { decodeCapture, endedMidPacket, failedCheckOf, gapsOf, type DecodeRun } from '../decode-capture.js';
 import { usageError } from '../errors.js';
 import { FlickerMeter, type FlickerEstimate } from '../flicker-meter.js';
 import { fixed, plural } from '../format.js';
@@ -180,6 +180,7 @@ function humanFacts(capture: Capture, a: Analysis, advice: Advice[], plotted: Pl
     flicker: a.flicker,
     packets: run.tally.packets,
     failures: run.tally.failures,
+    failedCheck: failedCheckOf(run),
     syncLosses: run.tally.syncLosses,
     advice,
     plot,
