@@ -194,13 +194,20 @@ function adviseLearned(f: SignalFacts): Advice[] {
   if (!lampNamed) adviseFlicker(f, r.swing, 'the swing', out);
   // Time the sampler lost counts into the measured flash rate: no clock verdict from it.
   const clockMeasurable = f.sampleRate !== undefined && f.sampleRate / r.fps >= MIN_SAMPLES_FOR_CLOCK && !losesPulses(f);
+  // A lamp's uncancelled ripple moves the pulse edges that the clock and the held levels are timed by.
+  const edgesMoved = !f.camera && namesLamp(f.flicker, r.swing);
+  const moved = ", though the lamp's ripple moves the pulse edges it is timed by: shield the lamp, then measure again";
   if (clockMeasurable && Math.abs(r.clockErrorPpm) > CLOCK_LIMIT_PPM) {
     const clock = f.camera ? 'camera clock' : 'sampler clock';
-    out.push(problem(`the ${clock} is ${fixed(Math.abs(r.clockErrorPpm) / 1e4, 1)} % ${r.clockErrorPpm > 0 ? 'fast' : 'slow'}, beyond the ±3 % the decoder is tested at (it often decodes such a clock, with less margin for a weak signal): check the ${f.camera ? 'frame rate' : 'sample rate or use a crystal'}`));
+    const off = `${fixed(Math.abs(r.clockErrorPpm) / 1e4, 1)} % ${r.clockErrorPpm > 0 ? 'fast' : 'slow'}`;
+    if (edgesMoved) out.push(note(`the ${clock} reads ${off}${moved}`));
+    else out.push(problem(`the ${clock} is ${off}, beyond the ±3 % the decoder is tested at (it often decodes such a clock, with less margin for a weak signal): check the ${f.camera ? 'frame rate' : 'sample rate or use a crystal'}`));
   }
   const frames = 2 * r.pulses;
   if (frames > 0 && r.heldLevels / frames > MANY_HELD) {
-    out.push(note(`${r.heldLevels} ${plural(r.heldLevels, 'level')} (${percent(r.heldLevels / frames)}) stayed an extra refresh: the flashing phone or browser is dropping frames (close other apps, turn off battery saving)`));
+    const held = `${r.heldLevels} ${plural(r.heldLevels, 'level')} (${percent(r.heldLevels / frames)})`;
+    if (edgesMoved) out.push(note(`${held} seem to have stayed an extra refresh${moved}`));
+    else out.push(note(`${held} stayed an extra refresh: the flashing phone or browser is dropping frames (close other apps, turn off battery saving)`));
   }
   if (r.ambiguousPeriods > MAX_AMBIGUOUS_PERIODS) {
     // (Not at a camera's rates: there `ambiguousPeriods` is NaN.)
