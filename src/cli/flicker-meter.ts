@@ -181,8 +181,13 @@ export class FlickerMeter {
     if (until > this.busyUntil) this.busyUntil = until;
   }
 
-  /** End of the capture: the mean ripple of the quiet windows, or undefined if none was quiet (or the rate was too low). */
-  finish(): FlickerEstimate | undefined {
+  /**
+   * End of the capture: the mean ripple of the quiet windows, or undefined if none was quiet (or
+   * the rate was too low). `flashPulseHz`: the rate the flash's pulses came at, if it was learned
+   * (half its frame rate) — a flash at 120 fps pulses at 60 Hz, the 60 Hz mains' own period, and
+   * one the decoder hunted through without a lock reads as ripple there: no lamp is read at it.
+   */
+  finish(flashPulseHz = Number.NaN): FlickerEstimate | undefined {
     if (this.disabled) return undefined;
     for (const w of this.pending) this.count(w);
     this.pending = [];
@@ -191,8 +196,13 @@ export class FlickerMeter {
     // The stronger of 100 and 120 Hz, unless a lamp at the mains frequency itself clearly stands
     // above it (in steady light every bin holds the same noise, and one of four would win by chance).
     let best = sums[1]! > sums[0]! ? 1 : 0;
-    const lamp = sums[3]! > sums[2]! ? 3 : 2;
-    if (sums[lamp]! > LAMP_DOMINANCE * sums[best]!) best = lamp;
+    // The stronger of 50 and 60 Hz that is not the flash's own pulse rate.
+    let lamp = -1;
+    for (const k of [2, 3]) {
+      const flash = Math.abs(ROOM_LIGHT_HZ[k]! - flashPulseHz) < 0.04 * ROOM_LIGHT_HZ[k]!;
+      if (!flash && (lamp < 0 || sums[k]! > sums[lamp]!)) lamp = k;
+    }
+    if (lamp >= 0 && sums[lamp]! > LAMP_DOMINANCE * sums[best]!) best = lamp;
     // Peak-to-peak is twice the amplitude.
     return { hz: ROOM_LIGHT_HZ[best]!, peakToPeak: (2 * this.quietSum[best]!) / this.quiet, windows: this.quiet };
   }

@@ -77,17 +77,18 @@ export function renderAnalysis(f: AnalysisFacts): string {
         : `Samples   none that is a number (${r.nonFiniteSamples} NaN or ±Infinity)`,
     );
   }
-  out.push(`Room      ${flickerLine(f.flicker, r)}`);
+  out.push(`Room      ${flickerLine(f.flicker, r, f.max - f.min)}`);
   if (f.plot) out.push(`Plot      ${f.plot}`);
   out.push('', 'Verdict');
   for (const a of f.advice) out.push(`  ${MARK[a.severity]}  ${a.text}`);
   return `${out.join('\n')}\n`;
 }
 
-function flickerLine(flicker: FlickerEstimate | undefined, r: SignalReport): string {
+/** `range`: the samples' span, the scale the verdicts judge ripple by while no swing was learned. */
+function flickerLine(flicker: FlickerEstimate | undefined, r: SignalReport, range: number): string {
   if (!flicker) return 'mains flicker not measured (no quiet stretch without flashing, or a sample rate below 400 Hz)';
   const relative = r.swing > 0 ? ` = ${fixed(flicker.peakToPeak / r.swing, 3)} of the swing` : '';
   // (Said only where the verdicts name the lamp too: judged, and more than noise.)
-  const lamp = namesLamp(flicker, r.swing) ? ': the mains frequency itself (a half-wave lamp, or hum), not cancelled' : '';
+  const lamp = namesLamp(flicker, r.swing > 0 ? r.swing : range) ? ': the mains frequency itself (a half-wave lamp, or hum), not cancelled' : '';
   return `${flicker.hz} Hz ripple ${level(flicker.peakToPeak)} peak-to-peak${relative} (${flicker.windows} quiet windows of 0.1 s)${lamp}`;
 }

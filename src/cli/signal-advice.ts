@@ -194,9 +194,13 @@ function adviseLearned(f: SignalFacts): Advice[] {
   if (!lampNamed) adviseFlicker(f, r.swing, 'the swing', out);
   // Time the sampler lost counts into the measured flash rate: no clock verdict from it.
   const clockMeasurable = f.sampleRate !== undefined && f.sampleRate / r.fps >= MIN_SAMPLES_FOR_CLOCK && !losesPulses(f);
-  // A lamp's uncancelled ripple moves the pulse edges that the clock and the held levels are timed by.
-  const edgesMoved = !f.camera && namesLamp(f.flicker, r.swing);
-  const moved = ", though the lamp's ripple moves the pulse edges it is timed by: shield the lamp, then measure again";
+  // A lamp's uncancelled ripple, or PWM bursts the sampler catches or misses, move the pulse edges
+  // that the clock and the held levels are timed by: then they are only said to read so.
+  const lampMoves = !f.camera && namesLamp(f.flicker, r.swing);
+  const edgesMoved = lampMoves || (!f.camera && r.pwmSamples > 0);
+  const moved = lampMoves
+    ? ", though the lamp's ripple moves the pulse edges it is timed by: shield the lamp, then measure again"
+    : ', though PWM bursts move the pulse edges it is timed by: measure again with the screen at full brightness';
   if (clockMeasurable && Math.abs(r.clockErrorPpm) > CLOCK_LIMIT_PPM) {
     const clock = f.camera ? 'camera clock' : 'sampler clock';
     const off = `${fixed(Math.abs(r.clockErrorPpm) / 1e4, 1)} % ${r.clockErrorPpm > 0 ? 'fast' : 'slow'}`;

@@ -70,6 +70,7 @@ describe('a decoded signal', () => {
     // A lamp's ripple moves the edges the clock and held levels are timed by: no verdict on the sampler or the flasher.
     ['a clock that reads 7.6 % off under a lamp', { clockErrorPpm: -76_000 }, { flicker: { hz: 50, peakToPeak: 60, windows: 9 } }, 'note', /^the sampler clock reads 7\.6 % slow, though the lamp's ripple moves the pulse edges it is timed by: shield the lamp, then measure again$/],
     ['held levels under a lamp', { heldLevels: 120 }, { flicker: { hz: 60, peakToPeak: 60, windows: 9 } }, 'note', /^120 levels \(14 %\) seem to have stayed an extra refresh, though the lamp's ripple moves/],
+    ['a clock that reads 19.7 % off under PWM bursts (decoded)', { clockErrorPpm: -197_000, pwmSamples: 3000 }, {}, 'note', /^the sampler clock reads 19\.7 % slow, though PWM bursts move the pulse edges it is timed by: measure again with the screen at full brightness$/],
     ['a clock off by 4 %', { clockErrorPpm: -40_000 }, {}, 'problem', /^the sampler clock is 4\.0 % slow, beyond the ±3 %/],
     ['many held levels', { heldLevels: 120 }, {}, 'note', /^120 levels \(14 %\) stayed an extra refresh/],
     ['pulse edges that wander (120 fps on a slow LCD)', { fps: 119.4, nominalFps: 120, clockErrorPpm: NaN, ambiguousPeriods: 0.25 }, {}, 'note', /^pulse edges wander: 25 % of pulse periods lay between whole refreshes .*; flashing at 60 fps gives the pixels time to settle$/],

@@ -114,7 +114,8 @@ async function analyze(capture: Capture, o: AnalyzeOptionValues, invert: boolean
       if (e.type === 'packet' || e.type === 'crc-failure') plot?.transmission(e.startS, e.endS);
     },
   });
-  return { run, flicker: flicker?.finish(), window: plot?.finish(), inverted: invert };
+  // (The flash's pulses come at half its frame rate: one frame lit, one dark.)
+  return { run, flicker: flicker?.finish(run.report.nominalFps / 2), window: plot?.finish(), inverted: invert };
 }
 
 /** The verdicts on one reading (`readBothWays`: a file with no preamble either way up). */
