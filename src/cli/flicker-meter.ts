@@ -18,6 +18,7 @@
  * 34 pulses later): the meter sees each chunk before the decoder does, so windows are settled at
  * the next chunk. Memory is a chunk and a few seconds of window summaries, however long the capture.
  */
+import { LAMP_HZ, LAMP_TOLERANCE } from '../decoder/framer.js';
 import type { PulseInfo } from '../decoder/types.js';
 import { MIN_FLICKER_RATE } from '../decoder/flicker.js';
 
@@ -38,16 +39,17 @@ const HIGHEST_HARMONIC = Math.max(...ROOM_LIGHT_HZ) / BASE_HZ;
 /** Harmonic of BASE_HZ → its frequency's index in ROOM_LIGHT_HZ (−1: not measured). */
 const SLOT_OF_HARMONIC = Int8Array.from({ length: HIGHEST_HARMONIC + 1 }, (_, h) => ROOM_LIGHT_HZ.indexOf(h * BASE_HZ as never));
 
+/** The grid the decoder times pulse starts on, s: a millisecond or two (at 1 kHz a 16.7 ms period reads 16 or 18 ms). */
+const PULSE_GRID_S = 0.002;
+
 /**
- * Whether pulses `periodS` apart come at a lamp's period, 1/50 or 1/60 s, within the sampler's
- * ±3 % clock error and give or take the grid the decoder times pulse starts on (a millisecond or
- * two: at 1 kHz a 16.7 ms period reads 16 or 18 ms).
+ * Whether pulses `periodS` apart come at a lamp's period, 1/50 or 1/60 s, as the decoder judges
+ * it (`isLampRate`: within the sampler's clock error), give or take its pulse grid.
  */
 function atLampPeriod(periodS: number): boolean {
-  for (const hz of [50, 60]) if (Math.abs(periodS - 1 / hz) <= 0.04 / hz + PULSE_GRID_S) return true;
+  for (const hz of LAMP_HZ) if (Math.abs(periodS - 1 / hz) <= LAMP_TOLERANCE / hz + PULSE_GRID_S) return true;
   return false;
 }
-const PULSE_GRID_S = 0.002;
 
 const WINDOW_S = 0.1;
 /**
@@ -143,9 +145,10 @@ export class FlickerMeter {
 
   /**
    * The decoder judged a pulse. A packet's body, and a preamble at a flash's rate, mean the screen
-   * was not quiet around them; a preamble at a lamp's rate that ends in a new hunt was ripple (or,
-   * at 120 fps, whose period is the 60 Hz mains', a flash that never got as far as its body), and a
-   * pulse met while hunting may be ripple too: neither counts.
+   * was not quiet around them (nor in the hunt before, back to the lamp's last ripple pulse); a
+   * preamble at a lamp's rate that ends in a new hunt was ripple (or, at 120 fps, whose period is
+   * the 60 Hz mains', a flash that never got as far as its body), and a pulse met while hunting may
+   * be ripple too: neither counts.
    */
   pulse(p: Pick<PulseInfo, 'stage' | 'startS' | 'endS'>): void {
     // Start to start: a pulse's own span ends at its last sample, a sample short of the period.
@@ -204,7 +207,7 @@ export class FlickerMeter {
     }
     if (lamp >= 0 && sums[lamp]! > LAMP_DOMINANCE * sums[best]!) best = lamp;
     // Peak-to-peak is twice the amplitude.
-    return { hz: ROOM_LIGHT_HZ[best]!, peakToPeak: (2 * this.quietSum[best]!) / this.quiet, windows: this.quiet };
+    return { hz: ROOM_LIGHT_HZ[best]!, peakToPeak: (2 * sums[best]!) / this.quiet, windows: this.quiet };
   }
 
   private accumulate(x: number, t: number): void {

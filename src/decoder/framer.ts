@@ -90,8 +90,8 @@ const NEW_LIGHT_RATIO = 8;
 const NEW_LIGHT_PERIODS = 2.5;
 const LAMP_NEW_LIGHT = 6.5;
 /** A lamp's ripple at the mains frequency itself, Hz, and how far the sampler's clock may move its period (a little beyond ±3 %). */
-const LAMP_HZ = [50, 60] as const;
-const LAMP_TOLERANCE = 0.04;
+export const LAMP_HZ = [50, 60] as const;
+export const LAMP_TOLERANCE = 0.04;
 
 /**
  * Whether pulses coming `hz` times a second on the sampler's clock are a lamp's ripple at the
