@@ -68,38 +68,39 @@ Examples:
       });
       // No preamble in a file read the right way up: the sensor may read lower for more light
       // (a phototransistor pulling its output down). A file can be read again, turned over.
+      // (Its packets and failures are printed as they come: a reading with none found no preamble
+      // either, and prints nothing before the choice below.)
       const turned = worthTurningOver(path, o, upright.capture, upright.run.report)
         ? await withCapture(path, options, ctx, async (capture) => {
-            const events: DecodeEvent[] = [];
-            return { capture, events, run: await decodeCapture(capture, { fullScale: o.fullScale, invert: true, keepEvents: o.json === true, onEvent: (e) => events.push(e) }) };
+            const human = o.json ? undefined : new HumanOutput(ctx, capture, o.showSecrets === true);
+            const run = await decodeCapture(capture, { fullScale: o.fullScale, invert: true, keepEvents: o.json === true, ...(human ? { onEvent: (e: DecodeEvent) => human.event(e) } : {}) });
+            return { capture, run, human };
           })
         : undefined;
       // The reading turned over is reported if it decoded, or at least found the preamble the
       // upright one did not: its levels and advice are of the signal, not of its mirror image
       // (whose dark idle, near the top of the range, would pass for a saturated sensor).
-      if (turned !== undefined && (turned.run.tally.packets > 0 || turned.run.report.swing > 0)) report(ctx, o, turned.capture, turned.run, { inverted: true, events: turned.events });
+      if (turned !== undefined && (turned.run.tally.packets > 0 || turned.run.report.swing > 0)) report(ctx, o, turned.capture, turned.run, { inverted: true, streamed: turned.human });
       else report(ctx, o, upright.capture, upright.run, { inverted: false, streamed: upright.human, readBothWays: turned !== undefined });
     });
 }
 
 /**
- * Prints the outcome of one reading: the events not yet printed (those of a reading turned
- * over, which stayed quiet until it decoded), the summary or the JSON, and on stderr why no
- * packet came out.
+ * Prints the outcome of one reading — the summary or the JSON (its events were printed as they
+ * came) — and on stderr why no packet came out.
  */
 function report(
   ctx: CliContext,
   o: DecodeOptionValues,
   capture: Capture,
   run: DecodeRun,
-  how: { readonly inverted: boolean; readonly streamed?: HumanOutput | undefined; readonly events?: readonly DecodeEvent[]; readonly readBothWays?: boolean },
+  how: { readonly inverted: boolean; readonly streamed?: HumanOutput | undefined; readonly readBothWays?: boolean },
 ): void {
   const showSecrets = o.showSecrets === true;
   if (o.json) {
     ctx.stdout.write(`${JSON.stringify(jsonResult(capture, run, showSecrets, how.inverted), null, 2)}\n`);
   } else {
     const human = how.streamed ?? new HumanOutput(ctx, capture, showSecrets);
-    for (const e of how.events ?? []) human.event(e);
     if (how.inverted) ctx.stdout.write(`Read turned over: ${run.tally.packets > 0 ? 'more light gave lower values' : 'the preamble shows only with more light giving lower values'} (a sensor pulling its output down); --invert says so and reads the capture once\n`);
     human.summary(run);
   }
