@@ -55,7 +55,6 @@ export class EventTally {
   firstSyncLoss: SyncLostEvent | undefined;
   /** Sync losses that were the end of the stream cutting a transmission off. */
   cutByEnd = 0;
-  saturationWarnings = 0;
 
   get failures(): number {
     return this.crcFailures + this.otherFailures;
@@ -70,7 +69,8 @@ export class EventTally {
     } else if (e.type === 'sync-lost') {
       if (this.syncLosses++ === 0) this.firstSyncLoss = e;
       if (e.reason === STREAM_ENDED) this.cutByEnd++;
-    } else this.saturationWarnings++;
+    }
+    // (Saturation warnings are not counted: the report's saturation fraction is what is judged.)
   }
 }
 
