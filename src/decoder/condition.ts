@@ -19,6 +19,7 @@
  */
 
 import { GlitchGuard } from './glitches.js';
+import { IN_AT, IN_CAPACITY, type Kernels, kernels, OUT_AT, SCRATCH_AT } from './kernels.js';
 
 /** Largest magnitude accepted as a sample. */
 export const MAX_ABS_SAMPLE = 1e15;
@@ -145,6 +146,8 @@ export class Conditioner implements HoleRecord, ClipRecord {
   readonly smooth = this.rings.subarray(SMOOTH_AT);
   /** Time of each sample, seconds, same indexing. */
   readonly times = new Float64Array(HISTORY);
+  /** The WebAssembly kernels (see kernels.ts), or null: the JavaScript loops. */
+  private readonly kernel = kernels();
   /** Samples kept so far; the next one gets this index. Written only by `setCount`. */
   count = 0;
   /**
@@ -625,9 +628,16 @@ export class Conditioner implements HoleRecord, ClipRecord {
    * as much again, so the check is made once, afterwards: a NaN or ±Infinity leaves the running
    * sum non-finite for good, and an absurd magnitude shows in the extremes. Then nothing is kept
    * and false is returned: the slots written lie in the BLOCK ahead of `count`, which `oldest`
-   * leaves out of the history.
+   * leaves out of the history. Once the boxcar is full the loop runs as a WebAssembly kernel where
+   * one is available (see kernels.ts): the same values, bit for bit (test/decoder/kernels.test.ts).
    */
   private smoothBox(n: number): boolean {
+    const kernel = this.kernel;
+    return kernel !== null && this.count >= this.width && this.width + n <= IN_CAPACITY ? this.smoothBoxInKernel(kernel, n) : this.smoothBoxLoop(n);
+  }
+
+  /** `smoothBox`'s loop in JavaScript: the fallback, and the start of a stream (the boxcar not yet full). */
+  private smoothBoxLoop(n: number): boolean {
     const rings = this.rings;
     const width = this.width;
     const inv = 1 / width;
@@ -665,10 +675,50 @@ export class Conditioner implements HoleRecord, ClipRecord {
       brightRipple += ripple * share;
       darkRipple += ripple * (1 - share);
     }
+    return this.keepSmoothed(n, sum, low, high, rawMin, rawMax, brightRipple, bright, darkRipple);
+  }
+
+  /**
+   * `smoothBox`'s loop as the WebAssembly kernel, on the memory every decoder shares: the piece and
+   * the boxcar's `width` samples before it are copied in, the smoothed values copied back.
+   */
+  private smoothBoxInKernel(kernel: Kernels, n: number): boolean {
+    const rings = this.rings;
+    const width = this.width;
+    const piece = this.piece;
+    const mem = kernel.f64;
+    const first = this.count;
+    const start = (first - width) & MASK;
+    const total = width + n;
+    if (start + total <= HISTORY) mem.set(rings.subarray(start, start + total), IN_AT);
+    else {
+      mem.set(rings.subarray(start, HISTORY), IN_AT);
+      mem.set(rings.subarray(0, start + total - HISTORY), IN_AT + HISTORY - start);
+    }
+    mem[SCRATCH_AT] = piece.low;
+    mem[SCRATCH_AT + 1] = piece.high;
+    mem[SCRATCH_AT + 2] = piece.rawMin;
+    mem[SCRATCH_AT + 3] = piece.rawMax;
+    mem[SCRATCH_AT + 4] = piece.brightRipple;
+    mem[SCRATCH_AT + 5] = piece.bright;
+    mem[SCRATCH_AT + 6] = piece.darkRipple;
+    const sum = kernel.box(n, width, 1 / width, piece.mid, this.sum);
+    const slot = first & MASK;
+    if (slot + n <= HISTORY) rings.set(mem.subarray(OUT_AT, OUT_AT + n), SMOOTH_AT + slot);
+    else {
+      const head = HISTORY - slot;
+      rings.set(mem.subarray(OUT_AT, OUT_AT + head), SMOOTH_AT + slot);
+      rings.set(mem.subarray(OUT_AT + head, OUT_AT + n), SMOOTH_AT);
+    }
+    return this.keepSmoothed(n, sum, mem[SCRATCH_AT]!, mem[SCRATCH_AT + 1]!, mem[SCRATCH_AT + 2]!, mem[SCRATCH_AT + 3]!, mem[SCRATCH_AT + 4]!, mem[SCRATCH_AT + 5]!, mem[SCRATCH_AT + 6]!);
+  }
+
+  /** The end of `smoothBox`: keeps the `n` samples smoothed and the piece's statistics, or (a sample not a number, or absurd) nothing. */
+  private keepSmoothed(n: number, sum: number, low: number, high: number, rawMin: number, rawMax: number, brightRipple: number, bright: number, darkRipple: number): boolean {
     if (!(sum - sum === 0 && rawMin >= -MAX_ABS_SAMPLE && rawMax <= MAX_ABS_SAMPLE)) return false;
-    this.setCount(first + n);
+    this.setCount(this.count + n);
     this.sum = sum;
-    piece.keep(low, high, rawMin, rawMax, brightRipple, bright, darkRipple);
+    this.piece.keep(low, high, rawMin, rawMax, brightRipple, bright, darkRipple);
     return true;
   }
 
