@@ -148,6 +148,8 @@ export class Conditioner implements HoleRecord, ClipRecord {
   readonly times = new Float64Array(HISTORY);
   /** The WebAssembly kernels (see kernels.ts), or null: the JavaScript loops. */
   private readonly kernel = kernels();
+  /** The kernel's smoothed output of a whole piece: a view made once (making one a piece costs about as much as copying it). */
+  private readonly kernelOut = this.kernel === null ? null : this.kernel.f64.subarray(OUT_AT, OUT_AT + BLOCK);
   /** Samples kept so far; the next one gets this index. Written only by `setCount`. */
   count = 0;
   /**
@@ -704,7 +706,7 @@ export class Conditioner implements HoleRecord, ClipRecord {
     mem[SCRATCH_AT + 6] = piece.darkRipple;
     const sum = kernel.box(n, width, 1 / width, piece.mid, this.sum);
     const slot = first & MASK;
-    if (slot + n <= HISTORY) rings.set(mem.subarray(OUT_AT, OUT_AT + n), SMOOTH_AT + slot);
+    if (slot + n <= HISTORY) rings.set(n === BLOCK ? this.kernelOut! : mem.subarray(OUT_AT, OUT_AT + n), SMOOTH_AT + slot);
     else {
       const head = HISTORY - slot;
       rings.set(mem.subarray(OUT_AT, OUT_AT + head), SMOOTH_AT + slot);
