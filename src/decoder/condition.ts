@@ -150,6 +150,8 @@ export class Conditioner implements HoleRecord, ClipRecord {
   private readonly kernel = kernels();
   /** The kernel's smoothed output of a whole piece: a view made once (making one a piece costs about as much as copying it). */
   private readonly kernelOut = this.kernel === null ? null : this.kernel.f64.subarray(OUT_AT, OUT_AT + BLOCK);
+  /** The kernel's inputs of whole pieces, by the piece's place in the ring (see `kernelInput`). */
+  private readonly kernelInputs: Float64Array[] = [];
   /** Samples kept so far; the next one gets this index. Written only by `setCount`. */
   count = 0;
   /**
@@ -692,7 +694,7 @@ export class Conditioner implements HoleRecord, ClipRecord {
     const first = this.count;
     const start = (first - width) & MASK;
     const total = width + n;
-    if (start + total <= HISTORY) mem.set(rings.subarray(start, start + total), IN_AT);
+    if (start + total <= HISTORY) mem.set(n === BLOCK && (first & (BLOCK - 1)) === 0 ? this.kernelInput(first) : rings.subarray(start, start + total), IN_AT);
     else {
       mem.set(rings.subarray(start, HISTORY), IN_AT);
       mem.set(rings.subarray(0, start + total - HISTORY), IN_AT + HISTORY - start);
@@ -713,6 +715,17 @@ export class Conditioner implements HoleRecord, ClipRecord {
       rings.set(mem.subarray(OUT_AT + head, OUT_AT + n), SMOOTH_AT);
     }
     return this.keepSmoothed(n, sum, mem[SCRATCH_AT]!, mem[SCRATCH_AT + 1]!, mem[SCRATCH_AT + 2]!, mem[SCRATCH_AT + 3]!, mem[SCRATCH_AT + 4]!, mem[SCRATCH_AT + 5]!, mem[SCRATCH_AT + 6]!);
+  }
+
+  /**
+   * The kernel's input for the whole piece at ring slot `first & MASK` (a multiple of BLOCK, as
+   * every piece's is while no sample is skipped): the piece and the boxcar before it, as a view of
+   * the ring made once per slot.
+   */
+  private kernelInput(first: number): Float64Array {
+    const k = (first & MASK) / BLOCK;
+    const start = (first - this.width) & MASK;
+    return (this.kernelInputs[k] ??= this.rings.subarray(start, start + this.width + BLOCK));
   }
 
   /** The end of `smoothBox`: keeps the `n` samples smoothed and the piece's statistics, or (a sample not a number, or absurd) nothing. */
