@@ -56,10 +56,11 @@ describe('WebAssembly kernels', () => {
         const js = withKernels(false, () => new Conditioner(width, 1000, 0));
         const r = random(width * 7919 + kind.length);
         let i = 0;
-        // Pieces of every length up to the grid point (odd ones too), until the ring wraps thrice.
+        // Pieces of every length up to the grid point (odd ones too), and whole ones (the kernel
+        // reads those through views made once per ring slot), until the ring wraps thrice.
         while (wasm.offered < 3 * HISTORY) {
           const room = wasm.room;
-          const n = Math.min(room, 1 + Math.floor(r() * BLOCK));
+          const n = r() < 0.5 ? room : Math.min(room, 1 + Math.floor(r() * BLOCK));
           const chunk = new Float64Array(n);
           for (let k = 0; k < n; k++) chunk[k] = sample(kind, i++, r);
           wasm.process(chunk, null, 0, n);
