@@ -647,7 +647,13 @@ export class Conditioner implements HoleRecord, ClipRecord {
     const inv = 1 / width;
     const piece = this.piece;
     const mid = piece.mid;
-    let { low, high, rawMin, rawMax, brightRipple, bright, darkRipple } = piece;
+    let { low, high, rawMin, rawMax, bright } = piece;
+    // The ripple sums go in two parts, this call's even samples and its odd ones (swapped after
+    // every sample), added to the piece's at the end: the kernel sums two samples at a time so.
+    let brightRipple = 0;
+    let brightRippleOther = 0;
+    let darkRipple = 0;
+    let darkRippleOther = 0;
     const first = this.count;
     // The loop counts samples into the piece, not the stream index: no overflow check on every
     // sample, and `count` is written once. From k = full on, the boxcar is full.
@@ -676,10 +682,14 @@ export class Conditioner implements HoleRecord, ClipRecord {
       // branch would be mispredicted. (`share` is 1 or 0, and adding ripple × 0 changes no sum.)
       const share = +(y > mid);
       bright += share;
-      brightRipple += ripple * share;
-      darkRipple += ripple * (1 - share);
+      const brightSum = brightRipple + ripple * share;
+      brightRipple = brightRippleOther;
+      brightRippleOther = brightSum;
+      const darkSum = darkRipple + ripple * (1 - share);
+      darkRipple = darkRippleOther;
+      darkRippleOther = darkSum;
     }
-    return this.keepSmoothed(n, sum, low, high, rawMin, rawMax, brightRipple, bright, darkRipple);
+    return this.keepSmoothed(n, sum, low, high, rawMin, rawMax, piece.brightRipple + (brightRipple + brightRippleOther), bright, piece.darkRipple + (darkRipple + darkRippleOther));
   }
 
   /**
@@ -750,7 +760,13 @@ export class Conditioner implements HoleRecord, ClipRecord {
     const width = this.envelopeWidth;
     const piece = this.piece;
     const mid = piece.mid;
-    let { low, high, rawMin, rawMax, brightRipple, bright, darkRipple } = piece;
+    let { low, high, rawMin, rawMax, bright } = piece;
+    // The ripple sums go in two parts, this call's even samples and its odd ones (swapped after
+    // every sample), added to the piece's at the end: the kernel sums two samples at a time so.
+    let brightRipple = 0;
+    let brightRippleOther = 0;
+    let darkRipple = 0;
+    let darkRippleOther = 0;
     let previous = this.lastEnvelope;
     for (let n = first; n < this.count; n++) {
       const x = values[n & MASK]!;

@@ -102,6 +102,7 @@ const f64x2 = {
   replaceLane: (a: Code, lane: number, b: Code): Code => cat(simd(0x22, a, b), [lane]),
   gt: (a: Code, b: Code): Code => simd(0x4a, a, b),
   abs: (a: Code): Code => simd(0xec, a),
+  add: (a: Code, b: Code): Code => simd(0xf0, a, b),
   sub: (a: Code, b: Code): Code => simd(0xf1, a, b),
   /** Pseudo-minimum `b < a ? b : a` (one minpd): see `boxBody` on NaN and signed zeros. */
   pmin: (a: Code, b: Code): Code => simd(0xf6, a, b),
@@ -136,9 +137,9 @@ export const PAGES = 2;
 // Parameters, then locals (numbered in that order).
 const m = 0, w = 1, inv = 2, mid = 3, sum = 4; // (m i32, w i32, inv f64, mid f64, sum f64) -> sum f64
 const px = 5, pl = 6, end = 7; // i32
-const y0 = 8, y1 = 9, x0 = 10, br_ = 11, dr = 12; // f64
-const X = 13, D = 14, Y = 15, R = 16, G = 17, B = 18, lo = 19, hi = 20, rlo = 21, rhi = 22, bc = 23, M = 24; // v128
-const LOCALS: Array<[count: number, type: number]> = [[3, I32], [5, F64], [12, V128]];
+const y0 = 8, y1 = 9, x0 = 10; // f64
+const X = 11, D = 12, Y = 13, R = 14, G = 15, B = 16, lo = 17, hi = 18, rlo = 19, rhi = 20, bc = 21, M = 22, BR = 23, DR = 24; // v128
+const LOCALS: Array<[count: number, type: number]> = [[3, I32], [3, F64], [14, V128]];
 
 const scratch = (slot: number): Code => i32c(SCRATCH_BYTE + 8 * slot);
 const LOW = 0, HIGH = 1, RAW_MIN = 2, RAW_MAX = 3, BRIGHT_RIPPLE = 4, BRIGHT = 5, DARK_RIPPLE = 6;
@@ -147,17 +148,19 @@ const LOW = 0, HIGH = 1, RAW_MIN = 2, RAW_MAX = 3, BRIGHT_RIPPLE = 4, BRIGHT = 5
  * box(m, w, inv, mid, sum) → sum: the boxcar over the `m` samples at IN + 8w (the `w` before them
  * at IN), smoothed values to OUT, the piece statistics in and out at SCRATCH, as smoothBox's loop
  * computes them once the boxcar is full. Bit for bit: the running sum (and every value smoothed
- * from it) and the ripple sums take the same operations in the same order as the loop, one sample
- * after the other; only the extremes and the bright count, which no order changes, go two samples
- * at a time. (pmin/pmax, unlike Math.min/max, let a NaN pass and may keep +0 for −0: a NaN or an
+ * from it) takes the same operations in the same order as the loop, one sample after the other;
+ * the ripple sums are kept in two lanes, the call's even samples and its odd ones, as the loop
+ * keeps them; the extremes and the bright count, which no order changes, go two samples at a time. (pmin/pmax, unlike Math.min/max, let a NaN pass and may keep +0 for −0: a NaN or an
  * infinity leaves the running sum non-finite, which rejects the piece anyway, and the sign of a
  * zero extreme is used nowhere.)
  */
 function boxBody(): Code {
   const lane0 = (v: number): Code => f64x2.extractLane(get(v), 0);
   const lane1 = (v: number): Code => f64x2.extractLane(get(v), 1);
-  /** `acc += lane 0 of v, then lane 1` (in order, as the loop adds them). */
-  const addLanes = (acc: number, v: number): Code => set(acc, f64.add(f64.add(get(acc), lane0(v)), lane1(v)));
+  /** Adds `x` to lane 0 of the vector in local `v` (an odd piece's last sample, which is an even one). */
+  const addToLane0 = (v: number, x: Code): Code => set(v, f64x2.replaceLane(get(v), 0, f64.add(lane0(v), x)));
+  /** The piece's sum of the two lanes of `v` added to the total carried in at `slot`, as the loop adds them. */
+  const storeLaneSum = (slot: number, v: number): Code => f64.store(scratch(slot), f64.add(f64.load(scratch(slot)), f64.add(lane0(v), lane1(v))));
   const pair = loop(
     brIf(1, i32.geU(get(pl), get(end))),
     set(X, v128.load(get(px))),
@@ -177,8 +180,8 @@ function boxBody(): Code {
     set(bc, i64x2.sub(get(bc), get(G))),
     set(B, v128.and(get(R), get(G))),
     set(R, v128.andnot(get(R), get(G))),
-    addLanes(br_, B),
-    addLanes(dr, R),
+    set(BR, f64x2.add(get(BR), get(B))),
+    set(DR, f64x2.add(get(DR), get(R))),
     set(pl, i32.add(get(pl), i32c(16))),
     set(px, i32.add(get(px), i32c(16))),
     br(0),
@@ -197,8 +200,8 @@ function boxBody(): Code {
     set(y1, f64.abs(f64.sub(get(x0), f64.load(i32.sub(get(px), i32c(8)))))),
     ifThenElse(
       f64.gt(get(y0), get(mid)),
-      [set(br_, f64.add(get(br_), get(y1))), set(bc, i64x2.sub(get(bc), v128.i64x2(-1n, 0n)))],
-      [set(dr, f64.add(get(dr), get(y1)))],
+      [addToLane0(BR, get(y1)), set(bc, i64x2.sub(get(bc), v128.i64x2(-1n, 0n)))],
+      [addToLane0(DR, get(y1))],
     ),
   );
   return cat(
@@ -207,8 +210,8 @@ function boxBody(): Code {
     set(hi, f64x2.splat(f64.load(scratch(HIGH)))),
     set(rlo, f64x2.splat(f64.load(scratch(RAW_MIN)))),
     set(rhi, f64x2.splat(f64.load(scratch(RAW_MAX)))),
-    set(br_, f64.load(scratch(BRIGHT_RIPPLE))),
-    set(dr, f64.load(scratch(DARK_RIPPLE))),
+    set(BR, f64x2.splat(f64c(0))),
+    set(DR, f64x2.splat(f64c(0))),
     set(pl, i32c(IN_BYTE)), // (IN_BYTE is 0: byte offsets below are measured from it)
     set(px, i32.shl(get(w), i32c(3))),
     set(end, i32.shl(i32.and(get(m), i32c(-2)), i32c(3))),
@@ -218,9 +221,9 @@ function boxBody(): Code {
     f64.store(scratch(HIGH), f64.max(lane0(hi), lane1(hi))),
     f64.store(scratch(RAW_MIN), f64.min(lane0(rlo), lane1(rlo))),
     f64.store(scratch(RAW_MAX), f64.max(lane0(rhi), lane1(rhi))),
-    f64.store(scratch(BRIGHT_RIPPLE), get(br_)),
+    storeLaneSum(BRIGHT_RIPPLE, BR),
     f64.store(scratch(BRIGHT), f64.add(f64.load(scratch(BRIGHT)), f64.convertI64S(i64.add(i64x2.extractLane(get(bc), 0), i64x2.extractLane(get(bc), 1))))),
-    f64.store(scratch(DARK_RIPPLE), get(dr)),
+    storeLaneSum(DARK_RIPPLE, DR),
     get(sum),
   );
 }
