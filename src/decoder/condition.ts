@@ -31,6 +31,18 @@ const MASK = HISTORY - 1;
 const SMOOTH_AT = HISTORY;
 /** Samples processed together. Blocks are aligned to the stream, never to the caller's chunks. */
 export const BLOCK = 256;
+/**
+ * HISTORY, BLOCK, MAX_ABS_SAMPLE and the kernel's memory layout as module-local constants, for
+ * this module's own code: the compiler folds those, where each use of an exported or imported
+ * binding loads it.
+ */
+const RING = HISTORY;
+const ABS_LIMIT = MAX_ABS_SAMPLE;
+const PIECE = BLOCK;
+const IN = IN_AT;
+const OUT = OUT_AT;
+const STATS = SCRATCH_AT;
+const IN_MAX = IN_CAPACITY;
 
 /** The smoothing window, seconds: one period of the slowest common PWM dimming (240 Hz). */
 export const SMOOTHING_S = 1 / 240;
@@ -40,7 +52,7 @@ const MAX_SMOOTHING = 64;
 /** Samples within this fraction of full scale of the top count as saturated. */
 const SATURATION_MARGIN = 0.06;
 /** Samples per saturation window (a multiple of BLOCK). */
-const SATURATION_WINDOW = 4 * BLOCK;
+const SATURATION_WINDOW = 4 * PIECE;
 
 /**
  * PWM is declared above this ripple score and dropped below the second (see `notePwm`). Without
@@ -139,17 +151,17 @@ export class Conditioner implements HoleRecord, ClipRecord {
    * `values` then `smooth` in one buffer: the hot loop writes both, and each array it touches
    * costs it checks on every sample.
    */
-  private readonly rings = new Float64Array(2 * HISTORY);
+  private readonly rings = new Float64Array(2 * RING);
   /** Raw samples, ring-indexed by `index & (HISTORY − 1)`. */
-  readonly values = this.rings.subarray(0, HISTORY);
+  readonly values = this.rings.subarray(0, RING);
   /** The boxcar-smoothed signal, same indexing: `smooth[i]` is the mean of samples i − width + 1 … i. */
   readonly smooth = this.rings.subarray(SMOOTH_AT);
   /** Time of each sample, seconds, same indexing. */
-  readonly times = new Float64Array(HISTORY);
+  readonly times = new Float64Array(RING);
   /** The WebAssembly kernels (see kernels.ts), or null: the JavaScript loops. */
   private readonly kernel = kernels();
   /** The kernel's smoothed output of a whole piece: a view made once (making one a piece costs about as much as copying it). */
-  private readonly kernelOut = this.kernel === null ? null : this.kernel.f64.subarray(OUT_AT, OUT_AT + BLOCK);
+  private readonly kernelOut = this.kernel === null ? null : this.kernel.f64.subarray(OUT, OUT + PIECE);
   /** The kernel's inputs of whole pieces, by the piece's place in the ring (see `kernelInput`). */
   private readonly kernelInputs: Float64Array[] = [];
   /** Samples kept so far; the next one gets this index. Written only by `setCount`. */
@@ -210,9 +222,9 @@ export class Conditioner implements HoleRecord, ClipRecord {
   /** What the smoothing loops gather over the piece being processed. */
   private readonly piece = new PieceStats();
   /** The valid samples of a piece that took the general path, in order, with the camera frames restored (see `process`). */
-  private readonly kept = new Float64Array(BLOCK * (1 + MAX_MISSING_FRAMES));
+  private readonly kept = new Float64Array(PIECE * (1 + MAX_MISSING_FRAMES));
   /** A piece written to the ring by the stage before that must take the general path, copied out of the ring (see `processStored`). */
-  private readonly incoming = new Float64Array(BLOCK);
+  private readonly incoming = new Float64Array(PIECE);
   /** PWM dimming detected (see `notePwm`), its running score, and the last envelope value. */
   pwm = false;
   /** Window of the PWM envelope, samples (see `smoothPwm`). */
@@ -226,7 +238,7 @@ export class Conditioner implements HoleRecord, ClipRecord {
   /** The samples are camera frames, one per `sampleRate` period unless the camera dropped some (see `storeFrames`). */
   private readonly frames: boolean;
   /** Per ring slot: RESTORED where a camera frame was missing and its value is only interpolated, COPIED where it was kept as a copy (see `copied`). */
-  private readonly restored = new Uint8Array(HISTORY);
+  private readonly restored = new Uint8Array(RING);
   /** The last camera frame received (a frame equal to it is a copy), and the copies of it held back since, with their times. */
   private lastFrame = Number.NaN;
   private copies = 0;
@@ -240,8 +252,8 @@ export class Conditioner implements HoleRecord, ClipRecord {
   /** The piece being processed was guarded as readings, before the flicker stage (see `guardReadings`). */
   private guardedAhead = false;
   /** A piece of readings with its glitches replaced, and its times (see `guardReadings`). */
-  private readonly guarded = new Float64Array(BLOCK);
-  private readonly guardedTimes = new Float64Array(BLOCK);
+  private readonly guarded = new Float64Array(PIECE);
+  private readonly guardedTimes = new Float64Array(PIECE);
   /** A piece of readings after its neighbours, ring-indexed (a power of two above BLOCK and a neighbourhood). */
   private readonly staging: Float64Array;
   /** The running sum and PWM envelope as the piece being processed found them (to smooth it again once its glitches are gone). */
@@ -260,7 +272,7 @@ export class Conditioner implements HoleRecord, ClipRecord {
     this.givenFullScale = fullScale;
     if (fullScale > 0) this.ceiling = fullScale * (1 - SATURATION_MARGIN);
     this.guard = !frames && width >= 2 ? new GlitchGuard(sampleRate, fullScale) : null;
-    this.staging = new Float64Array(this.guard === null ? 1 : 2 ** Math.ceil(Math.log2(BLOCK + this.guard.neighbourhood + 1)));
+    this.staging = new Float64Array(this.guard === null ? 1 : 2 ** Math.ceil(Math.log2(PIECE + this.guard.neighbourhood + 1)));
   }
 
   /** Nominal time between samples, s. */
@@ -292,7 +304,7 @@ export class Conditioner implements HoleRecord, ClipRecord {
 
   /** How many of the next offered samples fit before the grid point where the current piece must end. */
   get room(): number {
-    return BLOCK - (this.offered % BLOCK);
+    return PIECE - (this.offered % PIECE);
   }
 
   /**
@@ -402,7 +414,7 @@ export class Conditioner implements HoleRecord, ClipRecord {
     const start = this.count & MASK;
     if (ArrayBuffer.isView(source) && !(source instanceof DataView)) {
       const view = source as unknown as Float64Array; // any typed array: `set` converts
-      const head = Math.min(to, from + HISTORY - start); // the part before the ring wraps
+      const head = Math.min(to, from + RING - start); // the part before the ring wraps
       this.rings.set(view.subarray(from, head), start);
       if (head < to) this.rings.set(view.subarray(head, to), 0);
     } else {
@@ -414,7 +426,7 @@ export class Conditioner implements HoleRecord, ClipRecord {
   /** Stores samples until the first one that is not a number (whose index it returns, or `to`). */
   private store(source: ArrayLike<number>, from: number, to: number): number {
     const values = this.values;
-    const limit = MAX_ABS_SAMPLE;
+    const limit = ABS_LIMIT;
     let count = this.count;
     let i = from;
     for (; i < to; i++) {
@@ -436,7 +448,7 @@ export class Conditioner implements HoleRecord, ClipRecord {
     const kept = this.kept;
     const stamps = this.times;
     const dt = this.dt;
-    const limit = MAX_ABS_SAMPLE;
+    const limit = ABS_LIMIT;
     let offered = this.offered;
     let origin = this.origin;
     let n = 0;
@@ -550,7 +562,7 @@ export class Conditioner implements HoleRecord, ClipRecord {
    * between them (see `restoreMissing`). Returns how many samples are in `kept`.
    */
   private storeFrames(chunk: ArrayLike<number>, times: ArrayLike<number> | null, from: number, to: number): number {
-    const limit = MAX_ABS_SAMPLE;
+    const limit = ABS_LIMIT;
     let n = 0;
     for (let i = from; i < to; i++) {
       const x = +chunk[i]!;
@@ -637,7 +649,7 @@ export class Conditioner implements HoleRecord, ClipRecord {
    */
   private smoothBox(n: number): boolean {
     const kernel = this.kernel;
-    return kernel !== null && this.count >= this.width && this.width + n <= IN_CAPACITY ? this.smoothBoxInKernel(kernel, n) : this.smoothBoxLoop(n);
+    return kernel !== null && this.count >= this.width && this.width + n <= IN_MAX ? this.smoothBoxInKernel(kernel, n) : this.smoothBoxLoop(n);
   }
 
   /** `smoothBox`'s loop in JavaScript: the fallback, and the start of a stream (the boxcar not yet full). */
@@ -704,27 +716,27 @@ export class Conditioner implements HoleRecord, ClipRecord {
     const first = this.count;
     const start = (first - width) & MASK;
     const total = width + n;
-    if (start + total <= HISTORY) mem.set(n === BLOCK && (first & (BLOCK - 1)) === 0 ? this.kernelInput(first) : rings.subarray(start, start + total), IN_AT);
+    if (start + total <= RING) mem.set(n === PIECE && (first & (PIECE - 1)) === 0 ? this.kernelInput(first) : rings.subarray(start, start + total), IN);
     else {
-      mem.set(rings.subarray(start, HISTORY), IN_AT);
-      mem.set(rings.subarray(0, start + total - HISTORY), IN_AT + HISTORY - start);
+      mem.set(rings.subarray(start, RING), IN);
+      mem.set(rings.subarray(0, start + total - RING), IN + RING - start);
     }
-    mem[SCRATCH_AT] = piece.low;
-    mem[SCRATCH_AT + 1] = piece.high;
-    mem[SCRATCH_AT + 2] = piece.rawMin;
-    mem[SCRATCH_AT + 3] = piece.rawMax;
-    mem[SCRATCH_AT + 4] = piece.brightRipple;
-    mem[SCRATCH_AT + 5] = piece.bright;
-    mem[SCRATCH_AT + 6] = piece.darkRipple;
+    mem[STATS] = piece.low;
+    mem[STATS + 1] = piece.high;
+    mem[STATS + 2] = piece.rawMin;
+    mem[STATS + 3] = piece.rawMax;
+    mem[STATS + 4] = piece.brightRipple;
+    mem[STATS + 5] = piece.bright;
+    mem[STATS + 6] = piece.darkRipple;
     const sum = kernel.box(n, width, 1 / width, piece.mid, this.sum);
     const slot = first & MASK;
-    if (slot + n <= HISTORY) rings.set(n === BLOCK ? this.kernelOut! : mem.subarray(OUT_AT, OUT_AT + n), SMOOTH_AT + slot);
+    if (slot + n <= RING) rings.set(n === PIECE ? this.kernelOut! : mem.subarray(OUT, OUT + n), SMOOTH_AT + slot);
     else {
-      const head = HISTORY - slot;
-      rings.set(mem.subarray(OUT_AT, OUT_AT + head), SMOOTH_AT + slot);
-      rings.set(mem.subarray(OUT_AT + head, OUT_AT + n), SMOOTH_AT);
+      const head = RING - slot;
+      rings.set(mem.subarray(OUT, OUT + head), SMOOTH_AT + slot);
+      rings.set(mem.subarray(OUT + head, OUT + n), SMOOTH_AT);
     }
-    return this.keepSmoothed(n, sum, mem[SCRATCH_AT]!, mem[SCRATCH_AT + 1]!, mem[SCRATCH_AT + 2]!, mem[SCRATCH_AT + 3]!, mem[SCRATCH_AT + 4]!, mem[SCRATCH_AT + 5]!, mem[SCRATCH_AT + 6]!);
+    return this.keepSmoothed(n, sum, mem[STATS]!, mem[STATS + 1]!, mem[STATS + 2]!, mem[STATS + 3]!, mem[STATS + 4]!, mem[STATS + 5]!, mem[STATS + 6]!);
   }
 
   /**
@@ -733,14 +745,14 @@ export class Conditioner implements HoleRecord, ClipRecord {
    * the ring made once per slot.
    */
   private kernelInput(first: number): Float64Array {
-    const k = (first & MASK) / BLOCK;
+    const k = (first & MASK) / PIECE;
     const start = (first - this.width) & MASK;
-    return (this.kernelInputs[k] ??= this.rings.subarray(start, start + this.width + BLOCK));
+    return (this.kernelInputs[k] ??= this.rings.subarray(start, start + this.width + PIECE));
   }
 
   /** The end of `smoothBox`: keeps the `n` samples smoothed and the piece's statistics, or (a sample not a number, or absurd) nothing. */
   private keepSmoothed(n: number, sum: number, low: number, high: number, rawMin: number, rawMax: number, brightRipple: number, bright: number, darkRipple: number): boolean {
-    if (!(sum - sum === 0 && rawMin >= -MAX_ABS_SAMPLE && rawMax <= MAX_ABS_SAMPLE)) return false;
+    if (!(sum - sum === 0 && rawMin >= -ABS_LIMIT && rawMax <= ABS_LIMIT)) return false;
     this.setCount(this.count + n);
     this.sum = sum;
     this.piece.keep(low, high, rawMin, rawMax, brightRipple, bright, darkRipple);
@@ -871,7 +883,7 @@ export class Conditioner implements HoleRecord, ClipRecord {
     }
     // (Until glitches are judged the range follows the readings sample by sample: see `followPiece`.)
     if (found === 0 && (left || !guard.judging)) for (let k = 0; k < n; k++) out[k] = +chunk[from + k]!;
-    guard.followPiece(out, BLOCK - 1, 0, n, min, max);
+    guard.followPiece(out, PIECE - 1, 0, n, min, max);
     if (found === 0) return null;
     if (times !== null) for (let k = 0; k < n; k++) this.guardedTimes[k] = +times[from + k]!;
     return { values: out, times: times === null ? null : this.guardedTimes };
@@ -944,7 +956,7 @@ export class Conditioner implements HoleRecord, ClipRecord {
     this.noteMax(max);
     if (max >= this.ceiling) {
       let saturated = 0;
-      for (let i = from; i < to; i++) if (+raw[i]! >= this.ceiling && +raw[i]! <= MAX_ABS_SAMPLE) saturated++;
+      for (let i = from; i < to; i++) if (+raw[i]! >= this.ceiling && +raw[i]! <= ABS_LIMIT) saturated++;
       this.countSaturated(saturated);
     }
   }
@@ -965,7 +977,7 @@ export class Conditioner implements HoleRecord, ClipRecord {
   private afterPiece(first: number): void {
     if (this.count === first) return;
     // Rounding in the running sum never builds up: recompute it at every grid point.
-    if (this.offered % BLOCK === 0 && this.count >= this.width) {
+    if (this.offered % PIECE === 0 && this.count >= this.width) {
       let sum = 0;
       for (let i = this.count - this.width; i < this.count; i++) sum += this.values[i & MASK]!;
       this.sum = sum;
@@ -1039,7 +1051,7 @@ export class Conditioner implements HoleRecord, ClipRecord {
   /** Sets `count`, and with it `oldest`. */
   private setCount(count: number): void {
     this.count = count;
-    this.oldest = count > HISTORY - BLOCK ? count - (HISTORY - BLOCK) : 0;
+    this.oldest = count > RING - PIECE ? count - (RING - PIECE) : 0;
   }
 }
 
@@ -1055,7 +1067,7 @@ function readingExtremes(values: ArrayLike<number>, from: number, to: number): v
   let max = -Infinity;
   for (let i = from; i < to; i++) {
     const x = +values[i]!;
-    if (!(x >= -MAX_ABS_SAMPLE && x <= MAX_ABS_SAMPLE)) continue;
+    if (!(x >= -ABS_LIMIT && x <= ABS_LIMIT)) continue;
     if (x < min) min = x;
     if (x > max) max = x;
   }
@@ -1068,7 +1080,7 @@ function largestReading(raw: ArrayLike<number>, from: number, to: number): numbe
   let max = -Infinity;
   for (let i = from; i < to; i++) {
     const x = +raw[i]!;
-    if (x > max && x <= MAX_ABS_SAMPLE) max = x;
+    if (x > max && x <= ABS_LIMIT) max = x;
   }
   return max;
 }
@@ -1076,7 +1088,7 @@ function largestReading(raw: ArrayLike<number>, from: number, to: number): numbe
 /** Index of the first of `source[from, to)` that is not a number to keep (or `to`). */
 function firstNotNumber(source: ArrayLike<number>, from: number, to: number): number {
   let i = from;
-  while (i < to && +source[i]! >= -MAX_ABS_SAMPLE && +source[i]! <= MAX_ABS_SAMPLE) i++;
+  while (i < to && +source[i]! >= -ABS_LIMIT && +source[i]! <= ABS_LIMIT) i++;
   return i;
 }
 
