@@ -461,18 +461,35 @@ function topShare(history: Conditioner, from: number, to: number, brightFrom: nu
  * are kept in registers rather than sorted into scratch (the same sum, smallest first).
  */
 function settledTop(history: Conditioner, from: number, to: number): number {
-  const end = Math.min(to, from + 4 * TOP_SCRATCH_SIZE);
-  if (Math.floor((end - from) * SETTLED_SHARE) !== 3) return topShare(history, from, to, -Infinity, SETTLED_SHARE);
+  // (As `Math.floor((to - from) * SETTLED_SHARE) !== 3`, in plain comparisons: smaller, which
+  // keeps this within the compiler's budget for inlining it into `measureLate`.)
+  const n = to - from;
+  if (!(n >= 12 && n < 16)) return topShare(history, from, to, -Infinity, SETTLED_SHARE);
+  const end = to;
   const values = history.values;
-  // The three largest so far, a ≤ b ≤ c (the first three samples replace the −Infinity).
+  // The three largest so far, a ≤ b ≤ c (the first three samples replace the −Infinity). Each
+  // sample taken in goes where it belongs among them, pushing the smaller ones down.
   let a = -Infinity;
   let b = -Infinity;
   let c = -Infinity;
-  // Two samples a turn, the first taken in before the second: the ring's checks are paid once
-  // for both. (An odd window's last turn has no second sample: −Infinity is never taken in.)
-  for (let i = from; i < end; i += 2) {
-    const x = values[i & MASK]!;
-    const y = i + 1 < end ? values[(i + 1) & MASK]! : -Infinity;
+  // The window holds 12 to 15 samples (its top quarter is three): the first twelve four a turn,
+  // in order, with no test of the window's end (the ring's checks are paid once a turn), then
+  // the rest one by one. (Spelled out per sample: a helper that is not inlined would box them.)
+  let i = from;
+  for (const twelve = from + 12; i < twelve; i += 4) {
+    const w = values[i & MASK]!;
+    const x = values[(i + 1) & MASK]!;
+    const y = values[(i + 2) & MASK]!;
+    const z = values[(i + 3) & MASK]!;
+    if (w > a) {
+      if (w > b) {
+        a = b;
+        if (w > c) {
+          b = c;
+          c = w;
+        } else b = w;
+      } else a = w;
+    }
     if (x > a) {
       if (x > b) {
         a = b;
@@ -490,6 +507,27 @@ function settledTop(history: Conditioner, from: number, to: number): number {
           c = y;
         } else b = y;
       } else a = y;
+    }
+    if (z > a) {
+      if (z > b) {
+        a = b;
+        if (z > c) {
+          b = c;
+          c = z;
+        } else b = z;
+      } else a = z;
+    }
+  }
+  for (; i < end; i++) {
+    const x = values[i & MASK]!;
+    if (x > a) {
+      if (x > b) {
+        a = b;
+        if (x > c) {
+          b = c;
+          c = x;
+        } else b = x;
+      } else a = x;
     }
   }
   let sum = 0;
