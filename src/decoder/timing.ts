@@ -253,13 +253,16 @@ export class PulseAssembler {
     // (Boolean fields compared with `true`, as in measureLate: a cheaper test.)
     const splittable =
       ref !== null && ref.locked === true && p.empty !== true && history.pwm !== true && ratio >= SPLIT_FROM;
+    let last = p;
     if (!splittable || !this.split(p, ref, history)) {
       // The pending pulse itself becomes ready; the ready slot's old object is the new `pending`.
       this.pending = this.ready[this.count]!;
       this.ready[this.count++] = p;
+      measureLate(p, ref, history, this.pwmModel);
+    } else {
+      for (let k = first; k < this.count; k++) measureLate(this.ready[k]!, ref, history, this.pwmModel);
+      last = this.ready[this.count - 1]!;
     }
-    for (let k = first; k < this.count; k++) measureLate(this.ready[k]!, ref, history, this.pwmModel);
-    const last = this.ready[this.count - 1]!;
     this.lastBrightEndValue = -Infinity;
     this.brightEndDue = last.empty !== true;
     if (this.brightEndDue) {
