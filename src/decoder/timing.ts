@@ -462,13 +462,13 @@ function topShare(history: Conditioner, from: number, to: number, brightFrom: nu
  * `topShare(history, from, to, -Infinity, SETTLED_SHARE)`, the value of nearly every pulse: a
  * frame at the usual rates holds 12–15 samples, whose largest quarter is the three largest. Those
  * are kept in registers rather than sorted into scratch (the same sum, smallest first).
+ * (Its bytecode stays just under the compiler's limit for inlining a function, 460 bytes: out of
+ * line, it cost `measureLate` a call and a boxed result per pulse.)
  */
 function settledTop(history: Conditioner, from: number, to: number): number {
-  // (As `Math.floor((to - from) * SETTLED_SHARE) !== 3`, in plain comparisons: smaller, which
-  // keeps this within the compiler's budget for inlining it into `measureLate`.)
+  // (As `Math.floor((to - from) * SETTLED_SHARE) !== 3`, in plain comparisons: less bytecode.)
   const n = to - from;
   if (!(n >= 12 && n < 16)) return topShare(history, from, to, -Infinity, SETTLED_SHARE);
-  const end = to;
   const values = history.values;
   // The three largest so far, a ≤ b ≤ c (the first three samples replace the −Infinity). Each
   // sample taken in goes where it belongs among them, pushing the smaller ones down.
@@ -477,9 +477,10 @@ function settledTop(history: Conditioner, from: number, to: number): number {
   let c = -Infinity;
   // The window holds 12 to 15 samples (its top quarter is three): the first twelve four a turn,
   // in order, with no test of the window's end (the ring's checks are paid once a turn), then
-  // the rest one by one. (Spelled out per sample: a helper that is not inlined would box them.)
-  let i = from;
-  for (const twelve = from + 12; i < twelve; i += 4) {
+  // the rest one by one. (Spelled out per sample: a helper that is not inlined would box them.
+  // Each loop has its own index: one shared by both was kept as a double.)
+  const twelve = from + 12;
+  for (let i = from; i < twelve; i += 4) {
     const w = values[i & MASK]!;
     const x = values[(i + 1) & MASK]!;
     const y = values[(i + 2) & MASK]!;
@@ -521,7 +522,7 @@ function settledTop(history: Conditioner, from: number, to: number): number {
       } else a = z;
     }
   }
-  for (; i < end; i++) {
+  for (let i = twelve; i < to; i++) {
     const x = values[i & MASK]!;
     if (x > a) {
       if (x > b) {
@@ -533,11 +534,7 @@ function settledTop(history: Conditioner, from: number, to: number): number {
       } else a = x;
     }
   }
-  let sum = 0;
-  sum += a;
-  sum += b;
-  sum += c;
-  return sum / 3;
+  return (0 + a + b + c) / 3; // (summed from 0, as the scratch's sum is)
 }
 
 /** Last sample of a pulse's [start, end) whose smoothed light is still at or above `mid`, the midpoint of its floor and peak (its start if none). */
