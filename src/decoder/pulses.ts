@@ -216,6 +216,8 @@ export class PulseSegmenter {
   private stepLength = 0;
   private step = 0;
   private readonly invSqrtWidth: number;
+  /** Samples by which the smoothed minimum lags the raw one (half the boxcar: kept, not worked out each segment). */
+  private readonly lag: number;
   /** Every how many samples the zig-zag looks at the smoothed signal. */
   private readonly stride: number;
   private rising = false;
@@ -271,6 +273,7 @@ export class PulseSegmenter {
     this.history = history;
     this.stride = Math.max(1, history.width >> 1);
     this.invSqrtWidth = 1 / Math.sqrt(history.width);
+    this.lag = (history.width - 1) >> 1;
     this.decay = 1 - Math.exp(-1 / Math.max(1, ENVELOPE_S * sampleRate));
     this.seedFromLightAfter = sampleRate >= PIECE_SEED_MIN_RATE ? UNSEEDED_S * sampleRate : Infinity;
   }
@@ -538,8 +541,9 @@ export class PulseSegmenter {
     let least = now;
     let leastAt = n;
     let crestSeen = false;
-    for (let k = n; k > valleyAt; k--) {
-      const before = smooth[(k - 1) & MASK]!;
+    // (Counted by `before`'s index `j`: its every use then needs no subtraction, nor its check.)
+    for (let j = n - 1; j >= valleyAt; j--) {
+      const before = smooth[j & MASK]!;
       if (!crestSeen) {
         if (before > least + 0.5 * h) {
           crestSeen = true;
@@ -547,10 +551,10 @@ export class PulseSegmenter {
           if (before <= this.valley + crest && least <= this.valley + 0.5 * crest && top - least >= crest) this.riseFromAt = leastAt;
         } else if (before < least) {
           least = before;
-          leastAt = k - 1;
+          leastAt = j;
         }
       }
-      if (before <= level && now > level) this.boundaryEdge = k - 1 + (level - before) / (now - before);
+      if (before <= level && now > level) this.boundaryEdge = j + (level - before) / (now - before);
       if (before <= low) break;
       now = before;
     }
@@ -599,11 +603,6 @@ export class PulseSegmenter {
     this.valley = Infinity;
     this.peak = -Infinity;
     sink.onSegment();
-  }
-
-  /** Samples by which the smoothed minimum lags the raw one (half the boxcar). */
-  private get lag(): number {
-    return (this.history.width - 1) >> 1;
   }
 
   /**
