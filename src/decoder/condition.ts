@@ -19,6 +19,7 @@
  */
 
 import { GlitchGuard } from './glitches.js';
+import type { Pulse } from './pulses.js';
 import { IN_AT, IN_CAPACITY, type Kernels, kernels, OUT_AT, SCRATCH_AT } from './kernels.js';
 
 /** Largest magnitude accepted as a sample. */
@@ -294,11 +295,12 @@ export class Conditioner implements HoleRecord, ClipRecord {
   }
 
   /**
-   * What the later stages believe a display frame lasts, samples (NaN: unknown). Under PWM the
-   * envelope widens to half of it; unknown, it is `HUNT_ENVELOPE` boxcar widths.
+   * What the later stages believe half a display frame lasts, in whole samples (NaN: unknown; an
+   * integer crosses a call the compiler does not inline without a box). Under PWM the envelope
+   * widens to it; unknown, it is `HUNT_ENVELOPE` boxcar widths.
    */
-  setFrame(frame: number): void {
-    const w = frame > 0 ? Math.round(frame / 2) : Math.round(this.width * HUNT_ENVELOPE);
+  setHalfFrame(halfFrame: number): void {
+    const w = halfFrame > 0 ? halfFrame : Math.round(this.width * HUNT_ENVELOPE);
     this.envelopeWidth = w > this.width ? (w < MAX_ENVELOPE ? w : MAX_ENVELOPE) : this.width;
   }
 
@@ -1047,6 +1049,20 @@ export class Conditioner implements HoleRecord, ClipRecord {
     const a = this.time(i);
     return a + f * (this.time(i + 1) - a);
   }
+  /**
+   * Sets a pulse's times, seconds: `startS` and `endS` (its first and last samples), `edgeS` (its
+   * rising edge; its start where the edge is unknown) and `periodS` (from that edge to the next
+   * one's; Infinity if none followed). One call that stores four numbers rather than four calls
+   * that return them: a number returned from, or handed to, a call the compiler does not inline
+   * is boxed, a heap number on every pulse (and which calls it inlines varies from run to run).
+   */
+  timePulse(p: Pulse): void {
+    const startS = (p.startS = this.time(p.start));
+    p.endS = this.time(p.end - 1);
+    const edgeS = (p.edgeS = p.edge > -Infinity && p.edge < Infinity ? this.timeAt(p.edge) : startS);
+    p.periodS = p.period < Infinity ? this.timeAt(p.edge + p.period) - edgeS : Infinity;
+  }
+
 
   /** Sets `count`, and with it `oldest`. */
   private setCount(count: number): void {

@@ -439,10 +439,8 @@ export class TriLevelDecoder {
 
   private onPulse(st: Stages, p: Pulse): void {
     const { cond, seg } = st;
-    const startS = (p.startS = cond.time(p.start));
-    const endS = (p.endS = cond.time(p.end - 1));
+    cond.timePulse(p);
     p.gapped = cond.missingFrames > 0 && holdsMissing(cond, p);
-    setPeriodSeconds(cond, p);
     const levels = this.levels;
     const framer = st.framer;
     const before = framer.state;
@@ -460,17 +458,17 @@ export class TriLevelDecoder {
     // (`=== true`: a boolean field's plain test compiles to a test for every kind of value.)
     if (cond.pwm === true || framer.state !== BODY) this.followPwm(st, p, before);
     else levels.relativeNoise = false;
-    if (this.onPulseHook !== undefined) this.emitPulse(before === HUNT ? p.top : p.late, startS, endS, framer.decision, framer.confidence, before === HUNT ? 'hunt' : before === BODY ? 'data' : 'preamble');
+    if (this.onPulseHook !== undefined) this.emitPulse(before === HUNT ? p.top : p.late, p.startS, p.endS, framer.decision, framer.confidence, before === HUNT ? 'hunt' : before === BODY ? 'data' : 'preamble');
     if (framer.state === HUNT) seg.unlock();
     // At a camera's few samples per frame the gaps never look dark: valleys are judged from the
     // learned floor there (see PulseSegmenter.lock).
-    else if (levels.period < FEW_SAMPLES_PERIOD) seg.lock(GAP_TIMEOUT_PERIODS * levels.period, levels.floor, levels.grey);
+    else if (levels.period < FEW_SAMPLES_PERIOD) seg.lock(Math.ceil(GAP_TIMEOUT_PERIODS * levels.period), levels.floor, levels.grey);
     // Under PWM dimming the sampler's beat can dim a grey frame to a third of its height, and
     // leave a node inside a held white that dips as deep: rises and valleys are judged against
     // the learned grey pulse's smoothed height (PulseSegmenter.lock), not the white's envelope.
-    else if (cond.pwm === true) seg.lock(GAP_TIMEOUT_PERIODS * levels.period, levels.floor, levels.floor + levels.amplitude);
-    else seg.lock(GAP_TIMEOUT_PERIODS * levels.period, Number.NaN, Number.NaN);
-    cond.setFrame(0.5 * framer.clock(levels));
+    else if (cond.pwm === true) seg.lock(Math.ceil(GAP_TIMEOUT_PERIODS * levels.period), levels.floor, levels.floor + levels.amplitude);
+    else seg.lock(Math.ceil(GAP_TIMEOUT_PERIODS * levels.period), Number.NaN, Number.NaN);
+    cond.setHalfFrame(Math.round(0.25 * framer.clock(levels)));
     if (result === PACKET) this.onPacket(framer, continues);
     else if (result === LOST) this.emitLost(st, framer.lostAtS, framer.lostReason);
     else if (before === HUNT && framer.state === PREAMBLE && !this.sequence) this.startSequence(st, p);
@@ -839,18 +837,6 @@ class Stages {
     const slots = slotsPerRefresh(rate);
     this.watch = slots > 0 ? new PreambleWatch(slots) : null;
   }
-}
-
-/**
- * Sets `p.edgeS`, the time of the pulse's rising edge (its start when the edge is unknown), and
- * `p.periodS`: seconds from that edge to the next one's (Infinity if none followed). Its own
- * small function so that the compiler inlines `timeAt` here: called from `onPulse` (whose
- * inlining budget the framer takes) each call boxed its number; and it stores the results rather
- * than returning them, as a returned number is boxed when this is not inlined.
- */
-function setPeriodSeconds(cond: Conditioner, p: Pulse): void {
-  const edgeS = (p.edgeS = p.edge > -Infinity && p.edge < Infinity ? cond.timeAt(p.edge) : p.startS);
-  p.periodS = p.period < Infinity ? cond.timeAt(p.edge + p.period) - edgeS : Infinity;
 }
 
 /**

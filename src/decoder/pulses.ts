@@ -289,7 +289,8 @@ export class PulseSegmenter {
   }
 
   /**
-   * In sync: close a pulse if no other follows within `gapTimeout` samples of its peak; and, when
+   * In sync: close a pulse if no other follows within `gapTimeout` samples of its peak (whole
+   * samples: an integer crosses a call the compiler does not inline without a box); and, when
    * `floor` and `grey` (the valley and grey levels learned from the preamble) are given, judge a
    * valley's depth from that floor if it lies above the envelope's bottom, and accept a rise
    * that reaches halfway to grey — a camera's blur keeps the gaps well above black (only the
@@ -298,7 +299,7 @@ export class PulseSegmenter {
    * the way (PWM_RISE_SHARE), and a valley must lie below halfway (PWM_VALLEY_SHARE).
    */
   lock(gapTimeout: number, floor: number, grey: number): void {
-    this.gapTimeout = Math.ceil(gapTimeout);
+    this.gapTimeout = gapTimeout;
     this.lockedFloor = floor;
     this.lockedGrey = grey;
   }
