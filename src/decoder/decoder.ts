@@ -478,14 +478,14 @@ export class TriLevelDecoder {
    * If a bit of a packet's body was decided on pulse `p` (`before`: the framer's state before
    * it): a step of the light it may show (when `decided`: the framer took it as a bit; see
    * Framer.followStep), its slip hint, and the report's statistics (only pulses of a real
-   * transmission, past the sync magic, go into the report). Called on every pulse, and the test
-   * made here: at a call on every pulse the compiler weighs this before the framer's `body`
-   * (called on the body's pulses only) when it spends `onPulse`'s inlining budget. Tested in
-   * `onPulse`, the two calls were about as frequent, and which one won depended on the mix of
-   * pulses seen before compiling: in three processes of four, `body` and with it the slicer came
-   * into `onPulse` and this stayed out, the budget ran out, and the numbers handed to the calls
-   * left out were boxed (a heap number or three a pulse, the collector running three times as
-   * often, 5–8 % slower).
+   * transmission, past the sync magic, go into the report). Called on every pulse, with the test
+   * made here: the compiler spends `onPulse`'s inlining budget on its most frequent calls first,
+   * and a call on every pulse comes before the framer's `body` (called on body pulses only).
+   * With the test in `onPulse` the two calls were about as frequent, and which came first
+   * depended on the pulses seen before compiling: in three processes of four `body`, and with it
+   * the slicer, came into `onPulse` and this stayed out, the budget ran out, and the numbers
+   * handed to the calls left out were boxed (a heap number or three a pulse, the collector
+   * running three times as often, 5–8 % slower).
    */
   private noteBodyBit(framer: Framer, p: Pulse, before: FramerState, decided: boolean): void {
     if (before !== BODY || framer.decision === 0) return;

@@ -150,7 +150,8 @@ const LOW = 0, HIGH = 1, RAW_MIN = 2, RAW_MAX = 3, BRIGHT_RIPPLE = 4, BRIGHT = 5
  * computes them once the boxcar is full. Bit for bit: the running sum (and every value smoothed
  * from it) takes the same operations in the same order as the loop, one sample after the other;
  * the ripple sums are kept in two lanes, the call's even samples and its odd ones, as the loop
- * keeps them; the extremes and the bright count, which no order changes, go two samples at a time. (pmin/pmax, unlike Math.min/max, let a NaN pass and may keep +0 for −0: a NaN or an
+ * keeps them; the extremes and the bright count, which no order changes, go two samples at a
+ * time. (pmin/pmax, unlike Math.min/max, let a NaN pass and may keep +0 for −0: a NaN or an
  * infinity leaves the running sum non-finite, which rejects the piece anyway, and the sign of a
  * zero extreme is used nowhere.)
  */
