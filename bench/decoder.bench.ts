@@ -37,7 +37,7 @@ const PLAIN = 'plain loop (sum of the same Float32Array)';
 let sink = 0;
 
 /** Best rate of each case over a few rounds: on a shared machine other processes only ever slow a round down. */
-const ROUNDS = 3;
+const ROUNDS = 5; // as the encoder benchmark: a noisy round is dropped, not averaged in
 const best = new Map<string, number>();
 console.log(`decoder throughput on ${N} samples (${(N / capture.sampleRate).toFixed(0)} s at ${capture.sampleRate} Hz, ${REPEATS} transmissions; best of ${ROUNDS} rounds)`);
 for (let round = 0; round < ROUNDS; round++) {
