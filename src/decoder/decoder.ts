@@ -459,15 +459,17 @@ export class TriLevelDecoder {
     if (cond.pwm === true || framer.state !== BODY) this.followPwm(st, p, before);
     else levels.relativeNoise = false;
     if (this.onPulseHook !== undefined) this.emitPulse(before === HUNT ? p.top : p.late, p.startS, p.endS, framer.decision, framer.confidence, before === HUNT ? 'hunt' : before === BODY ? 'data' : 'preamble');
+    // The gap timeout in whole samples (see PulseSegmenter.lock).
+    const gapTimeout = Math.ceil(GAP_TIMEOUT_PERIODS * levels.period);
     if (framer.state === HUNT) seg.unlock();
     // At a camera's few samples per frame the gaps never look dark: valleys are judged from the
     // learned floor there (see PulseSegmenter.lock).
-    else if (levels.period < FEW_SAMPLES_PERIOD) seg.lock(Math.ceil(GAP_TIMEOUT_PERIODS * levels.period), levels.floor, levels.grey);
+    else if (levels.period < FEW_SAMPLES_PERIOD) seg.lock(gapTimeout, levels.floor, levels.grey);
     // Under PWM dimming the sampler's beat can dim a grey frame to a third of its height, and
     // leave a node inside a held white that dips as deep: rises and valleys are judged against
     // the learned grey pulse's smoothed height (PulseSegmenter.lock), not the white's envelope.
-    else if (cond.pwm === true) seg.lock(Math.ceil(GAP_TIMEOUT_PERIODS * levels.period), levels.floor, levels.floor + levels.amplitude);
-    else seg.lock(Math.ceil(GAP_TIMEOUT_PERIODS * levels.period), Number.NaN, Number.NaN);
+    else if (cond.pwm === true) seg.lock(gapTimeout, levels.floor, levels.floor + levels.amplitude);
+    else seg.lock(gapTimeout, Number.NaN, Number.NaN);
     cond.setHalfFrame(Math.round(0.25 * framer.clock(levels)));
     if (result === PACKET) this.onPacket(framer, continues);
     else if (result === LOST) this.emitLost(st, framer.lostAtS, framer.lostReason);
